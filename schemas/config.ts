@@ -1,0 +1,45 @@
+/** @module The zod schema of `arraylake.config.ts` (what `defineConfig` accepts). Defaults live in resolveConfig. */
+import { z } from "zod";
+
+const port = z.number().int().min(0).max(65535);
+
+export const PoolsSchema = z
+  .record(z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/i, "a pool name: letters, digits, _ . -"), z.number().int().positive())
+  .describe("Named pools: tasks with `pool: name` share this many concurrent slots across all runs");
+
+export const ConfigSchema = z
+  .object({
+    stateDir: z.string().min(1).optional().describe("Folder for floe.db and local repositories (default ./state)"),
+    pipelinesDir: z.string().min(1).optional().describe("Folder of pipeline modules (default ./pipelines)"),
+    daemon: z
+      .object({
+        host: z.string().min(1).optional().describe("Address to bind (default 127.0.0.1)"),
+        port: port.optional().describe("Port (default 4300)"),
+        apiToken: z.string().min(16).optional().describe("Bearer token required when host is not loopback"),
+        shutdownGraceMs: z.number().int().nonnegative().optional(),
+        heartbeatMs: z.number().int().positive().optional(),
+        loaderTimeoutMs: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
+    concurrency: z
+      .object({
+        maxActiveRuns: z.number().int().positive().optional().describe("Runs executing at once, all pipelines"),
+        tasksPerRun: z.number().int().positive().optional().describe("Tasks executing at once within one run"),
+        pools: PoolsSchema.optional(),
+      })
+      .strict()
+      .optional(),
+    arraylake: z
+      .object({
+        token: z.string().optional().describe("Arraylake token (prefer the ARRAYLAKE_TOKEN environment variable)"),
+        serviceUri: z.url().optional().describe("Arraylake service (default https://api.earthmover.io)"),
+        defaultOrg: z.string().min(1).optional(),
+        localReposDir: z.string().min(1).optional().describe("Local repositories (default <stateDir>/arraylake)"),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type FloeConfigInput = z.input<typeof ConfigSchema>;

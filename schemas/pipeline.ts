@@ -1,0 +1,78 @@
+/**
+ * @module The data half of a pipeline (everything that is not a function), checked at load time. The DSL builds
+ * these objects; the loader validates them with {@link PipelineSpecSchema} and reports issues with their paths.
+ */
+import { z } from "zod";
+import { DurationSchema, NameSchema } from "./common.ts";
+import { ScheduleSchema } from "./schedule.ts";
+
+export const RetryPolicySchema = z
+  .object({
+    attempts: z.number().int().min(0).max(1000).describe("Retries after the first attempt"),
+    delay: z
+      .union([DurationSchema, z.array(DurationSchema).min(1)])
+      .optional()
+      .describe("Delay before each retry; an array gives per-attempt delays (the last repeats)"),
+    backoff: z
+      .object({
+        factor: z.number().min(1).default(2),
+        max: DurationSchema.optional().describe("Cap on any one delay"),
+      })
+      .strict()
+      .optional()
+      .describe("Exponential backoff: delay * factor^(retry-1), capped at max"),
+    jitter: z.number().min(0).max(1).optional().describe("Random spread: each delay is scaled by 1 ± jitter"),
+  })
+  .strict();
+
+export const CachePolicySchema = z
+  .union([
+    z.literal("none"),
+    z.literal("inputs").describe("Reuse a completed result of this task with the same params and upstream results"),
+    z
+      .object({ key: z.literal("inputs").optional(), expiresIn: DurationSchema.optional() })
+      .strict()
+      .describe("Like 'inputs', optionally expiring; a function `cacheKey` in task options overrides the key"),
+  ])
+  .default("none");
+
+export const TaskSpecSchema = z
+  .object({
+    name: NameSchema,
+    description: z.string().optional(),
+    needs: z.array(z.string()).default([]).describe("Upstream task names"),
+    map: z.string().optional().describe("Run once per item of this upstream task's list result"),
+    retries: z.union([z.number().int().min(0).max(1000), RetryPolicySchema]).optional(),
+    timeout: DurationSchema.optional(),
+    pool: NameSchema.optional().describe("Named pool (config) limiting this task across runs"),
+    tags: z.array(z.string()).default([]),
+    cache: CachePolicySchema,
+    concurrency: z.number().int().positive().optional().describe("For a mapped task: items at once"),
+  })
+  .strict();
+
+export const PipelineSpecSchema = z
+  .object({
+    name: NameSchema,
+    description: z.string().optional(),
+    schedules: z.array(ScheduleSchema).default([]),
+    tasks: z.array(TaskSpecSchema).min(1, "a pipeline needs at least one task"),
+    concurrency: z.number().int().positive().optional().describe("Tasks at once within a run"),
+    maxActiveRuns: z.number().int().positive().optional(),
+    timeout: DurationSchema.optional().describe("Whole-run timeout"),
+    resume: z.boolean().default(false).describe("After a crash, re-run only incomplete tasks"),
+    commit: z
+      .enum(["per-task", "on-success"])
+      .default("per-task")
+      .describe("on-success: writable sessions commit once at the end, only if every task succeeded"),
+    tags: z.array(z.string()).default([]),
+  })
+  .strict();
+
+export type RetryPolicyInput = z.input<typeof RetryPolicySchema>;
+export type RetryPolicy = z.output<typeof RetryPolicySchema>;
+export type CachePolicyInput = z.input<typeof CachePolicySchema>;
+export type TaskSpecInput = z.input<typeof TaskSpecSchema>;
+export type TaskSpec = z.output<typeof TaskSpecSchema>;
+export type PipelineSpecInput = z.input<typeof PipelineSpecSchema>;
+export type PipelineSpec = z.output<typeof PipelineSpecSchema>;

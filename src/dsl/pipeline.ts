@@ -1,0 +1,126 @@
+/**
+ * @module `pipeline()`: the typed builder a pipeline author writes. Each `.task()` may only name earlier tasks in
+ * `needs`, and its `upstream` argument holds exactly those tasks' results with their types, so a misspelled,
+ * non-upstream or mistyped edge is a compile error. In plain JS the same mistakes are load-time diagnostics.
+ */
+import type { z } from "zod";
+import type { SourceLocation } from "../core/errors.ts";
+import type { CachePolicyInput, RetryPolicyInput } from "../../schemas/pipeline.ts";
+import type { ScheduleInput } from "../../schemas/schedule.ts";
+import type { Duration } from "../core/duration.ts";
+import { callSite } from "./call-site.ts";
+import type { MapTaskFn, TaskContext, TaskFn, TaskInput } from "./context.ts";
+
+type AnyParams = z.ZodType<Record<string, unknown>, Record<string, unknown>>;
+
+export interface PipelineOptions<S extends AnyParams> {
+  name: string;
+  description?: string;
+  /** A zod object schema; defaults fill in what callers leave out. */
+  params?: S;
+  schedules?: ScheduleInput[];
+  /** Tasks at once within one run (default from config). */
+  concurrency?: number;
+  maxActiveRuns?: number;
+  timeout?: Duration;
+  /** After a crash, re-run only the tasks that did not complete. */
+  resume?: boolean;
+  commit?: "per-task" | "on-success";
+  tags?: string[];
+}
+
+export interface TaskOptions<Needs extends string> {
+  description?: string;
+  needs?: readonly Needs[];
+  /** Retries after the first attempt, or a full policy. */
+  retries?: number | RetryPolicyInput;
+  /** Decides per error whether to retry (after NonRetriableError, never). */
+  retryIf?: (error: unknown, attempt: number) => boolean;
+  timeout?: Duration;
+  pool?: string;
+  tags?: string[];
+  cache?: CachePolicyInput;
+  /** Custom cache key from the task's input; implies caching. */
+  cacheKey?: (input: TaskInput<unknown, unknown>) => string;
+}
+
+export interface MapOptions<Over extends string, Needs extends string> extends TaskOptions<Needs> {
+  /** The upstream task whose list result this task maps over. */
+  over: Over;
+  /** Items at once (bounded also by the run's concurrency). */
+  concurrency?: number;
+}
+
+/** One task as the engine sees it: options (data + functions) and the function to run. */
+export interface TaskDefinition {
+  name: string;
+  options: TaskOptions<string> & { over?: string; concurrency?: number };
+  run: (input: TaskInput<unknown, unknown> & { item?: unknown; index?: number }, ctx: TaskContext) => unknown;
+  location: SourceLocation;
+}
+
+type ListKeys<R> = { [K in keyof R & string]: R[K] extends readonly unknown[] ? K : never }[keyof R & string];
+type ElementOf<T> = T extends readonly (infer E)[] ? E : never;
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+export const PIPELINE_BRAND = Symbol.for("floe.pipeline");
+
+/**
+ * A pipeline: its options, its tasks in definition order, and the types of params (P) and results (R).
+ * @example
+ * export default pipeline({ name: "hello", params: z.object({ who: z.string().default("world") }) })
+ *   .task("greet", ({ params }) => `hello ${params.who}`)
+ *   .task("shout", { needs: ["greet"] }, ({ upstream }) => upstream.greet.toUpperCase());
+ */
+export class Pipeline<S extends AnyParams, P, R extends Record<string, unknown>> {
+  readonly [PIPELINE_BRAND] = true;
+  /** Phantom field carrying result types, for `ResultsOf<typeof p>`. */
+  declare readonly __results: R;
+
+  constructor(
+    readonly options: PipelineOptions<S>,
+    readonly tasks: readonly TaskDefinition[],
+    readonly location: SourceLocation,
+  ) {}
+
+  task<N extends string, O>(name: N, run: TaskFn<P, {}, O>): Pipeline<S, P, Simplify<R & Record<N, Awaited<O>>>>;
+  task<N extends string, O, D extends keyof R & string = never>(
+    name: N,
+    options: TaskOptions<D>,
+    run: TaskFn<P, Simplify<Pick<R, D>>, O>,
+  ): Pipeline<S, P, Simplify<R & Record<N, Awaited<O>>>>;
+  task(name: string, a: unknown, b?: unknown): unknown {
+    const [options, run] = typeof a === "function" ? [{}, a] : [a, b];
+    return this.with({ name, options: options as TaskOptions<string>, run: run as TaskDefinition["run"] });
+  }
+
+  /** A task run once per item of an upstream list result; its result is the list of item results. */
+  map<N extends string, K extends ListKeys<R>, O, D extends keyof R & string = never>(
+    name: N,
+    options: MapOptions<K, D>,
+    run: MapTaskFn<P, Simplify<Pick<R, D | K>>, ElementOf<R[K]>, O>,
+  ): Pipeline<S, P, Simplify<R & Record<N, Awaited<O>[]>>> {
+    return this.with({ name, options: options as TaskDefinition["options"], run: run as TaskDefinition["run"] }) as never;
+  }
+
+  private with(task: Omit<TaskDefinition, "location">): Pipeline<S, P, R> {
+    return new Pipeline(this.options, [...this.tasks, { ...task, location: callSite() }], this.location);
+  }
+}
+
+/** Starts a pipeline definition; chain `.task()` and `.map()` calls, and export the result. */
+export function pipeline<S extends AnyParams = z.ZodObject<{}>>(
+  options: PipelineOptions<S>,
+): Pipeline<S, z.output<S>, {}> {
+  return new Pipeline<S, z.output<S>, {}>(options, [], callSite());
+}
+
+export function isPipeline(value: unknown): value is Pipeline<AnyParams, unknown, Record<string, unknown>> {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[PIPELINE_BRAND] === true;
+}
+
+export type AnyPipeline = Pipeline<AnyParams, unknown, Record<string, unknown>>;
+/** The params a caller passes (before defaults). */
+export type ParamsInputOf<T> = T extends Pipeline<infer S, unknown, Record<string, unknown>> ? z.input<S> : never;
+export type ParamsOf<T> = T extends Pipeline<AnyParams, infer P, Record<string, unknown>> ? P : never;
+export type ResultsOf<T> = T extends Pipeline<AnyParams, unknown, infer R> ? R : never;
