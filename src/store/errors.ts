@@ -1,0 +1,38 @@
+/** @module The store's tagged errors: opening the database, migrating it, and guards for callers. */
+import { FloeError } from "../core/errors.ts";
+
+/** The database could not be opened or prepared (missing/unwritable folder, corrupt or newer file). */
+export class StoreOpenError extends FloeError {
+  readonly _tag = "StoreOpenError" as const;
+  readonly context: { path: string; reason: string };
+  constructor(context: { path: string; reason: string }, options?: { cause?: unknown }) {
+    super(`cannot open the state database at ${context.path}: ${context.reason}`, options);
+    this.context = context;
+  }
+}
+
+/** A migration failed, or an applied migration's SQL changed (migrations are append-only). */
+export class MigrationError extends FloeError {
+  readonly _tag = "MigrationError" as const;
+  readonly context: { path: string; version: number; name: string };
+  constructor(message: string, context: { path: string; version: number; name: string }, options?: { cause?: unknown }) {
+    super(`${context.path}: migration ${context.version} (${context.name}): ${message}`, options);
+    this.context = context;
+  }
+}
+
+/** A write was attempted on a store opened with `readonly: true`. */
+export class StoreReadOnlyError extends FloeError {
+  readonly _tag = "StoreReadOnlyError" as const;
+  readonly context: { path: string };
+  constructor(path: string) {
+    super(`the state database at ${path} is open read-only`);
+    this.context = { path };
+  }
+}
+
+export type StoreError = StoreOpenError | MigrationError | StoreReadOnlyError;
+
+export function isStoreError(value: unknown): value is StoreError {
+  return value instanceof StoreOpenError || value instanceof MigrationError || value instanceof StoreReadOnlyError;
+}

@@ -1,0 +1,108 @@
+/**
+ * @module `openStore`: the one place a better-sqlite3 connection is made. WAL, busy timeout, synchronous=NORMAL,
+ * foreign keys, migrations; prepared statements cached per store.
+ */
+import { accessSync, constants, mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import Database from "better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
+import { isFloeError } from "../core/errors.ts";
+import { StoreOpenError, StoreReadOnlyError } from "./errors.ts";
+import { appliedVersions, migrate } from "./migrate.ts";
+
+export type Statement = BetterSqlite3.Statement<unknown[], unknown>;
+
+/** Store internals, for `src/store` modules only. */
+export interface SqlHandle {
+  /** A prepared statement for `sql`, prepared once per store. */
+  stmt(sql: string): Statement;
+  /** Runs `fn` in one BEGIN IMMEDIATE transaction (a savepoint when nested). */
+  tx<T>(fn: () => T): T;
+  readonly db: BetterSqlite3.Database;
+}
+
+export interface Store {
+  readonly path: string;
+  readonly readonly: boolean;
+  /** @internal Used by `src/store` modules only. */
+  readonly sql: SqlHandle;
+  close(): void;
+  [Symbol.dispose](): void;
+}
+
+export interface OpenStoreOptions {
+  readonly?: boolean;
+  /** How long a writer waits for the lock before SQLITE_BUSY (ms). */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Opens (creating folder and file when needed) and migrates the state database.
+ * @example
+ * using store = openStore("state/floe.db");
+ */
+export function openStore(dbPath: string, opts: OpenStoreOptions = {}): Store {
+  const path = resolve(dbPath);
+  const readonly = opts.readonly ?? false;
+  const db = connect(path, readonly, opts.busyTimeoutMs ?? 5000);
+  const cache = new Map<string, Statement>();
+  const runner = db.transaction((fn: () => unknown) => fn());
+  const sql: SqlHandle = {
+    db,
+    stmt(text) {
+      let s = cache.get(text);
+      if (!s) {
+        if (readonly && !/^\s*(SELECT|WITH|PRAGMA)\b/i.test(text)) throw new StoreReadOnlyError(path);
+        s = db.prepare(text);
+        cache.set(text, s);
+      }
+      return s;
+    },
+    tx: <T>(fn: () => T): T => (db.inTransaction ? runner(fn) : runner.immediate(fn)) as T,
+  };
+  const close = (): void => {
+    if (db.open) db.close();
+  };
+  return { path, readonly, sql, close, [Symbol.dispose]: close };
+}
+
+function connect(path: string, readonly: boolean, busyTimeoutMs: number): BetterSqlite3.Database {
+  let db: BetterSqlite3.Database | undefined;
+  try {
+    if (!readonly) {
+      mkdirSync(dirname(path), { recursive: true });
+      // Root ignores permission bits, so check explicitly to give the same message to everyone.
+      accessSync(dirname(path), constants.W_OK);
+    }
+    db = new Database(path, { readonly, fileMustExist: readonly, timeout: busyTimeoutMs });
+    db.pragma(`busy_timeout = ${Math.floor(busyTimeoutMs)}`);
+    db.pragma("foreign_keys = ON");
+    if (readonly) {
+      if (appliedVersions(db).length === 0) throw new Error("the database has no schema yet");
+      return db;
+    }
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.pragma("cache_size = -16000"); // 16 MB: a 10,000-task run stays in memory while it is written
+    migrate(db, path);
+    return db;
+  } catch (cause) {
+    db?.close();
+    if (isFloeError(cause)) throw cause;
+    throw new StoreOpenError({ path, reason: describe(cause) }, { cause });
+  }
+}
+
+function describe(cause: unknown): string {
+  const code = (cause as { code?: unknown } | null)?.code;
+  if (code === "EACCES" || code === "EPERM" || code === "EROFS") return "the folder is not writable";
+  if (code === "ENOTDIR" || code === "EEXIST") return "a path component is not a folder";
+  if (code === "SQLITE_READONLY" || code === "SQLITE_CANTOPEN") return `${cause instanceof Error ? cause.message : code}`;
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+/** Runs `PRAGMA integrity_check`; returns `["ok"]` for a sound database, else the problems found. */
+export function integrityCheck(store: Store): string[] {
+  const rows = store.sql.db.pragma("integrity_check") as { integrity_check: string }[];
+  return rows.map((r) => r.integrity_check);
+}

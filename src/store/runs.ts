@@ -1,0 +1,100 @@
+/** @module Creating runs and their planned task rows, idempotently. */
+import { newId } from "../core/ids.ts";
+import type { Store } from "./open-store.ts";
+import { jsonOrNull, toRun, type RunRow } from "./rows.ts";
+import type { RunRecord, RunTrigger } from "./types.ts";
+
+export interface CreateRunInput {
+  pipeline: string;
+  /** Pipeline version (plan content hash). */
+  version: string;
+  /** Validated params (redacted before storing). */
+  params: unknown;
+  trigger: RunTrigger;
+  /** Unique per pipeline: the same key returns the existing run. */
+  idempotencyKey?: string | undefined;
+  /** With `slotAt`: unique, so a schedule slot never gets two runs. */
+  scheduleId?: string | undefined;
+  slotAt?: number | undefined;
+  retryOf?: string | undefined;
+  state?: "Pending" | "Scheduled" | undefined;
+  /** Defaults to a fresh time-ordered id. */
+  id?: string | undefined;
+  /** Defaults to `Date.now()`; pass the injected clock's time. */
+  createdAt?: number | undefined;
+}
+
+const INSERT_RUN = `INSERT INTO runs (id, pipeline, version, state, params, trigger_kind, trigger_detail,
+  idempotency_key, schedule_id, slot_at, retry_of, created_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT DO NOTHING`;
+const INSERT_CREATED_EVENT = `INSERT INTO events (run_id, task, from_state, to_state, at, reason, attempt)
+VALUES (?, NULL, NULL, ?, ?, 'created', NULL)`;
+const BY_ID = "SELECT * FROM runs WHERE id = ?";
+const BY_KEY = "SELECT * FROM runs WHERE pipeline = ? AND idempotency_key = ?";
+const BY_SLOT = "SELECT * FROM runs WHERE schedule_id = ? AND slot_at = ?";
+
+/**
+ * Inserts a run, or returns the run that already holds its idempotency key or schedule slot.
+ * @example
+ * const { run, created } = createRun(store, { pipeline: "p", version: "abc", params: {}, trigger: { kind: "manual" } });
+ */
+export function createRun(store: Store, input: CreateRunInput): { run: RunRecord; created: boolean } {
+  const { sql } = store;
+  return sql.tx(() => {
+    const createdAt = input.createdAt ?? Date.now();
+    const id = input.id ?? newId(createdAt);
+    const state = input.state ?? "Pending";
+    const info = sql.stmt(INSERT_RUN).run(
+      id, input.pipeline, input.version, state, jsonOrNull(input.params ?? {}), input.trigger.kind,
+      jsonOrNull(input.trigger.detail), input.idempotencyKey ?? null, input.scheduleId ?? null,
+      input.slotAt ?? null, input.retryOf ?? null, createdAt,
+    );
+    if (info.changes === 1) {
+      sql.stmt(INSERT_CREATED_EVENT).run(id, state, createdAt);
+      return { run: toRun(sql.stmt(BY_ID).get(id) as RunRow), created: true };
+    }
+    const existing = findExisting(store, input, id);
+    if (!existing) throw new Error(`run insert for ${input.pipeline} was ignored but no conflicting run was found`);
+    return { run: toRun(existing), created: false };
+  });
+}
+
+function findExisting(store: Store, input: CreateRunInput, id: string): RunRow | undefined {
+  const { sql } = store;
+  if (input.idempotencyKey !== undefined) {
+    const row = sql.stmt(BY_KEY).get(input.pipeline, input.idempotencyKey) as RunRow | undefined;
+    if (row) return row;
+  }
+  if (input.scheduleId !== undefined && input.slotAt !== undefined) {
+    const row = sql.stmt(BY_SLOT).get(input.scheduleId, input.slotAt) as RunRow | undefined;
+    if (row) return row;
+  }
+  return sql.stmt(BY_ID).get(id) as RunRow | undefined;
+}
+
+export interface TaskRunInit {
+  /** Task key: the task name, or `name[i]` for a mapped item. */
+  task: string;
+  /** The mapped task's name for an item; defaults to `task`. */
+  parent?: string | undefined;
+  mapIndex?: number | null | undefined;
+}
+
+const INSERT_TASK = `INSERT INTO task_runs (run_id, task, parent, map_index, state, attempts)
+VALUES (?, ?, ?, ?, 'Pending', 0)
+ON CONFLICT (run_id, task) DO NOTHING`;
+
+/** Inserts Pending rows for a run's planned tasks (existing rows are left alone); returns how many were new. */
+export function createTaskRuns(store: Store, runId: string, tasks: readonly (TaskRunInit | string)[]): number {
+  const { sql } = store;
+  return sql.tx(() => {
+    const insert = sql.stmt(INSERT_TASK);
+    let created = 0;
+    for (const t of tasks) {
+      const init = typeof t === "string" ? { task: t } : t;
+      created += insert.run(runId, init.task, init.parent ?? init.task, init.mapIndex ?? null).changes;
+    }
+    return created;
+  });
+}
