@@ -31,8 +31,23 @@ export class StoreReadOnlyError extends FloeError {
   }
 }
 
-export type StoreError = StoreOpenError | MigrationError | StoreReadOnlyError;
+export type StoreError = StoreOpenError | MigrationError | StoreReadOnlyError | InvalidCursorError;
 
 export function isStoreError(value: unknown): value is StoreError {
-  return value instanceof StoreOpenError || value instanceof MigrationError || value instanceof StoreReadOnlyError;
+  return (
+    value instanceof StoreOpenError ||
+    value instanceof MigrationError ||
+    value instanceof StoreReadOnlyError ||
+    value instanceof InvalidCursorError
+  );
+}
+
+/** A pagination cursor that this store did not produce (a client mistake: the API answers 400). */
+export class InvalidCursorError extends FloeError {
+  readonly _tag = "InvalidCursorError" as const;
+  readonly context: { cursor: string };
+  constructor(cursor: string) {
+    super(`invalid cursor "${cursor.slice(0, 64)}"`);
+    this.context = { cursor };
+  }
 }

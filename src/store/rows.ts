@@ -107,3 +107,7 @@ export function decodeCursor(cursor: string): unknown[] | null {
     return null;
   }
 }
+
+/** A page size within [1, max]; NaN or missing gives `fallback`. */
+export const clampLimit = (limit: number | undefined, fallback: number, max: number): number =>
+  Math.min(max, Math.max(1, Math.floor(limit === undefined || Number.isNaN(limit) ? fallback : limit)));
