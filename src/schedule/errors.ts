@@ -1,5 +1,5 @@
 /** @module Tagged errors of the schedule layer. */
-import { FloeError, formatDiagnostic, type Diagnostic } from "../core/errors.ts";
+import { FloeError, type Diagnostic } from "../core/errors.ts";
 
 /** A schedule whose cron expression or time zone cannot be used; `diagnostics` say which and why. */
 export class ScheduleError extends FloeError {
@@ -12,7 +12,8 @@ export class ScheduleError extends FloeError {
     options?: { cause?: unknown },
   ) {
     const prefix = context.scheduleId ? `schedule ${context.scheduleId}: ` : "";
-    super(prefix + diagnostics.map(formatDiagnostic).join("; "), options);
+    // the messages already name the cron expression or time zone, so the field path would only repeat it
+    super(prefix + diagnostics.map((d) => d.message).join("; "), options);
     this.context = context;
     this.diagnostics = diagnostics;
   }
