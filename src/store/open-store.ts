@@ -2,7 +2,7 @@
  * @module `openStore`: the one place a better-sqlite3 connection is made. WAL, busy timeout, synchronous=NORMAL,
  * foreign keys, migrations; prepared statements cached per store.
  */
-import { accessSync, constants, mkdirSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import type BetterSqlite3 from "better-sqlite3";
@@ -71,8 +71,8 @@ function connect(path: string, readonly: boolean, busyTimeoutMs: number): Better
   try {
     if (!readonly) {
       mkdirSync(dirname(path), { recursive: true });
-      // Root ignores permission bits, so check explicitly to give the same message to everyone.
-      accessSync(dirname(path), constants.W_OK);
+      assertWritable(dirname(path));
+      if (existsSync(path)) assertWritable(path);
     }
     db = new Database(path, { readonly, fileMustExist: readonly, timeout: busyTimeoutMs });
     db.pragma(`busy_timeout = ${Math.floor(busyTimeoutMs)}`);
@@ -93,9 +93,20 @@ function connect(path: string, readonly: boolean, busyTimeoutMs: number): Better
   }
 }
 
+/**
+ * Root ignores permission bits, so a folder made read-only with `chmod a-w` is refused for root too:
+ * the same clear error for everyone, rather than a daemon that writes where it was told not to.
+ */
+function assertWritable(target: string): void {
+  accessSync(target, constants.W_OK);
+  if (process.getuid?.() === 0 && (statSync(target).mode & 0o222) === 0) {
+    throw Object.assign(new Error(`${target} is read-only`), { code: "EACCES" });
+  }
+}
+
 function describe(cause: unknown): string {
   const code = (cause as { code?: unknown } | null)?.code;
-  if (code === "EACCES" || code === "EPERM" || code === "EROFS") return "the folder is not writable";
+  if (code === "EACCES" || code === "EPERM" || code === "EROFS") return "the state folder or file is not writable";
   if (code === "ENOTDIR" || code === "EEXIST") return "a path component is not a folder";
   if (code === "SQLITE_READONLY" || code === "SQLITE_CANTOPEN") return `${cause instanceof Error ? cause.message : code}`;
   return cause instanceof Error ? cause.message : String(cause);

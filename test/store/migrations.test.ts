@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { MIGRATIONS, MigrationError, StoreOpenError, dumpSchema, integrityCheck, openStore } from "../../src/store/index.ts";
+import { tempDir } from "./helpers.ts";
+
+const SCHEMA_FILE = fileURLToPath(new URL("../../src/store/schema.sql", import.meta.url));
+
+test("migrations re-run: opening twice applies nothing new and keeps data", (t) => {
+  const path = join(tempDir(t), "floe.db");
+  const first = openStore(path);
+  const before = first.sql.db.prepare("SELECT version, name, checksum, applied_at FROM schema_migrations").all();
+  first.sql.db.prepare("INSERT INTO pipelines (name, file, valid, updated_at) VALUES ('p', 'p.ts', 1, 1)").run();
+  first.close();
+  using second = openStore(path);
+  const after = second.sql.db.prepare("SELECT version, name, checksum, applied_at FROM schema_migrations").all();
+  assert.deepEqual(after, before);
+  assert.deepEqual((after as { version: number }[]).map((r) => r.version), MIGRATIONS.map((m) => m.version));
+  assert.equal((second.sql.db.prepare("SELECT COUNT(*) AS n FROM pipelines").get() as { n: number }).n, 1);
+  assert.deepEqual(integrityCheck(second), ["ok"]);
+});
+
+test("pragmas: WAL, foreign keys, synchronous NORMAL, busy timeout", (t) => {
+  using store = openStore(join(tempDir(t), "floe.db"));
+  const db = store.sql.db;
+  assert.equal(db.pragma("journal_mode", { simple: true }), "wal");
+  assert.equal(db.pragma("foreign_keys", { simple: true }), 1);
+  assert.equal(db.pragma("synchronous", { simple: true }), 1);
+  assert.ok((db.pragma("busy_timeout", { simple: true }) as number) >= 1000);
+});
+
+test("schema dump of a fresh database matches the committed src/store/schema.sql", (t) => {
+  using store = openStore(join(tempDir(t), "floe.db"));
+  const dump = dumpSchema(store);
+  if (process.env["FLOE_UPDATE_SCHEMA"] === "1") writeFileSync(SCHEMA_FILE, dump);
+  assert.equal(dump, readFileSync(SCHEMA_FILE, "utf8"), "run with FLOE_UPDATE_SCHEMA=1 to regenerate schema.sql");
+});
+
+test("an applied migration whose SQL changed is refused (append-only)", (t) => {
+  const path = join(tempDir(t), "floe.db");
+  openStore(path).close();
+  const db = new Database(path);
+  db.prepare("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1").run();
+  db.close();
+  assert.throws(() => openStore(path), (e: unknown) => e instanceof MigrationError && e.context.version === 1);
+});
+
+test("a database from a newer floe is refused with a clear error", (t) => {
+  const path = join(tempDir(t), "floe.db");
+  openStore(path).close();
+  const db = new Database(path);
+  db.prepare("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (999, 'future', 'x', 0)").run();
+  db.close();
+  assert.throws(() => openStore(path), (e: unknown) => e instanceof StoreOpenError && /newer/.test(e.message));
+});
