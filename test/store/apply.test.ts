@@ -1,0 +1,170 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { RunEvent } from "../../src/core/events.ts";
+import {
+  applyRunEvents, createStoreSink, createTaskRuns, getLogs, getRun, getRunEvents, getRunSnapshots, listLeases,
+  tryAcquireLease,
+} from "../../src/store/index.ts";
+import { makeRun, tempStore } from "./helpers.ts";
+
+test("a valid run path sets timings, attempts, results and appends one event per transition", (t) => {
+  const store = tempStore(t);
+  const runId = makeRun(store, { createdAt: 1 });
+  createTaskRuns(store, runId, ["a"]);
+  const result = applyRunEvents(store, [
+    { type: "run:transition", runId, from: "Pending", to: "Running", at: 10 },
+    { type: "task:transition", runId, task: "a", from: "Pending", to: "Running", attempt: 1, at: 11 },
+    { type: "task:transition", runId, task: "a", from: "Running", to: "AwaitingRetry", attempt: 1, at: 12, retryAt: 20,
+      error: { name: "Error", message: "flaky", stack: "Error: flaky\n    at x" } },
+    { type: "task:transition", runId, task: "a", from: "AwaitingRetry", to: "Running", attempt: 2, at: 20 },
+    { type: "task:transition", runId, task: "a", from: "Running", to: "Completed", attempt: 2, at: 25,
+      resultJson: '{"n":1}', cacheKey: "ck" },
+    { type: "run:transition", runId, from: "Running", to: "Completed", at: 30 },
+  ]);
+  assert.deepEqual(result, { applied: 6, rejected: [] });
+  const run = getRun(store, runId)!;
+  assert.equal(run.state, "Completed");
+  assert.equal(run.startedAt, 10);
+  assert.equal(run.endedAt, 30);
+  const [a] = run.tasks;
+  assert.deepEqual(
+    { state: a!.state, attempts: a!.attempts, startedAt: a!.startedAt, endedAt: a!.endedAt, error: a!.error,
+      resultJson: a!.resultJson, cacheKey: a!.cacheKey, retryAt: a!.retryAt },
+    { state: "Completed", attempts: 2, startedAt: 11, endedAt: 25, error: null, resultJson: '{"n":1}', cacheKey: "ck",
+      retryAt: null },
+  );
+  const events = getRunEvents(store, runId);
+  assert.deepEqual(events.map((e) => [e.task, e.from, e.to]), [
+    [null, null, "Pending"], [null, "Pending", "Running"], ["a", "Pending", "Running"], ["a", "Running", "AwaitingRetry"],
+    ["a", "AwaitingRetry", "Running"], ["a", "Running", "Completed"], [null, "Running", "Completed"],
+  ]);
+  assert.equal(events[3]!.reason, "flaky");
+  assert.equal(events[4]!.attempt, 2);
+});
+
+test("a failed task keeps its error with stack, redacted", (t) => {
+  const store = tempStore(t);
+  const runId = makeRun(store);
+  createTaskRuns(store, runId, ["a"]);
+  applyRunEvents(store, [
+    { type: "task:transition", runId, task: "a", from: "Pending", to: "Running", attempt: 1, at: 1 },
+    { type: "task:transition", runId, task: "a", from: "Running", to: "Failed", attempt: 1, at: 2,
+      error: { name: "Error", message: "bad token ema_abc123", stack: "Error: bad token ema_abc123\n    at f (x.ts:1:1)" } },
+  ]);
+  const a = getRun(store, runId)!.tasks[0]!;
+  assert.equal(a.state, "Failed");
+  assert.equal(a.endedAt, 2);
+  assert.equal(a.error?.message, "bad token ema_***");
+  assert.match(a.error?.stack ?? "", /at f \(x\.ts:1:1\)/);
+  assert.doesNotMatch(JSON.stringify(a.error), /abc123/);
+});
+
+test("a transition not in the table is rejected and changes nothing", (t) => {
+  const store = tempStore(t);
+  const runId = makeRun(store);
+  createTaskRuns(store, runId, ["a"]);
+  const result = applyRunEvents(store, [
+    { type: "task:transition", runId, task: "a", from: "Pending", to: "Completed", attempt: 1, at: 1 },
+  ]);
+  assert.equal(result.applied, 0);
+  assert.equal(result.rejected[0]?.reason, "not-allowed");
+  assert.equal(getRun(store, runId)!.tasks[0]!.state, "Pending");
+  assert.equal(getRunEvents(store, runId).length, 1);
+});
+
+test("a terminal state never changes again; a stale `from` is a state-mismatch", (t) => {
+  const store = tempStore(t);
+  const runId = makeRun(store);
+  applyRunEvents(store, [
+    { type: "run:transition", runId, from: "Pending", to: "Running", at: 1 },
+    { type: "run:transition", runId, from: "Running", to: "Failed", at: 2, error: { name: "Error", message: "boom" } },
+  ]);
+  // The table has no edge out of Failed, and a forged `from` misses the compare-and-set.
+  const result = applyRunEvents(store, [
+    { type: "run:transition", runId, from: "Failed", to: "Running", at: 3 },
+    { type: "run:transition", runId, from: "Running", to: "Completed", at: 3 },
+    { type: "run:transition", runId, from: "Pending", to: "Crashed", at: 3 },
+  ]);
+  assert.deepEqual(result.rejected.map((r) => [r.index, r.reason, r.currentState]), [
+    [0, "not-allowed", null], [1, "state-mismatch", "Failed"], [2, "state-mismatch", "Failed"],
+  ]);
+  const run = getRun(store, runId)!;
+  assert.equal(run.state, "Failed");
+  assert.equal(run.endedAt, 2);
+  assert.equal(run.error?.message, "boom");
+});
+
+test("a mixed batch applies everything valid around its rejections, in one transaction", (t) => {
+  const store = tempStore(t);
+  const runId = makeRun(store);
+  const events: RunEvent[] = [
+    { type: "task:create", runId, task: "m[0]", parent: "m", mapIndex: 0, at: 1 },
+    { type: "task:create", runId, task: "m[1]", parent: "m", mapIndex: 1, at: 1 },
+    { type: "task:transition", runId, task: "m[0]", from: "Pending", to: "Running", attempt: 1, at: 2 },
+    { type: "task:transition", runId, task: "m[0]", from: "Pending", to: "Running", attempt: 1, at: 2 }, // duplicate
+    { type: "task:transition", runId, task: "nope", from: "Pending", to: "Running", attempt: 1, at: 2 }, // no row
+    { type: "log:line", runId, task: "m[0]", attempt: 1, level: "info", message: "hello Bearer abc.def", at: 3 },
+    { type: "log:line", runId: "missing-run", level: "info", message: "orphan", at: 3 }, // foreign key
+    { type: "snapshot:read", runId, task: "m[0]", repo: "org/in", branch: "main", snapshotId: "S1", at: 4 },
+    { type: "snapshot:commit", runId, task: "m[0]", repo: "org/out", branch: "main", snapshotId: "S2",
+      parentSnapshotId: "S0", message: "write", at: 5 },
+    { type: "snapshot:commit", runId: "missing-run", repo: "org/out", branch: "main", snapshotId: "S3", message: "x", at: 5 },
+    { type: "task:transition", runId, task: "m[0]", from: "Running", to: "Completed", attempt: 1, at: 6, resultJson: "1" },
+    { type: "task:transition", runId, task: "m[1]", from: "Pending", to: "Skipped", attempt: 0, at: 6, reason: "upstream" },
+  ];
+  const result = applyRunEvents(store, events);
+  assert.equal(result.applied, 8);
+  assert.deepEqual(result.rejected.map((r) => [r.index, r.reason]), [
+    [3, "state-mismatch"], [4, "not-found"], [6, "error"], [9, "not-found"],
+  ]);
+  assert.equal(result.rejected[0]!.event, events[3]);
+  const run = getRun(store, runId)!;
+  assert.deepEqual(run.tasks.map((x) => [x.task, x.state, x.endedAt]), [["m[0]", "Completed", 6], ["m[1]", "Skipped", 6]]);
+  assert.deepEqual(getLogs(store, runId).map((l) => l.message), ["hello Bearer ***"]);
+  const snaps = getRunSnapshots(store, runId);
+  assert.deepEqual(snaps.reads.map((r) => r.snapshotId), ["S1"]);
+  assert.deepEqual(snaps.commits.map((c) => [c.pipeline, c.snapshotId, c.parentSnapshotId]), [["p", "S2", "S0"]]);
+});
+
+test("a terminal run transition frees the run's pool leases", (t) => {
+  const store = tempStore(t);
+  const runId = makeRun(store);
+  assert.ok(tryAcquireLease(store, { pool: "w", limit: 1, holder: `${runId}/a`, runId, expiresAt: 1e15, now: 0 }));
+  applyRunEvents(store, [
+    { type: "run:transition", runId, from: "Pending", to: "Running", at: 1 },
+    { type: "run:transition", runId, from: "Running", to: "Crashed", at: 2, reason: "exit code 137" },
+  ]);
+  assert.deepEqual(listLeases(store, 0, "w"), []);
+});
+
+test("createStoreSink batches per tick, flush() makes everything durable, rejections are reported", async (t) => {
+  const store = tempStore(t);
+  const runId = makeRun(store);
+  const rejected: string[] = [];
+  const sink = createStoreSink(store, { maxBatch: 50, onRejected: (r) => rejected.push(...r.map((x) => x.reason)) });
+  for (let i = 0; i < 120; i++) sink.emit({ type: "task:create", runId, task: `t${i}`, parent: `t${i}`, mapIndex: null, at: 1 });
+  assert.equal(sink.stats.batches, 2); // two full batches written synchronously, 20 events wait for the tick
+  for (let i = 0; i < 120; i++) {
+    sink.emit({ type: "task:transition", runId, task: `t${i}`, from: "Pending", to: "Running", attempt: 1, at: 2 });
+  }
+  sink.emit({ type: "task:transition", runId, task: "t0", from: "Pending", to: "Running", attempt: 1, at: 2 });
+  await sink.flush();
+  assert.deepEqual(rejected, ["state-mismatch"]);
+  assert.equal(sink.stats.written, 240);
+  const tasks = getRun(store, runId)!.tasks;
+  assert.equal(tasks.length, 120);
+  assert.ok(tasks.every((x) => x.state === "Running"));
+  // The tick path: emit, then let setImmediate run without calling flush().
+  sink.emit({ type: "log:line", runId, level: "warn", message: "tick", at: 3 });
+  await new Promise((r) => setImmediate(r));
+  assert.equal(getLogs(store, runId).length, 1);
+});
+
+test("createStoreSink surfaces a write failure on the next flush()", async (t) => {
+  const store = tempStore(t);
+  const sink = createStoreSink(store);
+  store.close();
+  sink.emit({ type: "log:line", runId: "r", level: "info", message: "x", at: 1 });
+  await assert.rejects(sink.flush());
+  await sink.flush(); // the failure is reported once
+});
