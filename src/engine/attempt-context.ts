@@ -1,0 +1,80 @@
+/**
+ * @module The `ctx` a task attempt receives. Its AbortSignal, logger and Arraylake client are made on first
+ * use: most tasks never touch them, and an AbortController per task would be a large share of a no-op task's cost.
+ */
+import type { LogLevel } from "../core/events.ts";
+import { redact } from "../core/redact.ts";
+import type { TaskContext, TaskLogger } from "../dsl/context.ts";
+import type { RunContext } from "./run-context.ts";
+import type { TaskRun } from "./task-run.ts";
+
+export class AttemptContext implements TaskContext {
+  readonly runId: string;
+  readonly pipeline: string;
+  /** The task key: its name, or `name[i]` for a mapped item. */
+  readonly task: string;
+  readonly attempt: number;
+  /** Cancels this attempt's timeout timer once the attempt settles. */
+  timer: AbortController | undefined = undefined;
+  private controller: AbortController | undefined = undefined;
+  private abortReason: unknown = undefined;
+  private aborted = false;
+  private logger: TaskLogger | undefined = undefined;
+  private client: { value: unknown } | undefined = undefined;
+
+  constructor(
+    private readonly run: RunContext,
+    private readonly row: TaskRun,
+  ) {
+    this.runId = run.runId;
+    this.pipeline = run.pipeline;
+    this.task = row.key;
+    this.attempt = row.attempts;
+  }
+
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  /** Aborts the attempt's signal (now, or when first read). */
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
+  }
+
+  get log(): TaskLogger {
+    return (this.logger ??= this.makeLogger());
+  }
+
+  get arraylake(): unknown {
+    this.client ??= { value: this.run.arraylakeFor?.(this.task, this.runId) };
+    return this.client.value;
+  }
+
+  private makeLogger(): TaskLogger {
+    const line = (level: LogLevel, message: string): void => {
+      this.run.sink.emit({
+        type: "log:line",
+        runId: this.runId,
+        task: this.task,
+        attempt: this.attempt,
+        level,
+        message: redact(String(message)),
+        at: this.run.clock.now(),
+      });
+    };
+    return {
+      debug: (m) => line("debug", m),
+      info: (m) => line("info", m),
+      warn: (m) => line("warn", m),
+      error: (m) => line("error", m),
+      log: line,
+    };
+  }
+}

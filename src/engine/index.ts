@@ -1,0 +1,15 @@
+export { executeRun } from "./execute-run.ts";
+export { createPoolGate } from "./pools.ts";
+export { retryDelayMs, nextRetry } from "./retry-policy.ts";
+export { RESULT_NOT_PERSISTED } from "./lifecycle.ts";
+export { TaskTimeoutError, RunCancelledError, RunTimeoutError, MapError, PlanMismatchError } from "./errors.ts";
+export type {
+  ExecuteRunOptions,
+  RunOutcome,
+  TaskOutcome,
+  PoolGate,
+  Release,
+  PreviousTask,
+  CacheLookup,
+  PipelineDefinition,
+} from "./types.ts";

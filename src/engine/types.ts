@@ -1,0 +1,91 @@
+/** @module What `executeRun` takes and returns, and the seams the daemon fills (pools, cache, previous results). */
+import type { Clock } from "../core/clock.ts";
+import type { ErrorInfo } from "../core/errors.ts";
+import type { RunEventSink } from "../core/events.ts";
+import type { RunState, TaskState } from "../core/states.ts";
+import type { TaskDefinition } from "../dsl/pipeline.ts";
+import type { Plan } from "../plan/types.ts";
+
+/** The code half of a pipeline: any `Pipeline` fits. */
+export interface PipelineDefinition {
+  readonly options: { readonly name: string };
+  readonly tasks: readonly TaskDefinition[];
+}
+
+export type Release = () => void;
+
+/**
+ * Limits named pools. In-process: {@link createPoolGate}; the daemon supplies one backed by leases in its
+ * database so a pool is shared by every run. `acquire` rejects with the signal's reason when aborted.
+ */
+export interface PoolGate {
+  acquire(pool: string, signal: AbortSignal): Promise<Release>;
+}
+
+/** A task's record from an earlier run of the same pipeline (retry-of-run, resume). */
+export interface PreviousTask {
+  state: TaskState;
+  resultJson?: string | undefined;
+  /** False when the result was not JSON-serialisable, so it cannot be reused. */
+  persisted?: boolean | undefined;
+}
+
+/** Finds a stored result for (task name, cache key), optionally no older than maxAgeMs; JSON text or undefined. */
+export type CacheLookup = (
+  task: string,
+  cacheKey: string,
+  maxAgeMs?: number,
+) => string | undefined | Promise<string | undefined>;
+
+export interface ExecuteRunOptions {
+  runId: string;
+  pipeline: PipelineDefinition;
+  plan: Plan;
+  /** Already validated, defaults filled in. */
+  params: unknown;
+  sink: RunEventSink;
+  clock: Clock;
+  /** Aborting it cancels the run: remaining tasks Cancelled, run Cancelled. */
+  signal?: AbortSignal | undefined;
+  /** Tasks (and mapped items) running at once in this run. */
+  concurrency: number;
+  pools?: PoolGate | undefined;
+  /** By task key; Completed/Cached tasks with persisted results are reused (reported Cached). */
+  previous?: ReadonlyMap<string, PreviousTask> | undefined;
+  cacheLookup?: CacheLookup | undefined;
+  /** The value of `ctx.arraylake` for a task key (called lazily, on first use). */
+  arraylakeFor?: ((task: string, runId: string) => unknown) | undefined;
+  /** Whole-run timeout; defaults to the plan's. */
+  timeoutMs?: number | undefined;
+  /** For jitter; tests pass a fixed sequence. */
+  random?: (() => number) | undefined;
+}
+
+export interface TaskOutcome {
+  /** The task key: its name, or `name[i]` for item i of a mapped task. */
+  task: string;
+  /** The task name (the mapped task's name for an item). */
+  name: string;
+  mapIndex: number | null;
+  state: TaskState;
+  attempts: number;
+  startedAt?: number | undefined;
+  endedAt?: number | undefined;
+  error?: ErrorInfo | undefined;
+  /** The in-memory result (Completed/Cached). */
+  result?: unknown;
+  resultJson?: string | undefined;
+  /** False when the result could not be written as JSON. */
+  persisted: boolean;
+  cacheKey?: string | undefined;
+}
+
+export interface RunOutcome {
+  runId: string;
+  state: RunState;
+  startedAt: number;
+  endedAt: number;
+  /** Every task and mapped item, by key, in creation order. */
+  tasks: ReadonlyMap<string, TaskOutcome>;
+  error?: ErrorInfo | undefined;
+}
