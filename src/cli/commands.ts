@@ -2,5 +2,18 @@
 import type { Command } from "./command.ts";
 import { validateCommand } from "./validate.ts";
 import { planCommand } from "./plan.ts";
+import { runCommand } from "./run.ts";
+import { runsCommand } from "./runs.ts";
+import { showCommand } from "./show.ts";
+import { logsCommand } from "./logs.ts";
+import { retryCommand } from "./retry.ts";
 
-export const commands: readonly Command[] = [validateCommand, planCommand];
+export const commands: readonly Command[] = [
+  validateCommand,
+  planCommand,
+  runCommand,
+  runsCommand,
+  showCommand,
+  logsCommand,
+  retryCommand,
+];

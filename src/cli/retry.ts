@@ -1,0 +1,56 @@
+/**
+ * @module `floe retry <run-id>`: a new run with the same params that re-runs only the tasks that did not
+ * complete; completed results are reused (reported Cached).
+ */
+import { ValidationError } from "../core/errors.ts";
+import { previousTasks, runLocally } from "../runner/index.ts";
+import { parseCommandArgs } from "./args.ts";
+import { EXIT, type Command } from "./command.ts";
+import { findPipeline } from "./find-pipeline.ts";
+import { runDocument, runSummary } from "./format-run.ts";
+import { createLiveView } from "./live-view.ts";
+import { openState, requireRun } from "./open-state.ts";
+
+export const retryCommand: Command = {
+  name: "retry",
+  summary: "re-run what did not complete in a run, reusing completed results",
+  usage: "Usage: floe retry <run-id> [--json]\n\nExit 0 when the new run Completed, 1 otherwise.",
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, { json: { type: "boolean" } }, { min: 1, max: 1, names: "<run-id>" });
+    const { config, store } = await openState(io);
+    using _ = store;
+    const original = requireRun(store, positionals[0]!);
+    const found = await findPipeline(config, original.pipeline, io, "retry");
+    if (!found) return EXIT.failed;
+    const { loaded, pipeline } = found;
+    if (loaded.version !== original.version && !values.json) {
+      io.stderr(`note: ${original.pipeline} changed since run ${original.id} (version ${original.version} -> ${loaded.version}); the retry runs the current code\n`);
+    }
+    const live = values.json ? undefined : createLiveView(io, loaded.plan.tasks.map((t) => t.name));
+    try {
+      const { run } = await runLocally({
+        store,
+        pipeline,
+        plan: loaded.plan,
+        file: loaded.file,
+        params: original.params,
+        trigger: { kind: "retry", detail: { of: original.id } },
+        retryOf: original.id,
+        previous: previousTasks(original),
+        concurrency: config.concurrency.tasksPerRun,
+        pools: config.concurrency.pools,
+        onCreated: (id) => !values.json && io.stdout(`run ${id}  retry of ${original.id}\n`),
+        onEvent: live?.onEvent,
+      });
+      live?.finish();
+      io.stdout(values.json ? `${JSON.stringify(runDocument(run), null, 2)}\n` : runSummary(run));
+      return run.state === "Completed" ? EXIT.ok : EXIT.failed;
+    } catch (error) {
+      if (error instanceof ValidationError) {
+        io.stderr(`floe retry: the original params no longer validate\n${error.message}\n`);
+        return EXIT.failed;
+      }
+      throw error;
+    }
+  },
+};

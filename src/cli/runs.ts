@@ -1,0 +1,31 @@
+/** @module `floe runs`: recent runs, newest first, filtered by pipeline and state. */
+import { RUN_STATES, type RunState } from "../core/states.ts";
+import { listRuns } from "../store/index.ts";
+import { parseCommandArgs, positiveInt } from "./args.ts";
+import { EXIT, UsageError, type Command } from "./command.ts";
+import { runLine } from "./format-run.ts";
+import { openState } from "./open-state.ts";
+
+export const runsCommand: Command = {
+  name: "runs",
+  summary: "list recent runs",
+  usage: `Usage: floe runs [--pipeline P] [--state S] [--limit N] [--json]\n\nStates: ${RUN_STATES.join(", ")}`,
+  async run(argv, io) {
+    const { values } = parseCommandArgs(
+      argv,
+      { pipeline: { type: "string" }, state: { type: "string" }, limit: { type: "string" }, json: { type: "boolean" } },
+      { min: 0, max: 0, names: "" },
+    );
+    if (values.state !== undefined && !RUN_STATES.includes(values.state as RunState)) {
+      throw new UsageError(`--state must be one of ${RUN_STATES.join(", ")}; got "${values.state}"`);
+    }
+    const limit = positiveInt(values.limit, "limit", 20);
+    const { store } = await openState(io);
+    using _ = store;
+    const page = listRuns(store, { pipeline: values.pipeline, state: values.state as RunState | undefined, limit });
+    if (values.json) io.stdout(`${JSON.stringify(page.items, null, 2)}\n`);
+    else if (page.items.length === 0) io.stdout("no runs\n");
+    else for (const run of page.items) io.stdout(`${runLine(run)}\n`);
+    return EXIT.ok;
+  },
+};

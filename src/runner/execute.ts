@@ -1,0 +1,43 @@
+/**
+ * @module One run of an imported pipeline on any sink: the store (CLI, floe/testing) or the daemon over IPC
+ * (run processes). Adds what the engine leaves to its caller: the task's Arraylake client and lineage.
+ */
+import type { Clock } from "../core/clock.ts";
+import type { RunEventSink } from "../core/events.ts";
+import type { AnyPipeline } from "../dsl/pipeline.ts";
+import { executeRun, type CacheLookup, type PoolGate, type PreviousTask, type RunOutcome } from "../engine/index.ts";
+import type { Plan } from "../plan/index.ts";
+
+export interface PipelineRunInput {
+  runId: string;
+  pipeline: AnyPipeline;
+  plan: Plan;
+  /** Validated (see parseParams). */
+  params: Record<string, unknown>;
+  sink: RunEventSink;
+  clock: Clock;
+  signal?: AbortSignal | undefined;
+  concurrency: number;
+  pools?: PoolGate | undefined;
+  previous?: ReadonlyMap<string, PreviousTask> | undefined;
+  cacheLookup?: CacheLookup | undefined;
+  /** Builds `ctx.arraylake` for a task; lineage recording is wired by the caller's factory. */
+  arraylakeFor?: ((task: string, runId: string) => unknown) | undefined;
+}
+
+export function executePipelineRun(input: PipelineRunInput): Promise<RunOutcome> {
+  return executeRun({
+    runId: input.runId,
+    pipeline: input.pipeline,
+    plan: input.plan,
+    params: input.params,
+    sink: input.sink,
+    clock: input.clock,
+    signal: input.signal,
+    concurrency: input.pipeline.options.concurrency ?? input.concurrency,
+    pools: input.pools,
+    previous: input.previous,
+    cacheLookup: input.cacheLookup,
+    arraylakeFor: input.arraylakeFor,
+  });
+}

@@ -1,0 +1,3 @@
+export { importPipeline } from "./import-pipeline.ts";
+export { executePipelineRun, type PipelineRunInput } from "./execute.ts";
+export { runLocally, previousTasks, validateParamsOrThrow, type LocalRunOptions } from "./local-run.ts";

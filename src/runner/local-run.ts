@@ -1,0 +1,112 @@
+/**
+ * @module A run executed in this process and recorded in a store it writes: `floe run` without a daemon,
+ * `floe retry`, and floe/testing. The store is the single writer's; nothing else writes it meanwhile.
+ */
+import { systemClock, type Clock } from "../core/clock.ts";
+import { ValidationError } from "../core/errors.ts";
+import type { RunEvent } from "../core/events.ts";
+import type { AnyPipeline } from "../dsl/pipeline.ts";
+import { parseParams } from "../dsl/validate.ts";
+import { createPoolGate, type PreviousTask, type RunOutcome } from "../engine/index.ts";
+import type { Plan } from "../plan/index.ts";
+import {
+  createRun,
+  createStoreSink,
+  findCachedResult,
+  getRun,
+  recordPipelineVersions,
+  type RunDetail,
+  type RunTrigger,
+  type Store,
+} from "../store/index.ts";
+import { executePipelineRun } from "./execute.ts";
+
+export interface LocalRunOptions {
+  store: Store;
+  pipeline: AnyPipeline;
+  plan: Plan;
+  file: string;
+  /** Params as given; validated here (a ValidationError names each field). */
+  params: unknown;
+  trigger: RunTrigger;
+  concurrency: number;
+  pools?: Readonly<Record<string, number>> | undefined;
+  clock?: Clock | undefined;
+  signal?: AbortSignal | undefined;
+  retryOf?: string | undefined;
+  idempotencyKey?: string | undefined;
+  previous?: ReadonlyMap<string, PreviousTask> | undefined;
+  arraylakeFor?: ((task: string, runId: string) => unknown) | undefined;
+  /** Sees every event as it is emitted (live views). */
+  onEvent?: ((event: RunEvent) => void) | undefined;
+  /** Called once the run row exists, before any task starts. */
+  onCreated?: ((runId: string) => void) | undefined;
+}
+
+export function validateParamsOrThrow(pipeline: AnyPipeline, input: unknown): Record<string, unknown> {
+  const parsed = parseParams(pipeline, input);
+  if (parsed.ok) return parsed.params;
+  throw new ValidationError(
+    parsed.issues.map((i) => ({
+      pipeline: pipeline.options.name,
+      path: `params.${i.path}`,
+      code: "invalid_params",
+      message: i.message,
+    })),
+  );
+}
+
+export async function runLocally(options: LocalRunOptions): Promise<{ run: RunDetail; outcome: RunOutcome }> {
+  const clock = options.clock ?? systemClock;
+  const { store, plan } = options;
+  const params = validateParamsOrThrow(options.pipeline, options.params);
+  recordPipelineVersions(store, [{ pipeline: plan.pipeline, version: plan.version, file: options.file, plan, createdAt: clock.now() }]);
+  const { run } = createRun(store, {
+    pipeline: plan.pipeline,
+    version: plan.version,
+    params,
+    trigger: options.trigger,
+    idempotencyKey: options.idempotencyKey,
+    retryOf: options.retryOf,
+    createdAt: clock.now(),
+  });
+  options.onCreated?.(run.id);
+  const storeSink = createStoreSink(store);
+  const sink = options.onEvent
+    ? { emit: (e: RunEvent) => (storeSink.emit(e), options.onEvent!(e)), flush: () => storeSink.flush() }
+    : storeSink;
+  try {
+    const outcome = await executePipelineRun({
+      runId: run.id,
+      pipeline: options.pipeline,
+      plan,
+      params,
+      sink,
+      clock,
+      signal: options.signal,
+      concurrency: options.concurrency,
+      pools: createPoolGate(options.pools ?? {}),
+      previous: options.previous,
+      cacheLookup: (task, cacheKey, maxAgeMs) =>
+        findCachedResult(store, {
+          pipeline: plan.pipeline,
+          task,
+          cacheKey,
+          notBefore: maxAgeMs === undefined ? 0 : clock.now() - maxAgeMs,
+        })?.resultJson ?? undefined,
+      arraylakeFor: options.arraylakeFor,
+    });
+    return { run: getRun(store, run.id)!, outcome };
+  } finally {
+    storeSink[Symbol.dispose]();
+  }
+}
+
+/** Completed/Cached tasks of an earlier run, reusable by a retry. */
+export function previousTasks(run: RunDetail): Map<string, PreviousTask> {
+  return new Map(
+    run.tasks
+      .filter((t) => t.state === "Completed" || t.state === "Cached")
+      .map((t) => [t.task, { state: t.state, resultJson: t.resultJson ?? undefined, persisted: t.resultJson !== null }]),
+  );
+}
