@@ -1,0 +1,122 @@
+/** @module Request and response shapes of the run routes: runs, tasks, state events, log lines, run creation. */
+import { z } from "zod";
+import { RUN_STATES, TASK_STATES } from "../src/core/states.ts";
+import {
+  CommitSchema, CursorQuerySchema, ErrorInfoSchema, IdParamSchema, LimitQuerySchema, NullableTimestampSchema,
+  SnapshotReadSchema, TimestampSchema,
+} from "./api.ts";
+
+export const RunStateSchema = z.enum(RUN_STATES);
+export const TaskStateSchema = z.enum(TASK_STATES);
+export const LogLevelSchema = z.enum(["debug", "info", "warn", "error"]);
+export const TriggerKindSchema = z.enum(["manual", "schedule", "api", "retry"]);
+
+export const RunSchema = z.object({
+  id: z.string(),
+  pipeline: z.string(),
+  version: z.string().describe("Content hash of the pipeline code and spec the run executes"),
+  state: RunStateSchema,
+  params: z.unknown().describe("Validated params (secrets redacted)"),
+  trigger: z.object({ kind: TriggerKindSchema, detail: z.unknown() }),
+  idempotencyKey: z.string().nullable(),
+  scheduleId: z.string().nullable(),
+  slotAt: NullableTimestampSchema,
+  retryOf: z.string().nullable(),
+  createdAt: TimestampSchema,
+  startedAt: NullableTimestampSchema,
+  endedAt: NullableTimestampSchema,
+  durationMs: z.number().nullable(),
+  error: ErrorInfoSchema.nullable(),
+});
+
+export const TaskRunSchema = z.object({
+  task: z.string().describe("Task name, or name[i] for item i of a mapped task"),
+  parent: z.string(),
+  mapIndex: z.number().int().nullable(),
+  state: TaskStateSchema,
+  attempts: z.number().int(),
+  startedAt: NullableTimestampSchema,
+  endedAt: NullableTimestampSchema,
+  durationMs: z.number().nullable(),
+  retryAt: NullableTimestampSchema,
+  error: ErrorInfoSchema.nullable(),
+  result: z.unknown().describe("JSON result, when the task returned one"),
+});
+
+export const RunDetailSchema = RunSchema.extend({
+  tasks: z.array(TaskRunSchema),
+  commits: z.array(CommitSchema).describe("Snapshots this run committed"),
+  snapshotsRead: z.array(SnapshotReadSchema).describe("Snapshots this run read"),
+});
+
+export const RunPageSchema = z.object({ items: z.array(RunSchema), nextCursor: z.string().nullable() });
+
+export const RunsQuerySchema = z.strictObject({
+  pipeline: z.string().min(1).max(200).optional(),
+  state: RunStateSchema.optional(),
+  since: z.string().min(1).max(64).optional().describe("Only runs created at or after this ISO time or epoch ms"),
+  limit: LimitQuerySchema,
+  cursor: CursorQuerySchema.optional(),
+});
+
+export const RunPathSchema = z.object({ id: IdParamSchema });
+
+export const RunEventSchema = z.object({
+  seq: z.number().int(),
+  task: z.string().nullable().describe("null for a run transition"),
+  from: z.string().nullable(),
+  to: z.string(),
+  at: TimestampSchema,
+  reason: z.string().nullable(),
+  attempt: z.number().int().nullable(),
+});
+
+export const RunEventListSchema = z.object({ items: z.array(RunEventSchema) });
+
+export const LogLineSchema = z.object({
+  seq: z.number().int().describe("Increasing; pass as `after` to continue"),
+  task: z.string().nullable(),
+  attempt: z.number().int().nullable(),
+  level: LogLevelSchema,
+  message: z.string(),
+  at: TimestampSchema,
+});
+
+export const LogPageSchema = z.object({
+  items: z.array(LogLineSchema),
+  nextAfter: z.number().int().describe("Pass as `after` to get the following lines"),
+});
+
+export const LogsQuerySchema = z.strictObject({
+  task: z.string().min(1).max(200).optional(),
+  level: LogLevelSchema.optional().describe("Minimum level"),
+  after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe("Only lines with seq > after"),
+  limit: z.coerce.number().int().min(1).max(5000).default(1000),
+});
+
+export const CreateRunBodySchema = z.strictObject({
+  params: z.record(z.string(), z.unknown()).optional().describe("Run params, validated by the pipeline's schema"),
+  idempotencyKey: z.string().min(1).max(200).optional().describe("The same key returns the existing run (200)"),
+});
+
+export const CancelResponseSchema = z.object({ id: z.string(), state: RunStateSchema });
+
+/** Answers "which run produced snapshot X, from which inputs, with which code". */
+export const SnapshotLineageSchema = z.object({
+  repo: z.string(),
+  snapshotId: z.string(),
+  commit: CommitSchema,
+  run: RunSchema,
+  pipelineVersion: z
+    .object({ pipeline: z.string(), version: z.string(), file: z.string(), recordedAt: TimestampSchema })
+    .nullable()
+    .describe("The code the run executed, when recorded"),
+  inputs: z.array(SnapshotReadSchema).describe("Every snapshot the run read"),
+});
+
+export type RunBody = z.infer<typeof RunSchema>;
+export type TaskRunBody = z.infer<typeof TaskRunSchema>;
+export type RunDetailBody = z.infer<typeof RunDetailSchema>;
+export type RunEventBody = z.infer<typeof RunEventSchema>;
+export type LogLineBody = z.infer<typeof LogLineSchema>;
+export type CreateRunBody = z.infer<typeof CreateRunBodySchema>;

@@ -1,0 +1,147 @@
+/** @module Run routes: list, detail (tasks, commits, snapshots read), state history, create, cancel, retry. */
+import {
+  CancelResponseSchema, CreateRunBodySchema, RunDetailSchema, RunEventListSchema, RunPageSchema, RunPathSchema,
+  RunSchema, RunsQuerySchema,
+} from "../../../schemas/api-runs.ts";
+import { ErrorBodySchema, PipelinePathSchema } from "../../../schemas/api.ts";
+import { NotFoundError } from "../../core/errors.ts";
+import { getRun, getRunEvents, getRunSnapshots, listRuns, type RunDetail } from "../../store/index.ts";
+import type { ApiDeps } from "../deps.ts";
+import { InvalidRequestError } from "../errors.ts";
+import { presentEvent, presentRun, presentRunDetail } from "../present.ts";
+import { sendJson, type ResponseSpec, type Router } from "../route.ts";
+
+const error = (description: string): ResponseSpec => ({ description, schema: ErrorBodySchema });
+
+/** `since` as ISO 8601 text or epoch milliseconds. */
+function parseSince(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = /^\d{1,15}$/.test(text) ? Number(text) : Date.parse(text);
+  if (Number.isNaN(ms)) {
+    throw new InvalidRequestError("invalid query", [{ path: "since", message: "an ISO 8601 time or epoch milliseconds" }]);
+  }
+  return ms;
+}
+
+export function mustGetRun(deps: ApiDeps, id: string): RunDetail {
+  const run = getRun(deps.store, id);
+  if (!run) throw new NotFoundError("run", id);
+  return run;
+}
+
+export function runRoutes(router: Router, deps: ApiDeps): void {
+  router.get(
+    {
+      path: "/api/runs",
+      operationId: "listRuns",
+      summary: "Runs, newest first, with stable cursor pagination",
+      tag: "runs",
+      query: RunsQuerySchema,
+      responses: { 200: { description: "One page of runs", schema: RunPageSchema }, 400: error("Bad query") },
+    },
+    (c, { query }) => {
+      const page = listRuns(deps.store, {
+        pipeline: query.pipeline,
+        state: query.state,
+        since: parseSince(query.since),
+        limit: query.limit,
+        cursor: query.cursor,
+      });
+      return sendJson(c, { items: page.items.map(presentRun), nextCursor: page.nextCursor });
+    },
+  );
+
+  router.get(
+    {
+      path: "/api/runs/:id",
+      operationId: "getRun",
+      summary: "One run: params, version, trigger, timings, tasks, commits made and snapshots read",
+      tag: "runs",
+      params: RunPathSchema,
+      responses: { 200: { description: "The run", schema: RunDetailSchema }, 404: error("Unknown run") },
+    },
+    (c, { params }) => {
+      const run = mustGetRun(deps, params.id);
+      const { commits, reads } = getRunSnapshots(deps.store, run.id);
+      return sendJson(c, presentRunDetail(run, commits, reads));
+    },
+  );
+
+  router.get(
+    {
+      path: "/api/runs/:id/events",
+      operationId: "getRunEvents",
+      summary: "A run's state history: run and task transitions, oldest first",
+      tag: "runs",
+      params: RunPathSchema,
+      responses: { 200: { description: "Transitions", schema: RunEventListSchema }, 404: error("Unknown run") },
+    },
+    (c, { params }) => {
+      mustGetRun(deps, params.id);
+      return sendJson(c, { items: getRunEvents(deps.store, params.id).map(presentEvent) });
+    },
+  );
+
+  router.post(
+    {
+      path: "/api/pipelines/:name/runs",
+      operationId: "createRun",
+      summary: "Start a run of a pipeline's active version; the same idempotencyKey returns the existing run",
+      tag: "runs",
+      params: PipelinePathSchema,
+      body: CreateRunBodySchema,
+      responses: {
+        201: { description: "Created", schema: RunSchema },
+        200: { description: "An existing run with this idempotencyKey", schema: RunSchema },
+        404: error("Unknown pipeline"),
+        409: error("The pipeline has no valid version"),
+        422: error("Invalid body or params (issues with paths)"),
+      },
+    },
+    async (c, { params, body }) => {
+      const { run, created } = await deps.submitRun({
+        pipeline: params.name,
+        params: body.params,
+        idempotencyKey: body.idempotencyKey,
+        trigger: { kind: "api" },
+      });
+      return sendJson(c, presentRun(run), created ? 201 : 200);
+    },
+  );
+
+  router.post(
+    {
+      path: "/api/runs/:id/cancel",
+      operationId: "cancelRun",
+      summary: "Ask a run to stop",
+      tag: "runs",
+      params: RunPathSchema,
+      responses: {
+        202: { description: "Cancellation requested", schema: CancelResponseSchema },
+        404: error("Unknown run"),
+        409: error("The run already ended"),
+      },
+    },
+    async (c, { params }) => {
+      await deps.cancelRun(params.id);
+      const run = mustGetRun(deps, params.id);
+      return sendJson(c, { id: run.id, state: run.state }, 202);
+    },
+  );
+
+  router.post(
+    {
+      path: "/api/runs/:id/retry",
+      operationId: "retryRun",
+      summary: "Start a new run with the same pipeline and params",
+      tag: "runs",
+      params: RunPathSchema,
+      responses: {
+        201: { description: "The new run", schema: RunSchema },
+        404: error("Unknown run"),
+        409: error("The run cannot be retried"),
+      },
+    },
+    async (c, { params }) => sendJson(c, presentRun(await deps.retryRun(params.id)), 201),
+  );
+}
