@@ -15,13 +15,17 @@ export interface CronTiming {
 
 const FIELDS = "minute hour day-of-month month day-of-week";
 // cron-parser's shorthands (its PredefinedExpressions enum is not exported at runtime)
-const PREDEFINED = ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@hourly", "@minutely", "@secondly", "@weekdays", "@weekends"];
+const PREDEFINED = [
+  ...["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@hourly", "@minutely", "@secondly"],
+  ...["@weekdays", "@weekends"],
+];
 // A probe date for "does this expression ever match" (cron-parser throws on e.g. "0 0 30 2 *").
 const PROBE_AT = Date.UTC(2000, 0, 1);
 
 /**
  * Checks a cron expression; returns a diagnostic naming the expression and what is wrong, or undefined when fine.
- * @example validateCron("61 * * * *")?.message // 'cron "61 * * * *": Constraint error, got value 61 expected range 0-59'
+ * @example
+ * validateCron("61 * * * *")?.message // 'cron "61 * * * *": Constraint error, got value 61 expected range 0-59'
  */
 export function validateCron(expression: string): Diagnostic | undefined {
   const problem = cronProblem(expression.trim());

@@ -5,7 +5,7 @@ import type { Overlap } from "../../schemas/schedule.ts";
 
 export interface ActiveRun {
   id: string;
-  /** When the run was created (epoch ms); the oldest runs are cancelled first. Unless every run has it, list order is age. */
+  /** When the run was created (epoch ms): oldest are cancelled first. Unless every run has it, list order is age. */
   createdAt?: number | undefined;
 }
 

@@ -49,7 +49,7 @@ const SPAN_MS = 2 * 86_400_000;
 
 /** Smallest and largest offset in force within a couple of days of `instant`. */
 export function offsetRange(instant: number, timeZone: string): { min: number; max: number } {
-  const offsets = [offsetAt(instant - SPAN_MS, timeZone), offsetAt(instant, timeZone), offsetAt(instant + SPAN_MS, timeZone)];
+  const offsets = [instant - SPAN_MS, instant, instant + SPAN_MS].map((t) => offsetAt(t, timeZone));
   return { min: Math.min(...offsets), max: Math.max(...offsets) };
 }
 

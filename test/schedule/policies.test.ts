@@ -14,7 +14,8 @@ test("overlap: nothing active always starts", () => {
 test("overlap at the default limit of one active run", () => {
   assert.deepEqual(decideOverlap("skip", runs("r1"), undefined), { action: "skip" });
   assert.deepEqual(decideOverlap("queue", runs("r1"), undefined), { action: "queue" });
-  assert.deepEqual(decideOverlap("cancel-previous", runs("r1"), undefined), { action: "cancel-previous", cancel: ["r1"] });
+  const decision = decideOverlap("cancel-previous", runs("r1"), undefined);
+  assert.deepEqual(decision, { action: "cancel-previous", cancel: ["r1"] });
   assert.deepEqual(decideOverlap("allow", runs("r1", "r2", "r3"), undefined), { action: "start" });
 });
 
@@ -29,7 +30,8 @@ test("overlap with maxActiveRuns", () => {
     { id: "mid", createdAt: 20 },
   ];
   assert.deepEqual(decideOverlap("cancel-previous", dated, 2), { action: "cancel-previous", cancel: ["old", "mid"] });
-  assert.deepEqual(decideOverlap("cancel-previous", runs("a", "b", "c"), 3), { action: "cancel-previous", cancel: ["a"] });
+  const room = decideOverlap("cancel-previous", runs("a", "b", "c"), 3);
+  assert.deepEqual(room, { action: "cancel-previous", cancel: ["a"] });
 });
 
 test("jitter: within [0, jitter], deterministic for an injected random", () => {

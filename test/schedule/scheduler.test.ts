@@ -258,7 +258,7 @@ test("a slow fire delays the next slot of the same schedule, which then fires la
   await scheduler[Symbol.asyncDispose]();
 });
 
-test("a daily Europe/Paris 02:30 schedule fires at 03:00 CEST on the spring-forward day and once on fall-back", async () => {
+test("Europe/Paris 02:30 daily: 03:00 CEST on the spring-forward day, once on fall-back", async () => {
   const clock = createManualClock(Date.parse("2025-03-29T12:00:00Z"));
   const { scheduler, fired } = harness(clock);
   scheduler.setSchedules([{ pipeline: "p", schedule: sched({ cron: "30 2 * * *", timezone: "Europe/Paris" }) }]);
