@@ -31,6 +31,8 @@ interface TailQuery {
 }
 
 const BATCH = 1000;
+const QUICK_READS = 8;
+const QUICK_READ_MS = 25;
 
 /** `Last-Event-ID` is `<log seq>.<event seq>`: a reconnecting client resumes exactly where it was. */
 function resumePoint(c: Context, after: number | undefined): { logSeq: number; eventSeq: number } {
@@ -41,8 +43,16 @@ function resumePoint(c: Context, after: number | undefined): { logSeq: number; e
 
 async function tail(stream: SSEStreamingApi, deps: ApiDeps, q: TailQuery, opts: StreamOptions): Promise<void> {
   let wake: (() => void) | undefined;
+  let hinted = false;
   let closed = false;
-  const unsubscribe = deps.subscribe(() => wake?.(), q.runId);
+  // Live events may arrive before they are durable: after one (and at the start, for events already in flight
+  // when we subscribed), re-read soon a few times before falling back to the slow poll.
+  let quickReads = QUICK_READS;
+  const unsubscribe = deps.subscribe(() => {
+    hinted = true;
+    quickReads = QUICK_READS;
+    wake?.();
+  }, q.runId);
   stream.onAbort(() => {
     closed = true;
     wake?.();
@@ -51,6 +61,7 @@ async function tail(stream: SSEStreamingApi, deps: ApiDeps, q: TailQuery, opts: 
   let idleMs = 0;
   try {
     while (!closed) {
+      hinted = false;
       // Read the state first: once it is terminal, the drain below sees every line written before it.
       const state = getRun(deps.store, q.runId)?.state;
       let wrote = false;
@@ -73,24 +84,31 @@ async function tail(stream: SSEStreamingApi, deps: ApiDeps, q: TailQuery, opts: 
         await stream.writeSSE({ event: "end", id: id(), data: safeJson({ runId: q.runId, state: state ?? null }) });
         return;
       }
-      idleMs = wrote ? 0 : idleMs + opts.pollMs;
+      if (closed) return;
+      const delay = hinted ? 0 : quickReads > 0 ? QUICK_READ_MS : opts.pollMs;
+      if (quickReads > 0 && !hinted) quickReads--;
+      idleMs = wrote ? 0 : idleMs + delay;
       if (idleMs >= opts.keepAliveMs) {
         idleMs = 0;
         await stream.write(": keep-alive\n\n");
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, opts.pollMs);
-        function done(): void {
-          clearTimeout(timer);
-          wake = undefined;
-          resolve();
-        }
-        wake = done;
-      });
+      if (delay > 0) await sleep(delay, (w) => (wake = w));
+      wake = undefined;
     }
   } finally {
     unsubscribe();
   }
+}
+
+/** Resolves after `ms`, or as soon as the function handed to `setWake` is called. */
+function sleep(ms: number, setWake: (wake: () => void) => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    setWake(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 export function logRoutes(router: Router, deps: ApiDeps, opts: StreamOptions): void {
