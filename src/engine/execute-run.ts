@@ -46,8 +46,7 @@ export function executeRun(options: ExecuteRunOptions): Promise<RunOutcome> {
       options.signal?.removeEventListener("abort", onCancel);
       move(to, error, reason);
       const endedAt = clock.now();
-      const tasks = new Map([...run.tasks].map(([key, t]) => [key, t.toOutcome()] as const));
-      sink.flush().then(() => resolve({ runId, state: to, startedAt, endedAt, tasks, error }), reject);
+      sink.flush().then(() => resolve({ runId, state: to, startedAt, endedAt, tasks: run.tasks, error }), reject);
     };
     /** Cancellation or run timeout: every row not yet terminal ends now. */
     const stop = (to: "Cancelled" | "TimedOut", reason: unknown): void => {

@@ -38,7 +38,8 @@ export function prepare(run: RunContext, t: TaskRun): void {
 }
 
 function upstreamOf(t: TaskRun): Record<string, unknown> {
-  const upstream: Record<string, unknown> = {};
+  // null-prototype: one object per distinct set of names would otherwise mint a hidden class each
+  const upstream: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const u of t.upstream) upstream[u.spec.name] = u.result;
   return upstream;
 }

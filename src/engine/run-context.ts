@@ -66,6 +66,7 @@ export function transition(run: RunContext, t: TaskRun, to: TaskState, detail?: 
   );
   if (TERMINAL_TASK_STATES.has(to)) {
     t.endedAt = at;
+    t.input = undefined; // upstream results can be collected young (items hold their own input)
     if (to === "Failed" || to === "TimedOut") run.failed = true;
     if (--run.open === 0 && run.stopping === undefined) run.onDone();
   }
