@@ -43,12 +43,14 @@ export interface Scheduler {
 
 // setTimeout overflows past ~24.8 days; waking at least once a minute also notices wall-clock jumps and suspend.
 const MAX_SLEEP_MS = 60_000;
+// After an error (say the store is busy), look again this soon: slots stay on time, the log is not flooded.
+const RETRY_MS = 1_000;
 
 interface Entry {
   target: ScheduledTarget;
   /** In-memory lower bound of the cursor: where a new, resumed or edited schedule starts, or slots given up. */
   floor: number | undefined;
-  /** Cached next slot after `after`, reset on any edit. */
+  /** Cached next slot after `after` (a later persisted cursor can only move it later); reset when retimed. */
   next: { after: number; at: number | undefined } | undefined;
   busy: boolean;
 }
@@ -84,11 +86,13 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     entry.floor = maxOf(entry.floor, due.cursor);
     if (due.slots.length > 0) {
       entry.busy = true;
-      const done = fireSlots(entry, due.slots).finally(() => {
-        entry.busy = false;
-        inFlight.delete(done);
-        kick();
-      });
+      const done = fireSlots(entry, due.slots)
+        .catch((error: unknown) => deps.onError(error, entry.target))
+        .finally(() => {
+          entry.busy = false;
+          inFlight.delete(done);
+          kick();
+        });
       inFlight.add(done);
       return Number.POSITIVE_INFINITY; // the kick on completion brings the loop back
     }
@@ -120,10 +124,16 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       let wakeAt = Number.POSITIVE_INFINITY;
       for (const entry of entries.values()) {
         if (entry.busy || entry.target.schedule.paused) continue;
+        // not due yet: skip the cron work, so a wake costs only the schedules that fire
+        if (entry.next !== undefined && !((entry.next.at ?? Number.POSITIVE_INFINITY) <= now)) {
+          wakeAt = Math.min(wakeAt, entry.next.at ?? Number.POSITIVE_INFINITY);
+          continue;
+        }
         try {
           wakeAt = Math.min(wakeAt, step(entry, now));
         } catch (error) {
           deps.onError(error, entry.target);
+          wakeAt = Math.min(wakeAt, now + RETRY_MS);
         }
       }
       if (!running) break;
@@ -157,8 +167,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       const retimed = prev.cron !== schedule.cron || prev.timezone !== schedule.timezone;
       // an edited cron starts afresh from now (its earlier slots were never due); a resume skips the paused time
       if (retimed || (prev.paused && !schedule.paused)) old.floor = maxOf(old.floor, now);
+      if (retimed || prev.paused !== schedule.paused) old.next = undefined; // a reload of 500 schedules stays cheap
       old.target = target;
-      old.next = undefined;
     }
     for (const id of [...entries.keys()]) if (!keep.has(id)) entries.delete(id);
     kick();

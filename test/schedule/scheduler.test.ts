@@ -280,3 +280,33 @@ test("Europe/Paris 02:30 daily: 03:00 CEST on the spring-forward day, once on fa
     ],
   );
 });
+
+test("a throwing getCursor (store error) is reported, not an unhandled rejection; the loop goes on", async () => {
+  const clock = createManualClock(T0 + 500);
+  const cursors = new Map<string, number>();
+  const errors: unknown[] = [];
+  const slots: number[] = [];
+  let failures = 0;
+  const scheduler = createScheduler({
+    clock,
+    getCursor: (id) => {
+      if (slots.length === 1 && failures < 1) {
+        failures++;
+        throw new Error("SQLITE_BUSY");
+      }
+      return cursors.get(id);
+    },
+    fire: async (target, slot) => {
+      slots.push((slot - T0) / 1000);
+      cursors.set(target.id, slot);
+    },
+    onError: (e) => errors.push(e),
+  });
+  scheduler.setSchedules([{ pipeline: "p", schedule: every(1) }]);
+  scheduler.start();
+  await run(clock, scheduler, 4);
+  await scheduler.stop();
+  assert.equal(errors.length, 1);
+  assert.match(String(errors[0]), /SQLITE_BUSY/);
+  assert.ok(slots.length >= 3 && slots[0] === 1 && slots.at(-1) === 4, JSON.stringify(slots));
+});
