@@ -1,0 +1,94 @@
+// @module The inner loops of group-by reductions, shared by worker threads and the main thread. Plain
+// JavaScript (types in kernel.d.mts) so workers start without a TypeScript loader. A chunk is seen as
+// [outer, time, inner] (time may be any axis); its partial result, a "tile", as [outer, group, inner],
+// accumulated in float64 with a per-element count of valid values.
+
+/** @returns {import("./kernel.d.mts").Tile} */
+export function newTile(op, groups, layout) {
+  const size = layout.outer * groups * layout.inner;
+  const acc = new Float64Array(size);
+  if (op === "min") acc.fill(Number.POSITIVE_INFINITY);
+  if (op === "max") acc.fill(Number.NEGATIVE_INFINITY);
+  return { acc, count: new Float64Array(size) };
+}
+
+export function accumulate(op, tile, groups, data, layout, groupOf, steps, missing) {
+  const { outer, time, inner } = layout;
+  const { acc, count } = tile;
+  const fill = missing.length > 0 ? missing[0] : Number.NaN;
+  const several = missing.length > 1;
+  for (let o = 0; o < outer; o++) {
+    for (let t = 0; t < steps; t++) {
+      const g = groupOf[t];
+      if (g < 0) continue;
+      const src = (o * time + t) * inner;
+      const dst = (o * groups + g) * inner;
+      if (several) generic(op, acc, count, data, src, dst, inner, missing);
+      else if (op === "min") {
+        for (let i = 0; i < inner; i++) {
+          const v = data[src + i];
+          // v === v is false for NaN; the fill value (if any) is skipped too.
+          if (v === v && v !== fill) {
+            count[dst + i]++;
+            if (v < acc[dst + i]) acc[dst + i] = v;
+          }
+        }
+      } else if (op === "max") {
+        for (let i = 0; i < inner; i++) {
+          const v = data[src + i];
+          if (v === v && v !== fill) {
+            count[dst + i]++;
+            if (v > acc[dst + i]) acc[dst + i] = v;
+          }
+        }
+      } else {
+        for (let i = 0; i < inner; i++) {
+          const v = data[src + i];
+          if (v === v && v !== fill) {
+            acc[dst + i] += v;
+            count[dst + i]++;
+          }
+        }
+      }
+    }
+  }
+}
+
+// The slow path, for variables with several missing-value markers.
+function generic(op, acc, count, data, src, dst, inner, missing) {
+  for (let i = 0; i < inner; i++) {
+    const v = data[src + i];
+    if (v !== v || missing.includes(v)) continue;
+    count[dst + i]++;
+    if (op === "min") acc[dst + i] = Math.min(acc[dst + i], v);
+    else if (op === "max") acc[dst + i] = Math.max(acc[dst + i], v);
+    else acc[dst + i] += v;
+  }
+}
+
+export function combine(op, into, from, intoAt, fromAt, length) {
+  const a = into.acc;
+  const c = into.count;
+  const b = from.acc;
+  const d = from.count;
+  for (let i = 0; i < length; i++) {
+    const x = b[fromAt + i];
+    if (op === "min") {
+      if (x < a[intoAt + i]) a[intoAt + i] = x;
+    } else if (op === "max") {
+      if (x > a[intoAt + i]) a[intoAt + i] = x;
+    } else a[intoAt + i] += x;
+    c[intoAt + i] += d[fromAt + i];
+  }
+}
+
+export function finish(op, tile, out) {
+  const { acc, count } = tile;
+  for (let i = 0; i < out.length; i++) {
+    const n = count[i];
+    if (op === "mean") out[i] = n > 0 ? acc[i] / n : Number.NaN;
+    else if (op === "count") out[i] = n;
+    else if (op === "sum") out[i] = acc[i];
+    else out[i] = n > 0 ? acc[i] : Number.NaN;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * @module Messages between the main thread and reduction workers (reduce-worker.mjs). Workers decode chunk
+ * bytes fetched by the main thread (so any store works) and post partial tiles back.
+ */
+import type { ChunkLayout, Reducer } from "./kernel.mjs";
+
+/** First message: what to decode and how to reduce. */
+export interface InitMessage {
+  type: "init";
+  format: 2 | 3;
+  path: string;
+  /** Raw metadata documents by store key, so the worker can open the array from memory. */
+  docs: Record<string, unknown>;
+  op: Reducer;
+  groups: number;
+  layout: ChunkLayout;
+  /** Group of every step of the whole time axis (-1 skips it). */
+  index: Int32Array;
+  missing: number[];
+}
+
+export interface ChunkMessage {
+  type: "chunk";
+  coords: number[];
+  key: string;
+  /** Tile id (the chunk's coordinates without time); a new id flushes the previous tile. */
+  tile: string;
+  tStart: number;
+  steps: number;
+  /** Encoded chunk bytes (transferred), or null for a missing chunk (fill value). */
+  bytes: Uint8Array | null;
+}
+
+export type ToWorker = InitMessage | ChunkMessage | { type: "flush" };
+
+export type FromWorker =
+  | { type: "ready" }
+  | { type: "tile"; tile: string; acc: Float64Array; count: Float64Array }
+  | { type: "done" }
+  | { type: "flushed" }
+  | { type: "error"; key: string; message: string };

@@ -1,0 +1,75 @@
+// @module Body of a reduction worker thread (protocol in protocol.ts). Plain JavaScript: worker threads do
+// not inherit tsx's loader hooks, and registering tsx in each worker costs ~0.4 s. Decodes the chunks it is
+// sent with zarrita and folds them into per-tile partials, posted back tile by tile. Memory: the chunk being
+// decoded, the few queued behind it, and one tile.
+import { parentPort } from "node:worker_threads";
+import * as zarr from "zarrita";
+import { registerCodecs } from "./codec-fixes.mjs";
+import { accumulate, newTile } from "./kernel.mjs";
+
+registerCodecs(zarr.registry);
+
+const port = parentPort;
+const encoder = new TextEncoder();
+let init;
+let store;
+let array;
+let current;
+
+function flushTile() {
+  if (!current) return;
+  const { id, tile } = current;
+  port.postMessage({ type: "tile", tile: id, acc: tile.acc, count: tile.count }, [tile.acc.buffer, tile.count.buffer]);
+  current = undefined;
+}
+
+// zarrita hands back F-order chunks (v2 `order: "F"`, transpose codec) as strided data.
+function isCOrder(shape, stride) {
+  let step = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (shape[i] > 1 && stride[i] !== step) return false;
+    step *= shape[i];
+  }
+  return true;
+}
+
+async function handle(message) {
+  if (message.type === "init") {
+    init = message;
+    store = new Map(Object.entries(message.docs).map(([k, v]) => [k, encoder.encode(JSON.stringify(v))]));
+    const location = new zarr.Location(store, `/${message.path}`);
+    array = (message.format === 3 ? zarr.open.v3 : zarr.open.v2)(location, { kind: "array" });
+    array.catch(() => {}); // reported on the first chunk
+    return;
+  }
+  if (message.type === "flush") {
+    flushTile();
+    port.postMessage({ type: "flushed" });
+    return;
+  }
+  const { coords, key, tile, tStart, steps, bytes } = message;
+  const chunkKey = `/${key}`;
+  try {
+    const arr = await array;
+    if (bytes) store.set(chunkKey, bytes);
+    const chunk = await arr.getChunk(coords);
+    store.delete(chunkKey);
+    if (!isCOrder(chunk.shape, chunk.stride)) throw new Error("chunks not in C order are not supported");
+    if (current?.id !== tile) {
+      flushTile();
+      current = { id: tile, tile: newTile(init.op, init.groups, init.layout) };
+    }
+    accumulate(init.op, current.tile, init.groups, chunk.data, init.layout, init.index.subarray(tStart, tStart + steps), steps, init.missing);
+    port.postMessage({ type: "done" });
+  } catch (error) {
+    store?.delete(chunkKey);
+    port.postMessage({ type: "error", key, message: error?.message ?? String(error) });
+  }
+}
+
+// Messages are handled strictly in order: a promise chain keeps async decoding sequential.
+let queue = Promise.resolve();
+port.on("message", (message) => {
+  queue = queue.then(() => handle(message));
+});
+port.postMessage({ type: "ready" });

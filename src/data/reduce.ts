@@ -1,0 +1,137 @@
+/**
+ * @module `groupReduce`: xarray's `ds.groupby("time.<season|month|year>").<mean|min|max|sum|count>()` on a
+ * lazy dataset, streamed chunk by chunk. Float32 in, float32 out, float64 accumulation; attributes kept.
+ */
+import { decodeTime } from "./cf-time.ts";
+import { type Dataset, type Variable, type VariableData, getVariable, readVariable, sizeOf } from "./dataset.ts";
+import { InvalidDatasetError, UnsupportedError, where } from "./errors.ts";
+import { type Grouping, type Reducer, type TimeGroups, groupTime } from "./groupby.ts";
+import { finish } from "./kernel.mjs";
+import { knownCodecs } from "./codecs.ts";
+import { splitCoords } from "./open.ts";
+import { type StreamOptions, streamReduce } from "./stream.ts";
+
+export interface GroupReduceOptions extends StreamOptions {
+  by: Grouping;
+  /** Default `mean`. */
+  op?: Reducer | undefined;
+  /** The time dimension (and its coordinate variable); default `time`. */
+  dim?: string | undefined;
+  /** Data variables to reduce; default every float data variable. Named ones must have the time dimension. */
+  variables?: readonly string[] | undefined;
+}
+
+/** Throws if floe cannot decode a variable: unknown codec, packed (scale/offset) or non-float data. */
+export function assertReducible(dataset: Dataset, variable: Variable): void {
+  const ctx = { group: dataset.group, variable: variable.name };
+  const codecs = knownCodecs();
+  for (const codec of variable.lazy?.node.codecs ?? []) {
+    const name = variable.lazy!.node.format === 2 ? `numcodecs.${codec}` : codec;
+    if (codec !== "sharding_indexed" && !codecs.has(name)) {
+      const c = { ...ctx, attribute: variable.lazy!.node.format === 2 ? "compressor" : "codecs" };
+      throw new UnsupportedError(`${where(c)}: unsupported codec "${codec}"`, c);
+    }
+  }
+  if (variable.dtype !== "float32" && variable.dtype !== "float64") {
+    const c = { ...ctx, attribute: "dtype" };
+    throw new UnsupportedError(`${where(c)}: unsupported dtype "${variable.dtype}" for a reduction (float32 or float64 only)`, c);
+  }
+  for (const attribute of ["scale_factor", "add_offset"]) {
+    if (attribute in variable.attrs) {
+      const c = { ...ctx, attribute };
+      throw new UnsupportedError(`${where(c)}: packed data (scale_factor/add_offset) is not supported`, c);
+    }
+  }
+}
+
+/** Decodes the time coordinate and groups its steps. */
+export async function timeGroups(dataset: Dataset, dim: string, by: Grouping): Promise<TimeGroups> {
+  const time = dataset.variables[dim];
+  if (!time || time.dims.length !== 1 || time.dims[0] !== dim) {
+    const ctx = { group: dataset.group, variable: dim };
+    throw new InvalidDatasetError(`${where(ctx)}: no "${dim}" coordinate variable to group by`, ctx);
+  }
+  const values = (await readVariable(time)) as ArrayLike<number | bigint>;
+  const fill = time.encoding.fillValue;
+  const attrs = fill === undefined ? time.attrs : { ...time.attrs, _FillValue: fill };
+  return groupTime(decodeTime(values, attrs, { group: dataset.group, variable: dim }), by);
+}
+
+/** xarray's (2023.01) result for a variable without the time dimension: each group sees it once. */
+function broadcast(values: VariableData, groups: TimeGroups, op: Reducer, float32: boolean): VariableData {
+  const n = values.length;
+  const out = float32 ? new Float32Array(groups.labels.length * n) : new Float64Array(groups.labels.length * n);
+  for (let g = 0; g < groups.labels.length; g++) {
+    for (let i = 0; i < n; i++) {
+      const v = Number(values[i]);
+      const valid = !Number.isNaN(v);
+      out[g * n + i] = op === "sum" ? (valid ? v : 0) : op === "count" ? (valid ? 1 : 0) : v;
+    }
+  }
+  return op === "count" ? BigInt64Array.from(out, (v) => BigInt(v)) : out;
+}
+
+/**
+ * Group-by reduction along time, streamed chunk by chunk on worker threads.
+ * @example
+ * const ds = await openDataset(store, { group: "xarray/ocean-temp" });
+ * const seasonal = await groupReduce(ds, { by: "season", op: "mean" });
+ * seasonal.variables.season?.values; // ["DJF", "JJA", "MAM", "SON"]
+ */
+export async function groupReduce(dataset: Dataset, options: GroupReduceOptions): Promise<Dataset> {
+  const dim = options.dim ?? "time";
+  const op = options.op ?? "mean";
+  const by = options.by;
+  const names = options.variables ?? dataset.dataVars.filter((n) => ["float32", "float64"].includes(dataset.variables[n]!.dtype));
+  for (const name of options.variables ?? []) {
+    const v = getVariable(dataset, name);
+    if (!v.dims.includes(dim)) {
+      const ctx = { group: dataset.group, variable: name, attribute: v.lazy?.node.format === 2 ? "_ARRAY_DIMENSIONS" : "dimension_names" };
+      throw new InvalidDatasetError(`${where(ctx)}: no "${dim}" dimension (dimensions: ${v.dims.join(", ") || "none"})`, ctx);
+    }
+  }
+  for (const name of names) assertReducible(dataset, getVariable(dataset, name));
+  const groups = await timeGroups(dataset, dim, by);
+  const G = groups.labels.length;
+  const variables: Record<string, Variable> = {};
+  const label: Variable =
+    by === "season"
+      ? { name: by, dims: [by], shape: [G], dtype: "string", attrs: {}, encoding: { missing: [] }, values: groups.labels as string[] }
+      : { name: by, dims: [by], shape: [G], dtype: "int64", attrs: {}, encoding: { missing: [] }, values: BigInt64Array.from(groups.labels as number[], BigInt) };
+  variables[by] = label;
+  for (const name of dataset.coords) {
+    const v = dataset.variables[name]!;
+    if (name === dim || v.dims.includes(dim)) continue;
+    variables[name] = { ...v, lazy: undefined, values: await readVariable(v), encoding: { ...v.encoding, chunks: undefined } };
+  }
+  for (const name of names) {
+    const v = dataset.variables[name]!;
+    const float32 = v.dtype === "float32" && op !== "count";
+    const dtype = op === "count" ? "int64" : v.dtype;
+    const dims = v.dims.map((d) => (d === dim ? by : d));
+    const base = { name, attrs: v.attrs, encoding: { missing: [], ...(op === "count" ? {} : { fillValue: Number.NaN }) } };
+    if (!v.dims.includes(dim)) {
+      const values = broadcast(await readVariable(v), groups, op, float32);
+      variables[name] = { ...base, dims: [by, ...v.dims], shape: [G, ...v.shape], dtype, values };
+      continue;
+    }
+    const { tile, shape } = await streamReduce(v, dim, groups.index, G, op, options);
+    const out = float32 ? new Float32Array(sizeOf(shape)) : new Float64Array(sizeOf(shape));
+    finish(op, tile, out);
+    const values = op === "count" ? BigInt64Array.from(out, (x) => BigInt(x)) : out;
+    variables[name] = { ...base, dims, shape, dtype, values };
+  }
+  const sorted = Object.fromEntries(Object.entries(variables).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const dims: Record<string, number> = {};
+  for (const v of Object.values(sorted)) v.dims.forEach((d, i) => (dims[d] = v.shape[i]!));
+  return { group: dataset.group, attrs: dataset.attrs, dims, variables: sorted, ...splitCoords(sorted, dataset.attrs) };
+}
+
+/**
+ * The seed's computation: `ds.groupby("time.season").mean()`.
+ * @example
+ * const seasonal = await seasonalMean(await openDataset(session, { group: "xarray/ocean-temp" }));
+ */
+export function seasonalMean(dataset: Dataset, options: Omit<GroupReduceOptions, "by" | "op"> = {}): Promise<Dataset> {
+  return groupReduce(dataset, { ...options, by: "season", op: "mean" });
+}

@@ -1,0 +1,184 @@
+/**
+ * @module Streaming group-by reduction of one lazy variable. The main thread fetches chunk bytes (any store)
+ * and hands them to workers in tile-major order, at most `prefetch` in flight per worker; workers decode and
+ * fold; the main thread merges tiles into the output. Memory is a few chunks per worker plus the output,
+ * whatever the length of the time axis.
+ */
+import type { Worker } from "node:worker_threads";
+import type { AbsolutePath } from "zarrita";
+import { type Variable, chunkGrid, readChunk, sizeOf } from "./dataset.ts";
+import { ChunkError, UnsupportedError, where } from "./errors.ts";
+import type { Reducer } from "./groupby.ts";
+import { type ChunkLayout, type FloatData, type Tile, accumulate, combine, newTile } from "./kernel.mjs";
+import type { ReducerPool } from "./pool.ts";
+import { FileSystemStore } from "./store.ts";
+import type { ChunkMessage, FromWorker, InitMessage } from "./protocol.ts";
+
+export interface StreamOptions {
+  /** Worker threads to use; 0 reduces on the main thread. Default: the pool's size, capped by the chunk count. */
+  workers?: number | undefined;
+  /** Pool to borrow workers from; without one, a temporary pool is started and closed. */
+  pool?: ReducerPool | undefined;
+  /** Chunks in flight per worker (default 2). */
+  prefetch?: number | undefined;
+}
+
+interface Plan {
+  axis: number;
+  groups: number;
+  layout: ChunkLayout;
+  chunks: number[];
+  /** Work items in tile-major order: every time chunk of one spatial tile, then the next tile. */
+  items: { coords: number[]; tile: string; tStart: number; steps: number }[];
+  out: Tile;
+  outShape: number[];
+}
+
+function plan(variable: Variable, timeDim: string, groups: number, op: Reducer): Plan {
+  const axis = variable.dims.indexOf(timeDim);
+  const chunks = [...variable.lazy!.node.chunks];
+  const shape = variable.shape;
+  const tileGrid = shape.map((n, i) => (i === axis ? 1 : n));
+  const items: Plan["items"] = [];
+  const timeChunks = Math.ceil(shape[axis]! / chunks[axis]!);
+  for (const tileCoords of chunkGrid(tileGrid, chunks)) {
+    for (let t = 0; t < timeChunks; t++) {
+      const coords = tileCoords.map((c, i) => (i === axis ? t : c));
+      const tStart = t * chunks[axis]!;
+      items.push({ coords, tile: tileCoords.join(","), tStart, steps: Math.min(chunks[axis]!, shape[axis]! - tStart) });
+    }
+  }
+  const layout = { outer: sizeOf(chunks.slice(0, axis)), time: chunks[axis]!, inner: sizeOf(chunks.slice(axis + 1)) };
+  const outShape = shape.map((n, i) => (i === axis ? groups : n));
+  return { axis, groups, layout, chunks, items, out: newTile(op, groups, { outer: sizeOf(shape.slice(0, axis)), time: 0, inner: sizeOf(shape.slice(axis + 1)) }), outShape };
+}
+
+/** Merges one tile (chunk-shaped, time axis replaced by groups) into the output, cropping edge chunks. */
+function mergeTile(p: Plan, op: Reducer, tileId: string, tile: Tile): void {
+  const origin = tileId.split(",").map((c, i) => (i === p.axis ? 0 : Number(c) * p.chunks[i]!));
+  const tileShape = p.chunks.map((c, i) => (i === p.axis ? p.groups : c));
+  const extent = p.outShape.map((n, i) => Math.min(tileShape[i]!, n - origin[i]!));
+  const rank = tileShape.length;
+  const tStride = tileShape.map((_, i) => sizeOf(tileShape.slice(i + 1)));
+  const oStride = p.outShape.map((_, i) => sizeOf(p.outShape.slice(i + 1)));
+  const walk = (d: number, tAt: number, oAt: number): void => {
+    if (d === rank - 1) return combine(op, p.out, tile, oAt + origin[d]!, tAt, extent[d]!);
+    for (let i = 0; i < extent[d]!; i++) walk(d + 1, tAt + i * tStride[d]!, oAt + (origin[d]! + i) * oStride[d]!);
+  };
+  if (rank === 0) combine(op, p.out, tile, 0, 0, 1);
+  else walk(0, 0, 0);
+}
+
+/** Reduces on the main thread (no workers, or sharded arrays whose chunks need range reads). */
+async function reduceHere(variable: Variable, p: Plan, op: Reducer, index: Int32Array, missing: number[]): Promise<void> {
+  let current: { id: string; tile: Tile } | undefined;
+  for (const item of p.items) {
+    const chunk = await readChunk(variable, item.coords);
+    if (current?.id !== item.tile) {
+      if (current) mergeTile(p, op, current.id, current.tile);
+      current = { id: item.tile, tile: newTile(op, p.groups, p.layout) };
+    }
+    accumulate(op, current.tile, p.groups, chunk.data as FloatData, p.layout, index.subarray(item.tStart), item.steps, missing);
+  }
+  if (current) mergeTile(p, op, current.id, current.tile);
+}
+
+/** Runs one worker over a contiguous slice of the plan, fetching bytes ahead of it. */
+function drive(worker: Worker, variable: Variable, p: Plan, op: Reducer, slice: Plan["items"], prefetch: number): Promise<void> {
+  const { node } = variable.lazy!;
+  const store = variable.lazy!.array.store;
+  return new Promise((resolve, reject) => {
+    let next = 0;
+    let inFlight = 0;
+    let failed = false;
+    const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      worker.off("message", onMessage);
+      reject(error);
+    };
+    const pump = () => {
+      while (!failed && inFlight < prefetch && next < slice.length) {
+        const item = slice[next++]!;
+        inFlight++;
+        const key = node.chunkKey(item.coords);
+        store
+          .get(`/${key}` as AbsolutePath)
+          .then((got) => {
+            // Transferring detaches the buffer: copy unless it is a fresh read from disk.
+            const bytes = got ? (store.inner instanceof FileSystemStore ? got : got.slice()) : null;
+            const message: ChunkMessage = { type: "chunk", key, ...item, bytes };
+            worker.postMessage(message, bytes ? [bytes.buffer as ArrayBuffer] : []);
+          })
+            .catch((cause: unknown) => {
+            const ctx = { variable: variable.name, key };
+            fail(new ChunkError(`${where(ctx)}: cannot read (${(cause as Error).message})`, ctx, { cause }));
+          });
+      }
+      if (!failed && inFlight === 0 && next === slice.length) worker.postMessage({ type: "flush" });
+    };
+    const onMessage = (message: FromWorker) => {
+      if (message.type === "tile") mergeTile(p, op, message.tile, { acc: message.acc, count: message.count });
+      else if (message.type === "done") {
+        inFlight--;
+        pump();
+      } else if (message.type === "error") {
+        const ctx = { variable: variable.name, key: message.key };
+        fail(new ChunkError(`${where(ctx)}: cannot decode (${message.message})`, ctx));
+      } else if (message.type === "flushed") {
+        worker.off("message", onMessage);
+        worker.off("error", fail);
+        resolve();
+      }
+    };
+    worker.on("message", onMessage);
+    worker.once("error", fail);
+    pump();
+  });
+}
+
+/**
+ * Reduces `variable` along `timeDim`, grouping steps by `index` (group per step, -1 to skip).
+ * Returns float64 accumulators for the output shape (time axis replaced by the groups).
+ */
+export async function streamReduce(
+  variable: Variable,
+  timeDim: string,
+  index: Int32Array,
+  groups: number,
+  op: Reducer,
+  options: StreamOptions = {},
+): Promise<{ tile: Tile; shape: number[] }> {
+  if (!variable.lazy) throw new UnsupportedError(`variable "${variable.name}" is not backed by a store`, { variable: variable.name });
+  const p = plan(variable, timeDim, groups, op);
+  const missing = [...variable.encoding.missing];
+  const sharded = variable.lazy.node.codecs.includes("sharding_indexed");
+  const wanted = options.workers ?? options.pool?.size ?? 0;
+  const count = sharded ? 0 : Math.min(wanted, p.items.length);
+  if (count === 0) {
+    await reduceHere(variable, p, op, index, missing);
+    return { tile: p.out, shape: p.outShape };
+  }
+  const { createReducerPool } = await import("./pool.ts");
+  const pool = options.pool ?? createReducerPool(count);
+  const workers = await pool.acquire(count);
+  const { node } = variable.lazy;
+  const init: InitMessage = { type: "init", format: node.format, path: node.path, docs: node.docs, op, groups, layout: p.layout, index, missing };
+  const per = Math.ceil(p.items.length / workers.length);
+  let ok = false;
+  try {
+    await Promise.all(
+      workers.map((w, i) => {
+        w.postMessage(init);
+        return drive(w, variable, p, op, p.items.slice(i * per, (i + 1) * per), options.prefetch ?? 2);
+      }),
+    );
+    ok = true;
+  } finally {
+    // A worker that failed mid-stream may hold queued chunks: replace it rather than reuse it.
+    if (ok) pool.release(workers);
+    else for (const w of workers) pool.discard(w);
+    if (!options.pool) await pool.close();
+  }
+  return { tile: p.out, shape: p.outShape };
+}
