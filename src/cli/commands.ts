@@ -7,6 +7,8 @@ import { runsCommand } from "./runs.ts";
 import { showCommand } from "./show.ts";
 import { logsCommand } from "./logs.ts";
 import { retryCommand } from "./retry.ts";
+import { devCommand } from "./dev.ts";
+import { startCommand } from "./start.ts";
 
 export const commands: readonly Command[] = [
   validateCommand,
@@ -16,4 +18,6 @@ export const commands: readonly Command[] = [
   showCommand,
   logsCommand,
   retryCommand,
+  devCommand,
+  startCommand,
 ];

@@ -1,0 +1,74 @@
+/**
+ * @module The daemon's {@link ApiDeps}: the API reads the store directly and changes state only through these
+ * calls, which go to the run manager and the schedule wiring (the daemon stays the one writer).
+ */
+import { readFileSync } from "node:fs";
+import type { ApiDeps, DaemonStats } from "../api/deps.ts";
+import type { Clock } from "../core/clock.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../core/errors.ts";
+import { isTerminalRunState } from "../core/states.ts";
+import { getRun, type Store } from "../store/index.ts";
+import type { EventBus } from "./event-bus.ts";
+import type { ParamsChecker } from "./params-check.ts";
+import type { Registry } from "./registry.ts";
+import type { RunManager } from "./run-manager.ts";
+import type { ScheduleWiring } from "./schedules.ts";
+
+const FLOE_VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+
+export interface DaemonApiDepsInput {
+  store: Store;
+  registry: Registry;
+  runs: RunManager;
+  schedules: ScheduleWiring;
+  params: ParamsChecker;
+  bus: EventBus;
+  clock: Clock;
+  startedAt: number;
+  stats(): DaemonStats;
+}
+
+export function createDaemonApiDeps(d: DaemonApiDepsInput): ApiDeps {
+  const activeOf = (name: string) => {
+    const entry = d.registry.get(name);
+    if (!entry) throw new NotFoundError("pipeline", name);
+    if (!entry.manifest) throw new ConflictError(`pipeline "${name}" has no valid version (fix its file; see /api/pipelines/${name})`);
+    return entry.manifest;
+  };
+  return {
+    store: d.store,
+    pipelines: () => d.registry.list(),
+    async submitRun(input) {
+      const manifest = activeOf(input.pipeline);
+      const checked = d.params.check(`${manifest.pipeline}@${manifest.version}`, manifest.paramsSchema, input.params ?? {}, manifest.pipeline);
+      if (!checked.ok) throw new ValidationError(checked.diagnostics);
+      return d.runs.create({
+        pipeline: manifest.pipeline, version: manifest.version, params: checked.params, trigger: input.trigger,
+        idempotencyKey: input.idempotencyKey,
+      });
+    },
+    async cancelRun(runId) {
+      d.runs.cancel(runId, "cancelled on request");
+    },
+    async retryRun(runId) {
+      const old = getRun(d.store, runId);
+      if (!old) throw new NotFoundError("run", runId);
+      if (!isTerminalRunState(old.state)) throw new ConflictError(`run ${runId} is still ${old.state}; cancel it first`);
+      const manifest = activeOf(old.pipeline);
+      return d.runs.create({
+        pipeline: old.pipeline, version: manifest.version, params: old.params, retryOf: old.id,
+        trigger: { kind: "retry", detail: { retryOf: old.id } },
+      }).run;
+    },
+    async pauseSchedule(id, paused) {
+      const record = d.schedules.pause(id, paused);
+      if (!record) throw new NotFoundError("schedule", id);
+      return record;
+    },
+    subscribe: (listener, runId) => d.bus.subscribe(listener, runId),
+    stats: d.stats,
+    version: FLOE_VERSION,
+    startedAt: d.startedAt,
+    clock: d.clock,
+  };
+}

@@ -1,0 +1,204 @@
+/**
+ * @module The composition root: the one place floe's concrete parts are built and wired. Config (through the
+ * loader), store, registry + hot reload, run manager + supervisor, schedules, the API server and daemon.json.
+ * `stop()` (and `[Symbol.asyncDispose]`) shuts down in order: schedules stop firing, queued runs stay Pending,
+ * running runs get the grace period, then are cancelled; nothing is left Running.
+ * @example
+ * await using daemon = await createDaemon({ cwd, env: process.env, log: createLogger("pretty", write) });
+ * console.log(daemon.url);
+ */
+import { systemClock, type Clock } from "../core/clock.ts";
+import { formatDiagnostic } from "../core/errors.ts";
+import type { ResolvedConfig } from "../config/index.ts";
+import { createApp } from "../api/app.ts";
+import { createLoader, type ConfigLoad } from "../loader/index.ts";
+import {
+  createStoreSink, openStore, recordPipelineVersions, removePipelines, upsertPipelines, type Store,
+} from "../store/index.ts";
+import { createDaemonApiDeps } from "./api-deps.ts";
+import { locateConfig, loadDaemonConfig, resolveLoaded, restartNeeded } from "./config-source.ts";
+import { removeDaemonFile, writeDaemonFile } from "./daemon-file.ts";
+import { createEventBus, type EventBus } from "./event-bus.ts";
+import { listen, type HttpServer } from "./http-server.ts";
+import type { DaemonLogger } from "./logger.ts";
+import { createParamsChecker } from "./params-check.ts";
+import { createPoolManager } from "./pools.ts";
+import { reconcile } from "./reconcile.ts";
+import { createRegistry, type Registry, type RegistryChange } from "./registry.ts";
+import { createReloader, type Reloader } from "./reloader.ts";
+import { createRunChannel } from "./run-channel.ts";
+import { createRunManager, type RunManager } from "./run-manager.ts";
+import { createScheduleWiring } from "./schedules.ts";
+import { prepareResolution, snapshotVersion } from "./snapshot.ts";
+import { createSupervisor } from "./supervisor.ts";
+import { createWatcher, type Watcher } from "./watcher.ts";
+import { shutdown } from "./shutdown.ts";
+
+export interface DaemonOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  log: DaemonLogger;
+  clock?: Clock;
+  /** Watch files for hot reload (default true). */
+  watch?: boolean;
+  /** How long a cancelled run may take to stop before SIGKILL (default 5 s). */
+  killGraceMs?: number;
+}
+
+export interface Daemon extends AsyncDisposable {
+  readonly url: string;
+  readonly config: ResolvedConfig;
+  readonly store: Store;
+  readonly registry: Registry;
+  readonly runs: RunManager;
+  readonly bus: EventBus;
+  readonly reloader: Reloader;
+  /** Problems of the last config edit that was rejected (the previous config stays in use). */
+  readonly configDiagnostics: readonly string[];
+  stop(reason?: string): Promise<void>;
+}
+
+export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
+  const { env, log } = options;
+  const clock = options.clock ?? systemClock;
+  const startedAt = clock.now();
+  const { configFile, rootDir } = locateConfig(options.cwd, env);
+  const cleanups: (() => unknown)[] = [];
+  const cleanup = async (): Promise<void> => {
+    for (const fn of cleanups.splice(0).reverse()) await fn();
+  };
+  try {
+    let loader = createLoader({ timeoutMs: 15_000, cwd: rootDir, env, warm: true });
+    cleanups.push(() => loader.close());
+    let config = await loadDaemonConfig(loader, configFile, rootDir, env);
+    if (config.daemon.loaderTimeoutMs !== 15_000) {
+      await loader.close();
+      loader = createLoader({ timeoutMs: config.daemon.loaderTimeoutMs, cwd: rootDir, env, warm: true });
+    }
+    const store = openStore(config.dbPath);
+    cleanups.push(() => store.close());
+    const sink = createStoreSink(store, {
+      onRejected: (rejected) => { for (const r of rejected) log.log("debug", "store:reject", `${r.event.type} ${r.reason}: ${r.message}`); },
+    });
+    cleanups.push(() => sink[Symbol.dispose]());
+    prepareResolution(config.stateDir, rootDir);
+
+    const registry = createRegistry();
+    const bus = createEventBus((e) => log.error("event:listener", String(e)));
+    const params = createParamsChecker();
+    const limits = () => config.concurrency;
+    const pools = createPoolManager({ store, limits: () => config.concurrency.pools, ttlMs: 60_000, now: () => clock.now() });
+    const killGraceMs = options.killGraceMs ?? 5_000;
+    let schedulesRef: ReturnType<typeof createScheduleWiring> | undefined;
+    const runs = createRunManager({
+      store, sink, stateDir: config.stateDir, configFile, heartbeatMs: config.daemon.heartbeatMs, killGraceMs, limits,
+      scheduleLimit: (id) => schedulesRef?.limit(id), log, now: () => clock.now(), publish: bus.publish,
+    });
+    const channel = createRunChannel({
+      store, sink, pools, log, now: () => clock.now(), heartbeatMs: config.daemon.heartbeatMs, publish: bus.publish,
+      pipelineOf: (id) => runs.active().find((r) => r.id === id)?.pipeline,
+    });
+    cleanups.push(() => channel.close());
+    const schedules = createScheduleWiring({ store, registry, runs, params, clock, log });
+    schedulesRef = schedules;
+    cleanups.push(() => schedules.stop());
+
+    let configDiagnostics: string[] = [];
+    const onConfig = (load: ConfigLoad): void => {
+      try {
+        const next = resolveLoaded(load, rootDir, env);
+        const stale = restartNeeded(config, next);
+        config = { ...next, stateDir: config.stateDir, dbPath: config.dbPath, pipelinesDir: config.pipelinesDir, daemon: config.daemon };
+        configDiagnostics = [];
+        log.info("config:reload", `arraylake.config.ts reloaded${stale.length ? `; restart to apply ${stale.join(", ")}` : ""}`);
+      } catch (error) {
+        const ds = (error as { diagnostics?: { message: string }[] }).diagnostics;
+        configDiagnostics = ds ? ds.map((d) => formatDiagnostic(d as never)) : [String(error)];
+        log.warn("config:invalid", `arraylake.config.ts is invalid; keeping the previous config:\n  ${configDiagnostics.join("\n  ")}`);
+      }
+    };
+    let watcher: Watcher | undefined;
+    const persist = (change: RegistryChange): void => {
+      const now = clock.now();
+      recordPipelineVersions(store, change.activated.map((p) => ({ pipeline: p.name, version: p.version, file: p.file, plan: p.plan, createdAt: now })));
+      const gone = change.removed.filter((n) => !registry.get(n));
+      if (gone.length) removePipelines(store, gone);
+      const touched = new Set([...change.activated.map((p) => p.name), ...change.invalid.map((i) => i.name)]);
+      upsertPipelines(store, [...touched].map((n) => registry.get(n)).filter((e) => e !== undefined).map((e) => ({
+        name: e.name, file: e.file, activeVersion: e.active?.version ?? null, valid: e.valid, diagnostics: e.diagnostics, updatedAt: now,
+      })));
+      schedules.sync(gone);
+      watcher?.add([...registry.files().values()].flatMap((f) => f.imports));
+    };
+    const reloader = createReloader({
+      loader: { load: (r) => loader.load(r), close: () => loader.close(), [Symbol.asyncDispose]: () => loader.close() },
+      registry, pipelinesDir: config.pipelinesDir, configFile, rootDir, log,
+      snapshot: (p) => snapshotVersion(config.stateDir, p, clock.now()),
+      onApplied: persist, onConfig,
+    });
+
+    reconcile({ store, sink, runs, stateDir: config.stateDir, log, now: clock.now() });
+    await reloader.loadAll();
+
+    const supervisor = createSupervisor({
+      cwd: rootDir, env, heartbeatMs: config.daemon.heartbeatMs, staleAfterMs: Math.max(30_000, config.daemon.heartbeatMs * 30),
+      hooks: {
+        onMessage: channel.onMessage, onOutput: channel.onOutput,
+        onExit: (runId, exit) => {
+          pools.releaseRun(runId);
+          runs.onExit(runId, exit);
+        },
+      },
+    });
+    cleanups.push(() => supervisor.close());
+    runs.attach(supervisor);
+
+    if (options.watch ?? true) {
+      watcher = createWatcher({
+        paths: [config.pipelinesDir, ...(configFile ? [configFile] : [])],
+        debounceMs: 50,
+        onChange: (paths) => void reloader.changed(paths),
+        onError: (e) => log.error("watch:error", String(e)),
+      });
+      cleanups.push(() => watcher?.close());
+      watcher.add([...registry.files().values()].flatMap((f) => f.imports));
+      await watcher.ready;
+    }
+
+    const app = createApp(
+      createDaemonApiDeps({
+        store, registry, runs, schedules, params, bus, clock, startedAt,
+        stats: () => ({ reloadErrorsTotal: reloader.errors, scheduleLateness: schedules.lateness() }),
+      }),
+      { host: config.daemon.host, apiToken: config.daemon.apiToken, onError: (e) => log.error("api:error", (e as Error)?.stack ?? String(e)) },
+    );
+    const server: HttpServer = await listen(app.fetch, config.daemon.host, config.daemon.port);
+    cleanups.push(() => server.close());
+    writeDaemonFile(config.stateDir, { pid: process.pid, url: server.url, startedAt, stateDir: config.stateDir, auth: config.daemon.apiToken !== undefined });
+    cleanups.push(() => removeDaemonFile(config.stateDir));
+    schedules.start();
+
+    let stopping: Promise<void> | undefined;
+    const stop = (reason = "stop requested"): Promise<void> =>
+      (stopping ??= (async () => {
+        log.info("daemon:stop", `${reason}; stopping`);
+        await shutdown({ schedules, runs, supervisor, graceMs: config.daemon.shutdownGraceMs, killGraceMs, log });
+        await cleanup();
+      })());
+    return {
+      url: server.url,
+      get config() {
+        return config;
+      },
+      store, registry, runs, bus, reloader,
+      get configDiagnostics() {
+        return configDiagnostics;
+      },
+      stop,
+      [Symbol.asyncDispose]: () => stop(),
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}

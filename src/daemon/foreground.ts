@@ -1,0 +1,51 @@
+/**
+ * @module `floe dev` / `floe start` in the foreground: build the daemon, print its URL, stop cleanly on
+ * SIGINT/SIGTERM (a second signal exits at once; the next start reconciles). Start-up failures a person can fix
+ * (port in use, read-only state folder) are one clear line and exit 1.
+ */
+import type { CliIO } from "../cli/command.ts";
+import { StoreOpenError } from "../store/index.ts";
+import { createDaemon } from "./create-daemon.ts";
+import { ListenError } from "./http-server.ts";
+import { createLogger, type LogFormat } from "./logger.ts";
+
+export async function runForeground(format: LogFormat, io: CliIO, signals: NodeJS.Process = process): Promise<number> {
+  const log = createLogger(format, format === "json" ? io.stdout : io.stderr);
+  let daemon;
+  try {
+    daemon = await createDaemon({ cwd: io.cwd, env: io.env, log });
+  } catch (error) {
+    if (error instanceof ListenError) {
+      io.stderr(`floe: cannot start the daemon: ${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof StoreOpenError) {
+      io.stderr(`floe: cannot start the daemon: the state folder cannot be used: ${error.message}\n  Set FLOE_STATE_DIR or stateDir in arraylake.config.ts to a writable folder.\n`);
+      return 1;
+    }
+    throw error;
+  }
+  const pipelines = daemon.registry.list();
+  const valid = pipelines.filter((p) => p.valid).length;
+  if (format === "json") log.info("daemon:listen", `listening on ${daemon.url}`, { url: daemon.url, pid: process.pid, pipelines: pipelines.length });
+  else io.stdout(`floe daemon listening on ${daemon.url}  (${valid}/${pipelines.length} pipelines valid, state in ${daemon.config.stateDir})\n`);
+  return await new Promise<number>((resolve) => {
+    let signalled = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (signalled) {
+        io.stderr(`floe: ${signal} again, exiting now\n`);
+        process.exit(1);
+      }
+      signalled = true;
+      daemon.stop(`received ${signal}`).then(
+        () => resolve(0),
+        (error: unknown) => {
+          io.stderr(`floe: error while stopping: ${(error as Error)?.stack ?? String(error)}\n`);
+          resolve(1);
+        },
+      );
+    };
+    signals.on("SIGINT", onSignal);
+    signals.on("SIGTERM", onSignal);
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * @module Named pools across runs, daemon side: a task's request (over IPC) takes a lease in the database when
+ * the pool has room, else waits in a FIFO queue. Leases carry the run id, so a crashed run's slots are freed with
+ * its run, and they expire if the daemon itself dies (the next daemon prunes them at start).
+ */
+import { extendLeasesOfRuns, releaseLease, releaseLeasesOfRuns, tryAcquireLease, type Store } from "../store/index.ts";
+
+export interface PoolManager {
+  acquire(runId: string, id: number, pool: string, grant: () => void): void;
+  abandon(runId: string, id: number): void;
+  release(runId: string, id: number): void;
+  /** Frees everything a finished or crashed run held or waited for. */
+  releaseRun(runId: string): void;
+  /** Keeps the leases of live runs from expiring (called with heartbeats). */
+  extend(runIds: readonly string[]): void;
+}
+
+interface Waiter {
+  runId: string;
+  id: number;
+  grant: () => void;
+}
+
+export function createPoolManager(deps: { store: Store; limits: () => Readonly<Record<string, number>>; ttlMs: number; now: () => number }): PoolManager {
+  const queues = new Map<string, Waiter[]>();
+  const held = new Map<string, string>(); // holder -> pool
+  const holder = (runId: string, id: number): string => `${runId}#${id}`;
+
+  const take = (w: Waiter, pool: string, limit: number): boolean => {
+    const now = deps.now();
+    const ok = tryAcquireLease(deps.store, { pool, limit, holder: holder(w.runId, w.id), runId: w.runId, expiresAt: now + deps.ttlMs, now });
+    if (ok) {
+      held.set(holder(w.runId, w.id), pool);
+      w.grant();
+    }
+    return ok;
+  };
+
+  const pump = (pool: string): void => {
+    const queue = queues.get(pool);
+    const limit = deps.limits()[pool];
+    while (queue && queue.length > 0) {
+      if (limit === undefined) {
+        queue.shift()!.grant();
+        continue;
+      }
+      if (!take(queue[0]!, pool, limit)) break;
+      queue.shift();
+    }
+  };
+
+  return {
+    acquire(runId, id, pool, grant) {
+      const limit = deps.limits()[pool];
+      if (limit === undefined) return grant(); // not a configured pool: unlimited
+      const queue = queues.get(pool) ?? [];
+      queues.set(pool, queue);
+      const w = { runId, id, grant };
+      if (queue.length > 0 || !take(w, pool, limit)) queue.push(w);
+    },
+    abandon(runId, id) {
+      for (const queue of queues.values()) {
+        const i = queue.findIndex((w) => w.runId === runId && w.id === id);
+        if (i >= 0) queue.splice(i, 1);
+      }
+    },
+    release(runId, id) {
+      const h = holder(runId, id);
+      const pool = held.get(h);
+      held.delete(h);
+      releaseLease(deps.store, h);
+      if (pool) pump(pool);
+    },
+    releaseRun(runId) {
+      for (const queue of queues.values()) {
+        for (let i = queue.length - 1; i >= 0; i--) if (queue[i]!.runId === runId) queue.splice(i, 1);
+      }
+      for (const h of [...held.keys()]) if (h.startsWith(`${runId}#`)) held.delete(h);
+      releaseLeasesOfRuns(deps.store, [runId]);
+      for (const pool of queues.keys()) pump(pool);
+    },
+    extend(runIds) {
+      if (runIds.length > 0) extendLeasesOfRuns(deps.store, runIds, deps.now() + deps.ttlMs);
+    },
+  };
+}

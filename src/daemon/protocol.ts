@@ -1,0 +1,49 @@
+/**
+ * @module The IPC protocol between the daemon and a run process. The run process never touches SQLite: it sends
+ * its {@link RunEvent}s, heartbeats and pool requests here, and the daemon (the one writer) records them.
+ */
+import type { RunEvent } from "../core/events.ts";
+import type { ErrorInfo } from "../core/errors.ts";
+import type { Plan } from "../plan/types.ts";
+import type { PreviousTaskRecord } from "./version-manifest.ts";
+
+/** Everything a run process needs to execute one run: plain data, structured-clone safe. */
+export interface RunAssignment {
+  runId: string;
+  pipeline: string;
+  version: string;
+  /** The snapshot module of that version (never the live file: runs finish on the version they started with). */
+  file: string;
+  exportName: string;
+  plan: Plan;
+  /** Params as submitted (the run process parses them with the pipeline's zod schema). */
+  params: unknown;
+  /** Tasks at once within the run (config `concurrency.tasksPerRun`, or the pipeline's own). */
+  concurrency: number;
+  heartbeatMs: number;
+  /** Task records of the run this one retries or resumes (Completed/Cached results are reused). */
+  previous?: PreviousTaskRecord[] | undefined;
+  /** The config file the daemon uses, so the run's Arraylake client matches it. */
+  configFile?: string | undefined;
+}
+
+export type DaemonToRun =
+  | { type: "start"; assignment: RunAssignment }
+  | { type: "cancel"; reason: string }
+  | { type: "ack"; seq: number }
+  | { type: "granted"; id: number }
+  | { type: "cached"; id: number; resultJson?: string | undefined }
+  | { type: "denied"; id: number; message: string };
+
+export type RunToDaemon =
+  | { type: "ready"; pid: number }
+  | { type: "events"; seq: number; events: RunEvent[] }
+  | { type: "heartbeat"; at: number }
+  | { type: "acquire"; id: number; pool: string; task?: string | undefined }
+  | { type: "abandon"; id: number }
+  | { type: "cache"; id: number; task: string; cacheKey: string; maxAgeMs?: number | undefined }
+  | { type: "release"; id: number }
+  | { type: "done"; state: string; error?: ErrorInfo | undefined };
+
+export const isRunToDaemon = (value: unknown): value is RunToDaemon =>
+  typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string";

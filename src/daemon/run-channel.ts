@@ -1,0 +1,96 @@
+/**
+ * @module What run processes say, applied by the daemon: events into the store (batched across runs, acknowledged
+ * once written), heartbeats (batched, extending the run's pool leases), pool requests and cache lookups. Output a
+ * child writes outside `console` (its stdout/stderr) becomes run-level log lines.
+ */
+import type { RunEvent } from "../core/events.ts";
+import { findCachedResult, heartbeat, type Store, type StoreSink } from "../store/index.ts";
+import type { DaemonLogger } from "./logger.ts";
+import type { PoolManager } from "./pools.ts";
+import type { DaemonToRun, RunToDaemon } from "./protocol.ts";
+import type { SupervisorHooks } from "./supervisor.ts";
+
+export interface RunChannelDeps {
+  store: Store;
+  sink: StoreSink;
+  pools: PoolManager;
+  log: DaemonLogger;
+  now(): number;
+  heartbeatMs: number;
+  publish(event: RunEvent): void;
+  pipelineOf(runId: string): string | undefined;
+}
+
+export interface RunChannel extends Omit<SupervisorHooks, "onExit"> {
+  close(): void;
+}
+
+export function createRunChannel(deps: RunChannelDeps): RunChannel {
+  const acks: (() => void)[] = [];
+  let ackTick: NodeJS.Immediate | undefined;
+  const beats = new Set<string>();
+
+  const flushAcks = (): void => {
+    ackTick = undefined;
+    deps.sink.flush().then(
+      () => acks.splice(0).forEach((ack) => ack()),
+      (error: unknown) => deps.log.error("store:write", `could not record run events: ${String(error)}`),
+    );
+  };
+  const beatTimer = setInterval(() => {
+    if (beats.size === 0) return;
+    const ids = [...beats];
+    beats.clear();
+    try {
+      heartbeat(deps.store, ids, deps.now());
+      deps.pools.extend(ids);
+    } catch (error) {
+      deps.log.error("store:write", `could not record heartbeats: ${String(error)}`);
+    }
+  }, deps.heartbeatMs);
+  beatTimer.unref();
+
+  const emit = (event: RunEvent): void => {
+    deps.sink.emit(event);
+    deps.publish(event);
+  };
+
+  return {
+    onMessage(runId: string, m: RunToDaemon, reply: (m: DaemonToRun) => void) {
+      switch (m.type) {
+        case "events":
+          for (const e of m.events) emit(e);
+          acks.push(() => reply({ type: "ack", seq: m.seq }));
+          ackTick ??= setImmediate(flushAcks);
+          return;
+        case "heartbeat":
+          beats.add(runId);
+          return;
+        case "acquire":
+          return deps.pools.acquire(runId, m.id, m.pool, () => reply({ type: "granted", id: m.id }));
+        case "abandon":
+          return deps.pools.abandon(runId, m.id);
+        case "release":
+          return deps.pools.release(runId, m.id);
+        case "cache": {
+          const pipeline = deps.pipelineOf(runId);
+          const found = pipeline === undefined ? undefined : findCachedResult(deps.store, {
+            pipeline, task: m.task, cacheKey: m.cacheKey, notBefore: m.maxAgeMs === undefined ? 0 : deps.now() - m.maxAgeMs,
+          });
+          return reply({ type: "cached", id: m.id, ...(found?.resultJson ? { resultJson: found.resultJson } : {}) });
+        }
+        default:
+          return;
+      }
+    },
+    onOutput(runId, stream, line) {
+      if (line.trim() === "") return;
+      emit({ type: "log:line", runId, level: stream === "stderr" ? "warn" : "info", message: line, at: deps.now() });
+    },
+    close() {
+      clearInterval(beatTimer);
+      if (ackTick) clearImmediate(ackTick);
+      flushAcks();
+    },
+  };
+}

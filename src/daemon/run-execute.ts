@@ -1,0 +1,45 @@
+/**
+ * @module One assignment, executed in the run process: import the version's snapshot module, validate the
+ * params with the pipeline's own zod schema (a failure fails the run with the issues), and hand the run to the
+ * runner with the daemon-backed sink, pools and cache lookups.
+ */
+import type { Clock } from "../core/clock.ts";
+import { toErrorInfo, type ErrorInfo } from "../core/errors.ts";
+import type { RunEventSink } from "../core/events.ts";
+import type { TaskDefinition } from "../dsl/pipeline.ts";
+import type { CacheLookup, PoolGate, PreviousTask } from "../engine/index.ts";
+import { executePipelineRun, importPipeline, validateParamsOrThrow } from "../runner/index.ts";
+import type { RunAssignment } from "./protocol.ts";
+
+export interface ExecuteDeps {
+  sink: RunEventSink;
+  pools: PoolGate;
+  cacheLookup: CacheLookup;
+  signal: AbortSignal;
+  clock: Clock;
+  wrapTasks: (tasks: readonly TaskDefinition[]) => void;
+}
+
+export async function executeAssignment(
+  a: RunAssignment,
+  deps: ExecuteDeps,
+): Promise<{ state: string; error?: ErrorInfo | undefined }> {
+  const pipeline = await importPipeline(a.file, { exportName: a.exportName, name: a.pipeline });
+  deps.wrapTasks(pipeline.tasks);
+  let params: Record<string, unknown>;
+  try {
+    params = validateParamsOrThrow(pipeline, a.params);
+  } catch (error) {
+    return { state: "Failed", error: toErrorInfo(error) };
+  }
+  const previous = a.previous
+    ? new Map<string, PreviousTask>(
+        a.previous.map((t) => [t.task, { state: t.state, resultJson: t.resultJson, persisted: t.resultJson !== undefined }]),
+      )
+    : undefined;
+  const outcome = await executePipelineRun({
+    runId: a.runId, pipeline, plan: a.plan, params, sink: deps.sink, clock: deps.clock, signal: deps.signal,
+    concurrency: a.concurrency, pools: deps.pools, previous, cacheLookup: deps.cacheLookup,
+  });
+  return { state: outcome.state, error: outcome.error };
+}

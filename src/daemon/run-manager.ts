@@ -1,0 +1,212 @@
+/**
+ * @module Runs across the daemon: creation (idempotent), the queue of Pending runs and its admission rules
+ * (global maxActiveRuns, the pipeline's maxActiveRuns, a schedule's own limit), starting each run in its own
+ * process on the version it was created with, cancellation, and ending runs whose process is gone.
+ */
+import { ConflictError, NotFoundError, type ErrorInfo } from "../core/errors.ts";
+import type { RunEvent } from "../core/events.ts";
+import { isTerminalRunState, type RunState } from "../core/states.ts";
+import {
+  createRun, getRun, getTaskRuns, setRunPid, type CreateRunInput, type RunRecord, type Store, type StoreSink,
+} from "../store/index.ts";
+import { endRunEvents, type EndState } from "./finalize.ts";
+import type { DaemonLogger } from "./logger.ts";
+import type { RunAssignment } from "./protocol.ts";
+import { readManifest } from "./snapshot.ts";
+import type { RunExit, Supervisor } from "./supervisor.ts";
+import type { VersionManifest } from "./version-manifest.ts";
+
+export interface Limits {
+  maxActiveRuns: number;
+  tasksPerRun: number;
+}
+
+export interface RunManagerDeps {
+  store: Store;
+  sink: StoreSink;
+  stateDir: string;
+  configFile: string | undefined;
+  heartbeatMs: number;
+  killGraceMs: number;
+  limits(): Limits;
+  /** Max concurrent runs of a schedule (its overlap policy), or undefined for no limit of its own. */
+  scheduleLimit(scheduleId: string): number | undefined;
+  log: DaemonLogger;
+  now(): number;
+  publish(event: RunEvent): void;
+}
+
+interface Active {
+  run: RunRecord;
+  timer: NodeJS.Timeout | undefined;
+  timedOut: boolean;
+}
+
+export interface RunManager {
+  /** Set once: the supervisor is built with this manager's exit hook. */
+  attach(supervisor: Supervisor): void;
+  create(input: CreateRunInput): { run: RunRecord; created: boolean };
+  /** Queues runs left Pending (by a previous daemon) in creation order. */
+  enqueue(runs: readonly RunRecord[]): void;
+  cancel(runId: string, reason: string): void;
+  /** Runs with a process (not the queued ones). */
+  active(): RunRecord[];
+  /** Queued and active runs of a schedule, oldest first. */
+  ofSchedule(scheduleId: string): RunRecord[];
+  onExit(runId: string, exit: RunExit): void;
+  /** Stops starting queued runs (shutdown). */
+  hold(): void;
+  readonly queued: number;
+}
+
+export function createRunManager(deps: RunManagerDeps): RunManager {
+  const queue: RunRecord[] = [];
+  const active = new Map<string, Active>();
+  const manifests = new Map<string, VersionManifest | undefined>();
+  let supervisor: Supervisor | undefined;
+  let held = false;
+
+  const manifestOf = (run: RunRecord): VersionManifest | undefined => {
+    const key = `${run.pipeline}@${run.version}`;
+    if (!manifests.has(key)) manifests.set(key, readManifest(deps.stateDir, run.pipeline, run.version));
+    return manifests.get(key);
+  };
+
+  const count = (pred: (r: RunRecord) => boolean): number => {
+    let n = 0;
+    for (const a of active.values()) if (pred(a.run)) n++;
+    return n;
+  };
+
+  function admissible(run: RunRecord): boolean {
+    const pipelineLimit = manifestOf(run)?.spec.maxActiveRuns;
+    if (pipelineLimit !== undefined && count((r) => r.pipeline === run.pipeline) >= pipelineLimit) return false;
+    const scheduleLimit = run.scheduleId ? deps.scheduleLimit(run.scheduleId) : undefined;
+    if (scheduleLimit !== undefined && count((r) => r.scheduleId === run.scheduleId) >= scheduleLimit) return false;
+    return true;
+  }
+
+  function dispatch(): void {
+    if (held || !supervisor) return;
+    for (let i = 0; i < queue.length && active.size < deps.limits().maxActiveRuns; ) {
+      const run = queue[i]!;
+      if (!admissible(run)) {
+        i++;
+        continue;
+      }
+      queue.splice(i, 1);
+      start(run);
+    }
+  }
+
+  function fail(run: RunRecord, to: EndState, reason: string, error?: ErrorInfo): void {
+    const detail = getRun(deps.store, run.id);
+    if (!detail) return;
+    for (const e of endRunEvents(detail, to, reason, deps.now(), error)) {
+      deps.sink.emit(e);
+      deps.publish(e);
+    }
+    void deps.sink.flush().catch((e: unknown) => deps.log.error("store:write", String(e)));
+  }
+
+  function start(run: RunRecord): void {
+    const manifest = manifestOf(run);
+    if (!manifest) {
+      deps.log.error("run:start", `${run.id}: no snapshot of ${run.pipeline} ${run.version}`);
+      return fail(run, "Failed", `the code of ${run.pipeline} version ${run.version} is not available`);
+    }
+    const previous = run.retryOf
+      ? getTaskRuns(deps.store, run.retryOf)
+          .filter((t) => t.state === "Completed" || t.state === "Cached")
+          .map((t) => ({ task: t.task, state: t.state, ...(t.resultJson !== null ? { resultJson: t.resultJson } : {}) }))
+      : undefined;
+    const assignment: RunAssignment = {
+      runId: run.id, pipeline: run.pipeline, version: run.version, file: manifest.entry, exportName: manifest.exportName,
+      plan: manifest.plan, params: run.params, concurrency: deps.limits().tasksPerRun, heartbeatMs: deps.heartbeatMs,
+      ...(previous ? { previous } : {}), ...(deps.configFile ? { configFile: deps.configFile } : {}),
+    };
+    const entry: Active = { run, timer: undefined, timedOut: false };
+    active.set(run.id, entry);
+    const timeoutMs = manifest.plan.timeoutMs;
+    if (timeoutMs !== undefined) {
+      // the engine times the run out itself; this only catches a process that ignores it
+      entry.timer = setTimeout(() => {
+        entry.timedOut = true;
+        supervisor?.kill(run.id, `run timed out after ${timeoutMs} ms and did not stop`);
+      }, timeoutMs + deps.killGraceMs);
+    }
+    deps.log.info("run:start", `${run.pipeline} ${run.id} (${run.trigger.kind}, version ${run.version})`, { runId: run.id, pipeline: run.pipeline });
+    void supervisor!.start(assignment).then((handle) => {
+      if (handle.pid !== undefined && active.has(run.id)) setRunPid(deps.store, run.id, handle.pid);
+    });
+  }
+
+  return {
+    attach(s) {
+      supervisor = s;
+      dispatch();
+    },
+    create(input) {
+      const result = createRun(deps.store, { ...input, createdAt: input.createdAt ?? deps.now() });
+      if (result.created) {
+        queue.push(result.run);
+        dispatch();
+      }
+      return result;
+    },
+    enqueue(runs) {
+      queue.push(...runs);
+      dispatch();
+    },
+    cancel(runId, reason) {
+      const run = getRun(deps.store, runId);
+      if (!run) throw new NotFoundError("run", runId);
+      if (isTerminalRunState(run.state)) throw new ConflictError(`run ${runId} already ended (${run.state})`);
+      const i = queue.findIndex((r) => r.id === runId);
+      if (i >= 0) {
+        queue.splice(i, 1);
+        return fail(run, "Cancelled", reason);
+      }
+      if (!active.has(runId)) return fail(run, "Cancelled", reason);
+      if (run.state === "Running") {
+        const e: RunEvent = { type: "run:transition", runId, from: "Running", to: "Cancelling", at: deps.now(), reason };
+        deps.sink.emit(e);
+        deps.publish(e);
+      }
+      supervisor?.cancel(runId, reason, deps.killGraceMs);
+    },
+    active: () => [...active.values()].map((a) => a.run),
+    ofSchedule: (id) => [...active.values()].map((a) => a.run).concat(queue).filter((r) => r.scheduleId === id),
+    onExit(runId, exit) {
+      const entry = active.get(runId);
+      active.delete(runId);
+      clearTimeout(entry?.timer);
+      void deps.sink.flush().catch(() => undefined); // writes what the child sent before reading its state
+      const run = getRun(deps.store, runId);
+      if (run && !isTerminalRunState(run.state)) {
+        const how = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
+        let to: EndState = "Crashed";
+        let reason = exit.killedFor ?? `run process ${how}`;
+        let error: ErrorInfo | undefined;
+        if (entry?.timedOut) to = "TimedOut";
+        else if (run.state === "Cancelling" || exit.cancelRequested || /cancel/i.test(exit.killedFor ?? "")) to = "Cancelled";
+        else if (exit.done && isTerminalRunState(exit.done.state as RunState)) {
+          to = exit.done.state as EndState;
+          reason = exit.done.error?.message ?? reason;
+          error = exit.done.error;
+        }
+        fail(run, to, reason, error);
+        deps.log.warn("run:end", `${run.pipeline} ${runId} ${to}: ${reason}`, { runId, state: to });
+      } else if (run) {
+        deps.log.info("run:end", `${run.pipeline} ${runId} ${run.state}`, { runId, state: run.state });
+      }
+      dispatch();
+    },
+    hold() {
+      held = true;
+    },
+    get queued() {
+      return queue.length;
+    },
+  };
+}
