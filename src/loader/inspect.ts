@@ -5,6 +5,7 @@
 import type { Diagnostic } from "../core/errors.ts";
 import { paramsJsonSchema, validatePipeline } from "../dsl/validate.ts";
 import { planPipeline } from "../plan/index.ts";
+import { validateTiming } from "../schedule/index.ts";
 import { collectPipelines } from "./collect.ts";
 import { collectSources } from "./sources.ts";
 import type { FileLoadResult, LoadResult, LoadedPipeline } from "./types.ts";
@@ -18,6 +19,14 @@ export async function inspectFile(file: string): Promise<FileLoadResult> {
     const checked = validatePipeline(pipeline);
     if (!checked.ok) {
       diagnostics.push(...checked.diagnostics.map((d) => ({ file, ...d })));
+      continue;
+    }
+    // Cron expressions and time zones are checked here: the schema layer cannot run cron-parser.
+    const timing = checked.spec.schedules.flatMap((s, i) =>
+      validateTiming(s).map((d) => ({ ...d, file, line: pipeline.location.line, pipeline: checked.spec.name, path: `schedules.${i}.${d.path ?? "cron"}` })),
+    );
+    if (timing.length > 0) {
+      diagnostics.push(...timing);
       continue;
     }
     const planned = planPipeline(checked.spec, { file, contents, locations: checked.locations });

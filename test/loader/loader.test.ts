@@ -54,6 +54,10 @@ test("every broken module is a diagnostic with file and line; the good neighbour
   assert.equal(unknown.line, 5);
 
   assert.equal(only("no-pipeline.ts").code, "no_pipeline");
+
+  const cron = only("bad-cron.ts");
+  assert.equal(cron.path, "schedules.0.cron");
+  assert.match(cron.message, /"0 25 \* \* \*"/);
   assert.equal(byFile.get("good-neighbour.ts")!.pipelines[0]!.name, "good-neighbour");
 });
 
