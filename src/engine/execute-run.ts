@@ -3,6 +3,7 @@
  * when every row is terminal, or at once on cancellation or run timeout (running attempts are abandoned, their
  * signals aborted). Resolves after the sink has flushed.
  */
+import { setMaxListeners } from "node:events";
 import { toErrorInfo, type ErrorInfo } from "../core/errors.ts";
 import { TERMINAL_TASK_STATES, checkRunTransition, type RunState } from "../core/states.ts";
 import type { TaskDefinition } from "../dsl/pipeline.ts";
@@ -32,6 +33,8 @@ export function executeRun(options: ExecuteRunOptions): Promise<RunOutcome> {
     let state: RunState = "Pending";
     const startedAt = clock.now();
     const runTimer = new AbortController();
+    const runAbort = new AbortController();
+    setMaxListeners(0, runAbort.signal); // every retry sleep and pool wait listens to it
 
     const move = (to: RunState, error?: ErrorInfo, reason?: string): void => {
       checkRunTransition(runId, state, to);
@@ -78,7 +81,7 @@ export function executeRun(options: ExecuteRunOptions): Promise<RunOutcome> {
       cacheLookup: options.cacheLookup,
       arraylakeFor: options.arraylakeFor,
       random: options.random ?? Math.random,
-      abort: new AbortController(),
+      abort: runAbort,
       tasks: new Map(),
       ready: new Deque(),
       queue: new Deque(),
