@@ -1,0 +1,156 @@
+/**
+ * @module Tagged errors of floe/arraylake. Messages name the repo, ref or key involved and never a token;
+ * `cause` keeps the library's original error for debugging.
+ */
+import { FloeError } from "../core/errors.ts";
+
+/** A token that is neither `ema_...` nor a JWT. The message never contains the token. */
+export class InvalidTokenError extends FloeError {
+  readonly _tag = "InvalidTokenError" as const;
+}
+
+/** A token is configured, so `org/name` means the Arraylake service, which floe cannot reach yet. */
+export class RemoteBackendUnavailableError extends FloeError {
+  readonly _tag = "RemoteBackendUnavailableError" as const;
+  constructor(serviceUri: string) {
+    super(
+      `remote Arraylake backend not available yet (service ${serviceUri}); ` +
+        "unset ARRAYLAKE_TOKEN (and arraylake.token in arraylake.config.ts) to use local repositories",
+    );
+  }
+}
+
+export class InvalidRepoNameError extends FloeError {
+  readonly _tag = "InvalidRepoNameError" as const;
+}
+
+export class RepoNotFoundError extends FloeError {
+  readonly _tag = "RepoNotFoundError" as const;
+  readonly repo: string;
+  constructor(repo: string, options?: { cause?: unknown }) {
+    super(`repository "${repo}" not found`, options);
+    this.repo = repo;
+  }
+}
+
+export class RepoExistsError extends FloeError {
+  readonly _tag = "RepoExistsError" as const;
+  readonly repo: string;
+  constructor(repo: string) {
+    super(`repository "${repo}" already exists`);
+    this.repo = repo;
+  }
+}
+
+/** A folder (or file) that holds no Icechunk repository. */
+export class NotARepositoryError extends FloeError {
+  readonly _tag = "NotARepositoryError" as const;
+  readonly path: string;
+  constructor(path: string, options?: { cause?: unknown }) {
+    super(`"${path}" is not an Icechunk repository`, options);
+    this.path = path;
+  }
+}
+
+export type RefKind = "branch" | "tag" | "snapshot" | "ref";
+
+/** Unknown branch, tag, snapshot id, or a `--ref` that matches none of them. */
+export class RefNotFoundError extends FloeError {
+  readonly _tag = "RefNotFoundError" as const;
+  readonly repo: string;
+  readonly kind: RefKind;
+  readonly ref: string;
+  constructor(repo: string, kind: RefKind, ref: string, options?: { cause?: unknown }) {
+    super(`${kind} "${ref}" not found in repository "${repo}"`, options);
+    this.repo = repo;
+    this.kind = kind;
+    this.ref = ref;
+  }
+}
+
+/** The branch moved since the session started and Icechunk could not rebase onto it. */
+export class CommitConflictError extends FloeError {
+  readonly _tag = "CommitConflictError" as const;
+  readonly repo: string;
+  readonly branch: string;
+  constructor(repo: string, branch: string, detail: string, options?: { cause?: unknown }) {
+    super(`commit to branch "${branch}" of "${repo}" conflicts with a concurrent commit: ${detail}`, options);
+    this.repo = repo;
+    this.branch = branch;
+  }
+}
+
+/** The repository is valid Icechunk but this build of the library cannot open it; says why and what to do. */
+export class UnsupportedRepositoryError extends FloeError {
+  readonly _tag = "UnsupportedRepositoryError" as const;
+  readonly repo: string;
+  constructor(repo: string, reason: string, options?: { cause?: unknown }) {
+    super(`cannot open repository "${repo}": ${reason}`, options);
+    this.repo = repo;
+  }
+}
+
+/**
+ * One chunk could not be read (typically a virtual reference to a location this process cannot reach);
+ * other chunks of the same array stay readable.
+ */
+export class ChunkReadError extends FloeError {
+  readonly _tag = "ChunkReadError" as const;
+  readonly key: string;
+  constructor(key: string, detail: string, options?: { cause?: unknown }) {
+    super(
+      `chunk "${key}" could not be read: ${detail} (if it is a virtual chunk, its location must be reachable; ` +
+        "the WebAssembly build of Icechunk reads virtual chunks over HTTP(S) only, not s3://, gs:// or file://)",
+      options,
+    );
+    this.key = key;
+  }
+}
+
+/** A write to local storage failed (disk full, permissions); the repository is left as it was. */
+export class StorageWriteError extends FloeError {
+  readonly _tag = "StorageWriteError" as const;
+  readonly code: string | undefined;
+  constructor(message: string, code: string | undefined, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** Any other failure of the Icechunk library, with the operation named. */
+export class IcechunkError extends FloeError {
+  readonly _tag = "IcechunkError" as const;
+}
+
+export type ArraylakeError =
+  | InvalidTokenError
+  | RemoteBackendUnavailableError
+  | InvalidRepoNameError
+  | RepoNotFoundError
+  | RepoExistsError
+  | NotARepositoryError
+  | RefNotFoundError
+  | CommitConflictError
+  | UnsupportedRepositoryError
+  | ChunkReadError
+  | StorageWriteError
+  | IcechunkError;
+
+const TAGS = new Set([
+  "InvalidTokenError",
+  "RemoteBackendUnavailableError",
+  "InvalidRepoNameError",
+  "RepoNotFoundError",
+  "RepoExistsError",
+  "NotARepositoryError",
+  "RefNotFoundError",
+  "CommitConflictError",
+  "UnsupportedRepositoryError",
+  "ChunkReadError",
+  "StorageWriteError",
+  "IcechunkError",
+]);
+
+export function isArraylakeError(value: unknown): value is ArraylakeError {
+  return value instanceof FloeError && TAGS.has(value._tag);
+}

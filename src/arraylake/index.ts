@@ -1,0 +1,38 @@
+/**
+ * @module floe/arraylake: the Arraylake client over the official Icechunk library. Local repositories are
+ * the embedded default; sessions' stores work directly with zarrita.
+ *
+ * @example
+ * import { Client } from "floe/arraylake";
+ * import * as zarr from "zarrita";
+ * const repo = await new Client().getOrCreateRepo("acme/climate");
+ * const session = await repo.writableSession("main");
+ * await zarr.create(zarr.root(session.store).resolve("t2m"), { shape: [10], dtype: "float32", chunkShape: [5] });
+ * const snapshotId = await session.commit("add t2m");
+ */
+export { Client, DEFAULT_SERVICE_URI, type ClientOptions, type RepoListing } from "./client.ts";
+export { clientFromConfig } from "./config.ts";
+export { ArraylakeRepo, type RefSpec, type ResolvedRef, type SnapshotInfo } from "./repo.ts";
+export { RepoSession, LineageObserverError, type CommitOptions } from "./session.ts";
+export { SessionStore } from "./store.ts";
+export type { LineageObserver, ReadEvent, CommitEvent } from "./lineage.ts";
+export { validateToken } from "./token.ts";
+export { parseRepoTarget, type RepoTarget } from "./names.ts";
+export { localStorage } from "./local/fs-storage.ts";
+export {
+  InvalidTokenError,
+  RemoteBackendUnavailableError,
+  InvalidRepoNameError,
+  RepoNotFoundError,
+  RepoExistsError,
+  NotARepositoryError,
+  RefNotFoundError,
+  CommitConflictError,
+  UnsupportedRepositoryError,
+  ChunkReadError,
+  StorageWriteError,
+  IcechunkError,
+  isArraylakeError,
+  type ArraylakeError,
+  type RefKind,
+} from "./errors.ts";

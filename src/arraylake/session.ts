@@ -1,0 +1,110 @@
+/**
+ * @module A session of a repository: the library's `Session` with a zarrita-ready `store`, tagged errors,
+ * and the lineage hook called on every commit.
+ */
+import type { Session } from "@earthmover/icechunk";
+import { FloeError } from "../core/errors.ts";
+import { CommitConflictError } from "./errors.ts";
+import type { LineageObserver } from "./lineage.ts";
+import { SessionStore } from "./store.ts";
+import { guard } from "./translate.ts";
+
+export interface CommitOptions {
+  /**
+   * When the branch moved since the session began, rebase onto it and retry, up to this many times
+   * (a rebase that finds conflicting changes still fails with {@link CommitConflictError}). Default 0.
+   */
+  rebaseAttempts?: number;
+}
+
+/** The observer threw after the commit landed; `snapshotId` is committed regardless. */
+export class LineageObserverError extends FloeError {
+  readonly _tag = "LineageObserverError" as const;
+  readonly snapshotId: string;
+  constructor(snapshotId: string, cause: unknown) {
+    super(`commit ${snapshotId} succeeded but the lineage observer failed: ${String((cause as Error)?.message ?? cause)}`, { cause });
+    this.snapshotId = snapshotId;
+  }
+}
+
+export class RepoSession {
+  /** The library's session, for anything not wrapped here. */
+  readonly raw: Session;
+  /** Pass to zarrita: `zarr.open(zarr.root(session.store))`. */
+  readonly store: SessionStore;
+  readonly repo: string;
+  readonly #observer: LineageObserver | undefined;
+
+  constructor(raw: Session, repo: string, observer: LineageObserver | undefined) {
+    this.raw = raw;
+    this.repo = repo;
+    this.store = new SessionStore(raw.store, repo);
+    this.#observer = observer;
+  }
+
+  get snapshotId(): string {
+    return this.raw.snapshotId;
+  }
+  get branch(): string | undefined {
+    return this.raw.branch ?? undefined;
+  }
+  get readOnly(): boolean {
+    return this.raw.readOnly;
+  }
+  get hasUncommittedChanges(): boolean {
+    return this.raw.hasUncommittedChanges;
+  }
+
+  /**
+   * Commits the session's changes to its branch and returns the new snapshot id.
+   * @example
+   * const session = await repo.writableSession("main");
+   * await zarr.set(arr, null, 1);
+   * const id = await session.commit("fill with ones");
+   */
+  async commit(message: string, options: CommitOptions = {}): Promise<string> {
+    const branch = this.raw.branch;
+    if (this.raw.readOnly || !branch) {
+      throw new CommitConflictError(this.repo, branch ?? "(none)", "a readonly session cannot commit");
+    }
+    const context = { repo: this.repo, operation: `commit to branch "${branch}"`, branch };
+    let attempts = options.rebaseAttempts ?? 0;
+    for (;;) {
+      const parent = this.raw.snapshotId;
+      try {
+        const snapshotId = await guard(context, () => this.raw.commit(message));
+        await this.#notify({ branch, snapshotId, parent, message });
+        return snapshotId;
+      } catch (error) {
+        if (!(error instanceof CommitConflictError) || attempts <= 0) throw error;
+        attempts -= 1;
+        await this.rebase();
+      }
+    }
+  }
+
+  /** Moves the session's changes on top of its branch's tip; fails with CommitConflictError on conflicts. */
+  async rebase(): Promise<void> {
+    const branch = this.raw.branch ?? "(none)";
+    await guard({ repo: this.repo, operation: `rebase onto branch "${branch}"`, branch }, () => this.raw.rebase());
+  }
+
+  async discardChanges(): Promise<void> {
+    await this.raw.discardChanges();
+  }
+
+  async #notify(e: { branch: string; snapshotId: string; parent: string; message: string }): Promise<void> {
+    if (!this.#observer?.onCommit) return;
+    try {
+      await this.#observer.onCommit({
+        repo: this.repo,
+        branch: e.branch,
+        snapshotId: e.snapshotId,
+        ...(e.parent ? { parentSnapshotId: e.parent } : {}),
+        message: e.message,
+      });
+    } catch (error) {
+      throw new LineageObserverError(e.snapshotId, error);
+    }
+  }
+}

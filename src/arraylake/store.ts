@@ -1,0 +1,77 @@
+/**
+ * @module The zarrita-facing store of a session: the library's `Store` with keys normalised (zarrita asks for
+ * `/a/zarr.json`, Icechunk wants `a/zarr.json`), bytes passed as Buffers without copying, and a chunk that
+ * cannot be read reported as a {@link ChunkReadError} for that key alone.
+ */
+import type { Store } from "@earthmover/icechunk";
+import { ChunkReadError } from "./errors.ts";
+import { icechunkMessage, translateIcechunkError } from "./translate.ts";
+
+type RangeQuery = { offset: number; length: number } | { suffixLength: number };
+
+const strip = (key: string): string => (key.startsWith("/") ? key.slice(1) : key);
+const isMetadata = (key: string): boolean => /(^|\/)(zarr\.json|\.zarray|\.zgroup|\.zattrs|\.zmetadata)$/.test(key);
+const asBuffer = (value: Uint8Array): Buffer =>
+  Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+
+/** A zarrita `AsyncMutable` store over an Icechunk session store. `raw` is the library's own. */
+export class SessionStore {
+  readonly raw: Store;
+  readonly #repo: string;
+  constructor(raw: Store, repo: string) {
+    this.raw = raw;
+    this.#repo = repo;
+  }
+
+  #fail(key: string, error: unknown): never {
+    if (isMetadata(key)) throw translateIcechunkError(error, { repo: this.#repo, operation: `read "${key}"` });
+    throw new ChunkReadError(key, icechunkMessage(error), { cause: error });
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    const k = strip(key);
+    try {
+      return (await this.raw.get(k)) ?? undefined;
+    } catch (error) {
+      this.#fail(k, error);
+    }
+  }
+
+  async getRange(key: string, range: RangeQuery): Promise<Uint8Array | undefined> {
+    const k = strip(key);
+    try {
+      return (await this.raw.getRange(k, range)) ?? undefined;
+    } catch (error) {
+      this.#fail(k, error);
+    }
+  }
+
+  async has(key: string): Promise<boolean> {
+    return this.raw.exists(strip(key));
+  }
+
+  async set(key: string, value: Uint8Array): Promise<void> {
+    const k = strip(key);
+    try {
+      await this.raw.set(k, asBuffer(value));
+    } catch (error) {
+      throw translateIcechunkError(error, { repo: this.#repo, operation: `write "${k}"` });
+    }
+  }
+
+  async delete(key: string): Promise<boolean> {
+    await this.raw.delete(strip(key));
+    return true;
+  }
+
+  /** Every key in the session, without a leading slash. */
+  async list(prefix = ""): Promise<string[]> {
+    const p = strip(prefix);
+    return p ? this.raw.listPrefix(p) : this.raw.list();
+  }
+
+  /** Immediate children of a folder-like prefix (names ending in "/" are groups or arrays). */
+  async listDir(prefix: string): Promise<string[]> {
+    return this.raw.listDir(strip(prefix));
+  }
+}
