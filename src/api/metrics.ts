@@ -83,14 +83,22 @@ export function createMetrics(deps: ApiDeps): ApiMetrics {
     registers: [registry],
   });
 
-  // Per live run: its pipeline and the start of each running attempt; dropped when the run ends.
-  const live = new Map<string, { pipeline: string; starts: Map<string, number> }>();
-  const entry = (runId: string): { pipeline: string; starts: Map<string, number> } | undefined => {
+  // Per live run: its pipeline, its start and the start of each running attempt; dropped when the run ends.
+  // Times come from the events themselves: they may arrive before the store has them.
+  interface Live {
+    pipeline: string;
+    startedAt: number | undefined;
+    starts: Map<string, number>;
+  }
+  const live = new Map<string, Live>();
+  const MAX_LIVE = 10_000; // a run that never reports its end (a crash) must not grow the map forever
+  const entry = (runId: string): Live | undefined => {
     let e = live.get(runId);
     if (!e) {
       const run = getRun(deps.store, runId);
       if (!run) return undefined;
-      e = { pipeline: run.pipeline, starts: new Map() };
+      e = { pipeline: run.pipeline, startedAt: run.startedAt ?? undefined, starts: new Map() };
+      if (live.size >= MAX_LIVE) live.delete(live.keys().next().value!);
       live.set(runId, e);
     }
     return e;
@@ -106,10 +114,13 @@ export function createMetrics(deps: ApiDeps): ApiMetrics {
           e.starts.delete(event.task);
           if (start !== undefined) taskDuration.observe({ pipeline: e.pipeline, state: event.to }, Math.max(0, event.at - start) / 1000);
         }
-      } else if (event.type === "run:transition" && isTerminalRunState(event.to)) {
+      } else if (event.type === "run:transition") {
+        const e = entry(event.runId);
+        if (!e) return;
+        if (event.to === "Running") e.startedAt ??= event.at;
+        if (!isTerminalRunState(event.to)) return;
         live.delete(event.runId);
-        const run = getRun(deps.store, event.runId);
-        if (run?.startedAt != null) runDuration.observe({ pipeline: run.pipeline, state: event.to }, Math.max(0, event.at - run.startedAt) / 1000);
+        if (e.startedAt !== undefined) runDuration.observe({ pipeline: e.pipeline, state: event.to }, Math.max(0, event.at - e.startedAt) / 1000);
       }
     } catch {
       // Metrics must never break the event flow they observe.

@@ -7,6 +7,7 @@
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { createAdaptorServer } from "@hono/node-server";
 import type { Hono } from "hono";
 import { ServeError } from "./errors.ts";
@@ -26,8 +27,20 @@ const REASONS: Record<string, (host: string, port: number) => string> = {
   EADDRNOTAVAIL: (h, p) => `address ${h} is not available on this machine (cannot listen on ${h}:${p}): check daemon.host`,
 };
 
+/** Requests Node cannot even parse (bad framing, huge headers) still get the API's one error shape. */
+function onClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || error.code === "ECONNRESET") {
+    socket.destroy();
+    return;
+  }
+  const [status, code] = error.code === "HPE_HEADER_OVERFLOW" ? ["431 Request Header Fields Too Large", "headers_too_large"] : ["400 Bad Request", "bad_request"];
+  const body = JSON.stringify({ error: { code, message: "the request is not valid HTTP/1.1" } });
+  socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
+
 export function serveApp(app: Hono, opts: { host: string; port: number }): Promise<ServedApp> {
   const server = createAdaptorServer({ fetch: app.fetch, hostname: opts.host }) as Server;
+  server.on("clientError", onClientError);
   return new Promise<ServedApp>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       const code = error.code ?? "UNKNOWN";
