@@ -9,6 +9,7 @@ import { logsCommand } from "./logs.ts";
 import { retryCommand } from "./retry.ts";
 import { devCommand } from "./dev.ts";
 import { startCommand } from "./start.ts";
+import { cancelCommand } from "./cancel.ts";
 
 export const commands: readonly Command[] = [
   validateCommand,
@@ -20,4 +21,5 @@ export const commands: readonly Command[] = [
   retryCommand,
   devCommand,
   startCommand,
+  cancelCommand,
 ];

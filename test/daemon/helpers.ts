@@ -1,0 +1,143 @@
+/**
+ * Real daemons for tests: a temporary project (config + pipelines + state) inside the repo's .tmp/ (so `import
+ * "floe"` resolves by package self-reference), `floe start` in a child process on a free port, and API helpers.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+
+export interface Project {
+  dir: string;
+  stateDir: string;
+  write(path: string, text: string): void;
+  remove(path: string): void;
+  cleanup(): void;
+}
+
+export function makeProject(files: Record<string, string>, config = "{}"): Project {
+  mkdirSync(join(repoRoot, ".tmp"), { recursive: true });
+  const dir = mkdtempSync(join(repoRoot, ".tmp", "daemon-test-"));
+  const write = (path: string, text: string): void => {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  };
+  write("arraylake.config.ts", `import { defineConfig } from "floe/config";\nexport default defineConfig(${config});\n`);
+  mkdirSync(join(dir, "pipelines"), { recursive: true });
+  for (const [path, text] of Object.entries(files)) write(path, text);
+  return {
+    dir,
+    stateDir: join(dir, "state"),
+    write,
+    remove: (path) => rmSync(join(dir, path), { force: true }),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+export interface RunningDaemon {
+  proc: ChildProcess;
+  url: string;
+  lines: Record<string, unknown>[];
+  stderr: () => string;
+  /** Resolves with the exit code after SIGTERM. */
+  stop(): Promise<number | null>;
+  kill9(): Promise<void>;
+  get(path: string): Promise<any>;
+  post(path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  waitLog(pred: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+}
+
+const exited = (proc: ChildProcess): Promise<number | null> =>
+  proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve(proc.exitCode) : new Promise((r) => proc.once("exit", (code) => r(code)));
+
+export async function waitFor<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000, what = "condition"): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function spawnFloe(project: Project, args: string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, [join(repoRoot, "bin/floe.js"), ...args], {
+    cwd: project.dir,
+    env: { ...process.env, FLOE_PORT: "0", FLOE_STATE_DIR: "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+export async function startDaemon(project: Project, env: Record<string, string> = {}): Promise<RunningDaemon> {
+  const proc = spawnFloe(project, ["start"], env);
+  const lines: Record<string, unknown>[] = [];
+  let err = "";
+  let out = "";
+  proc.stdout!.on("data", (d: Buffer) => {
+    out += d.toString();
+    for (let i = out.indexOf("\n"); i >= 0; i = out.indexOf("\n")) {
+      const line = out.slice(0, i);
+      out = out.slice(i + 1);
+      try {
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        lines.push({ raw: line });
+      }
+    }
+  });
+  proc.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+  const listen = await waitFor(
+    () => {
+      if (proc.exitCode !== null) throw new Error(`daemon exited ${proc.exitCode}: ${err}`);
+      return lines.find((l) => l.event === "daemon:listen");
+    },
+    30_000,
+    "the daemon to listen",
+  );
+  const url = listen.url as string;
+  const daemon: RunningDaemon = {
+    proc, url, lines,
+    stderr: () => err,
+    async stop() {
+      proc.kill("SIGTERM");
+      return exited(proc);
+    },
+    async kill9() {
+      proc.kill("SIGKILL");
+      await exited(proc);
+    },
+    async get(path) {
+      const res = await fetch(url + path);
+      return res.json();
+    },
+    async post(path, body) {
+      const res = await fetch(url + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}) });
+      return { status: res.status, body: await res.json().catch(() => null) };
+    },
+    waitLog: (pred, timeoutMs = 15_000) => waitFor(() => lines.find(pred), timeoutMs, "a log line"),
+  };
+  return daemon;
+}
+
+export const TERMINAL = ["Completed", "Failed", "Cancelled", "Crashed", "TimedOut"];
+
+export async function waitRun(d: RunningDaemon, id: string, pred: (run: any) => boolean = (r) => TERMINAL.includes(r.state), timeoutMs = 20_000): Promise<any> {
+  return waitFor(async () => {
+    const run = await d.get(`/api/runs/${id}`);
+    return pred(run) ? run : undefined;
+  }, timeoutMs, `run ${id}`);
+}
+
+export async function pipelineStatus(d: RunningDaemon, name: string): Promise<any> {
+  const res = await fetch(`${d.url}/api/pipelines/${name}`);
+  return res.status === 200 ? res.json() : undefined;
+}
+
+export const readJson = (path: string): any => (existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) : undefined);
+
+/** A pipeline module: `name`, then task bodies as source text. */
+export function pipelineSource(name: string, body: string, options = ""): string {
+  return `import { pipeline, z } from "floe";\nexport default pipeline({ name: ${JSON.stringify(name)}${options ? `, ${options}` : ""} })\n${body};\n`;
+}
