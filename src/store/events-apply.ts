@@ -2,13 +2,15 @@
  * @module `applyRunEvents`: the one function through which run and task states change. A batch runs in one
  * transaction; each transition is checked against core's tables, then applied as compare-and-set on the stored
  * state and recorded as an `events` row. Rejections are returned, never thrown, so one bad event cannot sink a batch.
+ * Hot path: a task's transitions within a batch fold into one row write (task-patch.ts), and event and log rows
+ * are appended at the end of the batch, in order, with multi-row inserts (insert-many.ts).
  */
-import type { RunEvent, RunTransitionEvent, TaskTransitionEvent } from "../core/events.ts";
-import {
-  RUN_TRANSITIONS, TASK_TRANSITIONS, TERMINAL_RUN_STATES, TERMINAL_TASK_STATES, type RunState, type TaskState,
-} from "../core/states.ts";
-import type { Store } from "./open-store.ts";
+import type { LogEvent, RunEvent, RunTransitionEvent, TaskTransitionEvent } from "../core/events.ts";
+import { RUN_TRANSITIONS, TASK_TRANSITIONS, TERMINAL_RUN_STATES, type RunState, type TaskState } from "../core/states.ts";
+import { insertMany, type RowSpec } from "./insert-many.ts";
+import type { SqlHandle, Store } from "./open-store.ts";
 import { errorJson, redactText } from "./rows.ts";
+import { fold, newPatch, writePatch, type TaskPatch } from "./task-patch.ts";
 
 export type RejectReason = "not-allowed" | "state-mismatch" | "not-found" | "error";
 
@@ -27,37 +29,38 @@ export interface ApplyResult {
   rejected: RejectedEvent[];
 }
 
-// One statement per kind of target state keeps each bind list short (this is the engine's hot path).
-const TASK_TO_RUNNING = `UPDATE task_runs SET state = 'Running', attempts = ?, started_at = COALESCE(started_at, ?),
-  retry_at = NULL
-WHERE run_id = ? AND task = ? AND state = ?`;
-const TASK_TO_SUCCESS = `UPDATE task_runs SET state = ?, attempts = CASE WHEN attempts < ? THEN ? ELSE attempts END,
-  ended_at = ?, error = NULL, result = ?, cache_key = COALESCE(?, cache_key), retry_at = NULL
-WHERE run_id = ? AND task = ? AND state = ?`;
-const TASK_TO_OTHER = `UPDATE task_runs SET state = ?, attempts = CASE WHEN attempts < ? THEN ? ELSE attempts END,
-  ended_at = ?, error = COALESCE(?, error), retry_at = ?
-WHERE run_id = ? AND task = ? AND state = ?`;
 const UPDATE_RUN = `UPDATE runs SET state = ?, started_at = COALESCE(started_at, ?), ended_at = ?,
   error = COALESCE(?, error)
 WHERE id = ? AND state = ?`;
-const INSERT_EVENT = `INSERT INTO events (run_id, task, from_state, to_state, at, reason, attempt)
-VALUES (?, ?, ?, ?, ?, ?, ?)`;
-const INSERT_TASK = `INSERT INTO task_runs (run_id, task, parent, map_index, state, attempts)
-VALUES (?, ?, ?, ?, 'Pending', 0)
-ON CONFLICT (run_id, task) DO NOTHING`;
-const INSERT_LOG = `INSERT INTO logs (run_id, task, attempt, level, message, at) VALUES (?, ?, ?, ?, ?, ?)`;
 const INSERT_READ = `INSERT INTO snapshot_reads (run_id, task, repo, branch, tag, snapshot_id, at)
 VALUES (?, ?, ?, ?, ?, ?, ?)`;
 const INSERT_COMMIT = `INSERT INTO commits (run_id, pipeline, task, repo, branch, snapshot_id, parent_snapshot_id,
   message, at)
 SELECT r.id, r.pipeline, ?, ?, ?, ?, ?, ?, ? FROM runs r WHERE r.id = ?`;
 const RELEASE_RUN_LEASES = "DELETE FROM leases WHERE run_id = ?";
-const TASK_STATE = "SELECT state FROM task_runs WHERE run_id = ? AND task = ?";
 const RUN_STATE = "SELECT state FROM runs WHERE id = ?";
+
+type Transition = RunTransitionEvent | TaskTransitionEvent;
+type Indexed<T> = { i: number; e: T };
+
+const EVENT_ROWS: RowSpec<Indexed<Transition>> = {
+  head: "INSERT INTO events (run_id, task, from_state, to_state, at, reason, attempt)",
+  width: 7,
+  bind: ({ e }, out) => {
+    const task = "task" in e ? e : undefined;
+    out.push(e.runId, task?.task ?? null, e.from, e.to, e.at, reasonOf(e), task?.attempt ?? null);
+  },
+};
+const LOG_ROWS: RowSpec<Indexed<LogEvent>> = {
+  head: "INSERT INTO logs (run_id, task, attempt, level, message, at)",
+  width: 6,
+  bind: ({ e }, out) => out.push(e.runId, e.task ?? null, e.attempt ?? null, e.level, redactText(e.message), e.at),
+};
 
 // Safe against states that arrive over IPC as arbitrary strings.
 const runAllowed = (from: RunState, to: RunState): boolean => RUN_TRANSITIONS[from]?.includes(to) === true;
 const taskAllowed = (from: TaskState, to: TaskState): boolean => TASK_TRANSITIONS[from]?.includes(to) === true;
+const messageOf = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause));
 
 /**
  * Applies a batch of run events in one transaction and reports the ones it rejected.
@@ -65,82 +68,106 @@ const taskAllowed = (from: TaskState, to: TaskState): boolean => TASK_TRANSITION
  * const { rejected } = applyRunEvents(store, [{ type: "run:transition", runId, from: "Pending", to: "Running", at }]);
  */
 export function applyRunEvents(store: Store, events: readonly RunEvent[]): ApplyResult {
-  const { sql } = store;
-  const result: ApplyResult = { applied: 0, rejected: [] };
-  if (events.length === 0) return result;
-  sql.tx(() => {
-    for (let i = 0; i < events.length; i++) {
-      const event = events[i]!;
-      try {
-        const miss = applyOne(store, event);
-        if (miss === undefined) result.applied++;
-        else result.rejected.push({ index: i, event, ...miss });
-      } catch (cause) {
-        // A failed statement rolls back only itself (e.g. a foreign key on an unknown run); the batch goes on.
-        const message = cause instanceof Error ? cause.message : String(cause);
-        result.rejected.push({ index: i, event, reason: "error", currentState: null, message });
+  const rejected: RejectedEvent[] = [];
+  if (events.length > 0) store.sql.tx(() => applyBatch(store.sql, events, rejected));
+  rejected.sort((a, b) => a.index - b.index);
+  return { applied: events.length - rejected.length, rejected };
+}
+
+function applyBatch(sql: SqlHandle, events: readonly RunEvent[], rejected: RejectedEvent[]): void {
+  const isRejected = new Uint8Array(events.length);
+  const reject = (index: number, reason: RejectReason, currentState: string | null, message: string): void => {
+    isRejected[index] = 1;
+    rejected.push({ index, event: events[index]!, reason, currentState, message });
+  };
+  const patches = new Map<string, TaskPatch>();
+  const transitions: Indexed<Transition>[] = [];
+  const logs: Indexed<LogEvent>[] = [];
+
+  const flushPatch = (key: string, p: TaskPatch): void => {
+    patches.delete(key);
+    let miss: { current: string | null } | null;
+    try {
+      miss = writePatch(sql, p);
+    } catch (cause) {
+      for (const i of p.create ? [p.create.index, ...p.indices] : p.indices) reject(i, "error", null, messageOf(cause));
+      return;
+    }
+    if (miss === null) return;
+    for (const i of p.indices) {
+      const e = events[i] as TaskTransitionEvent;
+      const m = missOf(`task ${p.runId}/${p.task}`, e.from, e.to, miss.current);
+      reject(i, m.reason, m.currentState, m.message);
+    }
+  };
+
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    try {
+      switch (e.type) {
+        case "task:transition": {
+          if (!taskAllowed(e.from, e.to)) {
+            reject(i, "not-allowed", null, `task ${e.runId}/${e.task}: ${e.from} -> ${e.to} is not allowed`);
+            break;
+          }
+          const key = `${e.runId}\0${e.task}`;
+          let p = patches.get(key);
+          if (p === undefined) {
+            p = newPatch(e.runId, e.task, e.from);
+            patches.set(key, p);
+          } else if (p.state !== e.from) {
+            const m = missOf(`task ${e.runId}/${e.task}`, e.from, e.to, p.state);
+            reject(i, m.reason, m.currentState, m.message);
+            break;
+          }
+          fold(p, e);
+          p.indices.push(i);
+          transitions.push({ i, e });
+          break;
+        }
+        case "task:create": {
+          const key = `${e.runId}\0${e.task}`;
+          const earlier = patches.get(key);
+          if (earlier) flushPatch(key, earlier);
+          patches.set(key, newPatch(e.runId, e.task, "Pending", { parent: e.parent, mapIndex: e.mapIndex, index: i }));
+          break;
+        }
+        case "run:transition": {
+          const m = applyRun(sql, e);
+          if (m) reject(i, m.reason, m.currentState, m.message);
+          else transitions.push({ i, e });
+          break;
+        }
+        case "log:line":
+          logs.push({ i, e });
+          break;
+        case "snapshot:read":
+          sql.stmt(INSERT_READ).run(e.runId, e.task ?? null, e.repo, e.branch ?? null, e.tag ?? null, e.snapshotId, e.at);
+          break;
+        case "snapshot:commit": {
+          const info = sql.stmt(INSERT_COMMIT).run(
+            e.task ?? null, e.repo, e.branch, e.snapshotId, e.parentSnapshotId ?? null, redactText(e.message), e.at,
+            e.runId,
+          );
+          if (info.changes === 0) reject(i, "not-found", null, `run ${e.runId} not found`);
+          break;
+        }
       }
-    }
-  });
-  return result;
-}
-
-type Miss = Omit<RejectedEvent, "index" | "event">;
-
-function applyOne(store: Store, e: RunEvent): Miss | undefined {
-  const { sql } = store;
-  switch (e.type) {
-    case "task:transition":
-      return applyTask(store, e);
-    case "run:transition":
-      return applyRun(store, e);
-    case "task:create":
-      sql.stmt(INSERT_TASK).run(e.runId, e.task, e.parent, e.mapIndex);
-      return undefined;
-    case "log:line":
-      sql.stmt(INSERT_LOG).run(e.runId, e.task ?? null, e.attempt ?? null, e.level, redactText(e.message), e.at);
-      return undefined;
-    case "snapshot:read":
-      sql.stmt(INSERT_READ).run(e.runId, e.task ?? null, e.repo, e.branch ?? null, e.tag ?? null, e.snapshotId, e.at);
-      return undefined;
-    case "snapshot:commit": {
-      const info = sql.stmt(INSERT_COMMIT).run(
-        e.task ?? null, e.repo, e.branch, e.snapshotId, e.parentSnapshotId ?? null, redactText(e.message), e.at, e.runId,
-      );
-      if (info.changes === 1) return undefined;
-      return { reason: "not-found", currentState: null, message: `run ${e.runId} not found` };
+    } catch (cause) {
+      // A failed statement rolls back only itself (e.g. a foreign key on an unknown run); the batch goes on.
+      reject(i, "error", null, messageOf(cause));
     }
   }
+  for (const [key, p] of patches) flushPatch(key, p);
+  // Event rows only for transitions that held, in batch order.
+  const held = transitions.filter((t) => isRejected[t.i] === 0);
+  insertMany(sql, EVENT_ROWS, held, (t, cause) => reject(t.i, "error", null, messageOf(cause)));
+  insertMany(sql, LOG_ROWS, logs, (l, cause) => reject(l.i, "error", null, messageOf(cause)));
 }
 
-function applyTask(store: Store, e: TaskTransitionEvent): Miss | undefined {
-  const { sql } = store;
-  if (!taskAllowed(e.from, e.to)) {
-    return { reason: "not-allowed", currentState: null, message: `task ${e.runId}/${e.task}: ${e.from} -> ${e.to} is not allowed` };
-  }
-  let changes: number;
-  if (e.to === "Running") {
-    changes = sql.stmt(TASK_TO_RUNNING).run(e.attempt, e.at, e.runId, e.task, e.from).changes;
-  } else if (e.to === "Completed" || e.to === "Cached") {
-    const result = e.resultJson === undefined ? null : redactText(e.resultJson);
-    changes = sql.stmt(TASK_TO_SUCCESS)
-      .run(e.to, e.attempt, e.attempt, e.at, result, e.cacheKey ?? null, e.runId, e.task, e.from).changes;
-  } else {
-    const ended = TERMINAL_TASK_STATES.has(e.to) ? e.at : null;
-    const retryAt = e.to === "AwaitingRetry" ? (e.retryAt ?? null) : null;
-    changes = sql.stmt(TASK_TO_OTHER)
-      .run(e.to, e.attempt, e.attempt, ended, errorJson(e.error), retryAt, e.runId, e.task, e.from).changes;
-  }
-  if (changes === 0) {
-    const row = sql.stmt(TASK_STATE).get(e.runId, e.task) as { state: string } | undefined;
-    return miss(`task ${e.runId}/${e.task}`, e.from, e.to, row?.state ?? null);
-  }
-  sql.stmt(INSERT_EVENT).run(e.runId, e.task, e.from, e.to, e.at, reasonOf(e), e.attempt);
-  return undefined;
-}
+type Miss = Pick<RejectedEvent, "reason" | "currentState" | "message">;
 
-function applyRun(store: Store, e: RunTransitionEvent): Miss | undefined {
-  const { sql } = store;
+function applyRun(sql: SqlHandle, e: RunTransitionEvent): Miss | undefined {
   if (!runAllowed(e.from, e.to)) {
     return { reason: "not-allowed", currentState: null, message: `run ${e.runId}: ${e.from} -> ${e.to} is not allowed` };
   }
@@ -150,9 +177,8 @@ function applyRun(store: Store, e: RunTransitionEvent): Miss | undefined {
   );
   if (info.changes === 0) {
     const row = sql.stmt(RUN_STATE).get(e.runId) as { state: string } | undefined;
-    return miss(`run ${e.runId}`, e.from, e.to, row?.state ?? null);
+    return missOf(`run ${e.runId}`, e.from, e.to, row?.state ?? null);
   }
-  sql.stmt(INSERT_EVENT).run(e.runId, null, e.from, e.to, e.at, reasonOf(e), null);
   // A finished run holds no pool slots: this is how a crash frees its leases.
   if (terminal) sql.stmt(RELEASE_RUN_LEASES).run(e.runId);
   return undefined;
@@ -163,7 +189,7 @@ const reasonOf = (e: { reason?: string | undefined; error?: { message: string } 
   return text === undefined ? null : redactText(text);
 };
 
-function miss(what: string, from: string, to: string, current: string | null): Miss {
+function missOf(what: string, from: string, to: string, current: string | null): Miss {
   if (current === null) return { reason: "not-found", currentState: null, message: `${what} not found` };
   return {
     reason: "state-mismatch",

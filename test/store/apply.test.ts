@@ -105,6 +105,7 @@ test("a mixed batch applies everything valid around its rejections, in one trans
     { type: "task:transition", runId, task: "nope", from: "Pending", to: "Running", attempt: 1, at: 2 }, // no row
     { type: "log:line", runId, task: "m[0]", attempt: 1, level: "info", message: "hello Bearer abc.def", at: 3 },
     { type: "log:line", runId: "missing-run", level: "info", message: "orphan", at: 3 }, // foreign key
+    { type: "task:create", runId: "missing-run", task: "x", parent: "x", mapIndex: null, at: 3 }, // foreign key
     { type: "snapshot:read", runId, task: "m[0]", repo: "org/in", branch: "main", snapshotId: "S1", at: 4 },
     { type: "snapshot:commit", runId, task: "m[0]", repo: "org/out", branch: "main", snapshotId: "S2",
       parentSnapshotId: "S0", message: "write", at: 5 },
@@ -115,7 +116,7 @@ test("a mixed batch applies everything valid around its rejections, in one trans
   const result = applyRunEvents(store, events);
   assert.equal(result.applied, 8);
   assert.deepEqual(result.rejected.map((r) => [r.index, r.reason]), [
-    [3, "state-mismatch"], [4, "not-found"], [6, "error"], [9, "not-found"],
+    [3, "state-mismatch"], [4, "not-found"], [6, "error"], [7, "error"], [10, "not-found"],
   ]);
   assert.equal(result.rejected[0]!.event, events[3]);
   const run = getRun(store, runId)!;
