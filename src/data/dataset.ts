@@ -44,6 +44,8 @@ export interface Variable {
   readonly encoding: Encoding;
   /** Present for variables read from a store: the raw node and its zarrita array. */
   readonly lazy?: { node: ArrayNode; array: zarr.Array<zarr.DataType, StandaloneStore> } | undefined;
+  /** Present for variables produced chunk by chunk on demand (generated data); read like lazy ones. */
+  readonly generated?: { chunks: readonly number[]; read(coords: readonly number[]): Promise<zarr.Chunk<zarr.DataType>> } | undefined;
   /** Present for variables computed in memory. */
   readonly values?: VariableData | undefined;
 }
@@ -80,6 +82,7 @@ export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) 
 
 /** Decodes one chunk of a lazy variable; a failure names the chunk's store key. */
 export async function readChunk(variable: Variable, coords: readonly number[]): Promise<zarr.Chunk<zarr.DataType>> {
+  if (variable.generated) return variable.generated.read(coords);
   if (!variable.lazy) throw new UnsupportedError(`variable "${variable.name}" is in memory, it has no chunks`, { variable: variable.name });
   try {
     return await variable.lazy.array.getChunk([...coords]);
@@ -88,6 +91,11 @@ export async function readChunk(variable: Variable, coords: readonly number[]): 
     const ctx = { variable: variable.name, key };
     throw new ChunkError(`${where(ctx)}: cannot read or decode (${(cause as Error).message})`, ctx, { cause });
   }
+}
+
+/** Chunk shape of a lazy or generated variable; the whole shape for one in memory. */
+export function chunksOf(variable: Variable): readonly number[] {
+  return variable.lazy?.node.chunks ?? variable.generated?.chunks ?? variable.shape;
 }
 
 /** Every chunk coordinate of a chunk grid, in C order. */
@@ -107,7 +115,7 @@ export function* chunkGrid(shape: readonly number[], chunks: readonly number[]):
 export async function readVariable(variable: Variable): Promise<VariableData> {
   if (variable.values) return variable.values;
   const { shape } = variable;
-  const chunks = variable.lazy!.node.chunks;
+  const chunks = chunksOf(variable);
   let out: VariableData | undefined;
   for (const coords of chunkGrid(shape, chunks)) {
     const chunk = await readChunk(variable, coords);

@@ -85,12 +85,21 @@ async function childArrays(store: StandaloneStore, group: string, groupDoc: Json
   return nodes;
 }
 
+/** xarray writes a float `_FillValue` in Zarr v3 as base64 of its float64 bytes; "NaN" also occurs. */
+export function decodeFillAttribute(value: unknown, dtype: string): unknown {
+  if (typeof value !== "string" || !dtype.startsWith("float")) return value;
+  const special: Record<string, number> = { NaN: Number.NaN, Infinity: Infinity, "-Infinity": -Infinity };
+  if (value in special) return special[value];
+  const bytes = Buffer.from(value, "base64");
+  return bytes.byteLength === 8 ? bytes.readDoubleLE(0) : value;
+}
+
 /** The lazy variable of one array node. */
 async function toVariable(store: StandaloneStore, node: ArrayNode, group: string): Promise<Variable> {
   const name = node.path.slice(group ? group.length + 1 : 0);
   const { _FillValue, missing_value, coordinates, ...attrs } = node.attrs;
   // xarray reads a v2 array's Zarr fill_value as its _FillValue; v3 keeps _FillValue as an attribute.
-  const fill = node.format === 2 ? (node.fillValue ?? undefined) : _FillValue === "NaN" ? Number.NaN : _FillValue;
+  const fill = node.format === 2 ? (node.fillValue ?? undefined) : decodeFillAttribute(_FillValue, node.dtype);
   const missing = [fill, ...(Array.isArray(missing_value) ? missing_value : [missing_value])].filter(
     (v): v is number => typeof v === "number" && !Number.isNaN(v),
   );
