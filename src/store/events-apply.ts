@@ -10,7 +10,7 @@ import { RUN_TRANSITIONS, TASK_TRANSITIONS, TERMINAL_RUN_STATES, type RunState, 
 import { insertMany, type RowSpec } from "./insert-many.ts";
 import type { SqlHandle, Store } from "./open-store.ts";
 import { errorJson, redactText } from "./rows.ts";
-import { fold, newPatch, writePatch, type TaskPatch } from "./task-patch.ts";
+import { PENDING_TASK_ROWS, fold, newPatch, writePatch, type PendingTaskRow, type TaskPatch } from "./task-patch.ts";
 
 export type RejectReason = "not-allowed" | "state-mismatch" | "not-found" | "error";
 
@@ -83,9 +83,14 @@ function applyBatch(sql: SqlHandle, events: readonly RunEvent[], rejected: Rejec
   const patches = new Map<string, TaskPatch>();
   const transitions: Indexed<Transition>[] = [];
   const logs: Indexed<LogEvent>[] = [];
+  const creates: TaskPatch[] = [];
 
   const flushPatch = (key: string, p: TaskPatch): void => {
     patches.delete(key);
+    if (p.create && p.indices.length === 0) {
+      creates.push(p); // a bare create: written with the others, many rows per statement
+      return;
+    }
     let miss: { current: string | null } | null;
     try {
       miss = writePatch(sql, p);
@@ -159,6 +164,9 @@ function applyBatch(sql: SqlHandle, events: readonly RunEvent[], rejected: Rejec
     }
   }
   for (const [key, p] of patches) flushPatch(key, p);
+  const createRows = creates.map((p) => ({ runId: p.runId, task: p.task, parent: p.create!.parent,
+    mapIndex: p.create!.mapIndex, index: p.create!.index }));
+  insertMany<PendingTaskRow & { index: number }>(sql, PENDING_TASK_ROWS, createRows, (r, cause) => reject(r.index, "error", null, messageOf(cause)));
   // Event rows only for transitions that held, in batch order.
   const held = transitions.filter((t) => isRejected[t.i] === 0);
   insertMany(sql, EVENT_ROWS, held, (t, cause) => reject(t.i, "error", null, messageOf(cause)));

@@ -1,7 +1,9 @@
 /** @module Creating runs and their planned task rows, idempotently. */
 import { newId } from "../core/ids.ts";
+import { insertMany } from "./insert-many.ts";
 import type { Store } from "./open-store.ts";
 import { jsonOrNull, toRun, type RunRow } from "./rows.ts";
+import { PENDING_TASK_ROWS, type PendingTaskRow } from "./task-patch.ts";
 import type { RunRecord, RunTrigger } from "./types.ts";
 
 export interface CreateRunInput {
@@ -81,20 +83,17 @@ export interface TaskRunInit {
   mapIndex?: number | null | undefined;
 }
 
-const INSERT_TASK = `INSERT INTO task_runs (run_id, task, parent, map_index, state, attempts)
-VALUES (?, ?, ?, ?, 'Pending', 0)
-ON CONFLICT (run_id, task) DO NOTHING`;
-
-/** Inserts Pending rows for a run's planned tasks (existing rows are left alone); returns how many were new. */
+/**
+ * Inserts Pending rows for a run's planned tasks (existing rows are left alone); returns how many were new.
+ * Throws (inserting nothing) when the run does not exist.
+ */
 export function createTaskRuns(store: Store, runId: string, tasks: readonly (TaskRunInit | string)[]): number {
-  const { sql } = store;
-  return sql.tx(() => {
-    const insert = sql.stmt(INSERT_TASK);
-    let created = 0;
-    for (const t of tasks) {
-      const init = typeof t === "string" ? { task: t } : t;
-      created += insert.run(runId, init.task, init.parent ?? init.task, init.mapIndex ?? null).changes;
-    }
-    return created;
-  });
+  const rows = tasks.map((t): PendingTaskRow =>
+    typeof t === "string"
+      ? { runId, task: t, parent: t, mapIndex: null }
+      : { runId, task: t.task, parent: t.parent ?? t.task, mapIndex: t.mapIndex ?? null },
+  );
+  return store.sql.tx(() => insertMany(store.sql, PENDING_TASK_ROWS, rows, (_, cause) => {
+    throw cause;
+  }));
 }

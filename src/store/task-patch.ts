@@ -6,6 +6,7 @@
  */
 import type { TaskTransitionEvent } from "../core/events.ts";
 import { TERMINAL_TASK_STATES, type TaskState } from "../core/states.ts";
+import type { RowSpec } from "./insert-many.ts";
 import type { SqlHandle } from "./open-store.ts";
 import { errorJson, redactText } from "./rows.ts";
 
@@ -85,3 +86,18 @@ export function writePatch(sql: SqlHandle, p: TaskPatch): { current: string | nu
   const row = sql.stmt(STATE).get(p.runId, p.task) as { state: string } | undefined;
   return { current: row?.state ?? null };
 }
+
+export interface PendingTaskRow {
+  runId: string;
+  task: string;
+  parent: string;
+  mapIndex: number | null;
+}
+
+/** New Pending task rows, many per statement; an existing row is left alone. */
+export const PENDING_TASK_ROWS: RowSpec<PendingTaskRow> = {
+  head: "INSERT INTO task_runs (run_id, task, parent, map_index, state, attempts)",
+  tail: "ON CONFLICT (run_id, task) DO NOTHING",
+  width: 6,
+  bind: (r, out) => out.push(r.runId, r.task, r.parent, r.mapIndex, "Pending", 0),
+};

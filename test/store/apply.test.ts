@@ -169,3 +169,56 @@ test("createStoreSink surfaces a write failure on the next flush()", async (t) =
   await assert.rejects(sink.flush());
   await sink.flush(); // the failure is reported once
 });
+
+test("a coalesced chain whose compare-and-set misses is rejected whole and leaves no event rows", (t) => {
+  const store = tempStore(t);
+  const runId = makeRun(store);
+  createTaskRuns(store, runId, ["a", "b"]);
+  applyRunEvents(store, [{ type: "task:transition", runId, task: "a", from: "Pending", to: "Skipped", attempt: 0, at: 1 }]);
+  const before = getRunEvents(store, runId).length;
+  const result = applyRunEvents(store, [
+    { type: "task:transition", runId, task: "a", from: "Pending", to: "Running", attempt: 1, at: 2 },
+    { type: "task:transition", runId, task: "b", from: "Pending", to: "Running", attempt: 1, at: 2 },
+    { type: "task:transition", runId, task: "a", from: "Running", to: "Completed", attempt: 1, at: 3 },
+  ]);
+  assert.deepEqual(result.rejected.map((r) => [r.index, r.reason, r.currentState]), [
+    [0, "state-mismatch", "Skipped"], [2, "state-mismatch", "Skipped"],
+  ]);
+  assert.equal(result.applied, 1);
+  assert.deepEqual(getRunEvents(store, runId).slice(before).map((e) => [e.task, e.to]), [["b", "Running"]]);
+  assert.equal(getRun(store, runId)!.tasks[0]!.state, "Skipped");
+});
+
+test("task:create of an existing row is a no-op; its transitions compare-and-set against the stored row", (t) => {
+  const store = tempStore(t);
+  const runId = makeRun(store);
+  createTaskRuns(store, runId, ["a"]);
+  const result = applyRunEvents(store, [
+    { type: "task:create", runId, task: "a", parent: "a", mapIndex: null, at: 1 },
+    { type: "task:transition", runId, task: "a", from: "Pending", to: "Running", attempt: 1, at: 2 },
+    { type: "task:create", runId, task: "n", parent: "n", mapIndex: null, at: 3 },
+    { type: "task:transition", runId, task: "n", from: "Pending", to: "Cached", attempt: 0, at: 4, resultJson: "7" },
+  ]);
+  assert.deepEqual(result, { applied: 4, rejected: [] });
+  const tasks = getRun(store, runId)!.tasks;
+  assert.deepEqual(tasks.map((x) => [x.task, x.state, x.startedAt, x.endedAt, x.resultJson]), [
+    ["a", "Running", 2, null, null], ["n", "Cached", null, 4, "7"],
+  ]);
+});
+
+test("large batches keep event order across multi-row chunks", (t) => {
+  const store = tempStore(t);
+  const runId = makeRun(store);
+  const n = 257;
+  const events: RunEvent[] = [];
+  for (let i = 0; i < n; i++) events.push({ type: "task:create", runId, task: `t${i}`, parent: `t${i}`, mapIndex: null, at: i });
+  for (let i = 0; i < n; i++) {
+    events.push({ type: "task:transition", runId, task: `t${i}`, from: "Pending", to: "Running", attempt: 1, at: 1000 + i });
+    events.push({ type: "log:line", runId, task: `t${i}`, level: "info", message: `m${i}`, at: 1000 + i });
+  }
+  assert.deepEqual(applyRunEvents(store, events).rejected, []);
+  const rows = getRunEvents(store, runId).filter((e) => e.task !== null);
+  assert.deepEqual(rows.map((e) => e.at), Array.from({ length: n }, (_, i) => 1000 + i));
+  assert.deepEqual(getLogs(store, runId).map((l) => l.message), Array.from({ length: n }, (_, i) => `m${i}`));
+  assert.throws(() => createTaskRuns(store, "no-such-run", ["x"]), /FOREIGN KEY/);
+});
