@@ -137,9 +137,7 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
       onApplied: persist, onConfig,
     });
 
-    reconcile({ store, sink, runs, stateDir: config.stateDir, log, now: clock.now() });
-    await reloader.loadAll();
-
+    // started before the first load so its warm run process boots meanwhile
     const supervisor = createSupervisor({
       cwd: rootDir, env, heartbeatMs: config.daemon.heartbeatMs, staleAfterMs: Math.max(30_000, config.daemon.heartbeatMs * 30),
       hooks: {
@@ -151,6 +149,9 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
       },
     });
     cleanups.push(() => supervisor.close());
+    reconcile({ store, sink, runs, stateDir: config.stateDir, log, now: clock.now() });
+    await reloader.loadAll();
+
     runs.attach(supervisor);
 
     if (options.watch ?? true) {

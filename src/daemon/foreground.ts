@@ -13,7 +13,8 @@ export async function runForeground(format: LogFormat, io: CliIO, signals: NodeJ
   const log = createLogger(format, format === "json" ? io.stdout : io.stderr);
   let daemon;
   try {
-    daemon = await createDaemon({ cwd: io.cwd, env: io.env, log });
+    const killGraceMs = Number(io.env.FLOE_KILL_GRACE_MS) || undefined;
+    daemon = await createDaemon({ cwd: io.cwd, env: io.env, log, ...(killGraceMs ? { killGraceMs } : {}) });
   } catch (error) {
     if (error instanceof ListenError) {
       io.stderr(`floe: cannot start the daemon: ${error.message}\n`);

@@ -4,11 +4,13 @@
  * runner with the daemon-backed sink, pools and cache lookups.
  */
 import type { Clock } from "../core/clock.ts";
-import { toErrorInfo, type ErrorInfo } from "../core/errors.ts";
+import { toErrorInfo, ValidationError, type ErrorInfo } from "../core/errors.ts";
 import type { RunEventSink } from "../core/events.ts";
 import type { TaskDefinition } from "../dsl/pipeline.ts";
 import type { CacheLookup, PoolGate, PreviousTask } from "../engine/index.ts";
-import { executePipelineRun, importPipeline, validateParamsOrThrow } from "../runner/index.ts";
+import { parseParams } from "../dsl/validate.ts";
+import { executePipelineRun } from "../runner/execute.ts";
+import { importPipeline } from "../runner/import-pipeline.ts";
 import type { RunAssignment } from "./protocol.ts";
 
 export interface ExecuteDeps {
@@ -26,12 +28,12 @@ export async function executeAssignment(
 ): Promise<{ state: string; error?: ErrorInfo | undefined }> {
   const pipeline = await importPipeline(a.file, { exportName: a.exportName, name: a.pipeline });
   deps.wrapTasks(pipeline.tasks);
-  let params: Record<string, unknown>;
-  try {
-    params = validateParamsOrThrow(pipeline, a.params);
-  } catch (error) {
-    return { state: "Failed", error: toErrorInfo(error) };
+  const parsed = parseParams(pipeline, a.params);
+  if (!parsed.ok) {
+    const diagnostics = parsed.issues.map((i) => ({ pipeline: a.pipeline, path: `params.${i.path}`, code: "invalid_params", message: i.message }));
+    return { state: "Failed", error: toErrorInfo(new ValidationError(diagnostics)) };
   }
+  const params = parsed.params;
   const previous = a.previous
     ? new Map<string, PreviousTask>(
         a.previous.map((t) => [t.task, { state: t.state, resultJson: t.resultJson, persisted: t.resultJson !== undefined }]),
