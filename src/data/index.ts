@@ -1,0 +1,31 @@
+/**
+ * @module `floe/data`: xarray-compatible datasets over zarrita. Open any Zarr store (v2, v3, Icechunk
+ * sessions, folders), decode CF time in every CF calendar, stream group-by reductions along time on worker
+ * threads, and write results as xarray with zarr-python 3 would.
+ */
+export { openDataset, resolveStore, type OpenOptions, type Source } from "./open.ts";
+export {
+  getVariable,
+  readChunk,
+  readVariable,
+  type Dataset,
+  type Encoding,
+  type Variable,
+  type VariableData,
+} from "./dataset.ts";
+export { decodeTime, formatCalendarDate, parseTimeUnits, type TimeAxis, type TimeUnits } from "./cf-time.ts";
+export { CALENDARS, parseCalendar, type Calendar, type CalendarDate } from "./calendar.ts";
+export { GROUPINGS, REDUCERS, groupTime, type Grouping, type Reducer, type TimeGroups } from "./groupby.ts";
+export { groupReduce, seasonalMean, type GroupReduceOptions } from "./reduce.ts";
+export { createReducerPool, type ReducerPool } from "./pool.ts";
+export { writeDataset, type WriteOptions } from "./write.ts";
+export { createSyntheticOceanTemp, syntheticOceanTemp, type SyntheticOptions } from "./synthetic.ts";
+export { FileSystemStore, withStandaloneBuffers, type DataStore, type StandaloneStore } from "./store.ts";
+export {
+  ChunkError,
+  DatasetNotFoundError,
+  InvalidDatasetError,
+  UnsupportedError,
+  isDataError,
+  type DataErrorContext,
+} from "./errors.ts";
