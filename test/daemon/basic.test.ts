@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { followRun, submitToDaemon } from "../../src/daemon/client.ts";
 import { makeProject, pipelineSource, readJson, spawnFloe, startDaemon, waitRun } from "./helpers.ts";
 
 const hello = pipelineSource(
@@ -39,6 +40,17 @@ test("serves the API, runs a submitted run in its own process, records logs, sto
     assert.equal(run.tasks[0].result, "hello ocean");
     const logs = await d.get(`/api/runs/${body.id}/logs`);
     assert.ok(logs.items.some((l: any) => l.message === "hi ocean" && l.task === "greet"), JSON.stringify(logs));
+
+    // the CLI's way in: submit through daemon.json, then follow the run's progress to its end
+    const viaClient = await submitToDaemon(project.stateDir, { pipeline: "hello", params: { who: "cli" } });
+    assert.ok(viaClient);
+    const seen: string[] = [];
+    for await (const e of followRun(project.stateDir, viaClient.id)) seen.push(e.event === "log" ? `log:${e.data.message}` : e.event === "end" ? `end:${e.data.state}` : "transition");
+    assert.ok(seen.includes("log:hi cli"), seen.join());
+    assert.equal(seen.at(-1), "end:Completed");
+    await assert.rejects(submitToDaemon(project.stateDir, { pipeline: "hello", params: { n: "x" } }), /params\.n/);
+    await assert.rejects(submitToDaemon(project.stateDir, { pipeline: "nope" }), /not found|nope/);
+    assert.equal(await submitToDaemon(join(project.dir, "elsewhere"), { pipeline: "hello" }), undefined);
 
     // a run still going at shutdown is cancelled after the grace period; nothing stays Running
     const long = await d.post("/api/pipelines/slow/runs", {});
