@@ -48,8 +48,9 @@ export function listRuns(store: Store, query: ListRunsQuery = {}): Page<RunRecor
   if (query.cursor !== undefined) {
     const [at, id] = decodeCursor(query.cursor) ?? [];
     if (typeof at !== "number" || typeof id !== "string") throw new InvalidCursorError(query.cursor);
-    where.push("(created_at < ? OR (created_at = ? AND id < ?))");
-    args.push(at, at, id);
+    // A row-value comparison (also PostgreSQL) lets the index seek straight to the cursor.
+    where.push("(created_at, id) < (?, ?)");
+    args.push(at, id);
   }
   const limit = clampLimit(query.limit, 50, 1000);
   const sql = `SELECT * FROM runs${where.length ? ` WHERE ${where.join(" AND ")}` : ""}
