@@ -85,7 +85,11 @@ export async function readChunk(variable: Variable, coords: readonly number[]): 
   if (variable.generated) return variable.generated.read(coords);
   if (!variable.lazy) throw new UnsupportedError(`variable "${variable.name}" is in memory, it has no chunks`, { variable: variable.name });
   try {
-    return await variable.lazy.array.getChunk([...coords]);
+    const chunk = await variable.lazy.array.getChunk([...coords]);
+    // Some decoders (blosc in numcodecs.js) return short output for garbage instead of failing.
+    const expected = sizeOf(variable.lazy.node.chunks);
+    if (chunk.data.length !== expected) throw new Error(`decoded ${chunk.data.length} elements, expected ${expected}`);
+    return chunk;
   } catch (cause) {
     const key = variable.lazy.node.chunkKey(coords);
     const ctx = { variable: variable.name, key };

@@ -51,7 +51,7 @@ export function isDataError(value: unknown): value is AnyDataError {
 /** `variable "temp" attribute "units"`: the prefix every message starts with. */
 export function where(context: DataErrorContext): string {
   const parts = [
-    context.group !== undefined ? `group "${context.group}"` : "",
+    context.group ? `group "${context.group}"` : "",
     context.variable !== undefined ? `variable "${context.variable}"` : "",
     context.attribute !== undefined ? `attribute "${context.attribute}"` : "",
     context.key !== undefined ? `chunk "${context.key}"` : "",

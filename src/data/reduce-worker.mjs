@@ -55,6 +55,9 @@ async function handle(message) {
     const chunk = await arr.getChunk(coords);
     store.delete(chunkKey);
     if (!isCOrder(chunk.shape, chunk.stride)) throw new Error("chunks not in C order are not supported");
+    // Some decoders (blosc in numcodecs.js) return short output for garbage instead of failing.
+    const expected = init.layout.outer * init.layout.time * init.layout.inner;
+    if (chunk.data.length !== expected) throw new Error(`decoded ${chunk.data.length} elements, expected ${expected}`);
     if (current?.id !== tile) {
       flushTile();
       current = { id: tile, tile: newTile(init.op, init.groups, init.layout) };

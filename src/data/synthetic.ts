@@ -49,9 +49,9 @@ export function syntheticOceanTemp(options: SyntheticOptions = {}): Dataset {
   const time = BigInt64Array.from({ length: days }, (_, i) => BigInt(i));
   const land = new Uint8Array(nlat * nlon);
   for (let y = 0; y < nlat; y++) for (let x = 0; x < nlon; x++) land[y * nlon + x] = isLand(lat[y]!, lon[x]!) ? 1 : 0;
-  // Warm tropics, cold poles; the seasonal cycle flips between hemispheres and grows with latitude.
+  // Warm tropics, cold poles; the seasonal cycle flips between hemispheres, strongest at mid-latitudes.
   const base = Float64Array.from(lat, (l) => 28 * Math.cos((l * Math.PI) / 180) ** 2 - 1.5);
-  const amplitude = Float64Array.from(lat, (l) => 6 * Math.sin((l * Math.PI) / 180));
+  const amplitude = Float64Array.from(lat, (l) => 4 * Math.sin((2 * l * Math.PI) / 180));
   const read = async (coords: readonly number[]) => {
     const [ct, cy, cx] = chunks;
     const data = new Float32Array(ct * cy * cx).fill(Number.NaN);
@@ -67,7 +67,8 @@ export function syntheticOceanTemp(options: SyntheticOptions = {}): Dataset {
           const gx = coords[2]! * cx + x;
           if (gx >= nlon || land[gy * nlon + gx]) continue;
           // Quantised to 1/64 degC (exact in float32): low mantissa bits stay zero and compress well.
-          data[(t * cy + y) * cx + x] = Math.round((mean + noise((day * nlat + gy) * nlon + gx)) * 64) / 64;
+          // Never below sea water's freezing point.
+          data[(t * cy + y) * cx + x] = Math.max(-1.8, Math.round((mean + noise((day * nlat + gy) * nlon + gx)) * 64) / 64);
         }
       }
     }

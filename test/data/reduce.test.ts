@@ -28,7 +28,7 @@ for (const [store, ref, what] of stores) {
           assert.equal(temp.dtype, expected.dtype);
           assert.deepEqual(temp.attrs, expected.attrs);
           assert.deepEqual(result.attrs, expected.dataset_attrs);
-          const labels = Array.from(result.variables[by]!.values!, (l) => (typeof l === "bigint" ? Number(l) : l));
+          const labels = Array.from(result.variables[by]!.values as ArrayLike<string | bigint>, (l) => (typeof l === "bigint" ? Number(l) : l));
           assert.deepEqual(labels, expected.labels);
           // Sums of ~100 float32 values near 20: xarray accumulates in float32, floe in float64, so compare relatively.
           const { maxDiff, nanMismatches } = compare(temp.values as Float32Array, expected.temp, op === "sum");
