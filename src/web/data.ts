@@ -1,0 +1,76 @@
+/**
+ * @module Every store read the dashboard makes, in one place: bounded (a page, a capped history; never "all runs")
+ * and redacted like the API's JSON (tokens in logs, errors or params never reach a page).
+ */
+import type { ApiDeps } from "../api/deps.ts";
+import { redactDeep } from "../core/redact.ts";
+import type { LogLevel } from "../core/events.ts";
+import type { Plan } from "../plan/types.ts";
+import {
+  getLogs, getPipelineVersion, getRun, getRunEvents, getRunSnapshots, getSnapshotLineage, listCommits, listRuns,
+  type CommitRecord, type EventRecord, type ListRunsQuery, type LogRecord, type Page, type RunDetail, type RunRecord,
+  type SnapshotReadRecord,
+} from "../store/index.ts";
+
+/** A run's state history beyond this is cut (a fan-out of many thousands of items); the timeline says so. */
+export const MAX_EVENTS = 20_000;
+/** Log lines rendered with the page; the live stream brings the rest. */
+export const FIRST_LOG_LINES = 500;
+
+export type PlanShape = Pick<Plan, "tasks" | "edges" | "levels">;
+
+export interface RunView {
+  run: RunDetail;
+  events: EventRecord[];
+  eventsCut: boolean;
+  reads: SnapshotReadRecord[];
+  commits: CommitRecord[];
+  /** The plan of the version the run executed, when recorded. */
+  plan: PlanShape | null;
+}
+
+function isPlan(v: unknown): v is PlanShape {
+  const p = v as Partial<PlanShape> | null;
+  return !!p && Array.isArray(p.tasks) && Array.isArray(p.edges) && Array.isArray(p.levels);
+}
+
+export function readRunView(deps: ApiDeps, id: string): RunView | undefined {
+  const run = getRun(deps.store, id);
+  if (!run) return undefined;
+  const events = getRunEvents(deps.store, id, { limit: MAX_EVENTS });
+  const { reads, commits } = getRunSnapshots(deps.store, id);
+  const recorded = getPipelineVersion(deps.store, run.pipeline, run.version)?.plan;
+  const active = deps.pipelines().find((p) => p.name === run.pipeline)?.active;
+  const plan = isPlan(recorded) ? recorded : active?.version === run.version ? active.plan : null;
+  return redactDeep({ run, events, eventsCut: events.length >= MAX_EVENTS, reads, commits, plan });
+}
+
+export function readLogs(deps: ApiDeps, runId: string, level: LogLevel | undefined): LogRecord[] {
+  return redactDeep(getLogs(deps.store, runId, { level, limit: FIRST_LOG_LINES }));
+}
+
+export function readRuns(deps: ApiDeps, query: ListRunsQuery): Page<RunRecord> {
+  return redactDeep(listRuns(deps.store, query));
+}
+
+export function readRecentRuns(deps: ApiDeps, pipeline: string, limit: number): RunRecord[] {
+  return readRuns(deps, { pipeline, limit }).items;
+}
+
+export interface CommitView {
+  commit: CommitRecord;
+  /** What the committing run read, each with the run that produced it when a floe run did. */
+  inputs: { read: SnapshotReadRecord; producedBy: string | null }[];
+}
+
+export function readCommits(deps: ApiDeps, query: { repo?: string | undefined; cursor?: string | undefined; limit: number }): Page<CommitView> {
+  const page = listCommits(deps.store, query);
+  const readsByRun = new Map<string, SnapshotReadRecord[]>();
+  const items = page.items.map((commit) => {
+    let reads = readsByRun.get(commit.runId);
+    if (!reads) readsByRun.set(commit.runId, (reads = getRunSnapshots(deps.store, commit.runId).reads));
+    const inputs = reads.map((read) => ({ read, producedBy: getSnapshotLineage(deps.store, read.repo, read.snapshotId)?.run.id ?? null }));
+    return { commit, inputs };
+  });
+  return redactDeep({ items, nextCursor: page.nextCursor });
+}
