@@ -3,6 +3,7 @@
 // mapped to numcodecs.js' number (it was silently dropped); gzip/zlib on `node:zlib` (encode too, and ~3x
 // faster than fflate); vlen-utf8 that encodes, and decodes views into larger buffers correctly.
 import { deflateSync, gunzipSync, gzipSync, inflateSync } from "node:zlib";
+import { decodeBlosc } from "./blosc-lz4.mjs";
 
 const SHUFFLE = { noshuffle: 0, shuffle: 1, bitshuffle: 2 };
 
@@ -16,12 +17,18 @@ export function bloscShuffle(value) {
   return undefined;
 }
 
+// Decoding tries the pure-JS lz4 path first (faster), then numcodecs.js' WebAssembly Blosc.
 const blosc = async () => {
   const Blosc = (await import("numcodecs/blosc")).default;
   return {
     fromConfig(config) {
       const shuffle = bloscShuffle(config?.shuffle);
-      return Blosc.fromConfig({ ...config, id: "blosc", ...(shuffle === undefined ? {} : { shuffle }) });
+      const wasm = Blosc.fromConfig({ ...config, id: "blosc", ...(shuffle === undefined ? {} : { shuffle }) });
+      return {
+        kind: "bytes_to_bytes",
+        encode: (bytes) => wasm.encode(bytes),
+        decode: async (bytes) => decodeBlosc(bytes) ?? (await wasm.decode(bytes)),
+      };
     },
   };
 };
