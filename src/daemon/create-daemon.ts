@@ -12,6 +12,7 @@ import { formatDiagnostic } from "../core/errors.ts";
 import type { ResolvedConfig } from "../config/index.ts";
 import { createApp } from "../api/app.ts";
 import { createLoader, type ConfigLoad } from "../loader/index.ts";
+import { createLoaderPool } from "./loader-pool.ts";
 import {
   createStoreSink, openStore, recordPipelineVersions, removePipelines, upsertPipelines, type Store,
 } from "../store/index.ts";
@@ -68,13 +69,11 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
     for (const fn of cleanups.splice(0).reverse()) await fn();
   };
   try {
-    let loader = createLoader({ timeoutMs: 15_000, cwd: rootDir, env, warm: true });
+    let loader = createLoader({ timeoutMs: 15_000, cwd: rootDir, env, warm: false });
     cleanups.push(() => loader.close());
     let config = await loadDaemonConfig(loader, configFile, rootDir, env);
-    if (config.daemon.loaderTimeoutMs !== 15_000) {
-      await loader.close();
-      loader = createLoader({ timeoutMs: config.daemon.loaderTimeoutMs, cwd: rootDir, env, warm: true });
-    }
+    await loader.close();
+    loader = createLoaderPool({ timeoutMs: config.daemon.loaderTimeoutMs, cwd: rootDir, env });
     const store = openStore(config.dbPath);
     cleanups.push(() => store.close());
     const sink = createStoreSink(store, {
