@@ -1,7 +1,10 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --disable-warning=ExperimentalWarning
+// (Icechunk's WASM build warns on every load that WASI is experimental.)
 // The floe CLI: TypeScript sources run through tsx, no build step.
 import { register } from "tsx/esm/api";
 
 register();
 const { main } = await import("../src/cli/main.ts");
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// Worker pools and WASM handles may keep the event loop alive; a finished command exits once its output is out.
+process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));

@@ -7,6 +7,7 @@ import { runsCommand } from "./runs.ts";
 import { showCommand } from "./show.ts";
 import { logsCommand } from "./logs.ts";
 import { retryCommand } from "./retry.ts";
+import { demoCommand } from "./demo.ts";
 import { devCommand } from "./dev.ts";
 import { startCommand } from "./start.ts";
 import { cancelCommand } from "./cancel.ts";
@@ -19,6 +20,7 @@ export const commands: readonly Command[] = [
   showCommand,
   logsCommand,
   retryCommand,
+  demoCommand,
   devCommand,
   startCommand,
   cancelCommand,

@@ -5,6 +5,7 @@
 import { ValidationError } from "../core/errors.ts";
 import { previousTasks, runLocally } from "../runner/index.ts";
 import { parseCommandArgs } from "./args.ts";
+import { arraylakeSettings } from "./arraylake-settings.ts";
 import { EXIT, type Command } from "./command.ts";
 import { findPipeline } from "./find-pipeline.ts";
 import { runDocument, runSummary } from "./format-run.ts";
@@ -39,6 +40,7 @@ export const retryCommand: Command = {
         previous: previousTasks(original),
         concurrency: config.concurrency.tasksPerRun,
         pools: config.concurrency.pools,
+        arraylake: arraylakeSettings(config),
         onCreated: (id) => !values.json && io.stdout(`run ${id}  retry of ${original.id}\n`),
         onEvent: live?.onEvent,
       });

@@ -7,6 +7,7 @@ import { ValidationError } from "../core/errors.ts";
 import { runLocally } from "../runner/index.ts";
 import { openStore } from "../store/index.ts";
 import { parseCommandArgs } from "./args.ts";
+import { arraylakeSettings } from "./arraylake-settings.ts";
 import { EXIT, type Command } from "./command.ts";
 import { runDocument, runSummary } from "./format-run.ts";
 import { createLiveView } from "./live-view.ts";
@@ -53,6 +54,7 @@ export const runCommand: Command = {
         trigger: { kind: "manual", detail: { via: "cli" } },
         concurrency: config.concurrency.tasksPerRun,
         pools: config.concurrency.pools,
+        arraylake: arraylakeSettings(config),
         signal: cancel.signal,
         onCreated: (id) => !values.json && io.stdout(`run ${id}  ${name}@${loaded.version}\n`),
         onEvent: live?.onEvent,

@@ -1,5 +1,7 @@
 /** @module What a task function receives: its input (params, upstream results, item) and its context. */
 import type { LogLevel } from "../core/events.ts";
+// Type-only: the DSL names the client's type; the runner builds the client.
+import type { Client } from "../arraylake/client.ts";
 
 export interface TaskLogger {
   debug(message: string): void;
@@ -9,10 +11,7 @@ export interface TaskLogger {
   log(level: LogLevel, message: string): void;
 }
 
-/**
- * The run-time context of one task attempt. `arraylake` is the configured Arraylake client whose reads and
- * commits are recorded against this run and task (typed loosely here so the DSL does not depend on it).
- */
+/** The run-time context of one task attempt. */
 export interface TaskContext {
   runId: string;
   pipeline: string;
@@ -22,8 +21,11 @@ export interface TaskContext {
   /** Aborted on timeout or cancellation; pass it to fetch, streams and long loops. */
   signal: AbortSignal;
   log: TaskLogger;
-  /** The Arraylake client for this task (floe/arraylake `Client`), recording lineage. */
-  arraylake: unknown;
+  /**
+   * The Arraylake client configured from arraylake.config.ts (local repositories unless a token is set). Every
+   * readonly session it opens and every commit it makes is recorded against this run and task.
+   */
+  arraylake: Client;
 }
 
 export interface TaskInput<P, U> {

@@ -52,9 +52,12 @@ export class AttemptContext implements TaskContext {
     return (this.logger ??= this.makeLogger());
   }
 
-  get arraylake(): unknown {
-    this.client ??= { value: this.run.arraylakeFor?.(this.task, this.runId) };
-    return this.client.value;
+  get arraylake(): TaskContext["arraylake"] {
+    if (this.run.arraylakeFor === undefined) {
+      throw new Error("ctx.arraylake is not configured for this run (the runner passes Arraylake settings; see src/runner)");
+    }
+    this.client ??= { value: this.run.arraylakeFor(this.task, this.runId) };
+    return this.client.value as TaskContext["arraylake"];
   }
 
   private makeLogger(): TaskLogger {

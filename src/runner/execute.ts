@@ -7,6 +7,7 @@ import type { RunEventSink } from "../core/events.ts";
 import type { AnyPipeline } from "../dsl/pipeline.ts";
 import { executeRun, type CacheLookup, type PoolGate, type PreviousTask, type RunOutcome } from "../engine/index.ts";
 import type { Plan } from "../plan/index.ts";
+import { lineageClients, type ArraylakeSettings } from "./arraylake.ts";
 
 export interface PipelineRunInput {
   runId: string;
@@ -21,7 +22,9 @@ export interface PipelineRunInput {
   pools?: PoolGate | undefined;
   previous?: ReadonlyMap<string, PreviousTask> | undefined;
   cacheLookup?: CacheLookup | undefined;
-  /** Builds `ctx.arraylake` for a task; lineage recording is wired by the caller's factory. */
+  /** Where `ctx.arraylake` finds repositories; its reads and commits are recorded as run events. */
+  arraylake?: ArraylakeSettings | undefined;
+  /** Overrides the `ctx.arraylake` factory (tests). */
   arraylakeFor?: ((task: string, runId: string) => unknown) | undefined;
 }
 
@@ -38,6 +41,6 @@ export function executePipelineRun(input: PipelineRunInput): Promise<RunOutcome>
     pools: input.pools,
     previous: input.previous,
     cacheLookup: input.cacheLookup,
-    arraylakeFor: input.arraylakeFor,
+    arraylakeFor: input.arraylakeFor ?? (input.arraylake ? lineageClients(input.arraylake, input.sink, input.clock) : undefined),
   });
 }

@@ -20,6 +20,7 @@ import {
   type Store,
 } from "../store/index.ts";
 import { executePipelineRun } from "./execute.ts";
+import type { ArraylakeSettings } from "./arraylake.ts";
 
 export interface LocalRunOptions {
   store: Store;
@@ -36,6 +37,7 @@ export interface LocalRunOptions {
   retryOf?: string | undefined;
   idempotencyKey?: string | undefined;
   previous?: ReadonlyMap<string, PreviousTask> | undefined;
+  arraylake?: ArraylakeSettings | undefined;
   arraylakeFor?: ((task: string, runId: string) => unknown) | undefined;
   /** Sees every event as it is emitted (live views). */
   onEvent?: ((event: RunEvent) => void) | undefined;
@@ -94,6 +96,7 @@ export async function runLocally(options: LocalRunOptions): Promise<{ run: RunDe
           cacheKey,
           notBefore: maxAgeMs === undefined ? 0 : clock.now() - maxAgeMs,
         })?.resultJson ?? undefined,
+      arraylake: options.arraylake,
       arraylakeFor: options.arraylakeFor,
     });
     return { run: getRun(store, run.id)!, outcome };
