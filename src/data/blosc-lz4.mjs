@@ -21,7 +21,7 @@ function lz4Block(src, from, to, dst, at, size) {
         literals += b;
       } while (b === 255 && s < to);
     }
-    if (s + literals > to || d + literals > end) return false;
+    if (!(s + literals <= to && d + literals <= end)) return false; // also catches NaN from a truncated length
     if (literals > 16) dst.set(src.subarray(s, s + literals), d);
     else for (let i = 0; i < literals; i++) dst[d + i] = src[s + i];
     s += literals;
@@ -39,7 +39,7 @@ function lz4Block(src, from, to, dst, at, size) {
     }
     length += 4;
     let m = d - offset;
-    if (offset === 0 || m < at || d + length > end) return false;
+    if (offset === 0 || m < at || !(d + length <= end)) return false;
     if (offset >= length) {
       dst.copyWithin(d, m, m + length);
       d += length;
@@ -77,18 +77,20 @@ export function decodeBlosc(src) {
   const blocksize = view.getUint32(8, true);
   const cbytes = view.getUint32(12, true);
   if (src[0] !== 2 || cbytes !== src.byteLength || (flags & 0x04) !== 0 || (flags & 0x08) !== 0) return undefined;
-  const out = new Uint8Array(nbytes);
   if (flags & 0x02) {
     if (HEADER + nbytes > src.byteLength || (flags & 0x01)) return undefined;
-    out.set(src.subarray(HEADER, HEADER + nbytes));
-    return out;
+    return src.slice(HEADER, HEADER + nbytes);
   }
   if (flags >>> 5 !== LZ4 || blocksize === 0) return undefined;
+  // Sanity before allocating: every block needs a 4-byte start and lz4 expands at most ~255x.
+  if (HEADER + 4 * Math.ceil(nbytes / blocksize) > src.byteLength || nbytes > src.byteLength * 256) return undefined;
+  const out = new Uint8Array(nbytes);
   const shuffled = (flags & 0x01) !== 0 && typesize > 1;
   const nblocks = Math.ceil(nbytes / blocksize);
   const scratch = shuffled ? new Uint8Array(blocksize) : undefined;
   for (let b = 0; b < nblocks; b++) {
     const start = view.getInt32(HEADER + 4 * b, true);
+    if (start < HEADER || start >= src.byteLength) return undefined;
     const bsize = Math.min(blocksize, nbytes - b * blocksize);
     const leftover = bsize < blocksize;
     const split = (flags & 0x10) === 0 && !leftover && typesize <= 16 && bsize / typesize >= 128;

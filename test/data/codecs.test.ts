@@ -66,3 +66,31 @@ test("stores hand back standalone buffers, never views or null", async () => {
   const range = await store.getRange("/a", { suffixLength: 3 });
   assert.deepEqual(Array.from(range!), [9, 9, 9]);
 });
+
+test("the pure-JS blosc decoder matches numcodecs' WebAssembly blosc, or declines", async () => {
+  const { decodeBlosc } = await import("../../src/data/blosc-lz4.mjs");
+  const Blosc = (await import("numcodecs/blosc")).default;
+  const { readFileSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { FIXTURES } = await import("./helpers.ts");
+  // xarray's chunks (lz4, byte shuffle) take the fast path.
+  const chunk = new Uint8Array(readFileSync(join(FIXTURES, "v2-standard.zarr/temp/0.0.0")));
+  const wasm = await Blosc.fromConfig({ id: "blosc", cname: "lz4", clevel: 5, shuffle: 1 }).decode(chunk);
+  assert.deepEqual(decodeBlosc(chunk), new Uint8Array(wasm));
+  let fast = 0;
+  for (const n of [1, 3, 127, 128, 1000, 4097, 100003, 300001]) {
+    const data = Uint8Array.from({ length: n * 4 }, (_, i) => (i * 7 + (i >> 9)) & (i % 5 ? 0xff : 0x0f));
+    for (const shuffle of [0, 1, 2]) {
+      for (const cname of ["lz4", "blosclz", "zstd"]) {
+        const encoded = await Blosc.fromConfig({ id: "blosc", cname, clevel: 5, shuffle }).encode(data);
+        const decoded = decodeBlosc(encoded);
+        if (decoded) {
+          fast++;
+          assert.deepEqual(decoded, data, `${n} items, shuffle ${shuffle}, ${cname}`);
+        }
+      }
+    }
+  }
+  assert.ok(fast >= 16, `fast path taken ${fast} times`);
+  assert.equal(decodeBlosc(new Uint8Array([2, 1, 0x21, 4, 255, 255, 0, 0, 0, 1, 0, 0, 17, 0, 0, 0, 0])), undefined);
+});
