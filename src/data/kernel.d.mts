@@ -7,7 +7,10 @@ export type FloatData = Float32Array | Float64Array;
 /** Partial result: sum (mean, sum, count) or running min/max, and a count of valid values per element. */
 export interface Tile {
   acc: Float64Array;
+  /** Valid values per element; for sum-like ops, missing values until {@link settle}d. */
   count: Float64Array;
+  /** Sum-like ops before settling: time steps seen per [outer, group]. */
+  steps?: Float64Array | undefined;
 }
 
 /** Layout of one chunk: sizes of the axes before time, of time, and after time. */
@@ -33,6 +36,9 @@ export function accumulate(
   steps: number,
   missing: readonly number[],
 ): void;
+
+/** Turns a sum-like tile's missing counts into valid counts; call once accumulation ends. */
+export function settle(tile: Tile, groups: number, layout: ChunkLayout): Tile;
 
 /** Combines partial accumulators element-wise (into `into`). */
 export function combine(op: Reducer, into: Tile, from: Tile, intoAt: number, fromAt: number, length: number): void;

@@ -9,7 +9,22 @@ export function newTile(op, groups, layout) {
   const acc = new Float64Array(size);
   if (op === "min") acc.fill(Number.POSITIVE_INFINITY);
   if (op === "max") acc.fill(Number.NEGATIVE_INFINITY);
-  return { acc, count: new Float64Array(size) };
+  // Sum-like ops count *missing* values while accumulating (fewer writes) and settle to valid counts later.
+  const steps = op === "min" || op === "max" ? undefined : new Float64Array(layout.outer * groups);
+  return { acc, count: new Float64Array(size), steps };
+}
+
+// Turns a sum-like tile's missing counts into valid counts (steps seen minus missing); idempotent.
+export function settle(tile, groups, layout) {
+  const { steps, count } = tile;
+  if (!steps) return tile;
+  const { outer, inner } = layout;
+  for (let og = 0; og < outer * groups; og++) {
+    const n = steps[og];
+    for (let i = og * inner, end = i + inner; i < end; i++) count[i] = n - count[i];
+  }
+  tile.steps = undefined;
+  return tile;
 }
 
 export function accumulate(op, tile, groups, data, layout, groupOf, steps, missing) {
@@ -23,7 +38,10 @@ export function accumulate(op, tile, groups, data, layout, groupOf, steps, missi
       if (g < 0) continue;
       const src = (o * time + t) * inner;
       const dst = (o * groups + g) * inner;
-      if (several) generic(op, acc, count, data, src, dst, inner, missing);
+      if (several) {
+        if (tile.steps) tile.steps[o * groups + g]++;
+        generic(op, acc, count, data, src, dst, inner, missing);
+      }
       else if (op === "min") {
         for (let i = 0; i < inner; i++) {
           const v = data[src + i];
@@ -42,12 +60,11 @@ export function accumulate(op, tile, groups, data, layout, groupOf, steps, missi
           }
         }
       } else {
+        tile.steps[o * groups + g]++;
         for (let i = 0; i < inner; i++) {
           const v = data[src + i];
-          if (v === v && v !== fill) {
-            acc[dst + i] += v;
-            count[dst + i]++;
-          }
+          if (v === v && v !== fill) acc[dst + i] += v;
+          else count[dst + i]++;
         }
       }
     }
@@ -56,10 +73,14 @@ export function accumulate(op, tile, groups, data, layout, groupOf, steps, missi
 
 // The slow path, for variables with several missing-value markers.
 function generic(op, acc, count, data, src, dst, inner, missing) {
+  const sumLike = op !== "min" && op !== "max";
   for (let i = 0; i < inner; i++) {
     const v = data[src + i];
-    if (v !== v || missing.includes(v)) continue;
-    count[dst + i]++;
+    if (v !== v || missing.includes(v)) {
+      if (sumLike) count[dst + i]++;
+      continue;
+    }
+    if (!sumLike) count[dst + i]++;
     if (op === "min") acc[dst + i] = Math.min(acc[dst + i], v);
     else if (op === "max") acc[dst + i] = Math.max(acc[dst + i], v);
     else acc[dst + i] += v;

@@ -5,7 +5,7 @@
 import { parentPort } from "node:worker_threads";
 import * as zarr from "zarrita";
 import { registerCodecs } from "./codec-fixes.mjs";
-import { accumulate, newTile } from "./kernel.mjs";
+import { accumulate, newTile, settle } from "./kernel.mjs";
 
 registerCodecs(zarr.registry);
 
@@ -19,6 +19,7 @@ let current;
 function flushTile() {
   if (!current) return;
   const { id, tile } = current;
+  settle(tile, init.groups, init.layout);
   port.postMessage({ type: "tile", tile: id, acc: tile.acc, count: tile.count }, [tile.acc.buffer, tile.count.buffer]);
   current = undefined;
 }

@@ -9,7 +9,7 @@ import type { AbsolutePath } from "zarrita";
 import { type Variable, chunkGrid, readChunk, sizeOf } from "./dataset.ts";
 import { ChunkError, UnsupportedError, where } from "./errors.ts";
 import type { Reducer } from "./groupby.ts";
-import { type ChunkLayout, type FloatData, type Tile, accumulate, combine, newTile } from "./kernel.mjs";
+import { type ChunkLayout, type FloatData, type Tile, accumulate, combine, newTile, settle } from "./kernel.mjs";
 import type { ReducerPool } from "./pool.ts";
 import { FileSystemStore } from "./store.ts";
 import type { ChunkMessage, FromWorker, InitMessage } from "./protocol.ts";
@@ -75,12 +75,12 @@ async function reduceHere(variable: Variable, p: Plan, op: Reducer, index: Int32
   for (const item of p.items) {
     const chunk = await readChunk(variable, item.coords);
     if (current?.id !== item.tile) {
-      if (current) mergeTile(p, op, current.id, current.tile);
+      if (current) mergeTile(p, op, current.id, settle(current.tile, p.groups, p.layout));
       current = { id: item.tile, tile: newTile(op, p.groups, p.layout) };
     }
     accumulate(op, current.tile, p.groups, chunk.data as FloatData, p.layout, index.subarray(item.tStart), item.steps, missing);
   }
-  if (current) mergeTile(p, op, current.id, current.tile);
+  if (current) mergeTile(p, op, current.id, settle(current.tile, p.groups, p.layout));
 }
 
 /** Runs one worker over a contiguous slice of the plan, fetching bytes ahead of it. */
