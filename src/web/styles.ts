@@ -24,7 +24,8 @@ header.top nav a[aria-current=page]{font-weight:600;border-bottom:2px solid var(
 main{max-width:1240px;margin:0 auto;padding:1rem 1.25rem 3rem}
 h1{font-size:1.4rem;margin:.3rem 0 1rem;overflow-wrap:anywhere}h2{font-size:1.1rem;margin:1.4rem 0 .5rem}h3{font-size:1rem;margin:.8rem 0 .4rem}
 .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:1rem;margin:0 0 1rem}
-.card>h2:first-child{margin-top:0}
+.card>h2:first-child,.card>.row:first-child h2{margin:0}
+.card>.row:first-child{margin-bottom:.5rem}
 .row{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
 .grid2{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
 .muted{color:var(--muted)}.mono,code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.86em}
@@ -74,8 +75,8 @@ svg .grid{stroke:var(--line);stroke-width:1}svg .arrowhead{fill:var(--muted)}svg
  main{padding:.75rem .75rem 2rem}.grid2{grid-template-columns:1fr}
  table.reflow thead{position:absolute;left:-9999px}
  table.reflow tr{display:block;border-bottom:1px solid var(--line);padding:.4rem 0}
- table.reflow td{display:grid;grid-template-columns:7.5rem 1fr;gap:.5rem;border:0;padding:.15rem .25rem}
- table.reflow td::before{content:attr(data-label);color:var(--muted);font-size:.8rem}
+ table.reflow td{display:block;position:relative;border:0;padding:.15rem .25rem .15rem 7.5rem;min-height:1.6rem;overflow-wrap:anywhere}
+ table.reflow td::before{content:attr(data-label);position:absolute;left:.25rem;width:7rem;color:var(--muted);font-size:.8rem;padding-top:.1rem}
  dl.kv{grid-template-columns:1fr}dl.kv dd{margin-bottom:.3rem}
 }
 `;

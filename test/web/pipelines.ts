@@ -54,7 +54,7 @@ export function oceanPipeline(lineage: Lineage, opts: { stepMs: number }) {
         const repo = await client.getOrCreateRepo("ocean/sst");
         await repo.readonlySession({ branch: "main" });
         const session = await repo.writableSession("main");
-        await zarr.create(zarr.root(session.store).resolve(`${params.label}-${ctx.runId}`), { shape: [upstream.reduce], dtype: "float32", chunkShape: [4] });
+        await zarr.create(zarr.root(session.store).resolve(`sst-${ctx.runId}`), { shape: [upstream.reduce], dtype: "float32", chunkShape: [4] });
         const snapshot = await session.commit(`seasonal means for ${params.region}`);
         ctx.log.info(`committed ${snapshot}`);
         return snapshot;
