@@ -44,7 +44,11 @@ export function createWebWorld(opts: { stepMs?: number } = {}): WebWorld {
       await sink.flush();
     },
     async [Symbol.asyncDispose]() {
-      await daemon[Symbol.asyncDispose]().finally(() => sink[Symbol.dispose]());
+      try {
+        await daemon[Symbol.asyncDispose]();
+      } finally {
+        sink[Symbol.dispose]();
+      }
       rmSync(reposDir, { recursive: true, force: true });
     },
   };
