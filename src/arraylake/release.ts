@@ -2,6 +2,8 @@
  * @module Letting a process exit. In the WebAssembly build, every custom storage holds thread-safe callbacks
  * that keep Node's event loop alive until the storage is garbage-collected; an idle CLI or test process
  * could wait seconds for that. After dropping its references, a client asks for one collection here.
+ * Pitfall: a long-lived closure (e.g. a test's `t.after(() => ...)` written inside the test body) keeps the
+ * whole enclosing scope, sessions included, reachable; register such hooks from a helper function instead.
  */
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
@@ -20,4 +22,6 @@ export function releaseUnreachableHandles(): void {
   }
   const collect = gc;
   setImmediate(() => collect());
+  // Callers' frames may still hold references on the next turn; retry a few times without keeping the process up.
+  for (const ms of [50, 250, 1000, 3000]) setTimeout(() => collect(), ms).unref();
 }
