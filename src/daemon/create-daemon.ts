@@ -14,7 +14,7 @@ import { createApp } from "../api/app.ts";
 import { createLoader, type ConfigLoad } from "../loader/index.ts";
 import { createLoaderPool } from "./loader-pool.ts";
 import {
-  createStoreSink, openStore, recordPipelineVersions, removePipelines, upsertPipelines, type Store,
+  createStoreSink, listRunsInStates, openStore, recordPipelineVersions, removePipelines, upsertPipelines, type Store,
 } from "../store/index.ts";
 import { createDaemonApiDeps } from "./api-deps.ts";
 import { locateConfig, loadDaemonConfig, resolveLoaded, restartNeeded } from "./config-source.ts";
@@ -34,6 +34,7 @@ import { prepareResolution, snapshotVersion } from "./snapshot.ts";
 import { createSupervisor } from "./supervisor.ts";
 import { createWatcher, type Watcher } from "./watcher.ts";
 import { shutdown } from "./shutdown.ts";
+import { pruneVersions } from "./versions-gc.ts";
 
 export interface DaemonOptions {
   cwd: string;
@@ -117,6 +118,7 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
       }
     };
     let watcher: Watcher | undefined;
+    let lastPrune = 0;
     const persist = (change: RegistryChange): void => {
       const now = clock.now();
       recordPipelineVersions(store, change.activated.map((p) => ({ pipeline: p.name, version: p.version, file: p.file, plan: p.plan, createdAt: now })));
@@ -127,6 +129,12 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
         name: e.name, file: e.file, activeVersion: e.active?.version ?? null, valid: e.valid, diagnostics: e.diagnostics, updatedAt: now,
       })));
       schedules.sync(gone);
+      if (now - lastPrune > 60_000) {
+        lastPrune = now;
+        const keep = new Set(registry.list().flatMap((e) => (e.active ? [`${e.name}/${e.active.version}`] : [])));
+        for (const r of listRunsInStates(store, ["Pending", "Running", "Cancelling"])) keep.add(`${r.pipeline}/${r.version}`);
+        pruneVersions(config.stateDir, keep);
+      }
       watcher?.add([...registry.files().values()].flatMap((f) => f.imports));
     };
     const reloader = createReloader({

@@ -68,7 +68,10 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
 
   const manifestOf = (run: RunRecord): VersionManifest | undefined => {
     const key = `${run.pipeline}@${run.version}`;
-    if (!manifests.has(key)) manifests.set(key, readManifest(deps.stateDir, run.pipeline, run.version));
+    if (!manifests.has(key)) {
+      if (manifests.size >= 256) manifests.delete(manifests.keys().next().value!); // bounded: months of versions
+      manifests.set(key, readManifest(deps.stateDir, run.pipeline, run.version));
+    }
     return manifests.get(key);
   };
 

@@ -16,7 +16,7 @@ test("global maxActiveRuns queues runs as Pending; a named pool is shared by the
       "pipelines/nap.ts": pipelineSource("nap", `.task("nap", async () => { await new Promise((r) => setTimeout(r, 400)); })`),
       "pipelines/write.ts": pipelineSource(
         "write",
-        `.task("prep", async () => { await new Promise((r) => setTimeout(r, 50)); })\n  .task("commit", { needs: ["prep"], pool: "arraylake-writes" }, async () => { await new Promise((r) => setTimeout(r, 400)); })`,
+        `.task("prep", async () => { await new Promise((r) => setTimeout(r, 50)); })\n  .task("commit", { needs: ["prep"], pool: "arraylake-writes" }, async () => { await new Promise((r) => setTimeout(r, 1500)); })`,
       ),
     },
     `{ concurrency: { maxActiveRuns: 1, pools: { "arraylake-writes": 1 } } }`,
@@ -58,7 +58,7 @@ test("an every-second schedule fires each slot once; overlap skip never runs two
   after(() => project.cleanup());
   const d = await startDaemon(project);
   try {
-    await waitFor(async () => (await d.get("/api/runs?pipeline=tick")).items.length >= 3, 15_000, "three fires");
+    await waitFor(async () => (await d.get("/api/runs?pipeline=tick")).items.length >= 3, 30_000, "three fires");
     assert.equal((await d.post("/api/schedules/tick:fast/pause")).status, 200);
     const count = (await d.get("/api/runs?pipeline=tick&limit=100")).items.length;
     await new Promise((r) => setTimeout(r, 1_500));

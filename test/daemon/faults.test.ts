@@ -23,12 +23,12 @@ test("kill -9 of a run process: that run is Crashed within seconds, the others g
   try {
     const victim = (await d.post("/api/pipelines/victim/runs")).body;
     const other = (await d.post("/api/pipelines/other/runs")).body;
-    const line = await waitFor(async () => (await d.get(`/api/runs/${victim.id}/logs`)).items.find((l: any) => l.message.startsWith("pid=")), 10_000, "pid log");
+    const line = await waitFor(async () => (await d.get(`/api/runs/${victim.id}/logs`)).items.find((l: any) => l.message.startsWith("pid=")), 30_000, "pid log");
     const pid = Number(line.message.slice(4));
     process.kill(pid, "SIGKILL");
     const killedAt = Date.now();
     const crashed = await waitRun(d, victim.id);
-    assert.ok(Date.now() - killedAt < 3_000, "Crashed within seconds");
+    assert.ok(Date.now() - killedAt < 5_000, "Crashed within seconds");
     assert.equal(crashed.state, "Crashed");
     assert.match(crashed.error.message, /SIGKILL/);
     assert.equal(crashed.tasks[0].state, "Failed");
@@ -55,9 +55,9 @@ test("kill -9 of the daemon mid-run, then restart: nothing Running, no slot twic
   const long = (await d.post("/api/pipelines/long/runs")).body;
   const resumable = (await d.post("/api/pipelines/resumable/runs")).body;
   const pidOf = async (id: string): Promise<number> =>
-    Number((await waitFor(async () => (await d.get(`/api/runs/${id}/logs`)).items.find((l: any) => l.message.startsWith("pid=")), 10_000, "pid")).message.slice(4));
+    Number((await waitFor(async () => (await d.get(`/api/runs/${id}/logs`)).items.find((l: any) => l.message.startsWith("pid=")), 30_000, "pid")).message.slice(4));
   const pids = [await pidOf(long.id), await pidOf(resumable.id)];
-  await waitFor(async () => (await d.get("/api/runs?pipeline=tick")).items.length >= 2, 10_000, "two ticks");
+  await waitFor(async () => (await d.get("/api/runs?pipeline=tick")).items.length >= 2, 30_000, "two ticks");
   await d.kill9();
   // run processes notice their daemon is gone and exit
   await waitFor(() => pids.every((p) => !isAlive(p)), 5_000, "orphaned run processes to exit");
@@ -69,12 +69,12 @@ test("kill -9 of the daemon mid-run, then restart: nothing Running, no slot twic
     assert.match(crashed.error.message, /daemon stopped/);
     const old = await d2.get(`/api/runs/${resumable.id}`);
     assert.equal(old.state, "Crashed");
-    const resumed = await waitFor(async () => (await d2.get("/api/runs?pipeline=resumable")).items.find((r: any) => r.retryOf === resumable.id), 5_000, "resumed run");
+    const resumed = await waitFor(async () => (await d2.get("/api/runs?pipeline=resumable")).items.find((r: any) => r.retryOf === resumable.id), 15_000, "resumed run");
     const done = await waitRun(d2, resumed.id);
     assert.equal(done.state, "Completed");
     assert.equal(done.tasks.find((t: any) => t.task === "first").state, "Cached");
     assert.equal(done.tasks.find((t: any) => t.task === "second").result, 42);
-    await waitFor(async () => (await d2.get("/api/runs?pipeline=tick&limit=100")).items.length >= 4, 10_000, "ticks after restart");
+    await waitFor(async () => (await d2.get("/api/runs?pipeline=tick&limit=100")).items.length >= 4, 30_000, "ticks after restart");
   } finally {
     assert.equal(await d2.stop(), 0);
   }

@@ -52,7 +52,7 @@ export interface RunningDaemon {
 const exited = (proc: ChildProcess): Promise<number | null> =>
   proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve(proc.exitCode) : new Promise((r) => proc.once("exit", (code) => r(code)));
 
-export async function waitFor<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000, what = "condition"): Promise<T> {
+export async function waitFor<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000, what = "condition"): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
@@ -116,14 +116,14 @@ export async function startDaemon(project: Project, env: Record<string, string> 
       const res = await fetch(url + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}) });
       return { status: res.status, body: await res.json().catch(() => null) };
     },
-    waitLog: (pred, timeoutMs = 15_000) => waitFor(() => lines.find(pred), timeoutMs, "a log line"),
+    waitLog: (pred, timeoutMs = 30_000) => waitFor(() => lines.find(pred), timeoutMs, "a log line"),
   };
   return daemon;
 }
 
 export const TERMINAL = ["Completed", "Failed", "Cancelled", "Crashed", "TimedOut"];
 
-export async function waitRun(d: RunningDaemon, id: string, pred: (run: any) => boolean = (r) => TERMINAL.includes(r.state), timeoutMs = 20_000): Promise<any> {
+export async function waitRun(d: RunningDaemon, id: string, pred: (run: any) => boolean = (r) => TERMINAL.includes(r.state), timeoutMs = 40_000): Promise<any> {
   return waitFor(async () => {
     const run = await d.get(`/api/runs/${id}`);
     return pred(run) ? run : undefined;

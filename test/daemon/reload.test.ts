@@ -36,7 +36,7 @@ describe("hot reload", () => {
     waitFor(async () => {
       const p = await status(name);
       return p && pred(p) ? p : undefined;
-    }, 10_000, what);
+    }, 30_000, what);
 
   test("an edit of the module or of a file it imports activates a new version", async () => {
     const v1 = (await status("a")).version;
@@ -99,8 +99,8 @@ describe("hot reload", () => {
     renameSync(join(project.dir, "pipelines/b.ts"), join(project.dir, "pipelines/c.ts"));
     await until("b", (p) => p.file.endsWith("c.ts") && p.valid, "renamed");
     project.remove("pipelines/c.ts");
-    await waitFor(async () => (await status("b")) === undefined, 10_000, "removed");
-    await waitFor(async () => !JSON.stringify(await d.get("/api/schedules")).includes("b:minutely"), 5_000, "schedule removed");
+    await waitFor(async () => (await status("b")) === undefined, 30_000, "removed");
+    await waitFor(async () => !JSON.stringify(await d.get("/api/schedules")).includes("b:minutely"), 15_000, "schedule removed");
   });
 
   test("an invalid arraylake.config.ts is reported and the previous config kept", async () => {

@@ -1,0 +1,34 @@
+/**
+ * @module Pruning version snapshots: a folder under `<stateDir>/versions/<pipeline>/` is kept while it is a
+ * pipeline's active version, one of its most recent versions, or the version of a run that has not ended (a queued
+ * run starts on its own version, a crashed run resumes on it). The rest is deleted, so months of edits do not pile up.
+ */
+import { readdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+export function pruneVersions(stateDir: string, keep: ReadonlySet<string>, keepRecent = 10): number {
+  const root = join(stateDir, "versions");
+  let removed = 0;
+  let pipelines: string[];
+  try {
+    pipelines = readdirSync(root).filter((n) => n !== "node_modules" && n !== "package.json");
+  } catch {
+    return 0;
+  }
+  for (const pipeline of pipelines) {
+    const dir = join(root, pipeline);
+    let versions: { name: string; mtime: number }[];
+    try {
+      versions = readdirSync(dir).map((name) => ({ name, mtime: statSync(join(dir, name)).mtimeMs }));
+    } catch {
+      continue;
+    }
+    versions.sort((a, b) => b.mtime - a.mtime);
+    for (const [i, v] of versions.entries()) {
+      if (i < keepRecent || keep.has(`${pipeline}/${v.name}`)) continue;
+      rmSync(join(dir, v.name), { recursive: true, force: true });
+      removed++;
+    }
+  }
+  return removed;
+}
