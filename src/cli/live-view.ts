@@ -5,14 +5,24 @@
 import type { RunEvent } from "../core/events.ts";
 import type { CliIO } from "./command.ts";
 
-interface Row {
+export interface TaskChange {
+  task: string;
   state: string;
   attempt: number;
-  since: number;
+  at: number;
+  /** Error message or retry note, shown on the line. */
+  note?: string | undefined;
 }
 
-export function createLiveView(io: CliIO, taskNames: readonly string[]) {
-  const rows = new Map<string, Row>(taskNames.map((n) => [n, { state: "Pending", attempt: 0, since: Date.now() }]));
+export interface LiveView {
+  onTaskChange(change: TaskChange): void;
+  /** Adapter for in-process runs. */
+  onEvent(event: RunEvent): void;
+  finish(): void;
+}
+
+export function createLiveView(io: CliIO, taskNames: readonly string[]): LiveView {
+  const rows = new Map<string, { state: string; attempt: number }>(taskNames.map((n) => [n, { state: "Pending", attempt: 0 }]));
   let drawn = 0;
   let timer: NodeJS.Timeout | undefined;
 
@@ -24,25 +34,27 @@ export function createLiveView(io: CliIO, taskNames: readonly string[]) {
     drawn = lines.length;
   };
 
-  return {
-    onEvent(event: RunEvent): void {
-      if (event.type === "task:create" && !rows.has(event.task)) {
-        rows.set(event.task, { state: "Pending", attempt: 0, since: event.at });
-      } else if (event.type === "task:transition") {
-        rows.set(event.task, { state: event.to, attempt: event.attempt, since: event.at });
-        if (!io.isTTY) {
-          const retry = event.to === "AwaitingRetry" && event.retryAt ? ` (retry in ${Math.max(0, event.retryAt - event.at)} ms)` : "";
-          const error = event.error ? `: ${event.error.message.split("\n")[0]}` : "";
-          io.stdout(`${new Date(event.at).toISOString()}  ${event.task.padEnd(24)} ${event.to}${retry}${error}\n`);
-        }
+  const view: LiveView = {
+    onTaskChange(change) {
+      rows.set(change.task, { state: change.state, attempt: change.attempt });
+      if (io.isTTY) {
+        timer ??= setTimeout(draw, 100);
       } else {
-        return;
+        const note = change.note ? `: ${change.note}` : "";
+        io.stdout(`${new Date(change.at).toISOString()}  ${change.task.padEnd(24)} ${change.state}${note}\n`);
       }
-      if (io.isTTY && timer === undefined) timer = setTimeout(draw, 100);
     },
-    finish(): void {
+    onEvent(event) {
+      if (event.type === "task:create" && !rows.has(event.task)) rows.set(event.task, { state: "Pending", attempt: 0 });
+      if (event.type !== "task:transition") return;
+      const retry = event.to === "AwaitingRetry" && event.retryAt ? `retry in ${Math.max(0, event.retryAt - event.at)} ms` : undefined;
+      const note = event.error ? event.error.message.split("\n")[0] : retry;
+      view.onTaskChange({ task: event.task, state: event.to, attempt: event.attempt, at: event.at, note });
+    },
+    finish() {
       if (timer !== undefined) clearTimeout(timer);
       if (io.isTTY) draw();
     },
   };
+  return view;
 }

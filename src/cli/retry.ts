@@ -3,13 +3,11 @@
  * complete; completed results are reused (reported Cached).
  */
 import { ValidationError } from "../core/errors.ts";
-import { previousTasks, runLocally } from "../runner/index.ts";
+import { previousTasks } from "../runner/index.ts";
 import { parseCommandArgs } from "./args.ts";
-import { arraylakeSettings } from "./arraylake-settings.ts";
 import { EXIT, type Command } from "./command.ts";
 import { findPipeline } from "./find-pipeline.ts";
-import { runDocument, runSummary } from "./format-run.ts";
-import { createLiveView } from "./live-view.ts";
+import { runInForeground } from "./local-run.ts";
 import { openState, requireRun } from "./open-state.ts";
 
 export const retryCommand: Command = {
@@ -27,26 +25,19 @@ export const retryCommand: Command = {
     if (loaded.version !== original.version && !values.json) {
       io.stderr(`note: ${original.pipeline} changed since run ${original.id} (version ${original.version} -> ${loaded.version}); the retry runs the current code\n`);
     }
-    const live = values.json ? undefined : createLiveView(io, loaded.plan.tasks.map((t) => t.name));
     try {
-      const { run } = await runLocally({
+      return await runInForeground(io, {
         store,
+        config,
+        loaded,
         pipeline,
-        plan: loaded.plan,
-        file: loaded.file,
         params: original.params,
         trigger: { kind: "retry", detail: { of: original.id } },
         retryOf: original.id,
         previous: previousTasks(original),
-        concurrency: config.concurrency.tasksPerRun,
-        pools: config.concurrency.pools,
-        arraylake: arraylakeSettings(config),
-        onCreated: (id) => !values.json && io.stdout(`run ${id}  retry of ${original.id}\n`),
-        onEvent: live?.onEvent,
+        json: values.json ?? false,
+        heading: (id) => `run ${id}  retry of ${original.id}`,
       });
-      live?.finish();
-      io.stdout(values.json ? `${JSON.stringify(runDocument(run), null, 2)}\n` : runSummary(run));
-      return run.state === "Completed" ? EXIT.ok : EXIT.failed;
     } catch (error) {
       if (error instanceof ValidationError) {
         io.stderr(`floe retry: the original params no longer validate\n${error.message}\n`);

@@ -1,0 +1,79 @@
+/**
+ * @module `floe run` beside a daemon: submit the run to the daemon serving the state folder and follow its
+ * progress over the API's event stream. Ctrl-C asks the daemon to cancel the run and keeps following to the end.
+ */
+import { cancelViaDaemon, daemonUrl, followRun, getRunFromDaemon, submitToDaemon, type ApiRun } from "../daemon/client.ts";
+import { EXIT, type CliIO } from "./command.ts";
+import { createLiveView } from "./live-view.ts";
+
+export interface DaemonRunInput {
+  stateDir: string;
+  pipeline: string;
+  params: Record<string, unknown>;
+  taskNames: readonly string[];
+  json: boolean;
+}
+
+/** The `--json` run document from the API's run (same shape as for local runs). */
+export function apiRunDocument(run: ApiRun & { tasks?: unknown[] }) {
+  type ApiTask = { task: string; state: string; attempts: number; startedAt?: string | null; endedAt?: string | null; error: { name?: string; message: string } | null };
+  return {
+    id: run.id,
+    pipeline: run.pipeline,
+    version: run.version,
+    state: run.state,
+    params: run.params,
+    createdAt: run.createdAt,
+    startedAt: run.startedAt,
+    endedAt: run.endedAt,
+    error: run.error,
+    tasks: ((run.tasks ?? []) as ApiTask[]).map((t) => ({
+      name: t.task,
+      state: t.state,
+      attempts: t.attempts,
+      startedAt: t.startedAt ?? null,
+      endedAt: t.endedAt ?? null,
+      error: t.error,
+    })),
+  };
+}
+
+/** The exit code, or undefined when no daemon serves the state folder (the caller runs locally). */
+export async function runViaDaemon(io: CliIO, input: DaemonRunInput): Promise<number | undefined> {
+  const submitted = await submitToDaemon(input.stateDir, { pipeline: input.pipeline, params: input.params }, io.env);
+  if (!submitted) return undefined;
+  if (!input.json) io.stdout(`run ${submitted.id}  ${submitted.pipeline}@${submitted.version}  (daemon ${daemonUrl(input.stateDir) ?? ""})\n`);
+  const live = input.json ? undefined : createLiveView(io, input.taskNames);
+  const onSigint = (): void => {
+    io.stderr("cancelling...\n");
+    void cancelViaDaemon(input.stateDir, submitted.id, io.env).catch(() => {});
+  };
+  process.on("SIGINT", onSigint);
+  try {
+    for await (const e of followRun(input.stateDir, submitted.id, { env: io.env })) {
+      if (e.event !== "transition" || typeof e.data.task !== "string") continue;
+      live?.onTaskChange({
+        task: e.data.task,
+        state: String(e.data.to),
+        attempt: Number(e.data.attempt ?? 1),
+        at: Date.parse(String(e.data.at)),
+        note: typeof e.data.reason === "string" && e.data.reason !== "" ? e.data.reason : undefined,
+      });
+    }
+  } finally {
+    process.off("SIGINT", onSigint);
+    live?.finish();
+  }
+  const run = await getRunFromDaemon(input.stateDir, submitted.id, io.env);
+  if (!run) {
+    io.stderr(`floe run: lost contact with the daemon; see \`floe show ${submitted.id}\`\n`);
+    return EXIT.failed;
+  }
+  const doc = apiRunDocument(run);
+  if (input.json) io.stdout(`${JSON.stringify(doc, null, 2)}\n`);
+  else {
+    io.stdout(`run ${doc.id}  ${doc.pipeline}@${doc.version}  ${doc.state}\n`);
+    for (const t of doc.tasks) io.stdout(`  ${t.name.padEnd(24)} ${t.state.padEnd(13)}${t.error ? `  ${t.error.message.split("\n")[0]}` : ""}\n`);
+  }
+  return doc.state === "Completed" ? EXIT.ok : EXIT.failed;
+}
