@@ -47,6 +47,8 @@ export const CLIENT_SCRIPT = String.raw`(function () {
   function swap(html) {
     var tpl = document.createElement("template");
     tpl.innerHTML = html;
+    // read before swapping: swapped nodes leave the template
+    var done = !!tpl.content.querySelector("[data-live-done]");
     var nodes = tpl.content.querySelectorAll("[id]");
     var active = document.activeElement;
     for (var i = 0; i < nodes.length; i++) {
@@ -57,7 +59,10 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       old.replaceWith(next);
       restoreFocus(old, next, active);
     }
-    if (tpl.content.querySelector("[data-live-done]")) liveDone = true;
+    if (done) {
+      liveDone = true;
+      main.setAttribute("data-live-state", "done"); // polling stopped (tests and curious readers can see it)
+    }
   }
 
   async function refresh() {

@@ -105,12 +105,15 @@ test("run page follows a run live: states, DAG and log lines arrive without relo
   const { page, problems } = await open(`/runs/${runId}`);
   await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
   await page.locator('#run-head [data-state="Running"]').waitFor({ timeout: 10_000 });
+  await page.locator('g.node[data-state="Running"]').first().waitFor({ timeout: 5000 });
+  await shot(page, "run-running-desktop");
   await page.locator('#run-head [data-state="Completed"]').waitFor({ timeout: 15_000 });
   await page.locator('g.node[data-task="publish"][data-state="Completed"]').waitFor({ timeout: 5000 });
   await page.locator("#logs li", { hasText: "committed" }).waitFor({ timeout: 5000 });
   await page.locator("#commit-table").waitFor({ timeout: 5000 });
   assert.equal(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 1, "no reload");
   assert.equal(await page.locator("#btn-cancel").isDisabled(), true);
+  await page.locator('main[data-live-state="done"]').waitFor({ timeout: 2000 }); // no more polling once it ended
 
   await page.getByLabel("Minimum level").selectOption("warn");
   await page.locator("#logs li").first().waitFor();
