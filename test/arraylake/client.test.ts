@@ -85,7 +85,7 @@ test("sessions: write with zarrita, commit, read back by branch, tag and snapsho
   const onDev = await repo.readonlySessionAt("dev");
   const onSnap = await repo.readonlySession({ snapshotId: first });
   const value = async (s: typeof onTag) =>
-    (await zarr.get(await zarr.open(zarr.root(s.store).resolve("t2m"), { kind: "array" }))).data[0];
+    ((await zarr.get(await zarr.open(zarr.root(s.store).resolve("t2m"), { kind: "array" }))).data as Float32Array)[0];
   assert.equal(await value(onTag), 1.5);
   assert.equal(await value(onDev), 2);
   assert.equal(await value(onSnap), 1.5);

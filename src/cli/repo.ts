@@ -1,0 +1,146 @@
+/**
+ * @module `floe repo`: list, create, log, tree, show, import and export Icechunk repositories.
+ * `<repo>` is `org/name` (local repositories, or Arraylake with a token) or a path to a repository.
+ */
+import { parseArgs } from "node:util";
+import { resolve } from "node:path";
+import { isFloeError } from "../core/errors.ts";
+import { redact } from "../core/redact.ts";
+import type { ArraylakeRepo } from "../arraylake/repo.ts";
+import type { RepoSession } from "../arraylake/session.ts";
+import { EXIT, UsageError, type CliIO, type Command } from "./command.ts";
+import { repoClientFromIO } from "./repo-config.ts";
+import { formatTree, readArray, readTree } from "./repo-inspect.ts";
+import { exportZarr, importZarr } from "./repo-transfer.ts";
+
+const USAGE = `usage:
+  floe repo list <org>
+  floe repo create <repo>
+  floe repo log <repo> [--branch B] [--json]
+  floe repo tree <repo> [--ref R] [--json]
+  floe repo show <repo> <array-path> [--ref R] [--values] [--json]
+  floe repo import <zarr-dir> <repo> <group> [--branch B] [--message M]
+  floe repo export <repo> <group> <dir> [--ref R]
+<repo> is org/name or a path to an Icechunk repository; --ref is a branch, a tag or a snapshot id.`;
+
+const OPTIONS = {
+  branch: { type: "string" },
+  ref: { type: "string" },
+  message: { type: "string", short: "m" },
+  json: { type: "boolean" },
+  values: { type: "boolean" },
+} as const;
+
+type Flags = { branch?: string; ref?: string; message?: string; json?: boolean; values?: boolean };
+const ALLOWED: Record<string, { args: number; flags: (keyof Flags)[] }> = {
+  list: { args: 1, flags: [] },
+  create: { args: 1, flags: [] },
+  log: { args: 1, flags: ["branch", "json"] },
+  tree: { args: 1, flags: ["ref", "json"] },
+  show: { args: 2, flags: ["ref", "values", "json"] },
+  import: { args: 3, flags: ["branch", "message"] },
+  export: { args: 3, flags: ["ref"] },
+};
+
+function parse(argv: readonly string[]): { sub: string; args: string[]; flags: Flags } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const [sub, ...args] = parsed.positionals;
+  const spec = sub ? ALLOWED[sub] : undefined;
+  if (!sub || !spec) throw new UsageError(sub ? `unknown subcommand "${sub}"` : "missing subcommand");
+  if (args.length !== spec.args) throw new UsageError(`repo ${sub} takes ${spec.args} argument(s), got ${args.length}`);
+  const flags = parsed.values as Flags;
+  for (const name of Object.keys(flags)) {
+    if (!spec.flags.includes(name as keyof Flags)) throw new UsageError(`--${name} does not apply to repo ${sub}`);
+  }
+  return { sub, args, flags };
+}
+
+const at = (repo: ArraylakeRepo, ref: string | undefined): Promise<RepoSession> =>
+  ref ? repo.readonlySessionAt(ref) : repo.readonlySession({ branch: "main" });
+
+async function execute(sub: string, args: string[], flags: Flags, io: CliIO): Promise<void> {
+  const client = repoClientFromIO(io);
+  const out = (text: string) => io.stdout(`${text}\n`);
+  try {
+    switch (sub) {
+      case "list": {
+        for (const r of await client.listRepos(args[0]!)) out(r.id);
+        return;
+      }
+      case "create": {
+        const repo = await client.createRepo(args[0]!);
+        out(`created ${repo.name} at ${repo.path}`);
+        return;
+      }
+      case "log": {
+        const repo = await client.getRepo(args[0]!);
+        const history = await repo.ancestry({ branch: flags.branch ?? "main" });
+        if (flags.json) return out(JSON.stringify(history.map(({ id, parentId, writtenAt, message }) => ({ id, parentId: parentId ?? null, writtenAt, message }))));
+        for (const s of history) out(`${s.id}  ${s.writtenAt}  ${s.message}`);
+        return;
+      }
+      case "tree": {
+        const repo = await client.getRepo(args[0]!);
+        const nodes = await readTree(await at(repo, flags.ref));
+        return out(flags.json ? JSON.stringify(nodes) : formatTree(nodes));
+      }
+      case "show": {
+        const repo = await client.getRepo(args[0]!);
+        const view = await readArray(await at(repo, flags.ref), args[1]!, flags.values ?? false);
+        if (flags.json) return out(JSON.stringify(view));
+        out(`${view.path}: ${view.dtype} [${view.shape.join(", ")}] chunks [${view.chunks.join(", ")}]`);
+        if (Object.keys(view.attributes).length > 0) out(`attributes: ${JSON.stringify(view.attributes)}`);
+        if (view.values) out(`values: ${JSON.stringify(view.values)}`);
+        return;
+      }
+      case "import": {
+        const [dir, name, group] = args as [string, string, string];
+        const repo = await client.getRepo(name);
+        const session = await repo.writableSession(flags.branch ?? "main");
+        const count = await importZarr(resolve(io.cwd, dir), session, group);
+        const id = await session.commit(flags.message ?? `import ${dir} into ${group}`);
+        out(`imported ${count} objects into ${repo.name}:${group} as ${id}`);
+        return;
+      }
+      case "export": {
+        const [name, group, dir] = args as [string, string, string];
+        const repo = await client.getRepo(name);
+        const count = await exportZarr(await at(repo, flags.ref), group, resolve(io.cwd, dir));
+        out(`exported ${count} objects to ${resolve(io.cwd, dir)}`);
+        return;
+      }
+    }
+  } finally {
+    client.close();
+  }
+}
+
+export const repoCommand: Command = {
+  name: "repo",
+  summary: "list, create, inspect, import and export Icechunk repositories",
+  usage: USAGE,
+  async run(argv, io) {
+    let parsed;
+    try {
+      parsed = parse(argv);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      io.stderr(`${error.message}\n${USAGE}\n`);
+      return EXIT.usage;
+    }
+    try {
+      await execute(parsed.sub, parsed.args, parsed.flags, io);
+      return EXIT.ok;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const tag = isFloeError(error) ? `${error._tag}: ` : "";
+      io.stderr(`${redact(`floe repo ${parsed.sub}: ${tag}${message}`)}\n`);
+      return EXIT.failed;
+    }
+  },
+};
