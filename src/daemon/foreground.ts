@@ -3,13 +3,20 @@
  * SIGINT/SIGTERM (a second signal exits at once; the next start reconciles). Start-up failures a person can fix
  * (port in use, read-only state folder) are one clear line and exit 1.
  */
-import type { CliIO } from "../cli/command.ts";
 import { StoreOpenError } from "../store/index.ts";
 import { createDaemon } from "./create-daemon.ts";
 import { ListenError } from "./http-server.ts";
 import { createLogger, type LogFormat } from "./logger.ts";
 
-export async function runForeground(format: LogFormat, io: CliIO, signals: NodeJS.Process = process): Promise<number> {
+/** What the foreground daemon needs from its command (the CLI's CliIO fits). */
+export interface ForegroundIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export async function runForeground(format: LogFormat, io: ForegroundIO, signals: NodeJS.Process = process): Promise<number> {
   const log = createLogger(format, format === "json" ? io.stdout : io.stderr);
   let daemon;
   try {

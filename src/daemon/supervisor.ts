@@ -10,6 +10,8 @@ import type { DaemonToRun, RunAssignment, RunToDaemon } from "./protocol.ts";
 import { isRunToDaemon } from "./protocol.ts";
 
 const ENTRY = fileURLToPath(new URL("./run-process.ts", import.meta.url));
+// floe's own tsx, by URL: a project folder need not have tsx in its node_modules
+const TSX = import.meta.resolve("tsx");
 
 export interface RunExit {
   code: number | null;
@@ -71,7 +73,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     const child = fork(ENTRY, [], {
       cwd: options.cwd,
       env: options.env,
-      execArgv: ["--import", "tsx", "--no-warnings"],
+      execArgv: ["--import", TSX, "--no-warnings"],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       serialization: "advanced",
     });
@@ -127,7 +129,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if (!isRunToDaemon(m)) return;
       handle.lastSeen = Date.now();
       if (m.type === "done") handle.done = m;
-      options.hooks.onMessage(assignment.runId, m, reply);
+      try {
+        options.hooks.onMessage(assignment.runId, m, reply);
+      } catch (error) {
+        // a bad message from one run process must not take the daemon down: end that run instead
+        kill(assignment.runId, `the daemon could not handle its message: ${(error as Error)?.message ?? String(error)}`);
+      }
     });
     for (const stream of ["stdout", "stderr"] as const) {
       const readable = child.process[stream];

@@ -22,7 +22,7 @@ describe("hot reload", () => {
         "pipelines/b.ts": pipelineSource("b", `.task("only", () => 1)`, `schedules: [{ name: "minutely", cron: "* * * * *" }]`),
         "pipelines/slow.ts": pipelineSource("slow", `.task("wait", async () => { await new Promise((r) => setTimeout(r, 1500)); return "old"; })`, "maxActiveRuns: 1"),
       },
-      "{ daemon: { loaderTimeoutMs: 1500 } }",
+      "{ daemon: { loaderTimeoutMs: 4000 } }",
     );
     d = await startDaemon(project);
   });
@@ -109,7 +109,7 @@ describe("hot reload", () => {
     assert.match(String(line.msg), /maxActiveRuns/);
     const run = await d.post("/api/pipelines/a/runs", {});
     assert.equal((await waitRun(d, run.body.id)).state, "Completed");
-    project.write("arraylake.config.ts", `import { defineConfig } from "floe/config";\nexport default defineConfig({ daemon: { loaderTimeoutMs: 1500 } });\n`);
+    project.write("arraylake.config.ts", `import { defineConfig } from "floe/config";\nexport default defineConfig({ daemon: { loaderTimeoutMs: 4000 } });\n`);
     await d.waitLog((l) => l.event === "config:reload" && d.lines.indexOf(l) > d.lines.indexOf(line));
     assert.equal((await d.get("/api/health")).status, "ok");
   });
