@@ -55,15 +55,15 @@ export function createApp(deps: ApiDeps, options: AppOptions): Hono {
     app.use("*", cors({ origin: [...options.cors.origins], allowHeaders: ["authorization", "content-type", "last-event-id"] }));
   }
   if (token !== undefined) app.use("*", bearerAuth(token, (path) => PUBLIC_PATHS.has(path)));
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: options.bodyLimit ?? 1024 * 1024,
-      onError: () => {
-        throw new PayloadTooLargeError(`the body exceeds ${options.bodyLimit ?? 1024 * 1024} bytes`);
-      },
-    }),
-  );
+  const maxSize = options.bodyLimit ?? 1024 * 1024;
+  const limitBody = bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new PayloadTooLargeError(`the body exceeds ${maxSize} bytes`);
+    },
+  });
+  // Only POST routes read a body; skipping the rest keeps reads from materializing the full Request (hot path).
+  app.use("*", (c, next) => (c.req.method === "POST" ? limitBody(c, next) : next()));
 
   const router = createRouter(app);
   const metrics = createMetrics(deps);

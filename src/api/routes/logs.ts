@@ -13,7 +13,7 @@ import { getLogs, getRun, getRunEvents } from "../../store/index.ts";
 import type { ApiDeps } from "../deps.ts";
 import { presentEvent, presentLog } from "../present.ts";
 import { safeJson, sendJson, type Router } from "../route.ts";
-import { mustGetRun } from "./runs.ts";
+import { mustGetRun } from "./run-read.ts";
 
 export interface StreamOptions {
   /** Longest wait between store reads when no live event arrives (ms). */
@@ -129,7 +129,7 @@ export function logRoutes(router: Router, deps: ApiDeps, opts: StreamOptions): v
       },
     },
     (c, { params, query }) => {
-      const run = mustGetRun(deps, params.id);
+      const run = mustGetRun(deps.store, params.id);
       const level = query.level;
       if ((c.req.header("accept") ?? "").includes("text/event-stream")) {
         const from = resumePoint(c, query.after);

@@ -4,11 +4,12 @@ import {
   RunSchema, RunsQuerySchema,
 } from "../../../schemas/api-runs.ts";
 import { ErrorBodySchema, PipelinePathSchema } from "../../../schemas/api.ts";
-import { NotFoundError } from "../../core/errors.ts";
-import { getRun, getRunEvents, getRunSnapshots, listRuns, type RunDetail } from "../../store/index.ts";
+import { getRunEvents, listRuns } from "../../store/index.ts";
 import type { ApiDeps } from "../deps.ts";
 import { InvalidRequestError } from "../errors.ts";
-import { presentEvent, presentRun, presentRunDetail } from "../present.ts";
+import { presentEvent, presentRun } from "../present.ts";
+import { createRunDetailCache } from "../run-cache.ts";
+import { mustGetRun } from "./run-read.ts";
 import { sendJson, type ResponseSpec, type Router } from "../route.ts";
 
 const error = (description: string): ResponseSpec => ({ description, schema: ErrorBodySchema });
@@ -23,13 +24,9 @@ function parseSince(text: string | undefined): number | undefined {
   return ms;
 }
 
-export function mustGetRun(deps: ApiDeps, id: string): RunDetail {
-  const run = getRun(deps.store, id);
-  if (!run) throw new NotFoundError("run", id);
-  return run;
-}
-
 export function runRoutes(router: Router, deps: ApiDeps): void {
+  const details = createRunDetailCache(deps.store, deps.clock);
+  deps.subscribe((event) => details.evict(event.runId));
   router.get(
     {
       path: "/api/runs",
@@ -60,11 +57,7 @@ export function runRoutes(router: Router, deps: ApiDeps): void {
       params: RunPathSchema,
       responses: { 200: { description: "The run", schema: RunDetailSchema }, 404: error("Unknown run") },
     },
-    (c, { params }) => {
-      const run = mustGetRun(deps, params.id);
-      const { commits, reads } = getRunSnapshots(deps.store, run.id);
-      return sendJson(c, presentRunDetail(run, commits, reads));
-    },
+    (c, { params }) => c.body(details.get(params.id), 200, { "content-type": "application/json; charset=utf-8" }),
   );
 
   router.get(
@@ -77,7 +70,7 @@ export function runRoutes(router: Router, deps: ApiDeps): void {
       responses: { 200: { description: "Transitions", schema: RunEventListSchema }, 404: error("Unknown run") },
     },
     (c, { params }) => {
-      mustGetRun(deps, params.id);
+      mustGetRun(deps.store, params.id);
       return sendJson(c, { items: getRunEvents(deps.store, params.id).map(presentEvent) });
     },
   );
@@ -124,7 +117,7 @@ export function runRoutes(router: Router, deps: ApiDeps): void {
     },
     async (c, { params }) => {
       await deps.cancelRun(params.id);
-      const run = mustGetRun(deps, params.id);
+      const run = mustGetRun(deps.store, params.id);
       return sendJson(c, { id: run.id, state: run.state }, 202);
     },
   );
