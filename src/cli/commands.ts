@@ -8,6 +8,7 @@ import { showCommand } from "./show.ts";
 import { logsCommand } from "./logs.ts";
 import { retryCommand } from "./retry.ts";
 import { demoCommand } from "./demo.ts";
+import { repoCommand } from "./repo.ts";
 import { devCommand } from "./dev.ts";
 import { startCommand } from "./start.ts";
 import { cancelCommand } from "./cancel.ts";
@@ -20,6 +21,7 @@ export const commands: readonly Command[] = [
   showCommand,
   logsCommand,
   retryCommand,
+  repoCommand,
   demoCommand,
   devCommand,
   startCommand,

@@ -64,7 +64,7 @@ const at = (repo: ArraylakeRepo, ref: string | undefined): Promise<RepoSession> 
   ref ? repo.readonlySessionAt(ref) : repo.readonlySession({ branch: "main" });
 
 async function execute(sub: string, args: string[], flags: Flags, io: CliIO): Promise<void> {
-  const client = repoClientFromIO(io);
+  const client = await repoClientFromIO(io);
   const out = (text: string) => io.stdout(`${text}\n`);
   try {
     switch (sub) {
