@@ -56,8 +56,9 @@ export interface ApiDeps {
   /** Pauses or resumes a schedule and returns it. Throws NotFoundError for an unknown id. */
   pauseSchedule(scheduleId: string, paused: boolean): Promise<ScheduleRecord>;
   /**
-   * Live events, for SSE and metrics: of one run, or of every run when `runId` is omitted. The API treats them as
-   * hints and re-reads the store, so it is fine to deliver them before they are durable. Returns unsubscribe.
+   * Live events, for SSE, metrics and the ended-run cache: of one run, or of every run when `runId` is omitted
+   * (createApp subscribes to all runs twice, for the app's lifetime). The API treats them as hints and re-reads
+   * the store, so it is fine to deliver them before they are durable. Returns unsubscribe.
    */
   subscribe(listener: (event: RunEvent) => void, runId?: string): () => void;
   /** Daemon counters and gauges for `/metrics`; omit before the daemon tracks them. */
