@@ -24,7 +24,7 @@ import { listen, type HttpServer } from "./http-server.ts";
 import type { DaemonLogger } from "./logger.ts";
 import { createParamsChecker } from "./params-check.ts";
 import { createPoolManager } from "./pools.ts";
-import { reconcile } from "./reconcile.ts";
+import { reconcile, startOrphanSweep } from "./reconcile.ts";
 import { createRegistry, type Registry, type RegistryChange } from "./registry.ts";
 import { createReloader, type Reloader } from "./reloader.ts";
 import { createRunChannel } from "./run-channel.ts";
@@ -156,7 +156,9 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
       },
     });
     cleanups.push(() => supervisor.close());
-    reconcile({ store, sink, runs, stateDir: config.stateDir, log, now: clock.now() });
+    await reconcile({ store, sink, runs, stateDir: config.stateDir, log, now: clock.now() });
+    const sweeper = startOrphanSweep({ store, sink, runs, log, now: () => clock.now(), everyMs: 5_000 });
+    cleanups.push(() => clearInterval(sweeper));
     await reloader.loadAll();
 
     runs.attach(supervisor);

@@ -4,9 +4,13 @@
  * pipeline version opts in with `resume: true`, Crashed and resumed as a new run of the same version and params
  * that reuses its completed tasks (so only incomplete tasks run again; the slot stays with the old run, so a
  * scheduled slot never runs twice). Pending runs are queued again. Leases of dead runs are dropped.
+ * A run whose recorded process is still alive after a short wait, or that has no process recorded, is not the
+ * daemon's: it is a `floe run` executing locally (its own writer), and is left alone; the orphan sweep ends it if
+ * its process dies.
  */
 import type { RunEvent } from "../core/events.ts";
 import { getRun, listRunsInStates, pruneExpiredLeases, setRunPid, type RunRecord, type Store, type StoreSink } from "../store/index.ts";
+import { isAlive } from "./daemon-file.ts";
 import { endRunEvents } from "./finalize.ts";
 import type { DaemonLogger } from "./logger.ts";
 import type { RunManager } from "./run-manager.ts";
@@ -18,11 +22,15 @@ export interface ReconcileResult {
   requeued: string[];
 }
 
-export function reconcile(deps: { store: Store; sink: StoreSink; runs: RunManager; stateDir: string; log: DaemonLogger; now: number }): ReconcileResult {
+export async function reconcile(deps: { store: Store; sink: StoreSink; runs: RunManager; stateDir: string; log: DaemonLogger; now: number }): Promise<ReconcileResult> {
   const { store, log } = deps;
   const result: ReconcileResult = { crashed: [], resumed: [], requeued: [] };
   pruneExpiredLeases(store, Number.MAX_SAFE_INTEGER);
-  const left = listRunsInStates(store, ["Running", "Cancelling"]);
+  let left = listRunsInStates(store, ["Running", "Cancelling"]).filter((r) => r.pid !== null);
+  // run processes of a killed daemon exit as soon as they notice; give them a moment
+  const end = Date.now() + 3_000;
+  while (left.some((r) => isAlive(r.pid!)) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  left = left.filter((r) => !isAlive(r.pid!));
   const events: RunEvent[] = [];
   const resume: RunRecord[] = [];
   for (const run of left) {
@@ -50,4 +58,28 @@ export function reconcile(deps: { store: Store; sink: StoreSink; runs: RunManage
   deps.runs.enqueue(pending.filter((r) => !result.resumed.some((x) => x.to === r.id)));
   result.requeued = pending.map((r) => r.id);
   return result;
+}
+
+/**
+ * While the daemon runs: a Running run that is not one of its own and whose recorded process is gone (a local
+ * `floe run` killed hard) is marked Crashed within `everyMs`.
+ */
+export function startOrphanSweep(deps: { store: Store; sink: StoreSink; runs: RunManager; log: DaemonLogger; now: () => number; everyMs: number }): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    try {
+      const ours = new Set(deps.runs.active().map((r) => r.id));
+      for (const run of listRunsInStates(deps.store, ["Running", "Cancelling"])) {
+        if (ours.has(run.id) || run.pid === null || isAlive(run.pid)) continue;
+        const detail = getRun(deps.store, run.id);
+        if (!detail) continue;
+        for (const e of endRunEvents(detail, "Crashed", `its process (pid ${run.pid}) is gone`, deps.now())) deps.sink.emit(e);
+        deps.log.warn("run:crashed", `${run.id}: its process (pid ${run.pid}) is gone: Crashed`, { runId: run.id });
+      }
+      void deps.sink.flush().catch(() => undefined);
+    } catch (error) {
+      deps.log.error("run:sweep", String(error));
+    }
+  }, deps.everyMs);
+  timer.unref();
+  return timer;
 }

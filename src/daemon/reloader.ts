@@ -72,7 +72,8 @@ export function createReloader(deps: ReloaderDeps): Reloader {
     const toLoad = everything
       ? current
       : current.filter((f) => !known.has(f) || paths.has(f) || known.get(f)!.imports.some((i) => paths.has(i)));
-    const configFile = deps.configFile && (everything || paths.has(deps.configFile)) && existsSync(deps.configFile) ? deps.configFile : undefined;
+    // the config was loaded before the first full load; afterwards only its edits reload it
+    const configFile = deps.configFile && paths.has(deps.configFile) && existsSync(deps.configFile) ? deps.configFile : undefined;
     if (toLoad.length === 0 && removed.length === 0 && !configFile) return;
     const { results, config } = await loadFiles(toLoad, configFile);
     if (config) deps.onConfig(config);

@@ -192,7 +192,10 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
         let reason = exit.killedFor ?? `run process ${how}`;
         let error: ErrorInfo | undefined;
         if (entry?.timedOut) to = "TimedOut";
-        else if (run.state === "Cancelling" || exit.cancelRequested || /cancel/i.test(exit.killedFor ?? "")) to = "Cancelled";
+        else if (run.state === "Cancelling" || exit.cancelRequested || /cancel/i.test(exit.killedFor ?? "")) {
+          to = "Cancelled";
+          reason = exit.killedFor ?? exit.cancelRequested ?? "cancelled";
+        }
         else if (exit.done && isTerminalRunState(exit.done.state as RunState)) {
           to = exit.done.state as EndState;
           reason = exit.done.error?.message ?? reason;
