@@ -15,6 +15,7 @@ export { clientFromConfig } from "./config.ts";
 export { ArraylakeRepo, type RefSpec, type ResolvedRef, type SnapshotInfo } from "./repo.ts";
 export { RepoSession, LineageObserverError, type CommitOptions } from "./session.ts";
 export { SessionStore } from "./store.ts";
+export { createRunTransaction, DeferredCommitError, type RunTransaction, type CommittedSession } from "./transaction.ts";
 export type { LineageObserver, ReadEvent, CommitEvent } from "./lineage.ts";
 export { validateToken } from "./token.ts";
 export { parseRepoTarget, type RepoTarget } from "./names.ts";

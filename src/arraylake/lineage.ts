@@ -9,6 +9,7 @@
  *   onCommit: (e) => commits.push(e),  // { repo, branch, snapshotId, parentSnapshotId?, message }
  * } });
  */
+import type { RunTransaction } from "./transaction.ts";
 
 /** A readonly session was opened at `snapshotId` (reached through `branch`, `tag`, or directly). */
 export interface ReadEvent {
@@ -35,4 +36,6 @@ export interface CommitEvent {
 export interface LineageObserver {
   onRead?(event: ReadEvent): void | Promise<void>;
   onCommit?(event: CommitEvent): void | Promise<void>;
+  /** For `commit: "on-success"` runs: writable sessions come from (and are committed by) this transaction. */
+  transaction?: RunTransaction | undefined;
 }

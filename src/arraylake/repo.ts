@@ -77,9 +77,13 @@ export class ArraylakeRepo {
 
   /** A session that writes to `branch` and commits there. */
   async writableSession(branch = "main"): Promise<RepoSession> {
-    const ref = { kind: "branch" as const, name: branch };
-    const raw = await guard(this.#ctx(`open branch "${branch}" for writing`, ref), () => this.repository.writableSession(branch));
-    return new RepoSession(raw, this.name, this.#observer);
+    const open = async (deferred: boolean): Promise<RepoSession> => {
+      const ref = { kind: "branch" as const, name: branch };
+      const raw = await guard(this.#ctx(`open branch "${branch}" for writing`, ref), () => this.repository.writableSession(branch));
+      return new RepoSession(raw, this.name, this.#observer, deferred);
+    };
+    const transaction = this.#observer?.transaction;
+    return transaction ? transaction.session(this.name, branch, () => open(true)) : open(false);
   }
 
   /** Resolves `--ref` style input: a branch, else a tag, else a snapshot id. */

@@ -8,8 +8,11 @@ import { CommitConflictError } from "./errors.ts";
 import type { LineageObserver } from "./lineage.ts";
 import { SessionStore } from "./store.ts";
 import { guard } from "./translate.ts";
+import { DeferredCommitError, TRANSACTION_COMMIT } from "./transaction.ts";
 
 export interface CommitOptions {
+  /** @internal Set by the run transaction that owns a deferred session: the run-level lineage observer. */
+  [TRANSACTION_COMMIT]?: LineageObserver | undefined;
   /**
    * When the branch moved since the session began, rebase onto it and retry, up to this many times
    * (a rebase that finds conflicting changes still fails with {@link CommitConflictError}). Default 0.
@@ -34,9 +37,12 @@ export class RepoSession {
   readonly store: SessionStore;
   readonly repo: string;
   readonly #observer: LineageObserver | undefined;
+  /** Owned by a `commit: "on-success"` run: only the run's transaction commits it. */
+  readonly #deferred: boolean;
 
-  constructor(raw: Session, repo: string, observer: LineageObserver | undefined) {
+  constructor(raw: Session, repo: string, observer: LineageObserver | undefined, deferred = false) {
     this.raw = raw;
+    this.#deferred = deferred;
     this.repo = repo;
     this.store = new SessionStore(raw.store, repo);
     this.#observer = observer;
@@ -63,6 +69,8 @@ export class RepoSession {
    * const id = await session.commit("fill with ones");
    */
   async commit(message: string, options: CommitOptions = {}): Promise<string> {
+    if (this.#deferred && !(TRANSACTION_COMMIT in options)) throw new DeferredCommitError(this.repo);
+    const observer = TRANSACTION_COMMIT in options ? options[TRANSACTION_COMMIT] : this.#observer;
     const branch = this.raw.branch;
     if (this.raw.readOnly || !branch) {
       throw new CommitConflictError(this.repo, branch ?? "(none)", "a readonly session cannot commit");
@@ -73,7 +81,7 @@ export class RepoSession {
       const parent = this.raw.snapshotId;
       try {
         const snapshotId = await guard(context, () => this.raw.commit(message));
-        await this.#notify({ branch, snapshotId, parent, message });
+        await this.#notify(observer, { branch, snapshotId, parent, message });
         return snapshotId;
       } catch (error) {
         if (!(error instanceof CommitConflictError) || attempts <= 0) throw error;
@@ -93,10 +101,13 @@ export class RepoSession {
     await this.raw.discardChanges();
   }
 
-  async #notify(e: { branch: string; snapshotId: string; parent: string; message: string }): Promise<void> {
-    if (!this.#observer?.onCommit) return;
+  async #notify(
+    observer: LineageObserver | undefined,
+    e: { branch: string; snapshotId: string; parent: string; message: string },
+  ): Promise<void> {
+    if (!observer?.onCommit) return;
     try {
-      await this.#observer.onCommit({
+      await observer.onCommit({
         repo: this.repo,
         branch: e.branch,
         snapshotId: e.snapshotId,

@@ -91,7 +91,15 @@ export function executeRun(options: ExecuteRunOptions): Promise<RunOutcome> {
       failed: false,
       stopping: undefined,
       onDone: () => {
-        if (!run.failed) return finish("Completed");
+        if (!run.failed && options.beforeComplete === undefined) return finish("Completed");
+        if (!run.failed) {
+          // e.g. commit-on-success: the run is Completed only once its writes are committed
+          options.beforeComplete!().then(
+            () => finish("Completed"),
+            (error: unknown) => finish("Failed", toErrorInfo(error), "before-complete hook failed"),
+          );
+          return;
+        }
         const bad = [...run.tasks.values()].filter((t) => t.parent === undefined && (t.state === "Failed" || t.state === "TimedOut"));
         const names = bad.map((t) => t.key);
         finish("Failed", { name: "RunFailed", message: `${names.length} task(s) failed: ${names.slice(0, 5).join(", ")}${names.length > 5 ? ", ..." : ""}` });

@@ -57,6 +57,8 @@ export interface ExecuteRunOptions {
   arraylakeFor?: ((task: string, runId: string) => unknown) | undefined;
   /** Whole-run timeout; defaults to the plan's. */
   timeoutMs?: number | undefined;
+  /** Runs after every task succeeded, before the run is Completed; a rejection makes the run Failed. */
+  beforeComplete?: (() => Promise<void>) | undefined;
   /** For jitter; tests pass a fixed sequence. */
   random?: (() => number) | undefined;
 }

@@ -1,8 +1,9 @@
 /**
  * @module `ctx.arraylake` for a run: one Client per task whose lineage observer reports every snapshot the task
- * reads and every commit it makes as run events, so the store records them against the run and task.
+ * reads and every commit it makes as run events, so the store records them against the run and task. For a
+ * pipeline with `commit: "on-success"`, writable sessions belong to one run transaction, committed at the end.
  */
-import { Client } from "../arraylake/index.ts";
+import { Client, createRunTransaction, type LineageObserver, type RunTransaction } from "../arraylake/index.ts";
 import type { Clock } from "../core/clock.ts";
 import type { RunEventSink } from "../core/events.ts";
 
@@ -11,24 +12,37 @@ export interface ArraylakeSettings {
   localReposDir: string;
   serviceUri: string;
   cwd: string;
-  /** Only for in-process runs whose config file holds a token; run processes read ARRAYLAKE_TOKEN. */
-  token?: string | undefined;
+  /**
+   * For in-process runs whose config file holds a token; `null` forces local repositories (tests). When absent,
+   * the client reads ARRAYLAKE_TOKEN, which is how run processes receive it.
+   */
+  token?: string | null | undefined;
 }
 
-export function lineageClients(
+export interface RunArraylake {
+  clientFor: (task: string) => Client;
+  /** Present for `commit: "on-success"` pipelines. */
+  transaction: RunTransaction | undefined;
+}
+
+export function runArraylake(
   settings: ArraylakeSettings,
-  sink: RunEventSink,
-  clock: Clock,
-): (task: string, runId: string) => Client {
-  return (task, runId) =>
+  run: { runId: string; sink: RunEventSink; clock: Clock; commitOnSuccess: boolean },
+): RunArraylake {
+  const { runId, sink, clock } = run;
+  const events = (task: string | undefined): LineageObserver => ({
+    onRead: (e) => sink.emit({ type: "snapshot:read", runId, task, ...e, at: clock.now() }),
+    onCommit: (e) => sink.emit({ type: "snapshot:commit", runId, task, ...e, at: clock.now() }),
+  });
+  // The end-of-run commit is the run's, recorded without a task.
+  const transaction = run.commitOnSuccess ? createRunTransaction(events(undefined)) : undefined;
+  const clientFor = (task: string): Client =>
     new Client({
-      ...(settings.token !== undefined ? { token: settings.token } : {}),
+      ...(settings.token !== undefined ? { token: settings.token ?? undefined } : {}),
       serviceUri: settings.serviceUri,
       localReposDir: settings.localReposDir,
       cwd: settings.cwd,
-      observer: {
-        onRead: (e) => sink.emit({ type: "snapshot:read", runId, task, ...e, at: clock.now() }),
-        onCommit: (e) => sink.emit({ type: "snapshot:commit", runId, task, ...e, at: clock.now() }),
-      },
+      observer: { ...events(task), transaction },
     });
+  return { clientFor, transaction };
 }

@@ -7,7 +7,7 @@ import type { RunEventSink } from "../core/events.ts";
 import type { AnyPipeline } from "../dsl/pipeline.ts";
 import { executeRun, type CacheLookup, type PoolGate, type PreviousTask, type RunOutcome } from "../engine/index.ts";
 import type { Plan } from "../plan/index.ts";
-import { lineageClients, type ArraylakeSettings } from "./arraylake.ts";
+import { runArraylake, type ArraylakeSettings } from "./arraylake.ts";
 
 export interface PipelineRunInput {
   runId: string;
@@ -28,8 +28,13 @@ export interface PipelineRunInput {
   arraylakeFor?: ((task: string, runId: string) => unknown) | undefined;
 }
 
-export function executePipelineRun(input: PipelineRunInput): Promise<RunOutcome> {
-  return executeRun({
+export async function executePipelineRun(input: PipelineRunInput): Promise<RunOutcome> {
+  const commitOnSuccess = input.pipeline.options.commit === "on-success";
+  const arraylake = input.arraylake
+    ? runArraylake(input.arraylake, { runId: input.runId, sink: input.sink, clock: input.clock, commitOnSuccess })
+    : undefined;
+  const transaction = arraylake?.transaction;
+  const outcome = await executeRun({
     runId: input.runId,
     pipeline: input.pipeline,
     plan: input.plan,
@@ -41,6 +46,11 @@ export function executePipelineRun(input: PipelineRunInput): Promise<RunOutcome>
     pools: input.pools,
     previous: input.previous,
     cacheLookup: input.cacheLookup,
-    arraylakeFor: input.arraylakeFor ?? (input.arraylake ? lineageClients(input.arraylake, input.sink, input.clock) : undefined),
+    arraylakeFor: input.arraylakeFor ?? arraylake?.clientFor,
+    beforeComplete: transaction
+      ? async () => void (await transaction.commitAll(`${input.plan.pipeline}: run ${input.runId}`))
+      : undefined,
   });
+  if (transaction && outcome.state !== "Completed") await transaction.discardAll();
+  return outcome;
 }

@@ -1,4 +1,4 @@
 export { importPipeline } from "./import-pipeline.ts";
 export { executePipelineRun, type PipelineRunInput } from "./execute.ts";
 export { runLocally, previousTasks, validateParamsOrThrow, type LocalRunOptions } from "./local-run.ts";
-export { lineageClients, type ArraylakeSettings } from "./arraylake.ts";
+export { runArraylake, type ArraylakeSettings, type RunArraylake } from "./arraylake.ts";

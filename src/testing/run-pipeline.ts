@@ -12,7 +12,8 @@ import { validatePipeline } from "../dsl/validate.ts";
 import type { RunOutcome, PreviousTask } from "../engine/index.ts";
 import { collectSources } from "../loader/sources.ts";
 import { planPipeline, type Plan } from "../plan/index.ts";
-import { previousTasks, runLocally } from "../runner/index.ts";
+import { previousTasks, runLocally, type ArraylakeSettings } from "../runner/index.ts";
+import { DEFAULTS } from "../config/resolve.ts";
 import { getLogs, openStore, type LogRecord, type RunDetail, type Store } from "../store/index.ts";
 
 export interface TestRunOptions {
@@ -26,6 +27,12 @@ export interface TestRunOptions {
   arraylakeFor?: (task: string, runId: string) => unknown;
 }
 
+export interface TestEnvironmentOptions {
+  stateDir?: string;
+  /** Where `ctx.arraylake` keeps repositories; default `<stateDir>/arraylake`, always local in tests. */
+  localReposDir?: string;
+}
+
 export interface TestRun {
   run: RunDetail;
   state: RunDetail["state"];
@@ -37,6 +44,8 @@ export interface TestRun {
 
 export interface TestEnvironment extends AsyncDisposable {
   stateDir: string;
+  /** Where the runs' `ctx.arraylake` keeps its local repositories. */
+  localReposDir: string;
   store: Store;
   run(pipeline: AnyPipeline, options?: TestRunOptions): Promise<TestRun>;
 }
@@ -57,11 +66,18 @@ export function planForTest(pipeline: AnyPipeline): Plan {
  * const { state, results } = await env.run(myPipeline, { params: { n: 3 } });
  * assert.equal(state, "Completed");
  */
-export function createTestEnvironment(options: { stateDir?: string } = {}): TestEnvironment {
+export function createTestEnvironment(options: TestEnvironmentOptions = {}): TestEnvironment {
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), "floe-test-"));
   const store = openStore(join(stateDir, "floe.db"));
+  const arraylake: ArraylakeSettings = {
+    localReposDir: options.localReposDir ?? join(stateDir, "arraylake"),
+    serviceUri: DEFAULTS.serviceUri,
+    cwd: process.cwd(),
+    token: null,
+  };
   return {
     stateDir,
+    localReposDir: arraylake.localReposDir,
     store,
     async run(pipeline, opts = {}) {
       const plan = planForTest(pipeline);
@@ -79,6 +95,7 @@ export function createTestEnvironment(options: { stateDir?: string } = {}): Test
         pools: opts.pools,
         clock: opts.clock,
         signal: opts.signal,
+        arraylake,
         arraylakeFor: opts.arraylakeFor,
       });
       const results: Record<string, unknown> = {};

@@ -1,0 +1,66 @@
+/**
+ * @module Run-scoped writable sessions for pipelines declared `commit: "on-success"`: every task of a run that
+ * opens a writable session on the same repository and branch gets the same session; nothing is committed until
+ * the run's tasks have all succeeded, then each session commits once (rebasing when the branch moved and
+ * Icechunk finds no conflict). A failed run discards them.
+ */
+import { FloeError } from "../core/errors.ts";
+import type { LineageObserver } from "./lineage.ts";
+import type { RepoSession } from "./session.ts";
+
+export class DeferredCommitError extends FloeError {
+  readonly _tag = "DeferredCommitError" as const;
+  constructor(repo: string) {
+    super(`this pipeline commits on success: changes to "${repo}" are committed once, after every task succeeded; do not call commit() in a task`);
+  }
+}
+
+export interface CommittedSession {
+  repo: string;
+  branch: string;
+  snapshotId: string;
+}
+
+export interface RunTransaction {
+  /** The run's shared session for (repo, branch), opening it on first use. */
+  session(repo: string, branch: string, open: () => Promise<RepoSession>): Promise<RepoSession>;
+  /** Commits every session with changes; the first conflict that rebasing cannot solve is thrown. */
+  commitAll(message: string, rebaseAttempts?: number): Promise<CommittedSession[]>;
+  discardAll(): Promise<void>;
+}
+
+/** Passed to `RepoSession.commit` by the transaction alone, so tasks cannot commit a deferred session. */
+export const TRANSACTION_COMMIT: unique symbol = Symbol("floe.transaction-commit");
+
+/** `observer` hears the end-of-run commits (they belong to the run, not to the task that opened the session). */
+export function createRunTransaction(observer?: LineageObserver): RunTransaction {
+  const sessions = new Map<string, { repo: string; branch: string; session: Promise<RepoSession> }>();
+  return {
+    session(repo, branch, open) {
+      const key = `${repo}\0${branch}`;
+      let entry = sessions.get(key);
+      if (!entry) {
+        entry = { repo, branch, session: open() };
+        sessions.set(key, entry);
+        // A failed open is not cached: the next task may try again.
+        entry.session.catch(() => sessions.delete(key));
+      }
+      return entry.session;
+    },
+    async commitAll(message, rebaseAttempts = 3) {
+      const done: CommittedSession[] = [];
+      for (const { repo, branch, session } of sessions.values()) {
+        const s = await session;
+        if (!s.hasUncommittedChanges) continue;
+        const snapshotId = await s.commit(message, { rebaseAttempts, [TRANSACTION_COMMIT]: observer });
+        done.push({ repo, branch, snapshotId });
+      }
+      sessions.clear();
+      return done;
+    },
+    async discardAll() {
+      for (const { session } of sessions.values()) await (await session.catch(() => undefined))?.discardChanges();
+      sessions.clear();
+    },
+  };
+}
