@@ -32,6 +32,8 @@ import { createRunManager, type RunManager } from "./run-manager.ts";
 import { createScheduleWiring } from "./schedules.ts";
 import { prepareResolution, snapshotVersion } from "./snapshot.ts";
 import { createSupervisor } from "./supervisor.ts";
+import { mountDashboard } from "../web/index.ts";
+import { seedDemoInBackground } from "./demo-seed.ts";
 import { createWatcher, type Watcher } from "./watcher.ts";
 import { shutdown } from "./shutdown.ts";
 import { pruneVersions } from "./versions-gc.ts";
@@ -45,6 +47,8 @@ export interface DaemonOptions {
   watch?: boolean;
   /** How long a cancelled run may take to stop before SIGKILL (default 5 s). */
   killGraceMs?: number;
+  /** Create the demo repository when missing (default: when a `seasonal-averages` pipeline is loaded). */
+  seedDemo?: boolean;
 }
 
 export interface Daemon extends AsyncDisposable {
@@ -146,7 +150,9 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
 
     // started before the first load so its warm run process boots meanwhile
     const supervisor = createSupervisor({
-      cwd: rootDir, env, heartbeatMs: config.daemon.heartbeatMs, staleAfterMs: Math.max(30_000, config.daemon.heartbeatMs * 30),
+      // A token from arraylake.config.ts reaches run processes through their environment only.
+      cwd: rootDir, env: config.arraylake.token && !env.ARRAYLAKE_TOKEN ? { ...env, ARRAYLAKE_TOKEN: config.arraylake.token } : env,
+      heartbeatMs: config.daemon.heartbeatMs, staleAfterMs: Math.max(30_000, config.daemon.heartbeatMs * 30),
       hooks: {
         onMessage: channel.onMessage, onOutput: channel.onOutput,
         onExit: (runId, exit) => {
@@ -175,18 +181,21 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
       await watcher.ready;
     }
 
-    const app = createApp(
-      createDaemonApiDeps({
-        store, registry, runs, schedules, params, bus, clock, startedAt,
-        stats: () => ({ reloadErrorsTotal: reloader.errors, scheduleLateness: schedules.lateness() }),
-      }),
-      { host: config.daemon.host, apiToken: config.daemon.apiToken, onError: (e) => log.error("api:error", (e as Error)?.stack ?? String(e)) },
-    );
+    const apiDeps = createDaemonApiDeps({
+      store, registry, runs, schedules, params, bus, clock, startedAt,
+      stats: () => ({ reloadErrorsTotal: reloader.errors, scheduleLateness: schedules.lateness() }),
+    });
+    const app = createApp(apiDeps, {
+      host: config.daemon.host, apiToken: config.daemon.apiToken, onError: (e) => log.error("api:error", (e as Error)?.stack ?? String(e)),
+    });
+    mountDashboard(app, apiDeps);
     const server: HttpServer = await listen(app.fetch, config.daemon.host, config.daemon.port);
     cleanups.push(() => server.close());
     writeDaemonFile(config.stateDir, { pid: process.pid, url: server.url, startedAt, stateDir: config.stateDir, auth: config.daemon.apiToken !== undefined });
     cleanups.push(() => removeDaemonFile(config.stateDir));
     schedules.start();
+    // The demo data is for the seed example; daemons without it (tests, other projects) skip the work.
+    if (options.seedDemo ?? registry.get("seasonal-averages") !== undefined) void seedDemoInBackground(config, env, log);
 
     let stopping: Promise<void> | undefined;
     const stop = (reason = "stop requested"): Promise<void> =>
