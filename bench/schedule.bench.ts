@@ -25,13 +25,17 @@ export default async function scheduleBench(args: string[]): Promise<void> {
     `import { pipeline } from "floe";\nexport default pipeline({ name: "tick", schedules: [{ name: "every-second", cron: "* * * * * *", catchUp: "none", overlap: "allow" }] })\n  .task("t", () => Date.now());\n`,
   );
   const recorded: number[] = [];
+  const wake: number[] = [];
   const firstTask: number[] = [];
   let done: () => void = () => {};
   const finished = new Promise<void>((r) => (done = r));
   const log = createLogger("json", (line) => {
     const at = Date.now();
-    const entry = JSON.parse(line) as { event: string; slotAt?: number };
-    if (entry.event === "schedule:fire" && entry.slotAt !== undefined && recorded.length < fires) recorded.push(at - entry.slotAt);
+    const entry = JSON.parse(line) as { event: string; slotAt?: number; lateMs?: number };
+    if (entry.event === "schedule:fire" && entry.slotAt !== undefined && recorded.length < fires) {
+      recorded.push(at - entry.slotAt);
+      wake.push(entry.lateMs ?? Number.NaN);
+    }
   });
   const daemon = await createDaemon({ cwd: dir, env: { ...process.env, FLOE_PORT: "0", FLOE_STATE_DIR: "" }, log });
   const seen = new Set<string>();
@@ -46,6 +50,7 @@ export default async function scheduleBench(args: string[]): Promise<void> {
     await finished;
     emit("schedule", {
       fires,
+      scheduler_wake_p50_ms: round(percentile(wake, 50)), scheduler_wake_p99_ms: round(percentile(wake, 99)),
       recorded_p50_ms: round(percentile(recorded, 50)), recorded_p99_ms: round(percentile(recorded, 99)),
       first_task_running_p50_ms: round(percentile(firstTask, 50)), first_task_running_p99_ms: round(percentile(firstTask, 99)),
       target_recorded_p99_ms: 10, target_first_task_p99_ms: 100,

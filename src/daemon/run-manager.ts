@@ -153,7 +153,8 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
       const result = createRun(deps.store, { ...input, createdAt: input.createdAt ?? deps.now() });
       if (result.created) {
         queue.push(result.run);
-        dispatch();
+        // after the caller's own writes (a schedule's cursor), which should not wait for a process to start
+        queueMicrotask(dispatch);
       }
       return result;
     },

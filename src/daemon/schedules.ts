@@ -78,7 +78,7 @@ export function createScheduleWiring(deps: ScheduleWiringDeps): ScheduleWiring {
     });
     advanceScheduleCursor(store, target.id, slotAt, now);
     late.set(target.id, { pipeline: target.pipeline, seconds: (now - slotAt) / 1000 });
-    if (created) log.info("schedule:fire", `${target.id} slot ${new Date(slotAt).toISOString()} -> run ${run.id}${decision.action === "queue" ? " (queued)" : ""}`, { scheduleId: target.id, runId: run.id, slotAt });
+    if (created) log.info("schedule:fire", `${target.id} slot ${new Date(slotAt).toISOString()} -> run ${run.id}${decision.action === "queue" ? " (queued)" : ""}`, { scheduleId: target.id, runId: run.id, slotAt, lateMs: now - slotAt });
   }
 
   const scheduler = createScheduler({

@@ -94,7 +94,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   const take = (): Child => {
     const next = spare && spare.process.exitCode === null && spare.process.signalCode === null ? spare : spawnChild();
-    spare = closed ? undefined : spawnChild();
+    spare = undefined;
+    // fork() costs milliseconds: boot the next spare after this run has its assignment
+    setImmediate(() => {
+      if (!closed && spare === undefined) spare = spawnChild();
+    });
     return next;
   };
 
