@@ -95,7 +95,8 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
     const killGraceMs = options.killGraceMs ?? 5_000;
     let schedulesRef: ReturnType<typeof createScheduleWiring> | undefined;
     const runs = createRunManager({
-      store, sink, stateDir: config.stateDir, configFile, heartbeatMs: config.daemon.heartbeatMs, killGraceMs, limits,
+      store, sink, stateDir: config.stateDir, heartbeatMs: config.daemon.heartbeatMs, killGraceMs, limits,
+      arraylake: () => ({ localReposDir: config.arraylake.localReposDir, serviceUri: config.arraylake.serviceUri, cwd: config.rootDir }),
       scheduleLimit: (id) => schedulesRef?.limit(id), log, now: () => clock.now(), publish: bus.publish,
     });
     const channel = createRunChannel({

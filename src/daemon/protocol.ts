@@ -5,6 +5,7 @@
 import type { RunEvent } from "../core/events.ts";
 import type { ErrorInfo } from "../core/errors.ts";
 import type { Plan } from "../plan/types.ts";
+import type { ArraylakeSettings } from "../runner/arraylake.ts";
 import type { PreviousTaskRecord } from "./version-manifest.ts";
 
 /** Everything a run process needs to execute one run: plain data, structured-clone safe. */
@@ -23,8 +24,8 @@ export interface RunAssignment {
   heartbeatMs: number;
   /** Task records of the run this one retries or resumes (Completed/Cached results are reused). */
   previous?: PreviousTaskRecord[] | undefined;
-  /** The config file the daemon uses, so the run's Arraylake client matches it. */
-  configFile?: string | undefined;
+  /** Where `ctx.arraylake` finds repositories, from the daemon's config (the token is in the environment). */
+  arraylake: ArraylakeSettings;
 }
 
 export type DaemonToRun =

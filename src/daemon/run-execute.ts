@@ -12,16 +12,6 @@ import { parseParams } from "../dsl/validate.ts";
 import { executePipelineRun } from "../runner/execute.ts";
 import { importPipeline } from "../runner/import-pipeline.ts";
 import type { RunAssignment } from "./protocol.ts";
-import { dirname } from "node:path";
-import { checkConfig, importConfig, resolveConfig } from "../config/index.ts";
-import type { ArraylakeSettings } from "../runner/index.ts";
-
-/** Where `ctx.arraylake` finds repositories: the daemon's config file; the token comes from the environment. */
-async function arraylakeSettingsOf(configFile: string | undefined): Promise<ArraylakeSettings> {
-  const input = configFile ? await importConfig(configFile, process.env) : checkConfig({}, "(defaults)", process.env);
-  const config = resolveConfig(input, configFile ? dirname(configFile) : process.cwd(), process.env);
-  return { localReposDir: config.arraylake.localReposDir, serviceUri: config.arraylake.serviceUri, cwd: config.rootDir };
-}
 
 export interface ExecuteDeps {
   sink: RunEventSink;
@@ -52,7 +42,9 @@ export async function executeAssignment(
   const outcome = await executePipelineRun({
     runId: a.runId, pipeline, plan: a.plan, params, sink: deps.sink, clock: deps.clock, signal: deps.signal,
     concurrency: a.concurrency, pools: deps.pools, previous, cacheLookup: deps.cacheLookup,
-    arraylake: await arraylakeSettingsOf(a.configFile),
+    // the daemon's current (last valid) config, never a re-import of a file that may be mid-edit; the token comes
+    // through the environment
+    arraylake: a.arraylake,
   });
   return { state: outcome.state, error: outcome.error };
 }

@@ -11,6 +11,7 @@ import {
 } from "../store/index.ts";
 import { endRunEvents, type EndState } from "./finalize.ts";
 import type { DaemonLogger } from "./logger.ts";
+import type { ArraylakeSettings } from "../runner/arraylake.ts";
 import type { RunAssignment } from "./protocol.ts";
 import { readManifest } from "./snapshot.ts";
 import type { RunExit, Supervisor } from "./supervisor.ts";
@@ -25,7 +26,7 @@ export interface RunManagerDeps {
   store: Store;
   sink: StoreSink;
   stateDir: string;
-  configFile: string | undefined;
+  arraylake(): ArraylakeSettings;
   heartbeatMs: number;
   killGraceMs: number;
   limits(): Limits;
@@ -126,7 +127,7 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
     const assignment: RunAssignment = {
       runId: run.id, pipeline: run.pipeline, version: run.version, file: manifest.entry, exportName: manifest.exportName,
       plan: manifest.plan, params: run.params, concurrency: deps.limits().tasksPerRun, heartbeatMs: deps.heartbeatMs,
-      ...(previous ? { previous } : {}), ...(deps.configFile ? { configFile: deps.configFile } : {}),
+      arraylake: deps.arraylake(), ...(previous ? { previous } : {}),
     };
     const entry: Active = { run, timer: undefined, timedOut: false };
     active.set(run.id, entry);

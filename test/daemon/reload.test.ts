@@ -108,7 +108,8 @@ describe("hot reload", () => {
     const line = await d.waitLog((l) => l.event === "config:invalid");
     assert.match(String(line.msg), /maxActiveRuns/);
     const run = await d.post("/api/pipelines/a/runs", {});
-    assert.equal((await waitRun(d, run.body.id)).state, "Completed");
+    const done = await waitRun(d, run.body.id);
+    assert.equal(done.state, "Completed", JSON.stringify(done));
     project.write("arraylake.config.ts", `import { defineConfig } from "floe/config";\nexport default defineConfig({ daemon: { loaderTimeoutMs: 4000 } });\n`);
     await d.waitLog((l) => l.event === "config:reload" && d.lines.indexOf(l) > d.lines.indexOf(line));
     assert.equal((await d.get("/api/health")).status, "ok");
