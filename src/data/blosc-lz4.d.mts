@@ -1,4 +1,18 @@
 /** @module Types of blosc-lz4.mjs: a pure-JS Blosc 1 decoder for lz4/uncompressed with byte shuffle. */
 
-/** Decoded bytes, or undefined when the buffer uses something this decoder does not handle (fall back). */
-export function decodeBlosc(src: Uint8Array): Uint8Array | undefined;
+export interface BloscHeader {
+  flags: number;
+  typesize: number;
+  nbytes: number;
+  blocksize: number;
+  cbytes: number;
+}
+
+/** The header, or undefined when this decoder does not handle the buffer. */
+export function bloscHeader(src: Uint8Array): BloscHeader | undefined;
+
+/**
+ * Decoded bytes (written into `into` when given, which must hold exactly the decoded size), or undefined when
+ * the buffer uses something this decoder does not handle (fall back).
+ */
+export function decodeBlosc(src: Uint8Array, into?: Uint8Array): Uint8Array | undefined;

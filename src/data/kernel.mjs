@@ -32,12 +32,24 @@ export function accumulate(op, tile, groups, data, layout, groupOf, steps, missi
   const { acc, count } = tile;
   const fill = missing.length > 0 ? missing[0] : Number.NaN;
   const several = missing.length > 1;
+  const sumLike = op !== "min" && op !== "max";
   for (let o = 0; o < outer; o++) {
-    for (let t = 0; t < steps; t++) {
+    for (let t = 0; t < steps; ) {
       const g = groupOf[t];
-      if (g < 0) continue;
+      if (g < 0) {
+        t++;
+        continue;
+      }
       const src = (o * time + t) * inner;
       const dst = (o * groups + g) * inner;
+      // Four steps of one group in a row fold in one pass over the tile row (same order of additions).
+      if (sumLike && !several && fill !== fill && t + 3 < steps && groupOf[t + 1] === g && groupOf[t + 2] === g && groupOf[t + 3] === g) {
+        tile.steps[o * groups + g] += 4;
+        add4(acc, count, data, src, dst, inner);
+        t += 4;
+        continue;
+      }
+      t++;
       if (several) {
         if (tile.steps) tile.steps[o * groups + g]++;
         generic(op, acc, count, data, src, dst, inner, missing);
@@ -67,6 +79,34 @@ export function accumulate(op, tile, groups, data, layout, groupOf, steps, missi
           else count[dst + i]++;
         }
       }
+    }
+  }
+}
+
+// Sums four consecutive steps (rows src, src + inner, ...) into one tile row, counting NaNs as missing.
+function add4(acc, missing, data, src, dst, inner) {
+  const s1 = src + inner;
+  const s2 = s1 + inner;
+  const s3 = s2 + inner;
+  for (let i = 0; i < inner; i++) {
+    const x = data[src + i];
+    const y = data[s1 + i];
+    const z = data[s2 + i];
+    const w = data[s3 + i];
+    if (x === x && y === y && z === z && w === w) acc[dst + i] = acc[dst + i] + x + y + z + w;
+    else {
+      let a = acc[dst + i];
+      let m = 0;
+      if (x === x) a += x;
+      else m++;
+      if (y === y) a += y;
+      else m++;
+      if (z === z) a += z;
+      else m++;
+      if (w === w) a += w;
+      else m++;
+      acc[dst + i] = a;
+      missing[dst + i] += m;
     }
   }
 }

@@ -5,6 +5,7 @@
 import { parentPort } from "node:worker_threads";
 import * as zarr from "zarrita";
 import { registerCodecs } from "./codec-fixes.mjs";
+import { directDecoder } from "./direct.mjs";
 import { accumulate, newTile, settle } from "./kernel.mjs";
 
 registerCodecs(zarr.registry);
@@ -15,6 +16,7 @@ let init;
 let store;
 let array;
 let current;
+let direct;
 
 function flushTile() {
   if (!current) return;
@@ -34,6 +36,18 @@ function isCOrder(shape, stride) {
   return true;
 }
 
+async function viaZarrita(coords, chunkKey, bytes) {
+  const arr = await array;
+  if (bytes) store.set(chunkKey, bytes);
+  const chunk = await arr.getChunk(coords);
+  store.delete(chunkKey);
+  if (!isCOrder(chunk.shape, chunk.stride)) throw new Error("chunks not in C order are not supported");
+  // Some decoders (blosc in numcodecs.js) return short output for garbage instead of failing.
+  const expected = init.layout.outer * init.layout.time * init.layout.inner;
+  if (chunk.data.length !== expected) throw new Error(`decoded ${chunk.data.length} elements, expected ${expected}`);
+  return chunk.data;
+}
+
 async function handle(message) {
   if (message.type === "init") {
     init = message;
@@ -41,6 +55,7 @@ async function handle(message) {
     const location = new zarr.Location(store, `/${message.path}`);
     array = (message.format === 3 ? zarr.open.v3 : zarr.open.v2)(location, { kind: "array" });
     array.catch(() => {}); // reported on the first chunk
+    direct = directDecoder(message.docs);
     return;
   }
   if (message.type === "flush") {
@@ -51,19 +66,12 @@ async function handle(message) {
   const { coords, key, tile, tStart, steps, bytes } = message;
   const chunkKey = `/${key}`;
   try {
-    const arr = await array;
-    if (bytes) store.set(chunkKey, bytes);
-    const chunk = await arr.getChunk(coords);
-    store.delete(chunkKey);
-    if (!isCOrder(chunk.shape, chunk.stride)) throw new Error("chunks not in C order are not supported");
-    // Some decoders (blosc in numcodecs.js) return short output for garbage instead of failing.
-    const expected = init.layout.outer * init.layout.time * init.layout.inner;
-    if (chunk.data.length !== expected) throw new Error(`decoded ${chunk.data.length} elements, expected ${expected}`);
+    const data = (bytes && direct?.(bytes)) || (await viaZarrita(coords, chunkKey, bytes));
     if (current?.id !== tile) {
       flushTile();
       current = { id: tile, tile: newTile(init.op, init.groups, init.layout) };
     }
-    accumulate(init.op, current.tile, init.groups, chunk.data, init.layout, init.index.subarray(tStart, tStart + steps), steps, init.missing);
+    accumulate(init.op, current.tile, init.groups, data, init.layout, init.index.subarray(tStart, tStart + steps), steps, init.missing);
     port.postMessage({ type: "done" });
   } catch (error) {
     store?.delete(chunkKey);

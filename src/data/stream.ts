@@ -83,23 +83,29 @@ async function reduceHere(variable: Variable, p: Plan, op: Reducer, index: Int32
   if (current) mergeTile(p, op, current.id, settle(current.tile, p.groups, p.layout));
 }
 
-/** Runs one worker over a contiguous slice of the plan, fetching bytes ahead of it. */
-function drive(worker: Worker, variable: Variable, p: Plan, op: Reducer, slice: Plan["items"], prefetch: number): Promise<void> {
+/** Work items shared by the workers, handed out in order as each has room (balances a busy core). */
+interface Queue {
+  items: Plan["items"];
+  next: number;
+}
+
+/** Runs one worker over items it takes from the shared queue, fetching bytes ahead of it. */
+function drive(worker: Worker, variable: Variable, p: Plan, op: Reducer, queue: Queue, prefetch: number): Promise<void> {
   const { node } = variable.lazy!;
   const store = variable.lazy!.array.store;
   return new Promise((resolve, reject) => {
-    let next = 0;
     let inFlight = 0;
     let failed = false;
     const fail = (error: unknown) => {
       if (failed) return;
       failed = true;
+      queue.next = queue.items.length; // the other workers stop taking items
       worker.off("message", onMessage);
       reject(error);
     };
     const pump = () => {
-      while (!failed && inFlight < prefetch && next < slice.length) {
-        const item = slice[next++]!;
+      while (!failed && inFlight < prefetch && queue.next < queue.items.length) {
+        const item = queue.items[queue.next++]!;
         inFlight++;
         const key = node.chunkKey(item.coords);
         store
@@ -115,7 +121,7 @@ function drive(worker: Worker, variable: Variable, p: Plan, op: Reducer, slice: 
             fail(new ChunkError(`${where(ctx)}: cannot read (${(cause as Error).message})`, ctx, { cause }));
           });
       }
-      if (!failed && inFlight === 0 && next === slice.length) worker.postMessage({ type: "flush" });
+      if (!failed && inFlight === 0 && queue.next === queue.items.length) worker.postMessage({ type: "flush" });
     };
     const onMessage = (message: FromWorker) => {
       if (message.type === "tile") mergeTile(p, op, message.tile, { acc: message.acc, count: message.count });
@@ -164,13 +170,13 @@ export async function streamReduce(
   const workers = await pool.acquire(count);
   const { node } = variable.lazy;
   const init: InitMessage = { type: "init", format: node.format, path: node.path, docs: node.docs, op, groups, layout: p.layout, index, missing };
-  const per = Math.ceil(p.items.length / workers.length);
+  const queue: Queue = { items: p.items, next: 0 };
   let ok = false;
   try {
     await Promise.all(
-      workers.map((w, i) => {
+      workers.map((w) => {
         w.postMessage(init);
-        return drive(w, variable, p, op, p.items.slice(i * per, (i + 1) * per), options.prefetch ?? 2);
+        return drive(w, variable, p, op, queue, options.prefetch ?? 2);
       }),
     );
     ok = true;

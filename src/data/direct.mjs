@@ -1,0 +1,37 @@
+// @module Decoding chunks without zarrita for the layout xarray writes most: little-endian floats in C order
+// behind one blosc codec. Workers decode into one buffer they reuse instead of a fresh one per chunk (zarrita
+// allocates and zero-fills ~8 MB per chunk). Anything else returns undefined and goes through zarrita.
+// Types in direct.d.mts.
+import { decodeBlosc } from "./blosc-lz4.mjs";
+
+const FLOATS = { "<f4": Float32Array, "<f8": Float64Array, float32: Float32Array, float64: Float64Array };
+
+// The array's codec chain as [dtype, compressor config], if it is the simple layout; else undefined.
+function simpleLayout(docs) {
+  for (const [key, doc] of Object.entries(docs)) {
+    if (key.endsWith("/.zarray") || key === ".zarray") {
+      const simple = (doc.order ?? "C") === "C" && !(doc.filters?.length > 0) && doc.compressor;
+      return simple ? [doc.dtype, doc.compressor.id, doc.chunks] : undefined;
+    }
+    if (key.endsWith("zarr.json") && doc.node_type === "array") {
+      const [bytes, codec, ...rest] = doc.codecs ?? [];
+      const simple = bytes?.name === "bytes" && (bytes.configuration?.endian ?? "little") === "little" && codec && rest.length === 0;
+      return simple ? [doc.data_type, codec.name, doc.chunk_grid?.configuration?.chunk_shape] : undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A decoder `(bytes) => Float32Array | Float64Array | undefined` for the simple layout, reusing one output
+ * buffer (valid until the next call), or undefined when the array needs zarrita's pipeline.
+ */
+export function directDecoder(docs) {
+  const [dtype, codec, chunks] = simpleLayout(docs) ?? [];
+  const Type = FLOATS[dtype];
+  if (!Type || codec !== "blosc" || !Array.isArray(chunks)) return undefined;
+  const size = chunks.reduce((a, b) => a * b, 1);
+  const out = new Type(size);
+  const bytes = new Uint8Array(out.buffer);
+  return (encoded) => (decodeBlosc(encoded, bytes)?.byteLength === bytes.byteLength ? out : undefined);
+}
