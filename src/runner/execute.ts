@@ -2,30 +2,18 @@
  * @module One run of an imported pipeline on any sink: the store (CLI, floe/testing) or the daemon over IPC
  * (run processes). Adds what the engine leaves to its caller: the task's Arraylake client and lineage.
  */
-import type { Clock } from "../core/clock.ts";
-import type { RunEventSink } from "../core/events.ts";
 import type { AnyPipeline } from "../dsl/pipeline.ts";
-import { executeRun, type CacheLookup, type PoolGate, type PreviousTask, type RunOutcome } from "../engine/index.ts";
-import type { Plan } from "../plan/index.ts";
+import { executeRun, type ExecuteRunOptions, type RunOutcome } from "../engine/index.ts";
 import { runArraylake, type ArraylakeSettings } from "./arraylake.ts";
 
-export interface PipelineRunInput {
-  runId: string;
+/** The engine's options, with the pipeline as the author wrote it and Arraylake settings instead of a factory. */
+export interface PipelineRunInput
+  extends Omit<ExecuteRunOptions, "pipeline" | "params" | "beforeComplete" | "timeoutMs" | "random"> {
   pipeline: AnyPipeline;
-  plan: Plan;
   /** Validated (see parseParams). */
   params: Record<string, unknown>;
-  sink: RunEventSink;
-  clock: Clock;
-  signal?: AbortSignal | undefined;
-  concurrency: number;
-  pools?: PoolGate | undefined;
-  previous?: ReadonlyMap<string, PreviousTask> | undefined;
-  cacheLookup?: CacheLookup | undefined;
   /** Where `ctx.arraylake` finds repositories; its reads and commits are recorded as run events. */
   arraylake?: ArraylakeSettings | undefined;
-  /** Overrides the `ctx.arraylake` factory (tests). */
-  arraylakeFor?: ((task: string, runId: string) => unknown) | undefined;
 }
 
 export async function executePipelineRun(input: PipelineRunInput): Promise<RunOutcome> {
