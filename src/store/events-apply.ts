@@ -10,7 +10,7 @@ import { RUN_TRANSITIONS, TASK_TRANSITIONS, TERMINAL_RUN_STATES, type RunState, 
 import { insertMany, type RowSpec } from "./insert-many.ts";
 import type { SqlHandle, Store } from "./open-store.ts";
 import { errorJson, redactText } from "./rows.ts";
-import { PENDING_TASK_ROWS, fold, newPatch, writePatch, type PendingTaskRow, type TaskPatch } from "./task-patch.ts";
+import { BARE_CREATE_ROWS, fold, newPatch, writePatches, type PatchSink, type TaskPatch } from "./task-patch.ts";
 
 export type RejectReason = "not-allowed" | "state-mismatch" | "not-found" | "error";
 
@@ -41,21 +41,25 @@ const RELEASE_RUN_LEASES = "DELETE FROM leases WHERE run_id = ?";
 const RUN_STATE = "SELECT state FROM runs WHERE id = ?";
 
 type Transition = RunTransitionEvent | TaskTransitionEvent;
-type Indexed<T> = { i: number; e: T };
 
-const EVENT_ROWS: RowSpec<Indexed<Transition>> = {
+/** Event rows for the transitions at the given batch positions (no wrapper object per row). */
+const eventRows = (events: readonly RunEvent[]): RowSpec<number> => ({
   head: "INSERT INTO events (run_id, task, from_state, to_state, at, reason, attempt)",
   width: 7,
-  bind: ({ e }, out) => {
+  bind: (i, out) => {
+    const e = events[i] as Transition;
     const task = "task" in e ? e : undefined;
     out.push(e.runId, task?.task ?? null, e.from, e.to, e.at, reasonOf(e), task?.attempt ?? null);
   },
-};
-const LOG_ROWS: RowSpec<Indexed<LogEvent>> = {
+});
+const logRows = (events: readonly RunEvent[]): RowSpec<number> => ({
   head: "INSERT INTO logs (run_id, task, attempt, level, message, at)",
   width: 6,
-  bind: ({ e }, out) => out.push(e.runId, e.task ?? null, e.attempt ?? null, e.level, redactText(e.message), e.at),
-};
+  bind: (i, out) => {
+    const e = events[i] as LogEvent;
+    out.push(e.runId, e.task ?? null, e.attempt ?? null, e.level, redactText(e.message), e.at);
+  },
+});
 
 // Safe against states that arrive over IPC as arbitrary strings.
 const runAllowed = (from: RunState, to: RunState): boolean => RUN_TRANSITIONS[from]?.includes(to) === true;
@@ -80,30 +84,27 @@ function applyBatch(sql: SqlHandle, events: readonly RunEvent[], rejected: Rejec
     isRejected[index] = 1;
     rejected.push({ index, event: events[index]!, reason, currentState, message });
   };
-  const patches = new Map<string, TaskPatch>();
-  const transitions: Indexed<Transition>[] = [];
-  const logs: Indexed<LogEvent>[] = [];
+  // runId -> task -> patch: no key string per event (a batch usually holds one run).
+  const patches = new Map<string, Map<string, TaskPatch>>();
+  const transitions: number[] = [];
+  const logs: number[] = [];
   const creates: TaskPatch[] = [];
-
-  const flushPatch = (key: string, p: TaskPatch): void => {
-    patches.delete(key);
-    if (p.create && p.indices.length === 0) {
-      creates.push(p); // a bare create: written with the others, many rows per statement
-      return;
-    }
-    let miss: { current: string | null } | null;
-    try {
-      miss = writePatch(sql, p);
-    } catch (cause) {
+  const report: PatchSink = {
+    miss(p, current) {
+      for (const i of p.indices) {
+        const e = events[i] as TaskTransitionEvent;
+        const m = missOf(`task ${p.runId}/${p.task}`, e.from, e.to, current);
+        reject(i, m.reason, m.currentState, m.message);
+      }
+    },
+    error(p, cause) {
       for (const i of p.create ? [p.create.index, ...p.indices] : p.indices) reject(i, "error", null, messageOf(cause));
-      return;
-    }
-    if (miss === null) return;
-    for (const i of p.indices) {
-      const e = events[i] as TaskTransitionEvent;
-      const m = missOf(`task ${p.runId}/${p.task}`, e.from, e.to, miss.current);
-      reject(i, m.reason, m.currentState, m.message);
-    }
+    },
+  };
+  const patchesOf = (runId: string): Map<string, TaskPatch> => {
+    let m = patches.get(runId);
+    if (m === undefined) patches.set(runId, (m = new Map()));
+    return m;
   };
 
   for (let i = 0; i < events.length; i++) {
@@ -115,11 +116,11 @@ function applyBatch(sql: SqlHandle, events: readonly RunEvent[], rejected: Rejec
             reject(i, "not-allowed", null, `task ${e.runId}/${e.task}: ${e.from} -> ${e.to} is not allowed`);
             break;
           }
-          const key = `${e.runId}\0${e.task}`;
-          let p = patches.get(key);
+          const ofRun = patchesOf(e.runId);
+          let p = ofRun.get(e.task);
           if (p === undefined) {
             p = newPatch(e.runId, e.task, e.from);
-            patches.set(key, p);
+            ofRun.set(e.task, p);
           } else if (p.state !== e.from) {
             const m = missOf(`task ${e.runId}/${e.task}`, e.from, e.to, p.state);
             reject(i, m.reason, m.currentState, m.message);
@@ -127,24 +128,28 @@ function applyBatch(sql: SqlHandle, events: readonly RunEvent[], rejected: Rejec
           }
           fold(p, e);
           p.indices.push(i);
-          transitions.push({ i, e });
+          transitions.push(i);
           break;
         }
         case "task:create": {
-          const key = `${e.runId}\0${e.task}`;
-          const earlier = patches.get(key);
-          if (earlier) flushPatch(key, earlier);
-          patches.set(key, newPatch(e.runId, e.task, "Pending", { parent: e.parent, mapIndex: e.mapIndex, index: i }));
+          const ofRun = patchesOf(e.runId);
+          const earlier = ofRun.get(e.task);
+          // A second create of a key seen in this batch: what came before it is written first, in order.
+          if (earlier) {
+            if (earlier.create && earlier.indices.length === 0) creates.push(earlier);
+            else writePatches(sql, [earlier], report);
+          }
+          ofRun.set(e.task, newPatch(e.runId, e.task, "Pending", { parent: e.parent, mapIndex: e.mapIndex, index: i }));
           break;
         }
         case "run:transition": {
           const m = applyRun(sql, e);
           if (m) reject(i, m.reason, m.currentState, m.message);
-          else transitions.push({ i, e });
+          else transitions.push(i);
           break;
         }
         case "log:line":
-          logs.push({ i, e });
+          logs.push(i);
           break;
         case "snapshot:read":
           sql.stmt(INSERT_READ).run(e.runId, e.task ?? null, e.repo, e.branch ?? null, e.tag ?? null, e.snapshotId, e.at);
@@ -163,14 +168,18 @@ function applyBatch(sql: SqlHandle, events: readonly RunEvent[], rejected: Rejec
       reject(i, "error", null, messageOf(cause));
     }
   }
-  for (const [key, p] of patches) flushPatch(key, p);
-  const createRows = creates.map((p) => ({ runId: p.runId, task: p.task, parent: p.create!.parent,
-    mapIndex: p.create!.mapIndex, index: p.create!.index }));
-  insertMany<PendingTaskRow & { index: number }>(sql, PENDING_TASK_ROWS, createRows, (r, cause) => reject(r.index, "error", null, messageOf(cause)));
+  // Rows with transitions first (a create folded with its transitions is inserted in its latest state), then
+  // bare creates, many rows per statement.
+  const withTransitions: TaskPatch[] = [];
+  for (const ofRun of patches.values()) {
+    for (const p of ofRun.values()) (p.create && p.indices.length === 0 ? creates : withTransitions).push(p);
+  }
+  writePatches(sql, withTransitions, report);
+  insertMany(sql, BARE_CREATE_ROWS, creates, (p, cause) => reject(p.create!.index, "error", null, messageOf(cause)));
   // Event rows only for transitions that held, in batch order.
-  const held = transitions.filter((t) => isRejected[t.i] === 0);
-  insertMany(sql, EVENT_ROWS, held, (t, cause) => reject(t.i, "error", null, messageOf(cause)));
-  insertMany(sql, LOG_ROWS, logs, (l, cause) => reject(l.i, "error", null, messageOf(cause)));
+  const held = transitions.filter((i) => isRejected[i] === 0);
+  insertMany(sql, eventRows(events), held, (i, cause) => reject(i, "error", null, messageOf(cause)));
+  insertMany(sql, logRows(events), logs, (i, cause) => reject(i, "error", null, messageOf(cause)));
 }
 
 type Miss = Pick<RejectedEvent, "reason" | "currentState" | "message">;

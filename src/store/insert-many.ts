@@ -1,7 +1,24 @@
 /** @module Multi-row INSERT for append-only rows: one statement per chunk instead of per row (the hot path). */
 import type { SqlHandle } from "./open-store.ts";
 
-const CHUNK = 100;
+/** Rows per statement: big chunks first, then small ones, so a batch of any size needs few statements. */
+const CHUNKS = [100, 10, 1] as const;
+
+/** `(?, ?), (?, ?)` for `n` rows of `width` values. */
+export const tuples = (width: number, n: number): string => {
+  const one = `(${"?, ".repeat(width - 1)}?)`;
+  return `${one}, `.repeat(n - 1) + one;
+};
+
+/** Splits `total` rows into statement sizes from CHUNKS, largest first. */
+export function chunkSizes(total: number): number[] {
+  const sizes: number[] = [];
+  let left = total;
+  for (const size of CHUNKS) {
+    for (; left >= size; left -= size) sizes.push(size);
+  }
+  return sizes;
+}
 
 export interface RowSpec<T> {
   /** `INSERT INTO t (a, b, c)`; the VALUES list is appended here. */
@@ -23,26 +40,24 @@ export function insertMany<T>(
   items: readonly T[],
   onError: (item: T, cause: unknown) => void,
 ): number {
-  if (items.length === 0) return 0;
-  const tuple = `(${Array.from({ length: spec.width }, () => "?").join(", ")})`;
   const tail = spec.tail ? ` ${spec.tail}` : "";
-  const one = sql.stmt(`${spec.head} VALUES ${tuple}${tail}`);
   const args: unknown[] = [];
   let inserted = 0;
-  let i = 0;
-  if (items.length >= CHUNK) {
-    const many = sql.stmt(`${spec.head} VALUES ${Array.from({ length: CHUNK }, () => tuple).join(", ")}${tail}`);
-    for (; i + CHUNK <= items.length; i += CHUNK) {
-      args.length = 0;
-      for (let j = i; j < i + CHUNK; j++) spec.bind(items[j]!, args);
-      try {
-        inserted += many.run(args).changes;
-      } catch {
-        inserted += insertOneByOne(one, spec, items.slice(i, i + CHUNK), onError);
-      }
+  let at = 0;
+  for (const n of chunkSizes(items.length)) {
+    args.length = 0;
+    for (let j = at; j < at + n; j++) spec.bind(items[j]!, args);
+    const stmt = sql.stmt(`${spec.head} VALUES ${tuples(spec.width, n)}${tail}`);
+    try {
+      inserted += stmt.run(args).changes;
+    } catch (cause) {
+      // A failed statement changed nothing: retry its rows one by one so only the failing ones are reported.
+      if (n === 1) onError(items[at]!, cause);
+      else inserted += insertOneByOne(sql.stmt(`${spec.head} VALUES ${tuples(spec.width, 1)}${tail}`), spec, items.slice(at, at + n), onError);
     }
+    at += n;
   }
-  return inserted + insertOneByOne(one, spec, items.slice(i), onError);
+  return inserted;
 }
 
 function insertOneByOne<T>(
