@@ -1,17 +1,18 @@
 /**
  * @module `Client`: the entry point of floe/arraylake, shaped like the Python `arraylake.Client`.
  * Without a token, `org/name` is a local Icechunk repository at `<localReposDir>/<org>/<name>`; with a token
- * it means the Arraylake service, which is not wired yet and says so instead of falling back to local.
+ * it means the Arraylake service (remote/): never a silent fall-back to local repositories.
  * Anywhere a repository is named, a filesystem path to an Icechunk repository works too.
  */
 import { readdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { RemoteBackendUnavailableError, RepoNotFoundError, NotARepositoryError } from "./errors.ts";
+import { RepoNotFoundError, NotARepositoryError } from "./errors.ts";
 import type { LineageObserver } from "./lineage.ts";
 import { createAt, looksLikeRepo, openAt } from "./local/open.ts";
 import { checkOrg, parseRepoTarget, type RepoTarget } from "./names.ts";
 import { releaseUnreachableHandles } from "./release.ts";
 import type { ArraylakeRepo } from "./repo.ts";
+import { RemoteBackend, type RemoteSettings } from "./remote/remote-backend.ts";
 import { validateToken } from "./token.ts";
 
 export const DEFAULT_SERVICE_URI = "https://api.earthmover.io";
@@ -28,6 +29,8 @@ export interface ClientOptions {
   env?: NodeJS.ProcessEnv | undefined;
   /** Resolves relative paths; default `process.cwd()`. */
   cwd?: string | undefined;
+  /** Retries, credential refresh margin and fetch of the remote backend (tests shorten them). */
+  remote?: RemoteSettings | undefined;
 }
 
 export interface RepoListing {
@@ -35,6 +38,7 @@ export interface RepoListing {
   name: string;
   /** `org/name` */
   id: string;
+  /** The folder of a local repository, or `s3://bucket/prefix` of a remote one. */
   path: string;
 }
 
@@ -45,6 +49,7 @@ export class Client {
   readonly #token: string | undefined;
   readonly #options: ClientOptions;
   readonly #cwd: string;
+  readonly #remote: RemoteBackend | undefined;
 
   /**
    * @example
@@ -63,17 +68,19 @@ export class Client {
       this.#cwd,
       options.localReposDir ?? join(env.FLOE_STATE_DIR || join(this.#cwd, "state"), "arraylake"),
     );
+    this.#remote = this.#token
+      ? new RemoteBackend({ serviceUri: this.serviceUri, token: this.#token, observer: options.observer, settings: options.remote })
+      : undefined;
   }
 
   /** A client with the same configuration reporting lineage to `observer`. */
   withObserver(observer: LineageObserver): Client {
-    return new Client({ ...this.#options, token: this.#token, observer, localReposDir: this.localReposDir, cwd: this.#cwd });
+    return new Client({ ...this.#options, token: this.#token, observer, localReposDir: this.localReposDir, cwd: this.#cwd, serviceUri: this.serviceUri });
   }
 
   #target(repo: string): RepoTarget & { path: string; display: string } {
     const target = parseRepoTarget(repo, this.#cwd);
     if (target.kind === "path") return { ...target, display: target.path };
-    if (this.backend === "remote") throw new RemoteBackendUnavailableError(this.serviceUri);
     return { ...target, path: join(this.localReposDir, target.org, target.name), display: target.id };
   }
 
@@ -84,7 +91,7 @@ export class Client {
   /** Repositories of `org`, sorted by name (empty when the org has none). */
   async listRepos(org: string): Promise<RepoListing[]> {
     checkOrg(org);
-    if (this.backend === "remote") throw new RemoteBackendUnavailableError(this.serviceUri);
+    if (this.#remote) return this.#remote.listRepos(org);
     const dir = join(this.localReposDir, org);
     const names = await readdir(dir).catch(() => [] as string[]);
     const out: RepoListing[] = [];
@@ -98,6 +105,7 @@ export class Client {
   /** Opens `org/name` or a path. */
   async getRepo(repo: string): Promise<ArraylakeRepo> {
     const t = this.#target(repo);
+    if (t.kind === "name" && this.#remote) return this.#remote.getRepo(t.org, t.name);
     try {
       return await openAt(t.path, this.#open(t.display));
     } catch (error) {
@@ -109,11 +117,13 @@ export class Client {
   /** Creates an empty repository (branch main, one initial snapshot); RepoExistsError if there is one. */
   async createRepo(repo: string): Promise<ArraylakeRepo> {
     const t = this.#target(repo);
+    if (t.kind === "name" && this.#remote) return this.#remote.createRepo(t.org, t.name);
     return createAt(t.path, this.#open(t.display));
   }
 
   async getOrCreateRepo(repo: string): Promise<ArraylakeRepo> {
     const t = this.#target(repo);
+    if (t.kind === "name" && this.#remote) return this.#remote.getOrCreateRepo(t.org, t.name);
     return (await looksLikeRepo(t.path)) ? openAt(t.path, this.#open(t.display)) : createAt(t.path, this.#open(t.display));
   }
 
@@ -121,6 +131,7 @@ export class Client {
   async deleteRepo(repo: string): Promise<void> {
     const t = this.#target(repo);
     if (t.kind === "path") throw new RepoNotFoundError(`${repo} (deleteRepo takes "org/name", not a path)`);
+    if (this.#remote) return this.#remote.deleteRepo(t.org, t.name);
     if (!(await looksLikeRepo(t.path))) throw new RepoNotFoundError(t.display);
     await rm(t.path, { recursive: true, force: true });
   }

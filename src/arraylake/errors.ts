@@ -9,7 +9,7 @@ export class InvalidTokenError extends FloeError {
   readonly _tag = "InvalidTokenError" as const;
 }
 
-/** A token is configured, so `org/name` means the Arraylake service, which floe cannot reach yet. */
+/** Kept for compatibility: no longer thrown since the remote backend landed. */
 export class RemoteBackendUnavailableError extends FloeError {
   readonly _tag = "RemoteBackendUnavailableError" as const;
   constructor(serviceUri: string) {
@@ -30,6 +30,16 @@ export class RepoNotFoundError extends FloeError {
   constructor(repo: string, options?: { cause?: unknown }) {
     super(`repository "${repo}" not found`, options);
     this.repo = repo;
+  }
+}
+
+/** `listRepos(org)` on an org the service does not know (or that the token cannot see). */
+export class OrgNotFoundError extends FloeError {
+  readonly _tag = "OrgNotFoundError" as const;
+  readonly org: string;
+  constructor(org: string) {
+    super(`organization "${org}" not found on the Arraylake service (or not visible to this token)`);
+    this.org = org;
   }
 }
 
@@ -117,6 +127,68 @@ export class StorageWriteError extends FloeError {
   }
 }
 
+/** The Arraylake service could not be reached (DNS, refused connection, timeout), after retries. */
+export class ServiceUnreachableError extends FloeError {
+  readonly _tag = "ServiceUnreachableError" as const;
+  readonly serviceUri: string;
+  constructor(serviceUri: string, detail: string, options?: { cause?: unknown }) {
+    super(`cannot reach the Arraylake service at ${serviceUri}: ${detail}`, options);
+    this.serviceUri = serviceUri;
+  }
+}
+
+/** The service answered 401 or 403: the token is invalid, expired or lacks access. Never names the token. */
+export class TokenRejectedError extends FloeError {
+  readonly _tag = "TokenRejectedError" as const;
+  readonly status: number;
+  constructor(serviceUri: string, status: number, what: string) {
+    super(
+      status === 401
+        ? `the Arraylake service at ${serviceUri} rejected the token (401 Unauthorized) while ${what}; ` +
+            "check ARRAYLAKE_TOKEN or arraylake.token in arraylake.config.ts (it may be expired or revoked)"
+        : `the Arraylake token is not allowed to do this (403 Forbidden) while ${what}; ask an org admin for access`,
+    );
+    this.status = status;
+  }
+}
+
+/** The service kept failing (429 or 5xx after bounded retries) or answered something floe does not understand. */
+export class ServiceError extends FloeError {
+  readonly _tag = "ServiceError" as const;
+  readonly status: number | undefined;
+  readonly requestId: string | undefined;
+  constructor(message: string, status: number | undefined, requestId?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.status = status;
+    this.requestId = requestId;
+  }
+}
+
+/** The repository lives on a platform this build cannot reach yet (GCS, Azure). */
+export class UnsupportedPlatformError extends FloeError {
+  readonly _tag = "UnsupportedPlatformError" as const;
+  readonly platform: string;
+  constructor(repo: string, platform: string) {
+    super(
+      `repository "${repo}" is stored on platform "${platform}", which floe does not support yet ` +
+        "(S3 and S3-compatible buckets only; GCS is planned)",
+    );
+    this.platform = platform;
+  }
+}
+
+/** Object storage refused or failed a request (not a conflict, not a missing object). */
+export class ObjectStorageError extends FloeError {
+  readonly _tag = "ObjectStorageError" as const;
+  readonly status: number | undefined;
+  readonly code: string | undefined;
+  constructor(message: string, status: number | undefined, code: string | undefined, options?: { cause?: unknown }) {
+    super(message, options);
+    this.status = status;
+    this.code = code;
+  }
+}
+
 /** Any other failure of the Icechunk library, with the operation named. */
 export class IcechunkError extends FloeError {
   readonly _tag = "IcechunkError" as const;
@@ -128,12 +200,18 @@ export type ArraylakeError =
   | InvalidRepoNameError
   | RepoNotFoundError
   | RepoExistsError
+  | OrgNotFoundError
   | NotARepositoryError
   | RefNotFoundError
   | CommitConflictError
   | UnsupportedRepositoryError
   | ChunkReadError
   | StorageWriteError
+  | ServiceUnreachableError
+  | TokenRejectedError
+  | ServiceError
+  | UnsupportedPlatformError
+  | ObjectStorageError
   | IcechunkError;
 
 const TAGS = new Set([
@@ -142,12 +220,18 @@ const TAGS = new Set([
   "InvalidRepoNameError",
   "RepoNotFoundError",
   "RepoExistsError",
+  "OrgNotFoundError",
   "NotARepositoryError",
   "RefNotFoundError",
   "CommitConflictError",
   "UnsupportedRepositoryError",
   "ChunkReadError",
   "StorageWriteError",
+  "ServiceUnreachableError",
+  "TokenRejectedError",
+  "ServiceError",
+  "UnsupportedPlatformError",
+  "ObjectStorageError",
   "IcechunkError",
 ]);
 

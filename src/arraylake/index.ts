@@ -20,18 +20,27 @@ export type { LineageObserver, ReadEvent, CommitEvent } from "./lineage.ts";
 export { validateToken } from "./token.ts";
 export { parseRepoTarget, type RepoTarget } from "./names.ts";
 export { localStorage } from "./local/fs-storage.ts";
+export { s3Storage, type S3StorageOptions } from "./remote/s3-storage.ts";
+export { staticCredentials, refreshingCredentials, anonymousCredentials, type S3Credentials, type CredentialSource } from "./remote/credentials.ts";
+export type { RemoteSettings } from "./remote/remote-backend.ts";
 export {
   InvalidTokenError,
   RemoteBackendUnavailableError,
   InvalidRepoNameError,
   RepoNotFoundError,
   RepoExistsError,
+  OrgNotFoundError,
   NotARepositoryError,
   RefNotFoundError,
   CommitConflictError,
   UnsupportedRepositoryError,
   ChunkReadError,
   StorageWriteError,
+  ServiceUnreachableError,
+  TokenRejectedError,
+  ServiceError,
+  UnsupportedPlatformError,
+  ObjectStorageError,
   IcechunkError,
   isArraylakeError,
   type ArraylakeError,

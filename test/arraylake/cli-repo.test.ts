@@ -78,10 +78,12 @@ test("repo CLI: usage errors exit 2, failures exit 1 with tagged messages, token
   const ref = await run(["tree", FIXTURES + "test-repo-v2", "--ref", "nope"]);
   assert.equal(ref.code, 1);
   assert.match(ref.stderr, /ref "nope" not found/);
+  // A closed loopback port: the remote backend is selected and fails fast as unreachable, never falls back to local.
+  const offline = { ARRAYLAKE_SERVICE__URI: "http://127.0.0.1:9" };
   for (const token of ["ema_topsecret42", "not-a-token-secret"]) {
-    const r = await run(["list", "acme"], { ARRAYLAKE_TOKEN: token });
+    const r = await run(["list", "acme"], { ARRAYLAKE_TOKEN: token, ...offline });
     assert.equal(r.code, 1);
     assert.ok(!r.stderr.includes(token) && !r.stdout.includes(token), r.stderr);
   }
-  assert.match((await run(["list", "acme"], { ARRAYLAKE_TOKEN: "ema_topsecret42" })).stderr, /remote Arraylake backend not available yet/);
+  assert.match((await run(["list", "acme"], { ARRAYLAKE_TOKEN: "ema_topsecret42", ...offline })).stderr, /cannot reach the Arraylake service at http:\/\/127\.0\.0\.1:9/);
 });

@@ -6,7 +6,7 @@ import * as zarr from "zarrita";
 import {
   Client,
   InvalidTokenError,
-  RemoteBackendUnavailableError,
+  ServiceUnreachableError,
   type CommitEvent,
   type ReadEvent,
 } from "../../src/arraylake/index.ts";
@@ -14,19 +14,21 @@ import { localClient, tempDir } from "./helpers.ts";
 
 const TOKEN = "ema_secretsecret123";
 
-test("token: ema_ and JWT accepted and select the remote backend, which refuses clearly", async () => {
+test("token: ema_ and JWT accepted and select the remote backend, never a fall-back to local", async () => {
   const jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
   for (const token of [TOKEN, jwt]) {
-    const client = new Client({ token, localReposDir: tempDir() });
+    // A closed loopback port stands in for the service (the remote backend itself is tested in remote/).
+    const remote = { retry: { attempts: 2, baseDelayMs: 1 } };
+    const client = new Client({ token, localReposDir: tempDir(), serviceUri: "http://127.0.0.1:9", remote });
     assert.equal(client.backend, "remote");
     await assert.rejects(client.getRepo("acme/x"), (e: unknown) => {
-      assert.ok(e instanceof RemoteBackendUnavailableError);
-      assert.match(e.message, /remote Arraylake backend not available yet/);
+      assert.ok(e instanceof ServiceUnreachableError);
+      assert.match(e.message, /cannot reach the Arraylake service/);
       assert.ok(!e.message.includes(token));
       return true;
     });
-    await assert.rejects(client.listRepos("acme"), RemoteBackendUnavailableError);
-    await assert.rejects(client.createRepo("acme/x"), RemoteBackendUnavailableError);
+    await assert.rejects(client.listRepos("acme"), ServiceUnreachableError);
+    await assert.rejects(client.createRepo("acme/x"), ServiceUnreachableError);
     assert.ok(!JSON.stringify(client).includes(token));
   }
 });

@@ -1,0 +1,82 @@
+/**
+ * @module Object-storage credentials for one repository: static, anonymous, or vended by the Arraylake
+ * service and refreshed before they expire (and at once when storage says they already have). Concurrent
+ * callers share one refresh; a secret is never put in an error message.
+ */
+
+export interface S3Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string | undefined;
+  /** When the service says they stop working; undefined for long-lived keys. */
+  expiresAt?: Date | undefined;
+}
+
+export interface CredentialSource {
+  /** Current credentials, refreshed first if they expire within the margin; undefined signs nothing (anonymous). */
+  get(): Promise<S3Credentials | undefined>;
+  /** Storage rejected `used` as expired: the next `get` fetches new ones (unless a refresh already replaced them). */
+  invalidate(used: S3Credentials | undefined): void;
+  /** How many times credentials were fetched (tests and logs). */
+  readonly fetches: number;
+}
+
+export const anonymousCredentials: CredentialSource = {
+  get: async () => undefined,
+  invalidate: () => undefined,
+  fetches: 0,
+};
+
+export function staticCredentials(credentials: S3Credentials): CredentialSource {
+  return { get: async () => credentials, invalidate: () => undefined, fetches: 0 };
+}
+
+export interface RefreshOptions {
+  /** Refresh when fewer than this many ms remain; default 5 minutes (vended credentials usually last an hour). */
+  marginMs?: number | undefined;
+  now?: (() => number) | undefined;
+}
+
+export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60_000;
+
+/**
+ * Credentials from `fetch` (one call to the service), kept until they are about to expire.
+ * @example
+ * const source = refreshingCredentials(() => api.bucketCredentials("acme", "climate"));
+ */
+export function refreshingCredentials(
+  fetch: () => Promise<S3Credentials>,
+  options: RefreshOptions = {},
+): CredentialSource {
+  const margin = options.marginMs ?? DEFAULT_REFRESH_MARGIN_MS;
+  const now = options.now ?? Date.now;
+  let current: S3Credentials | undefined;
+  let pending: Promise<S3Credentials> | undefined;
+  let fetches = 0;
+
+  const fresh = (c: S3Credentials): boolean => c.expiresAt === undefined || c.expiresAt.getTime() - now() > margin;
+
+  const refresh = (): Promise<S3Credentials> => {
+    // One refresh at a time: a burst of chunk writes must not each ask the service.
+    pending ??= (async () => {
+      try {
+        fetches += 1;
+        current = await fetch();
+        return current;
+      } finally {
+        pending = undefined;
+      }
+    })();
+    return pending;
+  };
+
+  return {
+    get: async () => (current && fresh(current) ? current : refresh()),
+    invalidate: (used) => {
+      if (used && current === used) current = undefined;
+    },
+    get fetches() {
+      return fetches;
+    },
+  };
+}

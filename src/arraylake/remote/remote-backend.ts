@@ -1,0 +1,146 @@
+/**
+ * @module The remote backend of `Client`: repositories listed, created and deleted through the Arraylake
+ * service; opened by asking the service where a repository lives and for credentials, then reading and writing
+ * its Icechunk objects directly in the bucket through {@link s3Storage}.
+ */
+import { Repository, type Storage } from "@earthmover/icechunk";
+import { RepoNotFoundError, ServiceError, UnsupportedPlatformError } from "../errors.ts";
+import type { LineageObserver } from "../lineage.ts";
+import { ArraylakeRepo } from "../repo.ts";
+import { guard } from "../translate.ts";
+import { anonymousCredentials, refreshingCredentials, staticCredentials, type CredentialSource } from "./credentials.ts";
+import { createServiceApi, SERVICE_HEADERS, type CreateRepoRequest, type RemoteRepoInfo, type ServiceApi } from "./service-api.ts";
+import { createServiceHttp, type RetrySettings } from "./service-http.ts";
+import { s3Storage } from "./s3-storage.ts";
+
+/** Tuning of the remote backend; defaults suit the real service. */
+export interface RemoteSettings {
+  /** Retries of the service's 429/5xx and unreachable errors. */
+  retry?: Partial<RetrySettings> | undefined;
+  /** Refresh vended credentials when fewer than this many ms remain; default 5 minutes. */
+  credentialRefreshMarginMs?: number | undefined;
+  /** Retries of object-storage throttling / 5xx, and their first backoff. */
+  storageRetries?: number | undefined;
+  storageRetryBaseMs?: number | undefined;
+  fetch?: typeof fetch | undefined;
+}
+
+export interface RemoteListing {
+  org: string;
+  name: string;
+  id: string;
+  /** `s3://bucket/prefix` */
+  path: string;
+}
+
+const S3_PLATFORMS = new Set(["s3", "s3c", "s3-compatible", "minio"]);
+
+function locationOf(info: RemoteRepoInfo): string {
+  const b = info.bucket;
+  if (!b) return `arraylake://${info.org}/${info.name}`;
+  const scheme = S3_PLATFORMS.has(b.platform) ? "s3" : b.platform === "gs" ? "gs" : b.platform;
+  return `${scheme}://${b.name}/${info.prefix}`;
+}
+
+export class RemoteBackend {
+  readonly api: ServiceApi;
+  readonly #settings: RemoteSettings;
+  readonly #observer: LineageObserver | undefined;
+  /** The credential source of each repository opened, by `org/name` (one refresh loop per repository). */
+  readonly credentials = new Map<string, CredentialSource>();
+
+  constructor(init: { serviceUri: string; token: string; observer: LineageObserver | undefined; settings?: RemoteSettings | undefined }) {
+    this.#settings = init.settings ?? {};
+    this.#observer = init.observer;
+    const http = createServiceHttp({
+      serviceUri: init.serviceUri,
+      token: init.token,
+      headers: { ...SERVICE_HEADERS },
+      retry: this.#settings.retry,
+      fetch: this.#settings.fetch,
+    });
+    this.api = createServiceApi(http);
+  }
+
+  async listRepos(org: string): Promise<RemoteListing[]> {
+    const repos = await this.api.listRepos(org);
+    return repos
+      .map((r) => ({ org: r.org, name: r.name, id: `${r.org}/${r.name}`, path: locationOf(r) }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  #credentialsFor(info: RemoteRepoInfo): CredentialSource {
+    const bucket = info.bucket!;
+    if (bucket.credentials === "hmac" && bucket.hmac) return staticCredentials(bucket.hmac);
+    if (bucket.credentials !== "delegated") return anonymousCredentials;
+    const id = `${info.org}/${info.name}`;
+    const source = refreshingCredentials(() => this.api.bucketCredentials(info.org, info.name), {
+      marginMs: this.#settings.credentialRefreshMarginMs,
+    });
+    this.credentials.set(id, source);
+    return source;
+  }
+
+  /** The Icechunk storage for a repository the service described. */
+  storageFor(info: RemoteRepoInfo): Storage {
+    const id = `${info.org}/${info.name}`;
+    const bucket = info.bucket;
+    if (!bucket) throw new ServiceError(`repository "${id}" has no bucket configured on the Arraylake service`, undefined);
+    if (!S3_PLATFORMS.has(bucket.platform)) throw new UnsupportedPlatformError(id, bucket.platform);
+    if (info.mode === "offline") throw new ServiceError(`repository "${id}" is offline on the Arraylake service; try again later`, undefined);
+    return s3Storage({
+      bucket: bucket.name,
+      prefix: info.prefix,
+      region: bucket.region ?? "us-east-1",
+      endpoint: bucket.endpoint,
+      forcePathStyle: bucket.forcePathStyle,
+      credentials: this.#credentialsFor(info),
+      retries: this.#settings.storageRetries,
+      retryBaseMs: this.#settings.storageRetryBaseMs,
+      fetch: this.#settings.fetch,
+    });
+  }
+
+  #wrap(info: RemoteRepoInfo, repository: Repository): ArraylakeRepo {
+    const notes = info.mode === "maintenance" ? ["the repository is in maintenance mode on the Arraylake service: do not write to it"] : [];
+    return new ArraylakeRepo({ name: `${info.org}/${info.name}`, path: locationOf(info), repository, observer: this.#observer, notes });
+  }
+
+  async getRepo(org: string, name: string): Promise<ArraylakeRepo> {
+    const info = await this.api.getRepo(org, name);
+    const id = `${org}/${name}`;
+    const storage = this.storageFor(info);
+    const exists = await guard({ repo: id, operation: "check for the Icechunk repository" }, () => Repository.exists(storage));
+    if (!exists) {
+      throw new RepoNotFoundError(`${id} (registered on the Arraylake service, but no Icechunk repository at ${locationOf(info)})`);
+    }
+    return this.#wrap(info, await guard({ repo: id, operation: "open" }, () => Repository.open(storage)));
+  }
+
+  /** Registers the repository with the service, then creates it in its bucket; unregisters it if that fails. */
+  async createRepo(org: string, name: string, request?: CreateRepoRequest): Promise<ArraylakeRepo> {
+    const info = await this.api.createRepo(org, name, request);
+    try {
+      const storage = this.storageFor(info);
+      const repository = await guard({ repo: `${org}/${name}`, operation: "create" }, () => Repository.create(storage));
+      return this.#wrap(info, repository);
+    } catch (error) {
+      await this.api.deleteRepo(org, name).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async getOrCreateRepo(org: string, name: string): Promise<ArraylakeRepo> {
+    try {
+      return await this.getRepo(org, name);
+    } catch (error) {
+      if (!(error instanceof RepoNotFoundError) || error.repo !== `${org}/${name}`) throw error;
+      return this.createRepo(org, name);
+    }
+  }
+
+  /** The service deletes the repository and its data. */
+  async deleteRepo(org: string, name: string): Promise<void> {
+    await this.api.deleteRepo(org, name);
+  }
+}
