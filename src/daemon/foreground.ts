@@ -17,7 +17,8 @@ export interface ForegroundIO {
 }
 
 export async function runForeground(format: LogFormat, io: ForegroundIO, signals: NodeJS.Process = process): Promise<number> {
-  const log = createLogger(format, format === "json" ? io.stdout : io.stderr);
+  const level = io.env.FLOE_LOG_LEVEL === "debug" ? "debug" : "info";
+  const log = createLogger(format, format === "json" ? io.stdout : io.stderr, Date.now, level);
   let daemon;
   try {
     const killGraceMs = Number(io.env.FLOE_KILL_GRACE_MS) || undefined;

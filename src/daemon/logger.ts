@@ -14,8 +14,17 @@ export interface DaemonLogger {
   error(event: string, message: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(format: LogFormat, write: (line: string) => void, now: () => number = Date.now): DaemonLogger {
+const RANK: Record<LogLevelName, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+/** `minLevel` defaults to info (`FLOE_LOG_LEVEL=debug` shows rejected transitions and other internals). */
+export function createLogger(
+  format: LogFormat,
+  write: (line: string) => void,
+  now: () => number = Date.now,
+  minLevel: LogLevelName = "info",
+): DaemonLogger {
   const log = (level: LogLevelName, event: string, message: string, fields: Record<string, unknown> = {}): void => {
+    if (RANK[level] < RANK[minLevel]) return;
     if (format === "json") {
       write(redact(JSON.stringify({ time: new Date(now()).toISOString(), level, event, msg: message, ...fields })) + "\n");
       return;
