@@ -2,7 +2,7 @@
  * @module What happens to a task between attempts: preparing a ready task (previous result, cache, fan-out),
  * completing it (result JSON, downstream tasks become ready), retrying it, or failing it (downstream Skipped).
  */
-import { toErrorInfo } from "../core/errors.ts";
+import { NonRetriableError, toErrorInfo } from "../core/errors.ts";
 import { cacheKeyOf, parseResult, previousResult } from "./cache.ts";
 import { enqueue, markReady, pump, releaseItemSlot } from "./dispatch.ts";
 import { createItems, gather, listOf } from "./fan-out.ts";
@@ -37,11 +37,25 @@ export function prepare(run: RunContext, t: TaskRun): void {
   }, () => run.stopping === undefined && t.state === "Pending" && enqueue(run, t));
 }
 
+// Names that libraries probe on any object (promises, JSON, inspection); reading them is not a mistake.
+const PROBED = new Set(["then", "toJSON", "constructor", "inspect", "asymmetricMatch", "$$typeof", "nodeType"]);
+
 function upstreamOf(t: TaskRun): Record<string, unknown> {
   // null-prototype: one object per distinct set of names would otherwise mint a hidden class each
   const upstream: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const u of t.upstream) upstream[u.spec.name] = u.result;
-  return upstream;
+  // Plain JS has no compiler to catch a read of a task that is not upstream: fail loudly instead of undefined.
+  return new Proxy(upstream, {
+    get(target, prop) {
+      if (typeof prop === "string" && !(prop in target) && !PROBED.has(prop)) {
+        const needs = Object.keys(target);
+        throw new NonRetriableError(
+          `task "${t.key}" reads upstream.${prop}, but "${prop}" is not in its needs (${needs.length ? needs.join(", ") : "none"})`,
+        );
+      }
+      return target[prop as string];
+    },
+  });
 }
 
 /** Marks the task Cached with a stored result; false when the text does not parse (then it runs). */

@@ -18,7 +18,7 @@ test("validate --json lists valid pipelines; a broken folder exits 1 naming file
   const ok = cli.run("validate", "--json");
   assert.equal(ok.status, 0, ok.stderr);
   const doc = JSON.parse(ok.stdout) as { ok: boolean; pipelines: { name: string }[] };
-  assert.deepEqual(doc.pipelines.map((p) => p.name).sort(), ["fails", "greet"]);
+  assert.deepEqual(doc.pipelines.map((p) => p.name).sort(), ["fails", "greet", "misread"]);
 
   const bad = floeCli({ FLOE_PIPELINES_DIR: fixture("loader/bad") }).run("validate");
   assert.equal(bad.status, 1);
@@ -72,4 +72,12 @@ test("unknown pipeline and unknown run exit 1 with a clear message", () => {
   const s = cli.run("show", "01NOPE");
   assert.equal(s.status, 1);
   assert.match(s.stderr, /run "01NOPE" not found/);
+});
+
+test("plain JS reading a result that is not upstream fails the task with a clear error, not undefined", () => {
+  const run = JSON.parse(cli.run("run", "misread", "--json").stdout);
+  assert.equal(run.state, "Failed");
+  const c = run.tasks.find((t: { name: string }) => t.name === "c");
+  assert.equal(c.attempts, 1);
+  assert.match(c.error.message, /task "c" reads upstream\.b, but "b" is not in its needs \(a\)/);
 });
