@@ -12,7 +12,12 @@ export interface BloscHeader {
 export function bloscHeader(src: Uint8Array): BloscHeader | undefined;
 
 /**
- * Decoded bytes (written into `into` when given, which must hold exactly the decoded size), or undefined when
+ * Decoded bytes (written into `into` when given, at least the decoded size), or undefined when
  * the buffer uses something this decoder does not handle (fall back).
  */
-export function decodeBlosc(src: Uint8Array, into?: Uint8Array): Uint8Array | undefined;
+export function decodeBlosc(
+  src: Uint8Array,
+  into?: Uint8Array,
+  /** A scratch of at least the block size in the same WebAssembly memory as `into`, and its SIMD unshuffle. */
+  simd?: { scratch: Uint8Array; unshuffle4(a: number, b: number, c: number, d: number, out: number, groups: number): void },
+): Uint8Array | undefined;

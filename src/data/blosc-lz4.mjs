@@ -106,7 +106,7 @@ export function bloscHeader(src) {
   return header;
 }
 
-export function decodeBlosc(input, into) {
+export function decodeBlosc(input, into, simd) {
   const src = plain(input);
   const header = bloscHeader(src);
   if (!header) return undefined;
@@ -120,9 +120,11 @@ export function decodeBlosc(input, into) {
   const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
   const shuffled = (flags & 0x01) !== 0 && typesize > 1;
   const nblocks = Math.ceil(nbytes / blocksize);
+  // With SIMD, every plane must sit in the WebAssembly memory that holds `into` and the scratch.
+  const wasm = shuffled && typesize === 4 && simd && simd.scratch.buffer === out.buffer && simd.scratch.byteLength >= blocksize ? simd : undefined;
   // Shuffled blocks decompress into an aligned scratch; raw splits aligned in the input are read in place.
-  const scratch = shuffled ? new Uint8Array(blocksize + 4) : undefined;
-  const scratch32 = shuffled ? new Uint32Array(scratch.buffer, 0, scratch.byteLength >>> 2) : undefined;
+  const scratch = wasm ? wasm.scratch : shuffled ? new Uint8Array(blocksize + 4) : undefined;
+  const scratch32 = shuffled && !wasm ? new Uint32Array(scratch.buffer, 0, scratch.byteLength >>> 2) : undefined;
   const out32 = (out.byteOffset & 3) === 0 ? new Uint32Array(out.buffer, out.byteOffset, nbytes >>> 2) : undefined;
   const src32 = new Uint32Array(src.buffer, 0, src.buffer.byteLength >>> 2);
   for (let b = 0; b < nblocks; b++) {
@@ -137,7 +139,7 @@ export function decodeBlosc(input, into) {
     const base = shuffled ? 0 : b * blocksize;
     const planes = []; // each split's bytes: planes[j] from starts[j] (raw splits are read in place)
     const starts = [];
-    const inPlace = shuffled && nsplits === 4 && typesize === 4;
+    const inPlace = shuffled && nsplits === 4 && typesize === 4 && !wasm;
     let s = start;
     for (let j = 0; j < nsplits; j++) {
       if (s + 4 > src.byteLength) return undefined;
@@ -164,7 +166,12 @@ export function decodeBlosc(input, into) {
     const at = b * blocksize;
     let first = 0;
     const aligned = planes.every((p, j) => ((p.byteOffset + starts[j]) & 3) === 0);
-    if (typesize === 4 && out32 && (at & 3) === 0 && aligned) {
+    if (wasm) {
+      const groups = count >>> 4;
+      const [a, b, c, d] = starts.map((x, j) => planes[j].byteOffset + x);
+      wasm.unshuffle4(a, b, c, d, out.byteOffset + at, groups);
+      first = groups * 16;
+    } else if (typesize === 4 && out32 && (at & 3) === 0 && aligned) {
       const words = count >>> 2;
       const views = planes.map((p) => (p === src ? src32 : scratch32));
       unshuffle4(views, starts.map((x, j) => (planes[j].byteOffset + x) >>> 2), out32, at >>> 2, words);

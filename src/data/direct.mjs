@@ -2,7 +2,8 @@
 // behind one blosc codec. Workers decode into one buffer they reuse instead of a fresh one per chunk (zarrita
 // allocates and zero-fills ~8 MB per chunk). Anything else returns undefined and goes through zarrita.
 // Types in direct.d.mts.
-import { decodeBlosc } from "./blosc-lz4.mjs";
+import { bloscHeader, decodeBlosc } from "./blosc-lz4.mjs";
+import { createSimdUnshuffle } from "./simd-unshuffle.mjs";
 
 const FLOATS = { "<f4": Float32Array, "<f8": Float64Array, float32: Float32Array, float64: Float64Array };
 
@@ -22,6 +23,27 @@ function simpleLayout(docs) {
   return undefined;
 }
 
+// Output and block scratch live in one WebAssembly memory (grown on demand) so SIMD can unshuffle in place.
+function wasmBuffers(Type, size) {
+  const simd = createSimdUnshuffle();
+  if (!simd) {
+    const out = new Type(size);
+    return () => ({ out, bytes: new Uint8Array(out.buffer), workspace: undefined });
+  }
+  const outBytes = (size * Type.BYTES_PER_ELEMENT + 15) & ~15;
+  let views;
+  return (blocksize) => {
+    const need = outBytes + blocksize + 16;
+    if (!views || views.scratch.byteLength < blocksize || views.bytes.buffer !== simd.memory.buffer) {
+      const have = simd.memory.buffer.byteLength;
+      if (need > have) simd.memory.grow(Math.ceil((need - have) / 65536));
+      const buffer = simd.memory.buffer;
+      views = { out: new Type(buffer, 0, size), bytes: new Uint8Array(buffer, 0, size * Type.BYTES_PER_ELEMENT), scratch: new Uint8Array(buffer, outBytes, buffer.byteLength - outBytes) };
+    }
+    return { out: views.out, bytes: views.bytes, workspace: { scratch: views.scratch, unshuffle4: simd.unshuffle4 } };
+  };
+}
+
 /**
  * A decoder `(bytes) => Float32Array | Float64Array | undefined` for the simple layout, reusing one output
  * buffer (valid until the next call), or undefined when the array needs zarrita's pipeline.
@@ -30,8 +52,11 @@ export function directDecoder(docs) {
   const [dtype, codec, chunks] = simpleLayout(docs) ?? [];
   const Type = FLOATS[dtype];
   if (!Type || codec !== "blosc" || !Array.isArray(chunks)) return undefined;
-  const size = chunks.reduce((a, b) => a * b, 1);
-  const out = new Type(size);
-  const bytes = new Uint8Array(out.buffer);
-  return (encoded) => (decodeBlosc(encoded, bytes)?.byteLength === bytes.byteLength ? out : undefined);
+  const buffers = wasmBuffers(Type, chunks.reduce((a, b) => a * b, 1));
+  return (encoded) => {
+    const header = bloscHeader(encoded);
+    if (!header) return undefined;
+    const { out, bytes, workspace } = buffers(header.blocksize);
+    return decodeBlosc(encoded, bytes, workspace)?.byteLength === bytes.byteLength ? out : undefined;
+  };
 }
