@@ -7,7 +7,7 @@
  */
 import type { LogEvent, RunEvent, RunTransitionEvent, TaskTransitionEvent } from "../core/events.ts";
 import { RUN_TRANSITIONS, TASK_TRANSITIONS, TERMINAL_RUN_STATES, type RunState, type TaskState } from "../core/states.ts";
-import { insertMany, type RowSpec } from "./insert-many.ts";
+import { insertMany, rowTexts, type RowSpec } from "./insert-many.ts";
 import type { SqlHandle, Store } from "./open-store.ts";
 import { errorJson, redactText } from "./rows.ts";
 import { BARE_CREATE_ROWS, fold, newPatch, writePatches, type PatchSink, type TaskPatch } from "./task-patch.ts";
@@ -43,9 +43,11 @@ const RUN_STATE = "SELECT state FROM runs WHERE id = ?";
 type Transition = RunTransitionEvent | TaskTransitionEvent;
 
 /** Event rows for the transitions at the given batch positions (no wrapper object per row). */
+const EVENT_TEXTS = rowTexts("INSERT INTO events (run_id, task, from_state, to_state, at, reason, attempt)", 7);
+const LOG_TEXTS = rowTexts("INSERT INTO logs (run_id, task, attempt, level, message, at)", 6);
+
 const eventRows = (events: readonly RunEvent[]): RowSpec<number> => ({
-  head: "INSERT INTO events (run_id, task, from_state, to_state, at, reason, attempt)",
-  width: 7,
+  texts: EVENT_TEXTS,
   bind: (i, out) => {
     const e = events[i] as Transition;
     const task = "task" in e ? e : undefined;
@@ -53,8 +55,7 @@ const eventRows = (events: readonly RunEvent[]): RowSpec<number> => ({
   },
 });
 const logRows = (events: readonly RunEvent[]): RowSpec<number> => ({
-  head: "INSERT INTO logs (run_id, task, attempt, level, message, at)",
-  width: 6,
+  texts: LOG_TEXTS,
   bind: (i, out) => {
     const e = events[i] as LogEvent;
     out.push(e.runId, e.task ?? null, e.attempt ?? null, e.level, redactText(e.message), e.at);

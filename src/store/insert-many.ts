@@ -2,7 +2,7 @@
 import type { SqlHandle } from "./open-store.ts";
 
 /** Rows per statement: big chunks first, then small ones, so a batch of any size needs few statements. */
-const CHUNKS = [100, 10, 1] as const;
+export const CHUNKS: readonly number[] = [100, 10, 1];
 
 /** `(?, ?), (?, ?)` for `n` rows of `width` values. */
 export const tuples = (width: number, n: number): string => {
@@ -21,13 +21,18 @@ export function chunkSizes(total: number): number[] {
 }
 
 export interface RowSpec<T> {
-  /** `INSERT INTO t (a, b, c)`; the VALUES list is appended here. */
-  head: string;
-  /** Appended after the VALUES list, e.g. `ON CONFLICT (a) DO NOTHING`. */
-  tail?: string;
-  width: number;
-  /** Pushes the row's `width` values onto `out`. */
+  /** The statement text for each chunk size (see `rowTexts`). */
+  texts: ReadonlyMap<number, string>;
+  /** Pushes the row's values onto `out`. */
   bind(item: T, out: unknown[]): void;
+}
+
+/**
+ * Statement texts for every chunk size, built once per table.
+ * @example rowTexts("INSERT INTO t (a, b)", 2, "ON CONFLICT (a) DO NOTHING")
+ */
+export function rowTexts(head: string, width: number, tail = ""): ReadonlyMap<number, string> {
+  return new Map(CHUNKS.map((n) => [n, `${head} VALUES ${tuples(width, n)}${tail ? ` ${tail}` : ""}`]));
 }
 
 /**
@@ -40,20 +45,19 @@ export function insertMany<T>(
   items: readonly T[],
   onError: (item: T, cause: unknown) => void,
 ): number {
-  const tail = spec.tail ? ` ${spec.tail}` : "";
   const args: unknown[] = [];
   let inserted = 0;
   let at = 0;
   for (const n of chunkSizes(items.length)) {
     args.length = 0;
     for (let j = at; j < at + n; j++) spec.bind(items[j]!, args);
-    const stmt = sql.stmt(`${spec.head} VALUES ${tuples(spec.width, n)}${tail}`);
+    const stmt = sql.stmt(spec.texts.get(n)!);
     try {
-      inserted += stmt.run(args).changes;
+      inserted += stmt.run(...args).changes; // spread: better-sqlite3 binds arguments faster than array items
     } catch (cause) {
       // A failed statement changed nothing: retry its rows one by one so only the failing ones are reported.
       if (n === 1) onError(items[at]!, cause);
-      else inserted += insertOneByOne(sql.stmt(`${spec.head} VALUES ${tuples(spec.width, 1)}${tail}`), spec, items.slice(at, at + n), onError);
+      else inserted += insertOneByOne(sql.stmt(spec.texts.get(1)!), spec, items.slice(at, at + n), onError);
     }
     at += n;
   }
@@ -61,7 +65,7 @@ export function insertMany<T>(
 }
 
 function insertOneByOne<T>(
-  one: { run(args: unknown[]): { changes: number } },
+  one: { run(...args: unknown[]): { changes: number } },
   spec: RowSpec<T>,
   items: readonly T[],
   onError: (item: T, cause: unknown) => void,
@@ -72,7 +76,7 @@ function insertOneByOne<T>(
     args.length = 0;
     spec.bind(item, args);
     try {
-      inserted += one.run(args).changes;
+      inserted += one.run(...args).changes;
     } catch (cause) {
       onError(item, cause);
     }

@@ -7,7 +7,7 @@
  */
 import type { TaskTransitionEvent } from "../core/events.ts";
 import { TERMINAL_TASK_STATES, type TaskState } from "../core/states.ts";
-import { chunkSizes, tuples, type RowSpec } from "./insert-many.ts";
+import { CHUNKS, chunkSizes, rowTexts, tuples, type RowSpec } from "./insert-many.ts";
 import type { SqlHandle } from "./open-store.ts";
 import { errorJson, redactText } from "./rows.ts";
 
@@ -96,7 +96,7 @@ export interface PatchSink {
 }
 
 const INSERT_HEAD = `INSERT INTO task_runs (run_id, task, parent, map_index, state, attempts, started_at, ended_at, error,
-  result, cache_key, retry_at) VALUES `;
+  result, cache_key, retry_at)`;
 // Each VALUES row carries its own expected state: the compare-and-set stays per row.
 const UPDATE_FROM = (n: number): string => `WITH v (run_id, task, expect, state, attempts, started_at, ended_at,
   set_error, error, result, cache_key, retry_at) AS (VALUES ${tuples(12, n)})
@@ -107,6 +107,10 @@ UPDATE task_runs SET state = v.state,
   result = COALESCE(v.result, task_runs.result), cache_key = COALESCE(v.cache_key, task_runs.cache_key),
   retry_at = v.retry_at
 FROM v WHERE task_runs.run_id = v.run_id AND task_runs.task = v.task AND task_runs.state = v.expect`;
+
+// Statement texts per chunk size, built once (the statement cache is keyed by text).
+const INSERT_TEXTS = rowTexts(INSERT_HEAD, 12, "ON CONFLICT (run_id, task) DO NOTHING");
+const UPDATE_TEXTS = new Map(CHUNKS.map((n) => [n, UPDATE_FROM(n)]));
 
 const bindInsert = (p: TaskPatch, out: unknown[]): void => {
   out.push(p.runId, p.task, p.create!.parent, p.create!.mapIndex, p.state, p.attempts, p.startedAt, p.endedAt,
@@ -128,14 +132,14 @@ export function writePatches(sql: SqlHandle, patches: readonly TaskPatch[], repo
   const inserts: TaskPatch[] = [];
   const updates: TaskPatch[] = [];
   for (const p of patches) (p.create ? inserts : updates).push(p);
-  writeChunked(sql, inserts, (n) => `${INSERT_HEAD}${tuples(12, n)} ON CONFLICT (run_id, task) DO NOTHING`, bindInsert, report);
-  writeChunked(sql, updates, UPDATE_FROM, bindUpdate, report);
+  writeChunked(sql, inserts, INSERT_TEXTS, bindInsert, report);
+  writeChunked(sql, updates, UPDATE_TEXTS, bindUpdate, report);
 }
 
 function writeChunked(
   sql: SqlHandle,
   patches: readonly TaskPatch[],
-  text: (n: number) => string,
+  texts: ReadonlyMap<number, string>,
   bind: (p: TaskPatch, out: unknown[]) => void,
   report: PatchSink,
 ): void {
@@ -147,10 +151,10 @@ function writeChunked(
     if (n > 1) {
       args.length = 0;
       for (const p of chunk) bind(p, args);
-      const stmt = sql.stmt(text(n));
+      const stmt = sql.stmt(texts.get(n)!);
       try {
         sql.tx(() => {
-          if (stmt.run(args).changes !== n) throw PARTIAL;
+          if (stmt.run(...args).changes !== n) throw PARTIAL;
         });
         continue;
       } catch {
@@ -179,17 +183,15 @@ export interface PendingTaskRow {
 }
 
 /** New Pending task rows, many per statement; an existing row is left alone. */
+const PENDING_TEXTS = rowTexts("INSERT INTO task_runs (run_id, task, parent, map_index, state, attempts)", 6,
+  "ON CONFLICT (run_id, task) DO NOTHING");
 export const PENDING_TASK_ROWS: RowSpec<PendingTaskRow> = {
-  head: "INSERT INTO task_runs (run_id, task, parent, map_index, state, attempts)",
-  tail: "ON CONFLICT (run_id, task) DO NOTHING",
-  width: 6,
+  texts: PENDING_TEXTS,
   bind: (r, out) => out.push(r.runId, r.task, r.parent, r.mapIndex, "Pending", 0),
 };
 
 /** Bare creates of a batch as new Pending rows, many per statement; an existing row is left alone. */
 export const BARE_CREATE_ROWS: RowSpec<TaskPatch> = {
-  head: "INSERT INTO task_runs (run_id, task, parent, map_index, state, attempts)",
-  tail: "ON CONFLICT (run_id, task) DO NOTHING",
-  width: 6,
+  texts: PENDING_TEXTS,
   bind: (p, out) => out.push(p.runId, p.task, p.create!.parent, p.create!.mapIndex, "Pending", 0),
 };
