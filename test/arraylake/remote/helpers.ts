@@ -10,6 +10,7 @@ export const OTHER_TOKEN = "ema_floeOtherOrgOnly_77aa";
 
 export interface RigOptions {
   credentialTtlMs?: number;
+  expirationSkewMs?: number;
   platform?: string;
   maxKeys?: number;
 }
@@ -25,6 +26,7 @@ export async function startRig(options: RigOptions = {}) {
     orgs: ["acme", "other"],
     ...(options.credentialTtlMs ? { credentialTtlMs: options.credentialTtlMs } : {}),
     ...(options.platform ? { platform: options.platform } : {}),
+    ...(options.expirationSkewMs ? { expirationSkewMs: options.expirationSkewMs } : {}),
   };
   const service = await startServiceServer(serviceOptions);
   const clients: Client[] = [];
