@@ -14,24 +14,24 @@ import FileSystemStore from "@zarrita/storage/fs";
 import { Client } from "../src/arraylake/index.ts";
 import { emit, median, peakRssMb, round } from "./emit.ts";
 
-const SHAPE = [730, 180, 360];
-const CHUNKS = [73, 180, 360]; // 10 chunks
-const MB = (SHAPE[0]! * SHAPE[1]! * SHAPE[2]! * 4) / 1e6;
+export const SHAPE = [730, 180, 360];
+export const CHUNKS = [73, 180, 360]; // 10 chunks
+export const MB = (SHAPE[0]! * SHAPE[1]! * SHAPE[2]! * 4) / 1e6;
 const COMMITTER = fileURLToPath(new URL("../test/arraylake/workers/committer.ts", import.meta.url));
 
-function data(): Float32Array {
+export function data(): Float32Array {
   const values = new Float32Array(SHAPE[0]! * SHAPE[1]! * SHAPE[2]!);
   for (let i = 0; i < values.length; i++) values[i] = (i % 1000) * 0.5;
   return values;
 }
 
-async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
+export async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const start = performance.now();
   const value = await fn();
   return [value, (performance.now() - start) / 1000];
 }
 
-async function roundTrip(store: zarr.AsyncMutable, values: Float32Array, commit?: () => Promise<unknown>) {
+export async function roundTrip(store: zarr.AsyncMutable, values: Float32Array, commit?: () => Promise<unknown>) {
   const chunk = { data: values, shape: SHAPE, stride: [SHAPE[1]! * SHAPE[2]!, SHAPE[2]!, 1] };
   const [, writeS] = await time(async () => {
     const arr = await zarr.create(zarr.root(store).resolve("t2m"), { shape: SHAPE, dtype: "float32", chunkShape: CHUNKS });
@@ -42,7 +42,7 @@ async function roundTrip(store: zarr.AsyncMutable, values: Float32Array, commit?
 }
 
 /** Median of three full reads: the first also pays for opening metadata. */
-async function readBack(store: zarr.Readable): Promise<number> {
+export async function readBack(store: zarr.Readable): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < 3; i++) {
     const [got, readS] = await time(async () => zarr.get(await zarr.open(zarr.root(store).resolve("t2m"), { kind: "array" })));
