@@ -3,7 +3,8 @@
  * transaction; each transition is checked against core's tables, then applied as compare-and-set on the stored
  * state and recorded as an `events` row. Rejections are returned, never thrown, so one bad event cannot sink a batch.
  * Hot path: a task's transitions within a batch fold into one row write (task-patch.ts), and event and log rows
- * are appended at the end of the batch, in order, with multi-row inserts (insert-many.ts).
+ * are appended at the end of the batch, in order, with multi-row inserts (insert-many.ts). Each run a batch
+ * touches gets its `change_count` bumped once, in the same transaction (cheap re-validation for readers).
  */
 import type { LogEvent, RunEvent, RunTransitionEvent, TaskTransitionEvent } from "../core/events.ts";
 import { RUN_TRANSITIONS, TASK_TRANSITIONS, TERMINAL_RUN_STATES, type RunState, type TaskState } from "../core/states.ts";
@@ -39,6 +40,7 @@ const INSERT_COMMIT = `INSERT INTO commits (run_id, pipeline, task, repo, branch
 SELECT r.id, r.pipeline, ?, ?, ?, ?, ?, ?, ? FROM runs r WHERE r.id = ?`;
 const RELEASE_RUN_LEASES = "DELETE FROM leases WHERE run_id = ?";
 const RUN_STATE = "SELECT state FROM runs WHERE id = ?";
+const BUMP_RUN = "UPDATE runs SET change_count = change_count + 1 WHERE id = ?";
 
 type Transition = RunTransitionEvent | TaskTransitionEvent;
 
@@ -108,8 +110,12 @@ function applyBatch(sql: SqlHandle, events: readonly RunEvent[], rejected: Rejec
     return m;
   };
 
+  // Runs whose detail this batch may change (all but log lines), for their change counters.
+  const touched = new Set<string>();
+  let lastTouched: string | undefined;
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
+    if (e.type !== "log:line" && e.runId !== lastTouched) touched.add((lastTouched = e.runId));
     try {
       switch (e.type) {
         case "task:transition": {
@@ -181,6 +187,7 @@ function applyBatch(sql: SqlHandle, events: readonly RunEvent[], rejected: Rejec
   const held = transitions.filter((i) => isRejected[i] === 0);
   insertMany(sql, eventRows(events), held, (i, cause) => reject(i, "error", null, messageOf(cause)));
   insertMany(sql, logRows(events), logs, (i, cause) => reject(i, "error", null, messageOf(cause)));
+  for (const runId of touched) sql.stmt(BUMP_RUN).run(runId);
 }
 
 type Miss = Pick<RejectedEvent, "reason" | "currentState" | "message">;

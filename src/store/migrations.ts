@@ -152,4 +152,13 @@ CREATE INDEX leases_pool_expires ON leases (pool, expires_at);
 CREATE INDEX leases_run ON leases (run_id);
 `;
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: "initial", sql: initial }];
+// Bumped in the same transaction as every write that changes a run's detail, so readers can cache the rendered
+// detail and re-validate it with one primary-key read.
+const runChangeCount = `
+ALTER TABLE runs ADD COLUMN change_count INTEGER NOT NULL DEFAULT 0;
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: "initial", sql: initial },
+  { version: 2, name: "run change count", sql: runChangeCount },
+];

@@ -15,6 +15,24 @@ export function getRun(store: Store, id: string): RunDetail | undefined {
   return { ...toRun(row), tasks: getTaskRuns(store, id) };
 }
 
+const CHANGE_COUNT = "SELECT change_count FROM runs WHERE id = ?";
+
+/**
+ * A counter that grows with every write that changes the run's detail (state, tasks, events, commits, snapshots
+ * read); undefined for an unknown run. One primary-key read: the cheap freshness check for cached renderings.
+ */
+export function getRunChangeCount(store: Store, id: string): number | undefined {
+  const row = store.sql.stmt(CHANGE_COUNT).get(id) as { change_count: number } | undefined;
+  return row?.change_count;
+}
+
+/** How many runs are in one of `states` (one COUNT over the state index). */
+export function countRunsInStates(store: Store, states: readonly RunState[]): number {
+  if (states.length === 0) return 0;
+  const sql = `SELECT COUNT(*) AS n FROM runs WHERE state IN (${states.map(() => "?").join(", ")})`;
+  return (store.sql.stmt(sql).get(...states) as { n: number }).n;
+}
+
 export interface ListRunsQuery {
   pipeline?: string | undefined;
   state?: RunState | readonly RunState[] | undefined;

@@ -93,7 +93,11 @@ export function createTaskRuns(store: Store, runId: string, tasks: readonly (Tas
       ? { runId, task: t, parent: t, mapIndex: null }
       : { runId, task: t.task, parent: t.parent ?? t.task, mapIndex: t.mapIndex ?? null },
   );
-  return store.sql.tx(() => insertMany(store.sql, PENDING_TASK_ROWS, rows, (_, cause) => {
-    throw cause;
-  }));
+  return store.sql.tx(() => {
+    const n = insertMany(store.sql, PENDING_TASK_ROWS, rows, (_, cause) => {
+      throw cause;
+    });
+    if (n > 0) store.sql.stmt("UPDATE runs SET change_count = change_count + 1 WHERE id = ?").run(runId);
+    return n;
+  });
 }

@@ -1,5 +1,6 @@
 -- floe state schema: generated from src/store/migrations.ts; do not edit by hand.
 -- migration 1: initial
+-- migration 2: run change count
 
 CREATE TABLE commits (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -78,7 +79,7 @@ CREATE TABLE runs (
   ended_at INTEGER,
   error TEXT,
   pid INTEGER,
-  heartbeat_at INTEGER,
+  heartbeat_at INTEGER, change_count INTEGER NOT NULL DEFAULT 0,
   UNIQUE (pipeline, idempotency_key),
   UNIQUE (schedule_id, slot_at)
 );

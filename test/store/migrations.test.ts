@@ -5,6 +5,7 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { MIGRATIONS, MigrationError, StoreOpenError, dumpSchema, integrityCheck, openStore } from "../../src/store/index.ts";
+import { migrate } from "../../src/store/migrate.ts";
 import { tempDir } from "./helpers.ts";
 
 const SCHEMA_FILE = fileURLToPath(new URL("../../src/store/schema.sql", import.meta.url));
@@ -55,4 +56,18 @@ test("a database from a newer floe is refused with a clear error", (t) => {
   db.prepare("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (999, 'future', 'x', 0)").run();
   db.close();
   assert.throws(() => openStore(path), (e: unknown) => e instanceof StoreOpenError && /newer/.test(e.message));
+});
+
+test("migration 2 upgrades a version-1 database in place: runs keep their rows and gain change_count 0", (t) => {
+  const path = join(tempDir(t), "floe.db");
+  const db = new Database(path);
+  migrate(db, path, MIGRATIONS.slice(0, 1));
+  db.prepare(`INSERT INTO runs (id, pipeline, version, state, params, trigger_kind, created_at)
+    VALUES ('r1', 'p', 'v', 'Running', '{}', 'manual', 1)`).run();
+  db.close();
+  using store = openStore(path);
+  assert.deepEqual(store.sql.db.prepare("SELECT id, state, change_count FROM runs").all(), [
+    { id: "r1", state: "Running", change_count: 0 },
+  ]);
+  assert.deepEqual(integrityCheck(store), ["ok"]);
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  InvalidCursorError, applyRunEvents, countRunsByPipelineAndState, createTaskRuns, findCachedResult, findStaleRuns,
+  InvalidCursorError, applyRunEvents, countRunsByPipelineAndState, countRunsInStates, createTaskRuns, getRunChangeCount, findCachedResult, findStaleRuns,
   getLogs, getSnapshotLineage, heartbeat, listCommits, listRuns, listRunsInStates, recordPipelineVersions, setRunPid,
 } from "../../src/store/index.ts";
 import { makeRun, tempStore } from "./helpers.ts";
@@ -129,4 +129,46 @@ test("liveness: heartbeats, pids and stale runs", (t) => {
   assert.deepEqual(findStaleRuns(store, 500).map((r) => r.id), [dead]);
   assert.deepEqual(findStaleRuns(store, 2000).map((r) => r.id).sort(), [live, dead].sort());
   assert.ok(!findStaleRuns(store, 2000).some((r) => r.id === waiting)); // Pending without a process is not stale
+});
+
+test("getRunChangeCount grows with every write that changes a run's detail, not with log lines", (t) => {
+  const store = tempStore(t);
+  const runId = makeRun(store);
+  const other = makeRun(store);
+  const count = (): number => getRunChangeCount(store, runId)!;
+  assert.equal(getRunChangeCount(store, "nope"), undefined);
+  let last = count();
+  const grew = (): boolean => {
+    const now = count();
+    const up = now > last;
+    last = now;
+    return up;
+  };
+  createTaskRuns(store, runId, ["a"]);
+  assert.ok(grew(), "task rows created");
+  applyRunEvents(store, [{ type: "log:line", runId, level: "info", message: "hi", at: 1 }]);
+  assert.ok(!grew(), "a log line leaves the detail alone");
+  applyRunEvents(store, [{ type: "task:transition", runId, task: "a", from: "Pending", to: "Running", attempt: 1, at: 2 }]);
+  assert.ok(grew(), "task transition");
+  applyRunEvents(store, [{ type: "task:create", runId, task: "b", parent: "b", mapIndex: null, at: 3 }]);
+  assert.ok(grew(), "task:create");
+  applyRunEvents(store, [{ type: "snapshot:read", runId, repo: "o/r", snapshotId: "S1", at: 4 }]);
+  assert.ok(grew(), "snapshot read");
+  applyRunEvents(store, [{ type: "snapshot:commit", runId, repo: "o/r", branch: "main", snapshotId: "S2", message: "m", at: 5 }]);
+  assert.ok(grew(), "commit");
+  applyRunEvents(store, [{ type: "run:transition", runId, from: "Pending", to: "Running", at: 6 }]);
+  assert.ok(grew(), "run transition");
+  const before = getRunChangeCount(store, other);
+  applyRunEvents(store, [{ type: "task:transition", runId, task: "a", from: "Running", to: "Completed", attempt: 1, at: 7 }]);
+  assert.equal(getRunChangeCount(store, other), before, "another run's counter stays");
+});
+
+test("countRunsInStates counts with one query", (t) => {
+  const store = tempStore(t);
+  const a = makeRun(store);
+  makeRun(store);
+  applyRunEvents(store, [{ type: "run:transition", runId: a, from: "Pending", to: "Running", at: 1 }]);
+  assert.equal(countRunsInStates(store, ["Running"]), 1);
+  assert.equal(countRunsInStates(store, ["Pending", "Running"]), 2);
+  assert.equal(countRunsInStates(store, []), 0);
 });
