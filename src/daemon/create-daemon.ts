@@ -18,9 +18,9 @@ import {
 } from "../store/index.ts";
 import { createDaemonApiDeps } from "./api-deps.ts";
 import { locateConfig, loadDaemonConfig, resolveLoaded, restartNeeded } from "./config-source.ts";
-import { removeDaemonFile, writeDaemonFile } from "./daemon-file.ts";
+import { readDaemonFile, removeDaemonFile, writeDaemonFile } from "./daemon-file.ts";
 import { createEventBus, type EventBus } from "./event-bus.ts";
-import { listen, type HttpServer } from "./http-server.ts";
+import { listen, ListenError, type HttpServer } from "./http-server.ts";
 import type { DaemonLogger } from "./logger.ts";
 import { createParamsChecker } from "./params-check.ts";
 import { createPoolManager } from "./pools.ts";
@@ -79,6 +79,11 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
     let config = await loadDaemonConfig(loader, configFile, rootDir, env);
     await loader.close();
     loader = createLoaderPool({ timeoutMs: config.daemon.loaderTimeoutMs, cwd: rootDir, env });
+    const other = readDaemonFile(config.stateDir);
+    if (other && other.pid !== process.pid) {
+      // two daemons on one state folder would be two writers
+      throw new ListenError(`another floe daemon (pid ${other.pid}, ${other.url}) already serves ${config.stateDir}; stop it first`);
+    }
     const store = openStore(config.dbPath);
     cleanups.push(() => store.close());
     const sink = createStoreSink(store, {

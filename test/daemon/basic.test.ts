@@ -86,6 +86,12 @@ test("a port already in use is one clear message and exit 1", async () => {
     assert.equal(code, 1);
     assert.match(err, new RegExp(`port ${port} on 127.0.0.1 is already in use`));
     assert.equal(existsSync(join(other.stateDir, "daemon.json")), false);
+    // another port but the same state folder: refused too (one writer per database)
+    const same = spawnFloe(project, ["dev"], { FLOE_PORT: "0" });
+    let sameErr = "";
+    same.stderr!.on("data", (b: Buffer) => (sameErr += b.toString()));
+    assert.equal(await new Promise((r) => same.once("exit", r)), 1);
+    assert.match(sameErr, /another floe daemon \(pid \d+/);
   } finally {
     await d.stop();
   }
