@@ -5,7 +5,7 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { RunEvent } from "../core/events.ts";
 import { isTerminalRunState } from "../core/states.ts";
-import { countRunsByPipelineAndState, getRun, listRunsInStates } from "../store/index.ts";
+import { countRunsByPipelineAndState, countRunsInStates, getRun } from "../store/index.ts";
 import type { ApiDeps } from "./deps.ts";
 import { ACTIVE_RUN_STATES } from "./routes/health.ts";
 
@@ -34,7 +34,7 @@ export function createMetrics(deps: ApiDeps): ApiMetrics {
     help: "Runs not yet in a terminal state",
     registers: [registry],
     collect() {
-      this.set(listRunsInStates(deps.store, ACTIVE_RUN_STATES).length);
+      this.set(countRunsInStates(deps.store, ACTIVE_RUN_STATES));
     },
   });
   new Gauge({

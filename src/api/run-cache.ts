@@ -1,22 +1,19 @@
 /**
- * @module Response cache for ended runs. A terminal run never changes state again, so dashboards polling finished
- * runs get the serialized body from memory. Anything that still touches an ended run (e.g. a crash finalizer
- * closing its tasks) appends an event: a live event for the run evicts it at once, and each entry is re-checked
- * against the store ("any event after seq?", one indexed read) at most every `revalidateMs`, for writers that
- * bypass the daemon's bus. Active runs are never cached.
+ * @module Response cache for run details, ended and active alike. Every write that changes a run's detail bumps
+ * the run's `change_count` in the same transaction, so each request re-validates its entry with one primary-key
+ * read and rebuilds only when the run changed: fresh for every writer (the daemon, run processes, the CLI), and
+ * cheap while a run is being written. Bounded by entry count and by bytes.
  */
-import type { Clock } from "../core/clock.ts";
-import { isTerminalRunState } from "../core/states.ts";
-import { getRunEvents, getRunSnapshots, type RunDetail, type Store } from "../store/index.ts";
+import { NotFoundError } from "../core/errors.ts";
+import { getRunChangeCount, getRunSnapshots, type Store } from "../store/index.ts";
 import { presentRunDetail } from "./present.ts";
 import { safeJson } from "./route.ts";
 import { mustGetRun } from "./routes/run-read.ts";
 
 interface Entry {
   text: string;
-  /** Last event seq of the run when the body was built. */
-  seq: number;
-  checkedAt: number;
+  /** The run's change_count read before the body was built. */
+  count: number;
 }
 
 export interface RunDetailCache {
@@ -28,39 +25,43 @@ export interface RunDetailCache {
 
 export interface RunDetailCacheOptions {
   maxEntries?: number;
-  revalidateMs?: number;
+  /** Total size of the cached bodies (UTF-16 code units), default 32 Mi. */
+  maxChars?: number;
 }
 
-export function createRunDetailCache(store: Store, clock: Clock, opts: RunDetailCacheOptions = {}): RunDetailCache {
-  const { maxEntries = 1000, revalidateMs = 250 } = opts;
+export function createRunDetailCache(store: Store, opts: RunDetailCacheOptions = {}): RunDetailCache {
+  const { maxEntries = 1000, maxChars = 32 * 1024 * 1024 } = opts;
   const entries = new Map<string, Entry>();
-  const build = (run: RunDetail): string => {
+  let chars = 0;
+  const drop = (runId: string): void => {
+    const e = entries.get(runId);
+    if (e === undefined) return;
+    chars -= e.text.length;
+    entries.delete(runId);
+  };
+  const build = (runId: string): string => {
+    const run = mustGetRun(store, runId);
     const { commits, reads } = getRunSnapshots(store, run.id);
     return safeJson(presentRunDetail(run, commits, reads));
   };
-  const fresh = (runId: string, e: Entry): boolean => {
-    const now = clock.now();
-    if (now - e.checkedAt < revalidateMs) return true;
-    if (getRunEvents(store, runId, { afterSeq: e.seq, limit: 1 }).length > 0) return false;
-    e.checkedAt = now;
-    return true;
-  };
   return {
     get(runId) {
+      const count = getRunChangeCount(store, runId);
+      if (count === undefined) {
+        drop(runId);
+        throw new NotFoundError("run", runId);
+      }
       const hit = entries.get(runId);
-      if (hit && fresh(runId, hit)) return hit.text;
-      entries.delete(runId);
-      let run = mustGetRun(store, runId);
-      if (!isTerminalRunState(run.state)) return build(run);
-      // Ended: take the seq, then re-read, so a change in between shows up as a newer event on the next check.
-      const seq = getRunEvents(store, runId).at(-1)?.seq ?? 0;
-      run = mustGetRun(store, runId);
-      const text = build(run);
-      entries.set(runId, { text, seq, checkedAt: clock.now() });
-      // Insertion order approximates age; the oldest entry goes first.
-      if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+      if (hit !== undefined && hit.count === count) return hit.text;
+      drop(runId);
+      // The count is read before the rows: a write in between only makes the entry look stale, never fresh.
+      const text = build(runId);
+      entries.set(runId, { text, count });
+      chars += text.length;
+      // Insertion order approximates age; the oldest entries go first.
+      while (entries.size > maxEntries || (chars > maxChars && entries.size > 1)) drop(entries.keys().next().value!);
       return text;
     },
-    evict: (runId) => void entries.delete(runId),
+    evict: drop,
   };
 }

@@ -1,7 +1,7 @@
 /** @module `GET /api/health`: liveness plus a few cheap numbers; open without a token. */
 import { HealthSchema } from "../../../schemas/api.ts";
 import { RUN_STATES, TERMINAL_RUN_STATES } from "../../core/states.ts";
-import { listRunsInStates } from "../../store/index.ts";
+import { countRunsInStates } from "../../store/index.ts";
 import type { ApiDeps } from "../deps.ts";
 import { sendJson, type Router } from "../route.ts";
 
@@ -23,7 +23,7 @@ export function healthRoutes(router: Router, deps: ApiDeps): void {
         version: deps.version,
         uptimeS: Math.max(0, Math.round((deps.clock.now() - deps.startedAt) / 1000)),
         pipelines: deps.pipelines().length,
-        runningRuns: listRunsInStates(deps.store, ACTIVE_RUN_STATES).length,
+        runningRuns: countRunsInStates(deps.store, ACTIVE_RUN_STATES),
       }),
   );
 }
