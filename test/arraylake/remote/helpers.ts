@@ -11,6 +11,7 @@ export const OTHER_TOKEN = "ema_floeOtherOrgOnly_77aa";
 export interface RigOptions {
   credentialTtlMs?: number;
   expirationSkewMs?: number;
+  bucketAuth?: "delegated" | "hmac";
   platform?: string;
   maxKeys?: number;
 }
@@ -27,6 +28,7 @@ export async function startRig(options: RigOptions = {}) {
     ...(options.credentialTtlMs ? { credentialTtlMs: options.credentialTtlMs } : {}),
     ...(options.platform ? { platform: options.platform } : {}),
     ...(options.expirationSkewMs ? { expirationSkewMs: options.expirationSkewMs } : {}),
+    ...(options.bucketAuth ? { bucketAuth: options.bucketAuth } : {}),
   };
   const service = await startServiceServer(serviceOptions);
   const clients: Client[] = [];

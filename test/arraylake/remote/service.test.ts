@@ -135,6 +135,15 @@ test("a repository on GCS is a clear 'not supported yet'", async () => {
   assert.deepEqual(await gcs.client().listRepos("acme"), [], "the registration was rolled back");
 });
 
+test("a bucket with HMAC keys is used with those keys, no credentials vended", async () => {
+  const hmac = await startRig({ bucketAuth: "hmac" });
+  const repo = await hmac.client().createRepo("acme/hmac");
+  assert.deepEqual(await (await hmac.client().getRepo("acme/hmac")).listBranches(), ["main"]);
+  assert.equal(hmac.service.vended, 0);
+  assert.ok(hmac.s3.stats.signatureChecked > 0);
+  assert.ok(repo.path.startsWith("s3://arraylake-test/"));
+});
+
 test("the token and service URI come from arraylake.config.ts or the environment", () => {
   const fromEnv = new Client({ env: { ARRAYLAKE_TOKEN: TOKEN, ARRAYLAKE_SERVICE__URI: rig.service.url } });
   assert.equal(fromEnv.backend, "remote");
