@@ -97,6 +97,9 @@ export async function startDaemon(project: Project, env: Record<string, string> 
     "the daemon to listen",
   );
   const url = listen.url as string;
+  // a failed request says what became of the daemon (exit code, signal, last log lines)
+  const explain = (e: unknown): Error =>
+    new Error(`${(e as Error).message} (daemon exit ${proc.exitCode} signal ${proc.signalCode}; stderr: ${err.slice(-500)}; last logs: ${JSON.stringify(lines.slice(-5))})`, { cause: e });
   const daemon: RunningDaemon = {
     proc, url, lines,
     stderr: () => err,
@@ -109,11 +112,12 @@ export async function startDaemon(project: Project, env: Record<string, string> 
       await exited(proc);
     },
     async get(path) {
-      const res = await fetch(url + path);
+      const res = await fetch(url + path).catch((e: unknown) => Promise.reject(explain(e)));
       return res.json();
     },
     async post(path, body) {
-      const res = await fetch(url + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}) });
+      const res = await fetch(url + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}) })
+        .catch((e: unknown) => Promise.reject(explain(e)));
       return { status: res.status, body: await res.json().catch(() => null) };
     },
     waitLog: (pred, timeoutMs = 30_000) => waitFor(() => lines.find(pred), timeoutMs, "a log line"),
