@@ -25,6 +25,8 @@ export interface S3ClientOptions extends S3Location {
   /** Retries of throttled / 5xx / network-failed requests; default 4. */
   retries?: number | undefined;
   retryBaseMs?: number | undefined;
+  /** Per attempt; a request that takes longer is aborted and retried. Default 5 minutes (large chunks, slow links). */
+  timeoutMs?: number | undefined;
 }
 
 export interface S3Reply {
@@ -63,6 +65,7 @@ export function createS3Client(options: S3ClientOptions) {
   const doFetch = options.fetch ?? fetch;
   const retries = options.retries ?? 4;
   const base = options.retryBaseMs ?? 100;
+  const timeoutMs = options.timeoutMs ?? 300_000;
   const endpoint = new URL(options.endpoint ?? `https://s3.${options.region}.amazonaws.com`);
   const origin = options.forcePathStyle
     ? `${endpoint.origin}${endpoint.pathname.replace(/\/$/, "")}/${options.bucket}`
@@ -88,7 +91,12 @@ export function createS3Client(options: S3ClientOptions) {
 
   const once = async (method: string, key: string, req: S3Request, creds: S3Credentials | undefined): Promise<S3Reply> => {
     const url = urlFor(key, req.query);
-    const init: RequestInit = { method, headers: req.headers ?? {}, ...(req.body ? { body: req.body as unknown as BodyInit } : {}) };
+    const init: RequestInit = {
+      method,
+      headers: req.headers ?? {},
+      signal: AbortSignal.timeout(timeoutMs),
+      ...(req.body ? { body: req.body as unknown as BodyInit } : {}),
+    };
     const request = creds ? await signer(creds).sign(url, init) : new Request(url, init);
     const res = await doFetch(request);
     const data = Buffer.from(await res.arrayBuffer());

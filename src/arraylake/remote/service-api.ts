@@ -49,6 +49,10 @@ const repoSchema = z.looseObject({
   kind: z.string().default("icechunk"),
   bucket: bucketSchema.nullish(),
   status: z.looseObject({ mode: z.string() }).nullish(),
+  /** A marketplace subscription has no bucket of its own: it reads its parent's (as the Python client does). */
+  subscription: z
+    .looseObject({ parent_repo: z.looseObject({ prefix: z.string().default(""), bucket: bucketSchema.nullish() }).nullish() })
+    .nullish(),
 });
 
 /** `S3Credentials` (types.py), the body of `GET .../bucket-credentials`. */
@@ -109,14 +113,16 @@ function toBucket(b: z.infer<typeof bucketSchema>): BucketInfo {
 }
 
 function toRepo(r: z.infer<typeof repoSchema>): RemoteRepoInfo {
+  const parent = !r.bucket ? r.subscription?.parent_repo : undefined;
+  const bucket = r.bucket ?? parent?.bucket;
   return {
     org: r.org,
     name: r.name,
-    prefix: r.prefix.replace(/^\/+|\/+$/g, ""),
+    prefix: (parent?.bucket ? parent.prefix : r.prefix).replace(/^\/+|\/+$/g, ""),
     kind: r.kind,
     description: r.description ?? undefined,
     mode: r.status?.mode ?? "online",
-    bucket: r.bucket ? toBucket(r.bucket) : undefined,
+    bucket: bucket ? toBucket(bucket) : undefined,
   };
 }
 
