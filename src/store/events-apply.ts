@@ -51,9 +51,9 @@ const LOG_TEXTS = rowTexts("INSERT INTO logs (run_id, task, attempt, level, mess
 const eventRows = (events: readonly RunEvent[]): RowSpec<number> => ({
   texts: EVENT_TEXTS,
   bind: (i, out) => {
-    const e = events[i] as Transition;
-    const task = "task" in e ? e : undefined;
-    out.push(e.runId, task?.task ?? null, e.from, e.to, e.at, reasonOf(e), task?.attempt ?? null);
+    const e = events[i] as RunEvent & Transition;
+    if (e.type === "task:transition") out.push(e.runId, e.task, e.from, e.to, e.at, reasonOf(e), e.attempt);
+    else out.push(e.runId, null, e.from, e.to, e.at, reasonOf(e), null);
   },
 });
 const logRows = (events: readonly RunEvent[]): RowSpec<number> => ({
@@ -184,7 +184,7 @@ function applyBatch(sql: SqlHandle, events: readonly RunEvent[], rejected: Rejec
   writePatches(sql, withTransitions, report);
   insertMany(sql, BARE_CREATE_ROWS, creates, (p, cause) => reject(p.create!.index, "error", null, messageOf(cause)));
   // Event rows only for transitions that held, in batch order.
-  const held = transitions.filter((i) => isRejected[i] === 0);
+  const held = rejected.length === 0 ? transitions : transitions.filter((i) => isRejected[i] === 0);
   insertMany(sql, eventRows(events), held, (i, cause) => reject(i, "error", null, messageOf(cause)));
   insertMany(sql, logRows(events), logs, (i, cause) => reject(i, "error", null, messageOf(cause)));
   for (const runId of touched) sql.stmt(BUMP_RUN).run(runId);
