@@ -46,8 +46,6 @@ export class RemoteBackend {
   readonly api: ServiceApi;
   readonly #settings: RemoteSettings;
   readonly #observer: LineageObserver | undefined;
-  /** The credential source of each repository opened, by `org/name` (one refresh loop per repository). */
-  readonly credentials = new Map<string, CredentialSource>();
 
   constructor(init: { serviceUri: string; token: string; observer: LineageObserver | undefined; settings?: RemoteSettings | undefined }) {
     this.#settings = init.settings ?? {};
@@ -73,12 +71,10 @@ export class RemoteBackend {
     const bucket = info.bucket!;
     if (bucket.credentials === "hmac" && bucket.hmac) return staticCredentials(bucket.hmac);
     if (bucket.credentials !== "delegated") return anonymousCredentials;
-    const id = `${info.org}/${info.name}`;
-    const source = refreshingCredentials(() => this.api.bucketCredentials(info.org, info.name), {
+    // One refreshing source per opened repository: its sessions share the credentials and their refreshes.
+    return refreshingCredentials(() => this.api.bucketCredentials(info.org, info.name), {
       marginMs: this.#settings.credentialRefreshMarginMs,
     });
-    this.credentials.set(id, source);
-    return source;
   }
 
   /** The Icechunk storage for a repository the service described. */
