@@ -34,6 +34,10 @@ export async function runForeground(format: LogFormat, io: ForegroundIO, signals
     }
     throw error;
   }
+  // a bug in one handler must not take down a daemon people leave running for months: log it, keep serving
+  const onBug = (error: unknown): void => log.error("daemon:bug", (error as Error)?.stack ?? String(error));
+  signals.on("unhandledRejection", onBug);
+  signals.on("uncaughtException", onBug);
   const pipelines = daemon.registry.list();
   const valid = pipelines.filter((p) => p.valid).length;
   if (format === "json") log.info("daemon:listen", `listening on ${daemon.url}`, { url: daemon.url, pid: process.pid, pipelines: pipelines.length });

@@ -140,9 +140,12 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
       }, timeoutMs + deps.killGraceMs);
     }
     deps.log.info("run:start", `${run.pipeline} ${run.id} (${run.trigger.kind}, version ${run.version})`, { runId: run.id, pipeline: run.pipeline });
-    void supervisor!.start(assignment).then((handle) => {
-      if (handle.pid !== undefined && active.has(run.id)) setRunPid(deps.store, run.id, handle.pid);
-    });
+    void supervisor!.start(assignment).then(
+      (handle) => {
+        if (handle.pid !== undefined && active.has(run.id)) setRunPid(deps.store, run.id, handle.pid);
+      },
+      (error: unknown) => deps.log.error("run:start", `${run.id}: ${(error as Error)?.message ?? String(error)}`),
+    );
   }
 
   return {
