@@ -1,9 +1,11 @@
 // @module Fixes for codec gaps in zarrita 0.7.5, as registry entries (types in codec-fixes.d.mts). Plain
 // JavaScript so worker threads can load them without a TypeScript loader. blosc: v3's string `shuffle`
 // mapped to numcodecs.js' number (it was silently dropped); gzip/zlib on `node:zlib` (encode too, and ~3x
-// faster than fflate); vlen-utf8 that encodes, and decodes views into larger buffers correctly.
+// faster than fflate); zstd decoding on a faster build (zstd.mjs); vlen-utf8 that encodes, and decodes views
+// into larger buffers correctly.
 import { deflateSync, gunzipSync, gzipSync, inflateSync } from "node:zlib";
 import { decodeBlosc } from "./blosc-lz4.mjs";
+import { loadZstd } from "./zstd.mjs";
 
 const SHUFFLE = { noshuffle: 0, shuffle: 1, bitshuffle: 2 };
 
@@ -29,6 +31,17 @@ const blosc = async () => {
         encode: (bytes) => wasm.encode(bytes),
         decode: async (bytes) => decodeBlosc(bytes) ?? (await wasm.decode(bytes)),
       };
+    },
+  };
+};
+
+// zstd decodes on the faster build when the frame states its size; encoding stays on numcodecs.js (same bytes).
+const zstd = async () => {
+  const [Zstd, fast] = await Promise.all([import("numcodecs/zstd").then((m) => m.default), loadZstd()]);
+  return {
+    fromConfig(config) {
+      const wasm = Zstd.fromConfig({ ...config, id: "zstd" });
+      return { kind: "bytes_to_bytes", encode: (bytes) => wasm.encode(bytes), decode: async (bytes) => fast(bytes) ?? (await wasm.decode(bytes)) };
     },
   };
 };
@@ -104,6 +117,7 @@ const vlen = async () => VlenUtf8Codec;
 
 export function registerCodecs(registry) {
   registry.set("blosc", blosc).set("numcodecs.blosc", blosc);
+  registry.set("zstd", zstd).set("numcodecs.zstd", zstd);
   registry.set("gzip", gzip).set("numcodecs.gzip", gzip);
   registry.set("zlib", zlib).set("numcodecs.zlib", zlib);
   registry.set("vlen-utf8", vlen).set("numcodecs.vlen-utf8", vlen);

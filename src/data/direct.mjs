@@ -1,9 +1,10 @@
 // @module Decoding chunks without zarrita for the layout xarray writes most: little-endian floats in C order
-// behind one blosc codec. Workers decode into one buffer they reuse instead of a fresh one per chunk (zarrita
+// behind one blosc or zstd codec. Workers decode into one buffer they reuse instead of a fresh one per chunk (zarrita
 // allocates and zero-fills ~8 MB per chunk). Anything else returns undefined and goes through zarrita.
 // Types in direct.d.mts.
 import { bloscHeader, decodeBlosc } from "./blosc-lz4.mjs";
 import { createSimdUnshuffle } from "./simd-unshuffle.mjs";
+import { loadZstd } from "./zstd.mjs";
 
 const FLOATS = { "<f4": Float32Array, "<f8": Float64Array, float32: Float32Array, float64: Float64Array };
 
@@ -45,14 +46,23 @@ function wasmBuffers(Type, size) {
 }
 
 /**
- * A decoder `(bytes) => Float32Array | Float64Array | undefined` for the simple layout, reusing one output
- * buffer (valid until the next call), or undefined when the array needs zarrita's pipeline.
+ * A decoder `(bytes) => Float32Array | Float64Array | undefined` for the simple layout (blosc output reuses
+ * one buffer, valid until the next call), or undefined when the array needs zarrita's pipeline.
  */
-export function directDecoder(docs) {
+export async function directDecoder(docs) {
   const [dtype, codec, chunks] = simpleLayout(docs) ?? [];
   const Type = FLOATS[dtype];
-  if (!Type || codec !== "blosc" || !Array.isArray(chunks)) return undefined;
-  const buffers = wasmBuffers(Type, chunks.reduce((a, b) => a * b, 1));
+  if (!Type || !Array.isArray(chunks)) return undefined;
+  const size = chunks.reduce((a, b) => a * b, 1);
+  if (codec === "zstd") {
+    const zstd = await loadZstd();
+    return (encoded) => {
+      const bytes = zstd(encoded, size * Type.BYTES_PER_ELEMENT);
+      return bytes && new Type(bytes.buffer, bytes.byteOffset, size);
+    };
+  }
+  if (codec !== "blosc") return undefined;
+  const buffers = wasmBuffers(Type, size);
   return (encoded) => {
     const header = bloscHeader(encoded);
     if (!header) return undefined;

@@ -55,7 +55,7 @@ async function handle(message) {
     const location = new zarr.Location(store, `/${message.path}`);
     array = (message.format === 3 ? zarr.open.v3 : zarr.open.v2)(location, { kind: "array" });
     array.catch(() => {}); // reported on the first chunk
-    direct = directDecoder(message.docs);
+    direct = await directDecoder(message.docs);
     return;
   }
   if (message.type === "flush") {

@@ -7,6 +7,7 @@
 import type { Worker } from "node:worker_threads";
 import type { AbsolutePath } from "zarrita";
 import { type Variable, chunkGrid, readChunk, sizeOf } from "./dataset.ts";
+import { directDecoder } from "./direct.mjs";
 import { ChunkError, UnsupportedError, where } from "./errors.ts";
 import type { Reducer } from "./groupby.ts";
 import { type ChunkLayout, type FloatData, type Tile, accumulate, combine, newTile, settle } from "./kernel.mjs";
@@ -71,14 +72,18 @@ function mergeTile(p: Plan, op: Reducer, tileId: string, tile: Tile): void {
 
 /** Reduces on the main thread (no workers, or sharded arrays whose chunks need range reads). */
 async function reduceHere(variable: Variable, p: Plan, op: Reducer, index: Int32Array, missing: number[]): Promise<void> {
+  const { node, array } = variable.lazy!;
+  const direct = await directDecoder(node.docs);
   let current: { id: string; tile: Tile } | undefined;
   for (const item of p.items) {
-    const chunk = await readChunk(variable, item.coords);
+    // A failed read or decode goes through zarrita again, which reports it with the chunk key.
+    const bytes = direct ? await array.store.get(`/${node.chunkKey(item.coords)}` as AbsolutePath).catch(() => undefined) : undefined;
+    const data = (bytes && direct!(bytes)) || ((await readChunk(variable, item.coords)).data as FloatData);
     if (current?.id !== item.tile) {
       if (current) mergeTile(p, op, current.id, settle(current.tile, p.groups, p.layout));
       current = { id: item.tile, tile: newTile(op, p.groups, p.layout) };
     }
-    accumulate(op, current.tile, p.groups, chunk.data as FloatData, p.layout, index.subarray(item.tStart), item.steps, missing);
+    accumulate(op, current.tile, p.groups, data, p.layout, index.subarray(item.tStart), item.steps, missing);
   }
   if (current) mergeTile(p, op, current.id, settle(current.tile, p.groups, p.layout));
 }

@@ -1,0 +1,7 @@
+/** @module Types of zstd.mjs: zstd decoding on @foxglove/wasm-zstd, with numcodecs.js as the fallback. */
+
+/** Content size stated by the first frame's header, or undefined. */
+export function zstdContentSize(bytes: Uint8Array): number | undefined;
+
+/** A decoder returning exactly `size` (default: the frame's stated size) bytes, or undefined to fall back. */
+export function loadZstd(): Promise<(bytes: Uint8Array, size?: number) => Uint8Array | undefined>;
