@@ -11,7 +11,8 @@ import { RUN_TRANSITIONS, TASK_TRANSITIONS, TERMINAL_RUN_STATES, type RunState, 
 import { insertMany, rowTexts, type RowSpec } from "./insert-many.ts";
 import type { SqlHandle, Store } from "./open-store.ts";
 import { errorJson, redactText } from "./rows.ts";
-import { BARE_CREATE_ROWS, fold, newPatch, writePatches, type PatchSink, type TaskPatch } from "./task-patch.ts";
+import { writePatches, type PatchSink } from "./patch-writes.ts";
+import { BARE_CREATE_ROWS, fold, newPatch, type TaskPatch } from "./task-patch.ts";
 
 export type RejectReason = "not-allowed" | "state-mismatch" | "not-found" | "error";
 

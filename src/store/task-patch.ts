@@ -2,12 +2,11 @@
  * @module Coalesced task-row writes for `applyRunEvents`. Within one batch, the transitions of one task fold into
  * a single patch, written as ONE compare-and-set UPDATE on the state the chain started from (or one INSERT when the
  * batch also created the row). If that compare-and-set misses, every transition of the chain is rejected (and the
- * caller appends no event rows for them). `writePatches` writes many patches per statement (INSERT with VALUES lists,
- * UPDATE ... FROM a VALUES list) and falls back to one statement per patch, inside a savepoint, when a chunk misses.
+ * caller appends no event rows for them). Many patches per statement: patch-writes.ts.
  */
 import type { TaskTransitionEvent } from "../core/events.ts";
 import { TERMINAL_TASK_STATES, type TaskState } from "../core/states.ts";
-import { CHUNKS, chunkSizes, rowTexts, tuples, type RowSpec } from "./insert-many.ts";
+import { rowTexts, type RowSpec } from "./insert-many.ts";
 import type { SqlHandle } from "./open-store.ts";
 import { errorJson, redactText } from "./rows.ts";
 
@@ -89,92 +88,6 @@ export function writePatch(sql: SqlHandle, p: TaskPatch): { current: string | nu
 }
 
 
-/** What `writePatches` reports per patch that did not apply. */
-export interface PatchSink {
-  miss(p: TaskPatch, current: string | null): void;
-  error(p: TaskPatch, cause: unknown): void;
-}
-
-const INSERT_HEAD = `INSERT INTO task_runs (run_id, task, parent, map_index, state, attempts, started_at, ended_at, error,
-  result, cache_key, retry_at)`;
-// Each VALUES row carries its own expected state: the compare-and-set stays per row.
-const UPDATE_FROM = (n: number): string => `WITH v (run_id, task, expect, state, attempts, started_at, ended_at,
-  set_error, error, result, cache_key, retry_at) AS (VALUES ${tuples(12, n)})
-UPDATE task_runs SET state = v.state,
-  attempts = CASE WHEN task_runs.attempts < v.attempts THEN v.attempts ELSE task_runs.attempts END,
-  started_at = COALESCE(task_runs.started_at, v.started_at), ended_at = v.ended_at,
-  error = CASE WHEN v.set_error = 1 THEN v.error ELSE task_runs.error END,
-  result = COALESCE(v.result, task_runs.result), cache_key = COALESCE(v.cache_key, task_runs.cache_key),
-  retry_at = v.retry_at
-FROM v WHERE task_runs.run_id = v.run_id AND task_runs.task = v.task AND task_runs.state = v.expect`;
-
-// Statement texts per chunk size, built once (the statement cache is keyed by text).
-const INSERT_TEXTS = rowTexts(INSERT_HEAD, 12, "ON CONFLICT (run_id, task) DO NOTHING");
-const UPDATE_TEXTS = new Map(CHUNKS.map((n) => [n, UPDATE_FROM(n)]));
-
-const bindInsert = (p: TaskPatch, out: unknown[]): void => {
-  out.push(p.runId, p.task, p.create!.parent, p.create!.mapIndex, p.state, p.attempts, p.startedAt, p.endedAt,
-    p.error ?? null, p.result, p.cacheKey, p.retryAt);
-};
-const bindUpdate = (p: TaskPatch, out: unknown[]): void => {
-  out.push(p.runId, p.task, p.expect, p.state, p.attempts, p.startedAt, p.endedAt, p.error === undefined ? 0 : 1,
-    p.error ?? null, p.result, p.cacheKey, p.retryAt);
-};
-/** Thrown inside a chunk's savepoint to undo a chunk that did not apply whole. */
-const PARTIAL = Symbol("partial chunk");
-
-/**
- * Writes patches that carry transitions, many per statement. Patches that create their row go in as INSERTs in
- * their latest state; the others as one UPDATE ... FROM per chunk. A chunk that does not apply whole is rolled
- * back to its savepoint and written patch by patch, so every miss and error is reported for its own patch.
- */
-export function writePatches(sql: SqlHandle, patches: readonly TaskPatch[], report: PatchSink): void {
-  const inserts: TaskPatch[] = [];
-  const updates: TaskPatch[] = [];
-  for (const p of patches) (p.create ? inserts : updates).push(p);
-  writeChunked(sql, inserts, INSERT_TEXTS, bindInsert, report);
-  writeChunked(sql, updates, UPDATE_TEXTS, bindUpdate, report);
-}
-
-function writeChunked(
-  sql: SqlHandle,
-  patches: readonly TaskPatch[],
-  texts: ReadonlyMap<number, string>,
-  bind: (p: TaskPatch, out: unknown[]) => void,
-  report: PatchSink,
-): void {
-  const args: unknown[] = [];
-  let at = 0;
-  for (const n of chunkSizes(patches.length)) {
-    const chunk = patches.slice(at, at + n);
-    at += n;
-    if (n > 1) {
-      args.length = 0;
-      for (const p of chunk) bind(p, args);
-      const stmt = sql.stmt(texts.get(n)!);
-      try {
-        sql.tx(() => {
-          if (stmt.run(...args).changes !== n) throw PARTIAL;
-        });
-        continue;
-      } catch {
-        // fall through: one by one, so each miss or error lands on its own patch
-      }
-    }
-    for (const p of chunk) writeOne(sql, p, report);
-  }
-}
-
-function writeOne(sql: SqlHandle, p: TaskPatch, report: PatchSink): void {
-  let miss: { current: string | null } | null;
-  try {
-    miss = writePatch(sql, p);
-  } catch (cause) {
-    report.error(p, cause);
-    return;
-  }
-  if (miss !== null) report.miss(p, miss.current);
-}
 export interface PendingTaskRow {
   runId: string;
   task: string;
@@ -182,9 +95,9 @@ export interface PendingTaskRow {
   mapIndex: number | null;
 }
 
-/** New Pending task rows, many per statement; an existing row is left alone. */
 const PENDING_TEXTS = rowTexts("INSERT INTO task_runs (run_id, task, parent, map_index, state, attempts)", 6,
   "ON CONFLICT (run_id, task) DO NOTHING");
+/** New Pending task rows, many per statement; an existing row is left alone. */
 export const PENDING_TASK_ROWS: RowSpec<PendingTaskRow> = {
   texts: PENDING_TEXTS,
   bind: (r, out) => out.push(r.runId, r.task, r.parent, r.mapIndex, "Pending", 0),

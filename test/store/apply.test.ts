@@ -222,3 +222,55 @@ test("large batches keep event order across multi-row chunks", (t) => {
   assert.deepEqual(getLogs(store, runId).map((l) => l.message), Array.from({ length: n }, (_, i) => `m${i}`));
   assert.throws(() => createTaskRuns(store, "no-such-run", ["x"]), /FOREIGN KEY/);
 });
+
+test("a multi-row chunk with one stale task rejects that task alone; the rest of the chunk applies", (t) => {
+  const store = tempStore(t);
+  const runId = makeRun(store);
+  const n = 123; // one chunk of 100, two of 10, three single rows
+  const names = Array.from({ length: n }, (_, i) => `t${i}`);
+  createTaskRuns(store, runId, names);
+  // t42 (in the 100-row chunk) and t105 (in a 10-row chunk) already ended behind this batch's back
+  applyRunEvents(store, ["t42", "t105"].map((task) => ({ type: "task:transition" as const, runId, task, from: "Pending" as const, to: "Skipped" as const, attempt: 0, at: 1 })));
+  const before = getRunEvents(store, runId).length;
+  const events: RunEvent[] = names.flatMap((task, i): RunEvent[] => [
+    { type: "task:transition", runId, task, from: "Pending", to: "Running", attempt: 1, at: 10 + i },
+    { type: "task:transition", runId, task, from: "Running", to: "Completed", attempt: 1, at: 500 + i, resultJson: `${i}` },
+  ]);
+  const result = applyRunEvents(store, events);
+  assert.deepEqual(result.rejected.map((r) => [r.event.type === "task:transition" && r.event.task, r.reason, r.currentState]), [
+    ["t42", "state-mismatch", "Skipped"], ["t42", "state-mismatch", "Skipped"],
+    ["t105", "state-mismatch", "Skipped"], ["t105", "state-mismatch", "Skipped"],
+  ]);
+  assert.equal(result.applied, 2 * (n - 2));
+  const tasks = new Map(getRun(store, runId)!.tasks.map((x) => [x.task, x]));
+  assert.equal(tasks.get("t42")!.state, "Skipped");
+  assert.equal(tasks.get("t105")!.state, "Skipped");
+  assert.deepEqual([...tasks.values()].filter((x) => x.state === "Completed").length, n - 2);
+  assert.deepEqual(
+    [tasks.get("t0"), tasks.get("t122")].map((x) => [x!.attempts, x!.startedAt, x!.endedAt, x!.resultJson]),
+    [[1, 10, 500, "0"], [1, 132, 622, "122"]],
+  );
+  const added = getRunEvents(store, runId).slice(before);
+  assert.equal(added.length, 2 * (n - 2));
+  assert.ok(added.every((e) => e.task !== "t42" && e.task !== "t105"));
+});
+
+test("creates folded with their transitions go in many rows per statement; an existing row falls back to compare-and-set", (t) => {
+  const store = tempStore(t);
+  const runId = makeRun(store);
+  createTaskRuns(store, runId, [{ task: "m[3]", parent: "m", mapIndex: 3 }]);
+  applyRunEvents(store, [{ type: "task:transition", runId, task: "m[3]", from: "Pending", to: "Running", attempt: 1, at: 1 }]);
+  const events: RunEvent[] = [];
+  for (let i = 0; i < 20; i++) {
+    const task = `m[${i}]`;
+    events.push({ type: "task:create", runId, task, parent: "m", mapIndex: i, at: 2 });
+    events.push({ type: "task:transition", runId, task, from: "Pending", to: "Running", attempt: 1, at: 3 });
+  }
+  const result = applyRunEvents(store, events);
+  assert.deepEqual(result.rejected.map((r) => [r.index, r.reason, r.currentState]), [[7, "state-mismatch", "Running"]]);
+  const tasks = getRun(store, runId)!.tasks.filter((x) => x.parent === "m");
+  assert.equal(tasks.length, 20);
+  assert.ok(tasks.every((x) => x.state === "Running"));
+  assert.deepEqual(tasks.find((x) => x.task === "m[5]")!.mapIndex, 5);
+  assert.equal(tasks.find((x) => x.task === "m[3]")!.startedAt, 1);
+});
