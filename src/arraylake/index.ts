@@ -12,6 +12,7 @@
  */
 export { Client, DEFAULT_SERVICE_URI, type ClientOptions, type RepoListing } from "./client.ts";
 export { clientFromConfig } from "./config.ts";
+export type { ArraylakeClient } from "./client-like.ts";
 export { ArraylakeRepo, type RefSpec, type ResolvedRef, type SnapshotInfo } from "./repo.ts";
 export { RepoSession, LineageObserverError, type CommitOptions } from "./session.ts";
 export { SessionStore } from "./store.ts";

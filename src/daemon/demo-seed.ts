@@ -8,9 +8,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ResolvedConfig } from "../config/index.ts";
 import type { DaemonLogger } from "./logger.ts";
+// The constants alone: src/demo/seed.ts would load Icechunk into the daemon's heap.
+import { DEMO_REPO } from "../demo/constants.ts";
 
-// Same as DEMO_REPO in src/demo/seed.ts: importing that module would load Icechunk into the daemon's heap.
-const DEMO_REPO = "my-climate-company/ocean-data";
+
 const BIN = fileURLToPath(new URL("../../bin/floe.js", import.meta.url));
 
 /** Starts seeding when the local demo repository is missing; resolves when done (never rejects). */

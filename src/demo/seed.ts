@@ -5,8 +5,9 @@
 import { Client } from "../arraylake/index.ts";
 import { createSyntheticOceanTemp } from "../data/index.ts";
 
-export const DEMO_REPO = "my-climate-company/ocean-data";
-export const DEMO_GROUP = "xarray/ocean-temp";
+import { DEMO_GROUP, DEMO_REPO } from "./constants.ts";
+
+export { DEMO_GROUP, DEMO_REPO };
 export const DEMO_MESSAGE = "synthetic demo data: two years of daily ocean temperature on a 1-degree grid (not real observations)";
 
 export interface SeedResult {

@@ -1,7 +1,7 @@
 /** @module What a task function receives: its input (params, upstream results, item) and its context. */
 import type { LogLevel } from "../core/events.ts";
 // Type-only: the DSL names the client's type; the runner builds the client.
-import type { Client } from "../arraylake/client.ts";
+import type { ArraylakeClient } from "../arraylake/client-like.ts";
 
 export interface TaskLogger {
   debug(message: string): void;
@@ -25,7 +25,7 @@ export interface TaskContext {
    * The Arraylake client configured from arraylake.config.ts (local repositories unless a token is set). Every
    * readonly session it opens and every commit it makes is recorded against this run and task.
    */
-  arraylake: Client;
+  arraylake: ArraylakeClient;
 }
 
 export interface TaskInput<P, U> {

@@ -1,9 +1,11 @@
 /**
- * @module `ctx.arraylake` for a run: one Client per task whose lineage observer reports every snapshot the task
+ * @module `ctx.arraylake` for a run: one client per task whose lineage observer reports every snapshot the task
  * reads and every commit it makes as run events, so the store records them against the run and task. For a
  * pipeline with `commit: "on-success"`, writable sessions belong to one run transaction, committed at the end.
+ * The Icechunk library loads on a task's first call, so runs that never touch a repository start fast.
  */
-import { Client, createRunTransaction, type LineageObserver, type RunTransaction } from "../arraylake/index.ts";
+import type { ArraylakeClient, Client, LineageObserver } from "../arraylake/index.ts";
+import { createRunTransaction, type RunTransaction } from "../arraylake/transaction.ts";
 import type { Clock } from "../core/clock.ts";
 import type { RunEventSink } from "../core/events.ts";
 
@@ -20,9 +22,24 @@ export interface ArraylakeSettings {
 }
 
 export interface RunArraylake {
-  clientFor: (task: string) => Client;
+  clientFor: (task: string) => ArraylakeClient;
   /** Present for `commit: "on-success"` pipelines. */
   transaction: RunTransaction | undefined;
+}
+
+/** A client whose construction (and the library's load) waits for its first call. */
+function lazyClient(make: () => Promise<Client>): ArraylakeClient {
+  let client: Promise<Client> | undefined;
+  const get = (): Promise<Client> => (client ??= make());
+  return {
+    listRepos: async (org) => (await get()).listRepos(org),
+    getRepo: async (repo) => (await get()).getRepo(repo),
+    createRepo: async (repo) => (await get()).createRepo(repo),
+    getOrCreateRepo: async (repo) => (await get()).getOrCreateRepo(repo),
+    deleteRepo: async (repo) => (await get()).deleteRepo(repo),
+    close: () => void client?.then((c) => c.close(), () => {}),
+    [Symbol.asyncDispose]: async () => (await client?.catch(() => undefined))?.close(),
+  };
 }
 
 export function runArraylake(
@@ -36,13 +53,16 @@ export function runArraylake(
   });
   // The end-of-run commit is the run's, recorded without a task.
   const transaction = run.commitOnSuccess ? createRunTransaction(events(undefined)) : undefined;
-  const clientFor = (task: string): Client =>
-    new Client({
-      ...(settings.token !== undefined ? { token: settings.token ?? undefined } : {}),
-      serviceUri: settings.serviceUri,
-      localReposDir: settings.localReposDir,
-      cwd: settings.cwd,
-      observer: { ...events(task), transaction },
+  const clientFor = (task: string): ArraylakeClient =>
+    lazyClient(async () => {
+      const { Client } = await import("../arraylake/client.ts");
+      return new Client({
+        ...(settings.token !== undefined ? { token: settings.token ?? undefined } : {}),
+        serviceUri: settings.serviceUri,
+        localReposDir: settings.localReposDir,
+        cwd: settings.cwd,
+        observer: { ...events(task), transaction },
+      });
     });
   return { clientFor, transaction };
 }

@@ -15,6 +15,7 @@ import {
   findCachedResult,
   getRun,
   recordPipelineVersions,
+  setRunPid,
   type RunDetail,
   type RunTrigger,
   type Store,
@@ -72,6 +73,8 @@ export async function runLocally(options: LocalRunOptions): Promise<{ run: RunDe
     retryOf: options.retryOf,
     createdAt: clock.now(),
   });
+  // A daemon that starts meanwhile leaves a run with a live pid alone, and marks it Crashed once the pid is gone.
+  setRunPid(store, run.id, process.pid);
   options.onCreated?.(run.id);
   const storeSink = createStoreSink(store);
   const sink = options.onEvent
