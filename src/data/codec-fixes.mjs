@@ -41,7 +41,7 @@ const zstd = async () => {
   return {
     fromConfig(config) {
       const wasm = Zstd.fromConfig({ ...config, id: "zstd" });
-      return { kind: "bytes_to_bytes", encode: (bytes) => wasm.encode(bytes), decode: async (bytes) => fast(bytes) ?? (await wasm.decode(bytes)) };
+      return { kind: "bytes_to_bytes", encode: (bytes) => wasm.encode(bytes), decode: async (bytes) => fast.decode(bytes) ?? (await wasm.decode(bytes)) };
     },
   };
 };

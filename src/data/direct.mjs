@@ -57,7 +57,7 @@ export async function directDecoder(docs) {
   if (codec === "zstd") {
     const zstd = await loadZstd();
     return (encoded) => {
-      const bytes = zstd(encoded, size * Type.BYTES_PER_ELEMENT);
+      const bytes = zstd.decodeView(encoded, size * Type.BYTES_PER_ELEMENT);
       return bytes && new Type(bytes.buffer, bytes.byteOffset, size);
     };
   }

@@ -25,24 +25,36 @@ export function zstdContentSize(bytes) {
 }
 
 /**
- * Loads the decoder: `(bytes, size?) => Uint8Array | undefined`, undefined when it cannot decode the input to
- * exactly `size` bytes (or the frame's stated size); callers fall back to numcodecs.js.
+ * Loads the decoder: `decode(bytes, size?)` returns exactly `size` (default: the frame's stated size) bytes in
+ * a fresh array, `decodeView` the same as a view into the module's memory that the next call reuses (no
+ * allocation per chunk: GC of ~2 MB buffers per chunk cost more than decoding); both return undefined when
+ * they cannot, and callers fall back to numcodecs.js.
  */
 export async function loadZstd() {
-  let wasm;
+  let mod;
   try {
-    wasm = createRequire(import.meta.url)("@foxglove/wasm-zstd");
-    await wasm.isLoaded;
+    mod = await createRequire(import.meta.url)("@foxglove/wasm-zstd/dist/wasm-zstd.js")();
   } catch {
-    return () => undefined;
+    return { decode: () => undefined, decodeView: () => undefined };
   }
-  return (bytes, size = zstdContentSize(bytes)) => {
-    if (!size) return undefined;
-    try {
-      const out = wasm.decompress(bytes, size);
-      return out.byteLength === size ? new Uint8Array(out.buffer, out.byteOffset, out.byteLength) : undefined;
-    } catch {
-      return undefined;
+  // One input and one output region in the module's heap, grown as needed and kept.
+  const regions = [{ at: 0, size: 0 }, { at: 0, size: 0 }];
+  const region = (r, size) => {
+    if (r.size < size) {
+      if (r.at) mod._free(r.at);
+      r.at = mod._malloc(size);
+      r.size = r.at ? size : 0;
     }
+    return r.at;
   };
+  const decodeView = (bytes, size = zstdContentSize(bytes)) => {
+    if (!size) return undefined;
+    const src = region(regions[0], bytes.byteLength);
+    const dst = region(regions[1], size);
+    if (!src || !dst) return undefined;
+    mod.HEAPU8.set(bytes, src);
+    const n = mod._decompress(dst, size, src, bytes.byteLength);
+    return n === size ? mod.HEAPU8.subarray(dst, dst + size) : undefined;
+  };
+  return { decode: (bytes, size) => decodeView(bytes, size)?.slice(), decodeView };
 }

@@ -79,9 +79,11 @@ test("zstd: the frame's stated size, the fast decoder, and its fallback", async 
   const encoded = await Zstd.fromConfig({ level: 3 }).encode(bytes);
   assert.equal(zstdContentSize(encoded), bytes.byteLength);
   const zstd = await loadZstd();
-  assert.deepEqual(zstd(encoded), bytes);
-  assert.equal(zstd(encoded, bytes.byteLength - 4), undefined, "a wrong size declines");
-  assert.equal(zstd(encoded.subarray(0, 100)), undefined, "truncated input declines");
+  assert.deepEqual(zstd.decode(encoded), bytes);
+  assert.deepEqual(zstd.decodeView(encoded), bytes);
+  assert.equal(zstd.decode(encoded, bytes.byteLength - 4), undefined, "a wrong size declines");
+  assert.equal(zstd.decode(encoded.subarray(0, 100)), undefined, "truncated input declines");
+  assert.deepEqual(zstd.decode(encoded, bytes.byteLength), bytes, "and it recovers");
   assert.equal(zstdContentSize(new Uint8Array([1, 2, 3, 4, 5, 6, 7])), undefined);
   const v3 = { "/t/zarr.json": { zarr_format: 3, node_type: "array", data_type: "float32", chunk_grid: { configuration: { chunk_shape: [50000] } }, codecs: [{ name: "bytes", configuration: { endian: "little" } }, { name: "zstd", configuration: { level: 3 } }] } };
   assert.deepEqual((await directDecoder(v3))!(encoded), data);
