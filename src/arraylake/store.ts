@@ -18,6 +18,12 @@ const asBuffer = (value: Uint8Array): Buffer =>
 export class SessionStore {
   readonly raw: Store;
   readonly #repo: string;
+  /**
+   * Memory handed out by `get`. The WASM binding maps such memory back to its own stale copy when it is passed in
+   * again, so a chunk zarrita read, patched in place and wrote back (a partial-chunk write) would keep its old
+   * values; `set` copies these (and only these) first.
+   */
+  readonly #handedOut = new WeakSet<ArrayBufferLike>();
   constructor(raw: Store, repo: string) {
     this.raw = raw;
     this.#repo = repo;
@@ -28,10 +34,16 @@ export class SessionStore {
     throw new ChunkReadError(key, icechunkMessage(error), { cause: error });
   }
 
+  #track(value: Uint8Array | null | undefined): Uint8Array | undefined {
+    if (!value) return undefined;
+    this.#handedOut.add(value.buffer);
+    return value;
+  }
+
   async get(key: string): Promise<Uint8Array | undefined> {
     const k = strip(key);
     try {
-      return (await this.raw.get(k)) ?? undefined;
+      return this.#track(await this.raw.get(k));
     } catch (error) {
       this.#fail(k, error);
     }
@@ -40,7 +52,7 @@ export class SessionStore {
   async getRange(key: string, range: RangeQuery): Promise<Uint8Array | undefined> {
     const k = strip(key);
     try {
-      return (await this.raw.getRange(k, range)) ?? undefined;
+      return this.#track(await this.raw.getRange(k, range));
     } catch (error) {
       this.#fail(k, error);
     }
@@ -53,7 +65,7 @@ export class SessionStore {
   async set(key: string, value: Uint8Array): Promise<void> {
     const k = strip(key);
     try {
-      await this.raw.set(k, asBuffer(value));
+      await this.raw.set(k, this.#handedOut.has(value.buffer) ? Buffer.from(value) : asBuffer(value));
     } catch (error) {
       throw translateIcechunkError(error, { repo: this.#repo, operation: `write "${k}"` });
     }
