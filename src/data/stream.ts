@@ -20,7 +20,7 @@ export interface StreamOptions {
   workers?: number | undefined;
   /** Pool to borrow workers from; without one, a temporary pool is started and closed. */
   pool?: ReducerPool | undefined;
-  /** Chunks in flight per worker (default 2). */
+  /** Chunks in flight per worker, or read ahead on the main thread (default 2). */
   prefetch?: number | undefined;
 }
 
@@ -71,13 +71,17 @@ function mergeTile(p: Plan, op: Reducer, tileId: string, tile: Tile): void {
 }
 
 /** Reduces on the main thread (no workers, or sharded arrays whose chunks need range reads). */
-async function reduceHere(variable: Variable, p: Plan, op: Reducer, index: Int32Array, missing: number[]): Promise<void> {
+async function reduceHere(variable: Variable, p: Plan, op: Reducer, index: Int32Array, missing: number[], prefetch: number): Promise<void> {
   const { node, array } = variable.lazy!;
   const direct = await directDecoder(node.docs);
+  // Reads run `prefetch` chunks ahead so slow stores (Icechunk) overlap decoding; a failed read or decode goes
+  // through zarrita again, which reports it with the chunk key.
+  const read = (i: number) => (direct ? array.store.get(`/${node.chunkKey(p.items[i]!.coords)}` as AbsolutePath).catch(() => undefined) : undefined);
+  const ahead = p.items.slice(0, prefetch).map((_, i) => read(i));
   let current: { id: string; tile: Tile } | undefined;
-  for (const item of p.items) {
-    // A failed read or decode goes through zarrita again, which reports it with the chunk key.
-    const bytes = direct ? await array.store.get(`/${node.chunkKey(item.coords)}` as AbsolutePath).catch(() => undefined) : undefined;
+  for (const [i, item] of p.items.entries()) {
+    if (i + prefetch < p.items.length) ahead.push(read(i + prefetch));
+    const bytes = await ahead.shift();
     const data = (bytes && direct!(bytes)) || ((await readChunk(variable, item.coords)).data as FloatData);
     if (current?.id !== item.tile) {
       if (current) mergeTile(p, op, current.id, settle(current.tile, p.groups, p.layout));
@@ -167,7 +171,7 @@ export async function streamReduce(
   const wanted = options.workers ?? options.pool?.size ?? 0;
   const count = sharded ? 0 : Math.min(wanted, p.items.length);
   if (count === 0) {
-    await reduceHere(variable, p, op, index, missing);
+    await reduceHere(variable, p, op, index, missing, options.prefetch ?? 2);
     return { tile: p.out, shape: p.outShape };
   }
   const { createReducerPool } = await import("./pool.ts");
