@@ -1,10 +1,14 @@
 /**
  * @module Response cache for run details, ended and active alike. Every write that changes a run's detail bumps
- * the run's `change_count` in the same transaction, so each request re-validates its entry with one primary-key
- * read and rebuilds only when the run changed: fresh for every writer (the daemon, run processes, the CLI), and
- * cheap while a run is being written. Bounded by entry count and by bytes.
+ * the run's `change_count` in the same transaction, so a request re-validates its entry with one primary-key read
+ * and rebuilds only when the run changed: fresh for every writer (the daemon, run processes, the CLI), and cheap
+ * while a run is being written. An ended run hardly ever changes again (a crash finalizer closing its tasks): its
+ * entry is re-checked at most every `revalidateMs`, and a live event for it evicts it at once. Bounded by entry
+ * count and by bytes.
  */
+import type { Clock } from "../core/clock.ts";
 import { NotFoundError } from "../core/errors.ts";
+import { isTerminalRunState } from "../core/states.ts";
 import { getRunChangeCount, getRunSnapshots, type Store } from "../store/index.ts";
 import { presentRunDetail } from "./present.ts";
 import { safeJson } from "./route.ts";
@@ -14,6 +18,8 @@ interface Entry {
   text: string;
   /** The run's change_count read before the body was built. */
   count: number;
+  ended: boolean;
+  checkedAt: number;
 }
 
 export interface RunDetailCache {
@@ -25,12 +31,14 @@ export interface RunDetailCache {
 
 export interface RunDetailCacheOptions {
   maxEntries?: number;
+  /** How long an ended run's entry is served without a re-check (ms), default 250. */
+  revalidateMs?: number;
   /** Total size of the cached bodies (UTF-16 code units), default 32 Mi. */
   maxChars?: number;
 }
 
-export function createRunDetailCache(store: Store, opts: RunDetailCacheOptions = {}): RunDetailCache {
-  const { maxEntries = 1000, maxChars = 32 * 1024 * 1024 } = opts;
+export function createRunDetailCache(store: Store, clock: Clock, opts: RunDetailCacheOptions = {}): RunDetailCache {
+  const { maxEntries = 1000, revalidateMs = 250, maxChars = 32 * 1024 * 1024 } = opts;
   const entries = new Map<string, Entry>();
   let chars = 0;
   const drop = (runId: string): void => {
@@ -39,24 +47,29 @@ export function createRunDetailCache(store: Store, opts: RunDetailCacheOptions =
     chars -= e.text.length;
     entries.delete(runId);
   };
-  const build = (runId: string): string => {
+  const build = (runId: string): { text: string; ended: boolean } => {
     const run = mustGetRun(store, runId);
     const { commits, reads } = getRunSnapshots(store, run.id);
-    return safeJson(presentRunDetail(run, commits, reads));
+    return { text: safeJson(presentRunDetail(run, commits, reads)), ended: isTerminalRunState(run.state) };
   };
   return {
     get(runId) {
+      const hit = entries.get(runId);
+      const now = clock.now();
+      if (hit !== undefined && hit.ended && now - hit.checkedAt < revalidateMs) return hit.text;
       const count = getRunChangeCount(store, runId);
       if (count === undefined) {
         drop(runId);
         throw new NotFoundError("run", runId);
       }
-      const hit = entries.get(runId);
-      if (hit !== undefined && hit.count === count) return hit.text;
+      if (hit !== undefined && hit.count === count) {
+        hit.checkedAt = now;
+        return hit.text;
+      }
       drop(runId);
       // The count is read before the rows: a write in between only makes the entry look stale, never fresh.
-      const text = build(runId);
-      entries.set(runId, { text, count });
+      const { text, ended } = build(runId);
+      entries.set(runId, { text, count, ended, checkedAt: now });
       chars += text.length;
       // Insertion order approximates age; the oldest entries go first.
       while (entries.size > maxEntries || (chars > maxChars && entries.size > 1)) drop(entries.keys().next().value!);

@@ -22,8 +22,7 @@ const CHANGE_COUNT = "SELECT change_count FROM runs WHERE id = ?";
  * read); undefined for an unknown run. One primary-key read: the cheap freshness check for cached renderings.
  */
 export function getRunChangeCount(store: Store, id: string): number | undefined {
-  const row = store.sql.stmt(CHANGE_COUNT).get(id) as { change_count: number } | undefined;
-  return row?.change_count;
+  return store.sql.stmt(CHANGE_COUNT).pluck().get(id) as number | undefined; // pluck: no row object per request
 }
 
 /** How many runs are in one of `states` (one COUNT over the state index). */

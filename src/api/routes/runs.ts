@@ -25,7 +25,7 @@ function parseSince(text: string | undefined): number | undefined {
 }
 
 export function runRoutes(router: Router, deps: ApiDeps): void {
-  const details = createRunDetailCache(deps.store);
+  const details = createRunDetailCache(deps.store, deps.clock);
   deps.subscribe((event) => details.evict(event.runId));
   router.get(
     {
