@@ -100,6 +100,11 @@ export async function startDaemon(project: Project, env: Record<string, string> 
   // a failed request says what became of the daemon (exit code, signal, last log lines)
   const explain = (e: unknown): Error =>
     new Error(`${(e as Error).message} (daemon exit ${proc.exitCode} signal ${proc.signalCode}; stderr: ${err.slice(-500)}; last logs: ${JSON.stringify(lines.slice(-5))})`, { cause: e });
+  // A kept-alive socket the server closed while this process was blocked (spawnSync) fails once; a fresh one works.
+  const request = (path: string, init?: RequestInit): Promise<Response> =>
+    fetch(url + path, init)
+      .catch(() => fetch(url + path, { ...init, headers: { ...(init?.headers as Record<string, string>), connection: "close" } }))
+      .catch((e: unknown) => Promise.reject(explain(e)));
   const daemon: RunningDaemon = {
     proc, url, lines,
     stderr: () => err,
@@ -112,12 +117,10 @@ export async function startDaemon(project: Project, env: Record<string, string> 
       await exited(proc);
     },
     async get(path) {
-      const res = await fetch(url + path).catch((e: unknown) => Promise.reject(explain(e)));
-      return res.json();
+      return (await request(path)).json();
     },
     async post(path, body) {
-      const res = await fetch(url + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}) })
-        .catch((e: unknown) => Promise.reject(explain(e)));
+      const res = await request(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}) });
       return { status: res.status, body: await res.json().catch(() => null) };
     },
     waitLog: (pred, timeoutMs = 30_000) => waitFor(() => lines.find(pred), timeoutMs, "a log line"),
