@@ -6,6 +6,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { FloeError } from "../core/errors.ts";
+import { redact } from "../core/redact.ts";
 import type { LoadRequest, LoaderMessage } from "./protocol.ts";
 
 const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
@@ -38,13 +39,17 @@ export interface Loader extends AsyncDisposable {
 }
 
 function start(options: LoaderOptions): Warm {
+  // Loading needs no Arraylake token; what a module prints at import is redacted all the same.
+  const { ARRAYLAKE_TOKEN: _token, ...env } = options.env ?? process.env;
   const child = fork(WORKER, [], {
     cwd: options.cwd,
-    env: options.env ?? process.env,
+    env,
     execArgv: ["--import", "tsx", "--no-warnings"],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
     serialization: "advanced",
   });
+  child.stdout?.on("data", (d: Buffer) => process.stdout.write(redact(d.toString())));
+  child.stderr?.on("data", (d: Buffer) => process.stderr.write(redact(d.toString())));
   const ready = new Promise<void>((resolve, reject) => {
     child.once("message", (m: LoaderMessage) => (m.type === "ready" ? resolve() : reject(new Error("bad hello"))));
     child.once("exit", (code, signal) => reject(new LoaderError("exit", `loader exited early (${signal ?? code})`)));

@@ -23,6 +23,7 @@ function filesUnder(dir: string): string[] {
 
 test("the token is redacted from logs, errors, results, params, the database and every API response", async () => {
   const project = makeProject({
+    "pipelines/loud.ts": `console.log("import-time " + process.env.ARRAYLAKE_TOKEN);\n${pipelineSource("loud", '.task("a", () => 1)')}`,
     "pipelines/leaky.ts": pipelineSource(
       "leaky",
       `.task("leak", async ({ params }, ctx) => {
