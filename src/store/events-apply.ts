@@ -45,10 +45,10 @@ const BUMP_RUN = "UPDATE runs SET change_count = change_count + 1 WHERE id = ?";
 
 type Transition = RunTransitionEvent | TaskTransitionEvent;
 
-/** Event rows for the transitions at the given batch positions (no wrapper object per row). */
 const EVENT_TEXTS = rowTexts("INSERT INTO events (run_id, task, from_state, to_state, at, reason, attempt)", 7);
 const LOG_TEXTS = rowTexts("INSERT INTO logs (run_id, task, attempt, level, message, at)", 6);
 
+/** Event rows for the transitions at the given batch positions (no wrapper object per row). */
 const eventRows = (events: readonly RunEvent[]): RowSpec<number> => ({
   texts: EVENT_TEXTS,
   bind: (i, out) => {
