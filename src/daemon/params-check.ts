@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import type { Diagnostic } from "../core/errors.ts";
+import { declaredParams, unknownParamIssues } from "../dsl/unknown-params.ts";
 
 export type ParamsCheck = { ok: true; params: Record<string, unknown> } | { ok: false; diagnostics: Diagnostic[] };
 
@@ -34,14 +35,21 @@ export function createParamsChecker(max = 256): ParamsChecker {
     check(key, jsonSchema, input, pipeline) {
       const schema = schemaFor(key, jsonSchema);
       const value = input ?? {};
-      if (!schema) return { ok: true, params: value as Record<string, unknown> };
+      const known = declaredParams(jsonSchema);
+      const unknown = (known ? unknownParamIssues(known, value) : []).map((i) => ({
+        pipeline, path: `params.${i.path}`, code: "unrecognized_keys", message: i.message,
+      }));
+      if (!schema) return unknown.length ? { ok: false, diagnostics: unknown } : { ok: true, params: value as Record<string, unknown> };
       const parsed = schema.safeParse(value);
-      if (parsed.success) return { ok: true, params: parsed.data as Record<string, unknown> };
+      if (parsed.success && unknown.length === 0) return { ok: true, params: parsed.data as Record<string, unknown> };
       return {
         ok: false,
-        diagnostics: parsed.error.issues.map((i) => ({
-          pipeline, path: ["params", ...i.path.map(String)].join("."), code: i.code, message: i.message,
-        })),
+        diagnostics: [
+          ...unknown,
+          ...(parsed.success ? [] : parsed.error.issues.map((i) => ({
+            pipeline, path: ["params", ...i.path.map(String)].join("."), code: i.code, message: i.message,
+          }))),
+        ],
       };
     },
   };

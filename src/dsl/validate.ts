@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { Diagnostic, SourceLocation } from "../core/errors.ts";
 import { PipelineSpecSchema, type PipelineSpec } from "../../schemas/pipeline.ts";
 import type { AnyPipeline, TaskDefinition } from "./pipeline.ts";
+import { declaredParams, unknownParamIssues } from "./unknown-params.ts";
 
 export type ValidationResult =
   | { ok: true; spec: PipelineSpec; locations: Record<string, SourceLocation> }
@@ -83,10 +84,15 @@ export function parseParams(
 ): { ok: true; params: Record<string, unknown> } | { ok: false; issues: { path: string; message: string }[] } {
   const schema = p.options.params ?? z.object({});
   const result = schema.safeParse(input ?? {});
-  if (result.success) return { ok: true, params: result.data as Record<string, unknown> };
+  const known = declaredParams(paramsJsonSchema(p));
+  const unknown = known ? unknownParamIssues(known, input) : [];
+  if (result.success && unknown.length === 0) return { ok: true, params: result.data as Record<string, unknown> };
   return {
     ok: false,
-    issues: result.error.issues.map((i) => ({ path: i.path.map(String).join(".") || "(root)", message: i.message })),
+    issues: [
+      ...unknown,
+      ...(result.success ? [] : result.error.issues.map((i) => ({ path: i.path.map(String).join(".") || "(root)", message: i.message }))),
+    ],
   };
 }
 

@@ -6,7 +6,7 @@ import type { Diagnostic } from "../core/errors.ts";
 import type { PipelineSpec, TaskSpec } from "../../schemas/pipeline.ts";
 import { findCycles } from "./cycles.ts";
 import { cacheSpecOf, ms, retrySpecOf } from "./normalize.ts";
-import { suggest } from "./suggest.ts";
+import { suggest } from "../core/suggest.ts";
 import { PlanCode, type Plan, type PlanEdge, type PlanResult, type PlanSources, type PlanTask } from "./types.ts";
 import { versionOf } from "./version.ts";
 

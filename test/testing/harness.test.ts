@@ -62,3 +62,8 @@ test("a retry of a failed run reuses completed results and re-runs the rest", as
   assert.equal(second.results.fragile, 42);
   assert.equal(second.run.retryOf, first.run.id);
 });
+
+test("an unknown param is an issue with a suggestion, not silently dropped", async () => {
+  await using env = createTestEnvironment();
+  await assert.rejects(env.run(flaky(0), { params: { factr: 3 } }), /params\.factr: unknown param "factr" \(did you mean "factor"\?\)/);
+});
