@@ -107,7 +107,8 @@ export class FileSystemStore implements StandaloneStore {
     try {
       // One read of the whole file (readFile reads 512 KiB at a time: ten thread-pool trips per chunk).
       const size = (await handle.stat()).size;
-      const out = new Uint8Array(size);
+      // Not zero-filled (the read overwrites it): a plain Uint8Array over its own, never pooled, buffer.
+      const out = new Uint8Array(Buffer.allocUnsafeSlow(size).buffer, 0, size);
       let at = 0;
       while (at < size) {
         const { bytesRead } = await handle.read(out, at, size - at, at);
