@@ -20,7 +20,11 @@ export default pipeline({
 })
   .task("load", async ({ params }, ctx) => {
     // Pin the snapshot: every later task reads exactly what this one saw.
-    const repo = await ctx.arraylake.getRepo(params.repo);
+    const repo = await ctx.arraylake.getRepo(params.repo).catch((error: Error) => {
+      // The demo repository appears with `npm run dev` on a fresh machine, or on request.
+      if (params.repo === "my-climate-company/ocean-data") error.message += "; create the demo data with `npx floe demo seed`";
+      throw error;
+    });
     const session = await repo.readonlySession({ branch: params.branch });
     const ds = await openDataset(session, { group: params.source });
     const variable = ds.variables[params.variable];

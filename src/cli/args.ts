@@ -13,7 +13,10 @@ export function parseCommandArgs<O extends Options>(
   try {
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
   } catch (error) {
-    throw new UsageError((error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ""));
+    const message = (error as Error).message;
+    // node's text explains `--` at length; the option's name is what the user needs
+    const unknown = /Unknown option '([^']+)'/.exec(message);
+    throw new UsageError(unknown ? `unknown option ${unknown[1]}` : message.replace(/^TypeError \[[A-Z_]+\]: /, ""));
   }
   const count = parsed.positionals.length;
   if (count < positionals.min) throw new UsageError(`missing argument: ${positionals.names}`);

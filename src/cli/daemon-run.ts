@@ -5,6 +5,7 @@
 import { cancelViaDaemon, daemonUrl, followRun, getRunFromDaemon, submitToDaemon, type ApiRun } from "../daemon/client.ts";
 import { EXIT, type CliIO } from "./command.ts";
 import { createLiveView } from "./live-view.ts";
+import { treeOrder } from "./format-run.ts";
 
 export interface DaemonRunInput {
   stateDir: string;
@@ -73,7 +74,7 @@ export async function runViaDaemon(io: CliIO, input: DaemonRunInput): Promise<nu
   if (input.json) io.stdout(`${JSON.stringify(doc, null, 2)}\n`);
   else {
     io.stdout(`run ${doc.id}  ${doc.pipeline}@${doc.version}  ${doc.state}\n`);
-    for (const t of doc.tasks) io.stdout(`  ${t.name.padEnd(24)} ${t.state.padEnd(13)}${t.error ? `  ${t.error.message.split("\n")[0]}` : ""}\n`);
+    for (const t of treeOrder(doc.tasks, (t) => t.name)) io.stdout(`  ${t.name.padEnd(24)} ${t.state.padEnd(13)}${t.error ? `  ${t.error.message.split("\n")[0]}` : ""}\n`);
   }
   return doc.state === "Completed" ? EXIT.ok : EXIT.failed;
 }

@@ -34,6 +34,8 @@ export function elapsed(start: number | null, end: number | null, now = Date.now
   return formatDuration((end ?? now) - start);
 }
 
+export const RUN_HEADER = ["RUN".padEnd(26), "PIPELINE".padEnd(20), "STATE".padEnd(10), "CREATED".padEnd(20), "DURATION".padStart(8), "TRIGGER"].join("  ");
+
 export function runLine(run: RunRecord): string {
   return [
     run.id,
@@ -57,11 +59,18 @@ export function runSummary(run: RunDetail): string {
   return `${head}${error}\n${inTreeOrder(run.tasks).map((t) => taskLine(t)).join("\n")}\n`;
 }
 
-/** Mapped items right after their task, in index order. */
-export function inTreeOrder(tasks: readonly TaskRunRecord[]): TaskRunRecord[] {
-  const items = new Map<string, TaskRunRecord[]>();
-  for (const t of tasks) if (t.mapIndex !== null) items.set(t.parent, [...(items.get(t.parent) ?? []), t]);
-  return tasks
-    .filter((t) => t.mapIndex === null)
-    .flatMap((t) => [t, ...(items.get(t.task) ?? []).sort((a, b) => a.mapIndex! - b.mapIndex!)]);
+/** Task names with mapped items (`name[i]`) right after their task, in index order. */
+export function treeOrder<T>(items: readonly T[], nameOf: (item: T) => string): T[] {
+  const itemRe = /^(.*)\[(\d+)\]$/;
+  const children = new Map<string, { index: number; item: T }[]>();
+  const roots: T[] = [];
+  for (const item of items) {
+    const m = itemRe.exec(nameOf(item));
+    if (m) children.set(m[1]!, [...(children.get(m[1]!) ?? []), { index: Number(m[2]), item }]);
+    else roots.push(item);
+  }
+  return roots.flatMap((r) => [r, ...(children.get(nameOf(r)) ?? []).sort((a, b) => a.index - b.index).map((c) => c.item)]);
 }
+
+/** Mapped items right after their task, in index order. */
+export const inTreeOrder = (tasks: readonly TaskRunRecord[]): TaskRunRecord[] => treeOrder(tasks, (t) => t.task);

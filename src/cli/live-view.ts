@@ -4,6 +4,15 @@
  */
 import type { RunEvent } from "../core/events.ts";
 import type { CliIO } from "./command.ts";
+import { treeOrder } from "./format-run.ts";
+
+// Engine reasons worth a word on the command line; the rest say themselves.
+const REASONS: Record<string, string> = {
+  "result-not-persisted": "result kept in memory only (not JSON)",
+  "previous-run": "reused from the earlier run",
+  cache: "reused from the cache",
+};
+export const describeReason = (reason: string): string => REASONS[reason] ?? reason;
 
 export interface TaskChange {
   task: string;
@@ -28,7 +37,7 @@ export function createLiveView(io: CliIO, taskNames: readonly string[]): LiveVie
 
   const draw = (): void => {
     timer = undefined;
-    const lines = [...rows].map(([name, r]) => `  ${name.padEnd(24)} ${r.state.padEnd(13)}${r.attempt > 1 ? ` attempt ${r.attempt}` : ""}`);
+    const lines = treeOrder([...rows], ([name]) => name).map(([name, r]) => `  ${name.padEnd(24)} ${r.state.padEnd(13)}${r.attempt > 1 ? ` attempt ${r.attempt}` : ""}`);
     const up = drawn > 0 ? `\x1b[${drawn}A` : "";
     io.stdout(`${up}${lines.map((l) => `\x1b[2K${l}`).join("\n")}\n`);
     drawn = lines.length;
@@ -40,7 +49,7 @@ export function createLiveView(io: CliIO, taskNames: readonly string[]): LiveVie
       if (io.isTTY) {
         timer ??= setTimeout(draw, 100);
       } else {
-        const note = change.note ? `: ${change.note}` : "";
+        const note = change.note ? `: ${describeReason(change.note)}` : "";
         io.stdout(`${new Date(change.at).toISOString()}  ${change.task.padEnd(24)} ${change.state}${note}\n`);
       }
     },

@@ -3,6 +3,9 @@ import { EXIT, UsageError, type CliIO, type Command } from "./command.ts";
 import { commands } from "./commands.ts";
 import { ConfigError, isFloeError } from "../core/errors.ts";
 import { redact } from "../core/redact.ts";
+import { createRequire } from "node:module";
+
+const FLOE_VERSION = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 
 function helpText(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -22,6 +25,10 @@ export function defaultIO(): CliIO {
 
 export async function main(argv: readonly string[], io: CliIO = defaultIO()): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === "--version" || name === "-v") {
+    io.stdout(`floe ${FLOE_VERSION}\n`);
+    return EXIT.ok;
+  }
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
     (name === undefined ? io.stderr : io.stdout)(helpText());
     return name === undefined ? EXIT.usage : EXIT.ok;

@@ -7,8 +7,15 @@ import type { CliIO } from "./command.ts";
 
 export async function openState(io: CliIO): Promise<{ config: ResolvedConfig; store: Store }> {
   const config = await loadConfig(io.cwd, io.env);
+  // Never create a database just to read it: no file means nothing has run with this state folder yet.
   if (!existsSync(config.dbPath)) throw new NotFoundError("state database", `${config.dbPath} (no runs yet)`);
   return { config, store: openStore(config.dbPath) };
+}
+
+/** Like openState, but undefined when nothing has run yet (listings print an empty result). */
+export async function openStateIfAny(io: CliIO): Promise<{ config: ResolvedConfig; store: Store } | undefined> {
+  const config = await loadConfig(io.cwd, io.env);
+  return existsSync(config.dbPath) ? { config, store: openStore(config.dbPath) } : undefined;
 }
 
 export function requireRun(store: Store, id: string): RunDetail {

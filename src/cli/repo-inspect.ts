@@ -1,6 +1,7 @@
 /** @module `floe repo tree` and `floe repo show`: the Zarr hierarchy of a snapshot, and one array. */
 import * as zarr from "zarrita";
 import type { RepoSession } from "../arraylake/session.ts";
+import { explainNodeError, RepoCommandError, type Where } from "./repo-errors.ts";
 
 export interface TreeNode {
   path: string;
@@ -63,13 +64,15 @@ export interface ArrayView {
 }
 
 /** One array's metadata, and its values (flattened, row-major) when asked and not too many. */
-export async function readArray(session: RepoSession, path: string, withValues: boolean): Promise<ArrayView> {
+export async function readArray(session: RepoSession, path: string, withValues: boolean, where: Where): Promise<ArrayView> {
   const clean = path.replace(/^\/+|\/+$/g, "");
-  const arr = await zarr.open(zarr.root(session.store).resolve(clean), { kind: "array" });
+  const arr = await zarr.open(zarr.root(session.store).resolve(clean), { kind: "array" }).catch((error: unknown) => {
+    throw explainNodeError(error, clean, where);
+  });
   const view: ArrayView = { path: clean, shape: arr.shape, dtype: arr.dtype, chunks: arr.chunks, attributes: arr.attrs };
   if (withValues) {
     const count = arr.shape.reduce((a, b) => a * b, 1);
-    if (count > MAX_VALUES) throw new Error(`array "${clean}" has ${count} values; --values prints at most ${MAX_VALUES}`);
+    if (count > MAX_VALUES) throw new RepoCommandError(`array "${clean}" has ${count} values; --values prints at most ${MAX_VALUES}`);
     const data = (await zarr.get(arr)).data as ArrayLike<unknown>;
     view.values = Array.from(data, (v) => (typeof v === "bigint" ? v.toString() : v));
   }

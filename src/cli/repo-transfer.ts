@@ -3,11 +3,12 @@
  * group out to a plain Zarr v3 directory. Zarr v3 objects are copied byte for byte; Zarr v2 arrays (as older
  * xarray writes) are decoded with zarrita and rewritten as v3, chunk by chunk.
  */
-import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import * as zarr from "zarrita";
 import FileSystemStore from "@zarrita/storage/fs";
 import type { RepoSession } from "../arraylake/session.ts";
+import { noNode, RepoCommandError, type Where } from "./repo-errors.ts";
 
 async function files(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -32,6 +33,9 @@ async function readJson(path: string): Promise<Record<string, unknown> | undefin
 
 /** Copies the Zarr directory `src` into `group` of the session; returns the number of objects written. */
 export async function importZarr(src: string, session: RepoSession, group: string): Promise<number> {
+  const info = await stat(src).catch(() => undefined);
+  if (!info) throw new RepoCommandError(`no such folder: ${src}`);
+  if (!info.isDirectory()) throw new RepoCommandError(`not a folder: ${src}`);
   const prefix = group.replace(/^\/+|\/+$/g, "");
   const at = (key: string) => (prefix ? `${prefix}/${key}` : key);
   await ensureParents(session, prefix);
@@ -41,7 +45,7 @@ export async function importZarr(src: string, session: RepoSession, group: strin
     for (const f of all) if (!f.split("/").some((p) => p.startsWith("."))) await session.store.set(at(f), await readFile(join(src, f)));
     return all.length;
   }
-  if (!all.some((f) => /(^|\/)\.z(group|array)$/.test(f))) throw new Error(`"${src}" is not a Zarr v2 or v3 directory`);
+  if (!all.some((f) => /(^|\/)\.z(group|array)$/.test(f))) throw new RepoCommandError(`"${src}" is not a Zarr v2 or v3 directory`);
   let written = 0;
   const source = zarr.root(new FileSystemStore(src));
   for (const f of all.filter((x) => /(^|\/)\.z(group|array)$/.test(x))) {
@@ -81,10 +85,11 @@ export async function importZarr(src: string, session: RepoSession, group: strin
 }
 
 /** Writes every object under `group` to the plain directory `dest`; returns the number of files. */
-export async function exportZarr(session: RepoSession, group: string, dest: string): Promise<number> {
+export async function exportZarr(session: RepoSession, group: string, dest: string, where: Where): Promise<number> {
   const prefix = group.replace(/^\/+|\/+$/g, "");
+  // Checked first: Icechunk refuses to list a prefix that is not a node, with a message about key prefixes.
+  if (!(await session.store.has(prefix ? `${prefix}/zarr.json` : "zarr.json"))) throw noNode(prefix, where);
   const keys = prefix ? await session.store.list(`${prefix}/`) : await session.store.list();
-  if (!keys.includes(prefix ? `${prefix}/zarr.json` : "zarr.json")) throw new Error(`no group or array "${prefix || "/"}" in this snapshot`);
   for (const key of keys) {
     const bytes = await session.store.get(key);
     if (!bytes) continue;

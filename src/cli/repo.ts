@@ -4,12 +4,12 @@
  */
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
-import { isFloeError } from "../core/errors.ts";
 import { redact } from "../core/redact.ts";
 import type { ArraylakeRepo } from "../arraylake/repo.ts";
 import type { RepoSession } from "../arraylake/session.ts";
 import { EXIT, UsageError, type CliIO, type Command } from "./command.ts";
 import { repoClientFromIO } from "./repo-config.ts";
+import { describeRepoError, type Where } from "./repo-errors.ts";
 import { formatTree, readArray, readTree } from "./repo-inspect.ts";
 import { exportZarr, importZarr } from "./repo-transfer.ts";
 
@@ -21,7 +21,7 @@ const USAGE = `usage:
   floe repo show <repo> <array-path> [--ref R] [--values] [--json]
   floe repo import <zarr-dir> <repo> <group> [--branch B] [--message M]
   floe repo export <repo> <group> <dir> [--ref R]
-<repo> is org/name or a path to an Icechunk repository; --ref is a branch, a tag or a snapshot id.`;
+<repo> is org/name or a path starting with /, ./, ../ or ~/; --ref is a branch, a tag or a snapshot id.`;
 
 const OPTIONS = {
   branch: { type: "string" },
@@ -32,33 +32,37 @@ const OPTIONS = {
 } as const;
 
 type Flags = { branch?: string; ref?: string; message?: string; json?: boolean; values?: boolean };
-const ALLOWED: Record<string, { args: number; flags: (keyof Flags)[] }> = {
-  list: { args: 1, flags: [] },
-  create: { args: 1, flags: [] },
-  log: { args: 1, flags: ["branch", "json"] },
-  tree: { args: 1, flags: ["ref", "json"] },
-  show: { args: 2, flags: ["ref", "values", "json"] },
-  import: { args: 3, flags: ["branch", "message"] },
-  export: { args: 3, flags: ["ref"] },
+const SUBCOMMANDS: Record<string, { args: string[]; flags: (keyof Flags)[] }> = {
+  list: { args: ["<org>"], flags: [] },
+  create: { args: ["<repo>"], flags: [] },
+  log: { args: ["<repo>"], flags: ["branch", "json"] },
+  tree: { args: ["<repo>"], flags: ["ref", "json"] },
+  show: { args: ["<repo>", "<array-path>"], flags: ["ref", "values", "json"] },
+  import: { args: ["<zarr-dir>", "<repo>", "<group>"], flags: ["branch", "message"] },
+  export: { args: ["<repo>", "<group>", "<dir>"], flags: ["ref"] },
 };
 
+/** Throws {@link UsageError}: the CLI prints it with the usage and exits 2. */
 function parse(argv: readonly string[]): { sub: string; args: string[]; flags: Flags } {
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError((error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ""));
   }
   const [sub, ...args] = parsed.positionals;
-  const spec = sub ? ALLOWED[sub] : undefined;
+  const spec = sub ? SUBCOMMANDS[sub] : undefined;
   if (!sub || !spec) throw new UsageError(sub ? `unknown subcommand "${sub}"` : "missing subcommand");
-  if (args.length !== spec.args) throw new UsageError(`repo ${sub} takes ${spec.args} argument(s), got ${args.length}`);
+  if (args.length < spec.args.length) throw new UsageError(`missing argument for ${sub}: ${spec.args.slice(args.length).join(" ")}`);
+  if (args.length > spec.args.length) throw new UsageError(`unexpected argument for ${sub}: "${args[spec.args.length]}"`);
   const flags = parsed.values as Flags;
   for (const name of Object.keys(flags)) {
-    if (!spec.flags.includes(name as keyof Flags)) throw new UsageError(`--${name} does not apply to repo ${sub}`);
+    if (!spec.flags.includes(name as keyof Flags)) throw new UsageError(`--${name} does not apply to ${sub}`);
   }
   return { sub, args, flags };
 }
+
+const where = (repo: ArraylakeRepo, ref: string | undefined): Where => ({ repo: repo.name, ref: ref ?? "main" });
 
 const at = (repo: ArraylakeRepo, ref: string | undefined): Promise<RepoSession> =>
   ref ? repo.readonlySessionAt(ref) : repo.readonlySession({ branch: "main" });
@@ -74,7 +78,8 @@ async function execute(sub: string, args: string[], flags: Flags, io: CliIO): Pr
       }
       case "create": {
         const repo = await client.createRepo(args[0]!);
-        out(`created ${repo.name} at ${repo.path}`);
+        // A repository named by its path has nothing more to say.
+        out(repo.name === repo.path ? `created ${repo.path}` : `created ${repo.name} at ${repo.path}`);
         return;
       }
       case "log": {
@@ -91,7 +96,7 @@ async function execute(sub: string, args: string[], flags: Flags, io: CliIO): Pr
       }
       case "show": {
         const repo = await client.getRepo(args[0]!);
-        const view = await readArray(await at(repo, flags.ref), args[1]!, flags.values ?? false);
+        const view = await readArray(await at(repo, flags.ref), args[1]!, flags.values ?? false, where(repo, flags.ref));
         if (flags.json) return out(JSON.stringify(view));
         out(`${view.path}: ${view.dtype} [${view.shape.join(", ")}] chunks [${view.chunks.join(", ")}]`);
         if (Object.keys(view.attributes).length > 0) out(`attributes: ${JSON.stringify(view.attributes)}`);
@@ -110,7 +115,7 @@ async function execute(sub: string, args: string[], flags: Flags, io: CliIO): Pr
       case "export": {
         const [name, group, dir] = args as [string, string, string];
         const repo = await client.getRepo(name);
-        const count = await exportZarr(await at(repo, flags.ref), group, resolve(io.cwd, dir));
+        const count = await exportZarr(await at(repo, flags.ref), group, resolve(io.cwd, dir), where(repo, flags.ref));
         out(`exported ${count} objects to ${resolve(io.cwd, dir)}`);
         return;
       }
@@ -125,21 +130,12 @@ export const repoCommand: Command = {
   summary: "list, create, inspect, import and export Icechunk repositories",
   usage: USAGE,
   async run(argv, io) {
-    let parsed;
+    const { sub, args, flags } = parse(argv);
     try {
-      parsed = parse(argv);
-    } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      io.stderr(`${error.message}\n${USAGE}\n`);
-      return EXIT.usage;
-    }
-    try {
-      await execute(parsed.sub, parsed.args, parsed.flags, io);
+      await execute(sub, args, flags, io);
       return EXIT.ok;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const tag = isFloeError(error) ? `${error._tag}: ` : "";
-      io.stderr(`${redact(`floe repo ${parsed.sub}: ${tag}${message}`)}\n`);
+      io.stderr(`${redact(`floe repo ${sub}: ${describeRepoError(error)}`)}\n`);
       return EXIT.failed;
     }
   },

@@ -3,8 +3,8 @@ import { RUN_STATES, type RunState } from "../core/states.ts";
 import { listRuns } from "../store/index.ts";
 import { parseCommandArgs, positiveInt } from "./args.ts";
 import { EXIT, UsageError, type Command } from "./command.ts";
-import { runLine } from "./format-run.ts";
-import { openState } from "./open-state.ts";
+import { RUN_HEADER, runLine } from "./format-run.ts";
+import { openStateIfAny } from "./open-state.ts";
 
 export const runsCommand: Command = {
   name: "runs",
@@ -20,12 +20,17 @@ export const runsCommand: Command = {
       throw new UsageError(`--state must be one of ${RUN_STATES.join(", ")}; got "${values.state}"`);
     }
     const limit = positiveInt(values.limit, "limit", 20);
-    const { store } = await openState(io);
-    using _ = store;
-    const page = listRuns(store, { pipeline: values.pipeline, state: values.state as RunState | undefined, limit });
+    const state = await openStateIfAny(io);
+    using _ = state?.store;
+    const page = state
+      ? listRuns(state.store, { pipeline: values.pipeline, state: values.state as RunState | undefined, limit })
+      : { items: [] };
     if (values.json) io.stdout(`${JSON.stringify(page.items, null, 2)}\n`);
-    else if (page.items.length === 0) io.stdout("no runs\n");
-    else for (const run of page.items) io.stdout(`${runLine(run)}\n`);
+    else if (page.items.length === 0) io.stdout(state ? "no runs match\n" : "no runs yet\n");
+    else {
+      io.stdout(`${RUN_HEADER}\n`);
+      for (const run of page.items) io.stdout(`${runLine(run)}\n`);
+    }
     return EXIT.ok;
   },
 };

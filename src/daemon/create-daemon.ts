@@ -33,7 +33,7 @@ import { createScheduleWiring } from "./schedules.ts";
 import { prepareResolution, snapshotVersion } from "./snapshot.ts";
 import { createSupervisor } from "./supervisor.ts";
 import { mountDashboard } from "../web/index.ts";
-import { seedDemoInBackground } from "./demo-seed.ts";
+import { seedDemo } from "./demo-seed.ts";
 import { createWatcher, type Watcher } from "./watcher.ts";
 import { shutdown } from "./shutdown.ts";
 import { pruneVersions } from "./versions-gc.ts";
@@ -195,13 +195,13 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
       host: config.daemon.host, apiToken: config.daemon.apiToken, onError: (e) => log.error("api:error", (e as Error)?.stack ?? String(e)),
     });
     mountDashboard(app, apiDeps);
+    // The demo data is for the seed example (daemons without it skip the work); it is ready before the first run.
+    if (options.seedDemo ?? registry.get("seasonal-averages") !== undefined) await seedDemo(config, env, log);
     const server: HttpServer = await listen(app.fetch, config.daemon.host, config.daemon.port);
     cleanups.push(() => server.close());
     writeDaemonFile(config.stateDir, { pid: process.pid, url: server.url, startedAt, stateDir: config.stateDir, auth: config.daemon.apiToken !== undefined });
     cleanups.push(() => removeDaemonFile(config.stateDir));
     schedules.start();
-    // The demo data is for the seed example; daemons without it (tests, other projects) skip the work.
-    if (options.seedDemo ?? registry.get("seasonal-averages") !== undefined) void seedDemoInBackground(config, env, log);
 
     let stopping: Promise<void> | undefined;
     const stop = (reason = "stop requested"): Promise<void> =>

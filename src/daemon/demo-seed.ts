@@ -14,10 +14,10 @@ import { DEMO_REPO } from "../demo/constants.ts";
 
 const BIN = fileURLToPath(new URL("../../bin/floe.js", import.meta.url));
 
-/** Starts seeding when the local demo repository is missing; resolves when done (never rejects). */
-export function seedDemoInBackground(config: ResolvedConfig, env: NodeJS.ProcessEnv, log: DaemonLogger): Promise<void> {
+/** Seeds when the local demo repository is missing; resolves when done (never rejects: a failure is logged). */
+export function seedDemo(config: ResolvedConfig, env: NodeJS.ProcessEnv, log: DaemonLogger): Promise<void> {
   if (config.arraylake.token || existsSync(join(config.arraylake.localReposDir, DEMO_REPO))) return Promise.resolve();
-  log.info("demo:seed", `creating ${DEMO_REPO} with synthetic demo data (floe demo seed)`);
+  log.info("demo:seed", `first start: creating ${DEMO_REPO} with synthetic demo data (floe demo seed, a few seconds)`);
   return new Promise((resolve) => {
     const child = fork(BIN, ["demo", "seed"], {
       cwd: config.rootDir,
