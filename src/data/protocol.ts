@@ -27,8 +27,10 @@ export interface ChunkMessage {
   tile: string;
   tStart: number;
   steps: number;
-  /** Encoded chunk bytes (transferred), or null for a missing chunk (fill value). */
+  /** Encoded chunk bytes (transferred), or null for a missing chunk (fill value) or one in `file`. */
   bytes: Uint8Array | null;
+  /** A local file the worker reads itself, into a buffer it reuses (a missing file is a missing chunk). */
+  file?: string | undefined;
 }
 
 export type ToWorker = InitMessage | ChunkMessage | { type: "flush" };

@@ -2,6 +2,7 @@
 // not inherit tsx's loader hooks, and registering tsx in each worker costs ~0.4 s. Decodes the chunks it is
 // sent with zarrita and folds them into per-tile partials, posted back tile by tile. Memory: the chunk being
 // decoded, the few queued behind it, and one tile.
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
 import * as zarr from "zarrita";
 import { registerCodecs } from "./codec-fixes.mjs";
@@ -17,6 +18,31 @@ let store;
 let array;
 let current;
 let direct;
+let readBuffer = new Uint8Array(0);
+
+// Reads a local chunk file into a buffer reused from chunk to chunk (valid until the next read); null if missing.
+function readFile(file) {
+  let fd;
+  try {
+    fd = openSync(file, "r");
+  } catch (error) {
+    if (error?.code === "ENOENT" || error?.code === "ENOTDIR") return null;
+    throw error;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (readBuffer.byteLength < size) readBuffer = new Uint8Array(size);
+    let at = 0;
+    while (at < size) {
+      const n = readSync(fd, readBuffer, at, size - at, at);
+      if (n === 0) break;
+      at += n;
+    }
+    return readBuffer.subarray(0, at);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 function flushTile() {
   if (!current) return;
@@ -63,10 +89,12 @@ async function handle(message) {
     port.postMessage({ type: "flushed" });
     return;
   }
-  const { coords, key, tile, tStart, steps, bytes } = message;
+  const { coords, key, tile, tStart, steps, file } = message;
   const chunkKey = `/${key}`;
   try {
-    const data = (bytes && direct?.(bytes)) || (await viaZarrita(coords, chunkKey, bytes));
+    const bytes = file ? readFile(file) : message.bytes;
+    // zarrita gets a standalone copy: some codecs read `bytes.buffer` whole.
+    const data = (bytes && direct?.(bytes)) || (await viaZarrita(coords, chunkKey, file && bytes ? bytes.slice() : bytes));
     if (current?.id !== tile) {
       flushTile();
       current = { id: tile, tile: newTile(init.op, init.groups, init.layout) };

@@ -92,14 +92,15 @@ export class FileSystemStore implements StandaloneStore {
     this.root = resolve(root);
   }
 
-  #path(key: string): string {
+  /** The file holding a key (reduction workers read local chunks themselves). */
+  filePath(key: string): string {
     return join(this.root, ...key.split("/").filter(Boolean));
   }
 
   async get(key: AbsolutePath): Promise<Uint8Array | undefined> {
     let handle;
     try {
-      handle = await openFile(this.#path(key), "r");
+      handle = await openFile(this.filePath(key), "r");
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;
@@ -124,7 +125,7 @@ export class FileSystemStore implements StandaloneStore {
   async getRange(key: AbsolutePath, range: RangeQuery): Promise<Uint8Array | undefined> {
     let handle;
     try {
-      handle = await openFile(this.#path(key), "r");
+      handle = await openFile(this.filePath(key), "r");
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;
@@ -142,14 +143,14 @@ export class FileSystemStore implements StandaloneStore {
   }
 
   async set(key: AbsolutePath, value: Uint8Array): Promise<void> {
-    const path = this.#path(key);
+    const path = this.filePath(key);
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, value);
   }
 
   async listDir(prefix: string): Promise<string[]> {
     try {
-      return (await readdir(this.#path(prefix))).sort();
+      return (await readdir(this.filePath(prefix))).sort();
     } catch (error) {
       if (isMissing(error)) return [];
       throw error;

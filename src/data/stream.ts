@@ -1,6 +1,6 @@
 /**
- * @module Streaming group-by reduction of one lazy variable. The main thread fetches chunk bytes (any store)
- * and hands them to workers in tile-major order, at most `prefetch` in flight per worker; workers decode and
+ * @module Streaming group-by reduction of one lazy variable. The main thread fetches chunk bytes (any store;
+ * workers read a local folder's files themselves) and hands them to workers in tile-major order, at most `prefetch` in flight per worker; workers decode and
  * fold; the main thread merges tiles into the output. Memory is a few chunks per worker plus the output,
  * whatever the length of the time axis.
  */
@@ -117,15 +117,21 @@ function drive(worker: Worker, variable: Variable, p: Plan, op: Reducer, queue: 
         const item = queue.items[queue.next++]!;
         inFlight++;
         const key = node.chunkKey(item.coords);
+        if (store.inner instanceof FileSystemStore) {
+          // Local chunks are read by the worker: no copy, transfer or garbage on this thread.
+          const message: ChunkMessage = { type: "chunk", key, ...item, bytes: null, file: store.inner.filePath(key) };
+          worker.postMessage(message);
+          continue;
+        }
         store
           .get(`/${key}` as AbsolutePath)
           .then((got) => {
-            // Transferring detaches the buffer: copy unless it is a fresh read from disk.
-            const bytes = got ? (store.inner instanceof FileSystemStore ? got : got.slice()) : null;
+            // Transferring detaches the buffer: copy, the store may still hold it.
+            const bytes = got ? got.slice() : null;
             const message: ChunkMessage = { type: "chunk", key, ...item, bytes };
             worker.postMessage(message, bytes ? [bytes.buffer as ArrayBuffer] : []);
           })
-            .catch((cause: unknown) => {
+          .catch((cause: unknown) => {
             const ctx = { variable: variable.name, key };
             fail(new ChunkError(`${where(ctx)}: cannot read (${(cause as Error).message})`, ctx, { cause }));
           });

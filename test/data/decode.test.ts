@@ -131,3 +131,21 @@ test("the kernel folds runs of steps exactly like a step-by-step loop", () => {
     }
   }
 });
+
+test("workers read local chunk files themselves: a missing file is a missing chunk, as on the main thread", async () => {
+  const { rmSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { copyFixture, tempDir } = await import("./helpers.ts");
+  const { createReducerPool, groupReduce, openDataset } = await import("../../src/data/index.ts");
+  const dir = tempDir();
+  await using pool = createReducerPool(2);
+  try {
+    const store = copyFixture("v2-standard.zarr", join(dir.path, "holes.zarr"));
+    rmSync(join(store, "temp", "3.0.0"));
+    const here = await groupReduce(await openDataset(store), { by: "season", workers: 0 });
+    const there = await groupReduce(await openDataset(store), { by: "season", workers: 2, pool });
+    assert.deepEqual(there.variables.temp!.values, here.variables.temp!.values);
+  } finally {
+    dir.remove();
+  }
+});
