@@ -9,17 +9,6 @@ export class InvalidTokenError extends FloeError {
   readonly _tag = "InvalidTokenError" as const;
 }
 
-/** Kept for compatibility: no longer thrown since the remote backend landed. */
-export class RemoteBackendUnavailableError extends FloeError {
-  readonly _tag = "RemoteBackendUnavailableError" as const;
-  constructor(serviceUri: string) {
-    super(
-      `remote Arraylake backend not available yet (service ${serviceUri}); ` +
-        "unset ARRAYLAKE_TOKEN (and arraylake.token in arraylake.config.ts) to use local repositories",
-    );
-  }
-}
-
 export class InvalidRepoNameError extends FloeError {
   readonly _tag = "InvalidRepoNameError" as const;
 }
@@ -196,7 +185,6 @@ export class IcechunkError extends FloeError {
 
 export type ArraylakeError =
   | InvalidTokenError
-  | RemoteBackendUnavailableError
   | InvalidRepoNameError
   | RepoNotFoundError
   | RepoExistsError
@@ -216,7 +204,6 @@ export type ArraylakeError =
 
 const TAGS = new Set([
   "InvalidTokenError",
-  "RemoteBackendUnavailableError",
   "InvalidRepoNameError",
   "RepoNotFoundError",
   "RepoExistsError",

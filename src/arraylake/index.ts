@@ -26,7 +26,6 @@ export { staticCredentials, refreshingCredentials, anonymousCredentials, type S3
 export type { RemoteSettings } from "./remote/remote-backend.ts";
 export {
   InvalidTokenError,
-  RemoteBackendUnavailableError,
   InvalidRepoNameError,
   RepoNotFoundError,
   RepoExistsError,

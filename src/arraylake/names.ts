@@ -1,15 +1,16 @@
 /**
  * @module What a repository argument names: `org/name` (a repository of the configured backend) or a
- * filesystem path to an Icechunk repository. A path is anything absolute, starting with `.` or `~`, or with
- * other than exactly two segments; write `./org/name` to mean a relative folder of that shape.
+ * filesystem path to an Icechunk repository. A path must say so: it starts with `/`, `./`, `../` or `~/`;
+ * anything else must be a valid `org/name`, so a forgotten org is an error rather than a new folder.
  */
-import { isAbsolute, resolve } from "node:path";
+import { resolve } from "node:path";
 import { homedir } from "node:os";
 import { InvalidRepoNameError } from "./errors.ts";
 
 export type RepoTarget = { kind: "name"; org: string; name: string; id: string } | { kind: "path"; path: string };
 
 const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const PATH_PREFIXES = ["/", "./", "../"] as const;
 
 export function isValidSegment(value: string): boolean {
   return SEGMENT.test(value);
@@ -23,16 +24,14 @@ export function checkOrg(org: string): string {
 
 /** Parses a repository argument; `cwd` resolves relative paths. */
 export function parseRepoTarget(value: string, cwd: string = process.cwd()): RepoTarget {
-  if (value === "") throw new InvalidRepoNameError('empty repository name: expected "org/name" or a path');
-  if (value === "~" || value.startsWith("~/")) return { kind: "path", path: resolve(homedir(), value.slice(2)) };
-  if (isAbsolute(value) || value.startsWith(".")) return { kind: "path", path: resolve(cwd, value) };
+  if (value.startsWith("~/")) return { kind: "path", path: resolve(homedir(), value.slice(2)) };
+  if (PATH_PREFIXES.some((p) => value.startsWith(p))) return { kind: "path", path: resolve(cwd, value) };
   const parts = value.split("/");
-  if (parts.length !== 2) return { kind: "path", path: resolve(cwd, value) };
-  const [org, name] = parts as [string, string];
-  if (!isValidSegment(org) || !isValidSegment(name)) {
-    throw new InvalidRepoNameError(
-      `invalid repository name "${value}": expected "org/name" (letters, digits, ".", "_", "-") or a path such as ./${value}`,
-    );
+  const [org, name] = parts as [string, string | undefined];
+  if (parts.length !== 2 || name === undefined || !isValidSegment(org) || !isValidSegment(name)) {
+    // Two parts means the shape was right: say which characters are allowed.
+    const rule = parts.length === 2 ? '; org and name use letters, digits, ".", "_", "-"' : "";
+    throw new InvalidRepoNameError(`expected "org/name" (or a path starting with ./ or /), got ${JSON.stringify(value)}${rule}`);
   }
   return { kind: "name", org, name, id: `${org}/${name}` };
 }
