@@ -48,7 +48,10 @@ function parse(argv: readonly string[]): { sub: string; args: string[]; flags: F
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError((error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ""));
+    const message = (error as Error).message;
+    // Same wording as parseCommandArgs (args.ts): the option's name, not node's explanation of `--`.
+    const unknown = /Unknown option '([^']+)'/.exec(message);
+    throw new UsageError(unknown ? `unknown option ${unknown[1]}` : message.replace(/^TypeError \[[A-Z_]+\]: /, ""));
   }
   const [sub, ...args] = parsed.positionals;
   const spec = sub ? SUBCOMMANDS[sub] : undefined;
