@@ -1,4 +1,11 @@
 /** @module Types of direct.mjs: decoding simple float chunks without zarrita, into a reused buffer. */
+import type { ChunkLayout, Reducer, Tile } from "./kernel.mjs";
+
+export interface DirectDecoder {
+  (bytes: Uint8Array): Float32Array | Float64Array | undefined;
+  /** blosc only: a sum-like tile in the decoder's memory (SIMD fold), reused by the next call; else undefined. */
+  newTile?: (op: Reducer, groups: number, layout: ChunkLayout) => Tile | undefined;
+}
 
 /** For little-endian C-order floats behind one blosc or zstd codec: a decoder (blosc reuses one output buffer). */
-export function directDecoder(docs: Record<string, unknown>): Promise<((bytes: Uint8Array) => Float32Array | Float64Array | undefined) | undefined>;
+export function directDecoder(docs: Record<string, unknown>, tileSize?: number): Promise<DirectDecoder | undefined>;

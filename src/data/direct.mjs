@@ -3,7 +3,7 @@
 // allocates and zero-fills ~8 MB per chunk). Anything else returns undefined and goes through zarrita.
 // Types in direct.d.mts.
 import { bloscHeader, decodeBlosc } from "./blosc-lz4.mjs";
-import { createSimdUnshuffle } from "./simd-unshuffle.mjs";
+import { createSimd } from "./simd.mjs";
 import { loadZstd } from "./zstd.mjs";
 
 const FLOATS = { "<f4": Float32Array, "<f8": Float64Array, float32: Float32Array, float64: Float64Array };
@@ -24,32 +24,52 @@ function simpleLayout(docs) {
   return undefined;
 }
 
-// Output and block scratch live in one WebAssembly memory (grown on demand) so SIMD can unshuffle in place.
-function wasmBuffers(Type, size) {
-  const simd = createSimdUnshuffle();
-  if (!simd) {
-    const out = new Type(size);
-    return () => ({ out, bytes: new Uint8Array(out.buffer), workspace: undefined });
+const SCRATCH = 4 * 2 ** 20; // blosc blocks up to this size unshuffle with SIMD (c-blosc's are far smaller)
+const SUM_LIKE = new Set(["mean", "sum", "count"]);
+
+// False when the memory cannot hold that many bytes (32-bit WebAssembly: under 4 GiB).
+function grow(memory, bytes) {
+  try {
+    memory.grow(Math.ceil(bytes / 65536));
+    return true;
+  } catch {
+    return false;
   }
+}
+
+// One WebAssembly memory, laid out once (never grown, so views stay valid): [tile sums | tile counts | decoded
+// chunk | block scratch]. SIMD reads planes from the scratch and folds the decoded chunk into the tile.
+function wasmBuffers(Type, size, tileSize) {
+  const simd = createSimd();
   const outBytes = (size * Type.BYTES_PER_ELEMENT + 15) & ~15;
-  let views;
-  return (blocksize) => {
-    const need = outBytes + blocksize + 16;
-    if (!views || views.scratch.byteLength < blocksize || views.bytes.buffer !== simd.memory.buffer) {
-      const have = simd.memory.buffer.byteLength;
-      if (need > have) simd.memory.grow(Math.ceil((need - have) / 65536));
-      const buffer = simd.memory.buffer;
-      views = { out: new Type(buffer, 0, size), bytes: new Uint8Array(buffer, 0, size * Type.BYTES_PER_ELEMENT), scratch: new Uint8Array(buffer, outBytes, buffer.byteLength - outBytes) };
-    }
-    return { out: views.out, bytes: views.bytes, workspace: { scratch: views.scratch, unshuffle4: simd.unshuffle4 } };
+  const at = 16 * tileSize; // two float64 arrays
+  if (!simd || !grow(simd.memory, at + outBytes + SCRATCH)) {
+    const out = new Type(size);
+    return { out, bytes: new Uint8Array(out.buffer), workspace: () => undefined, newTile: () => undefined };
+  }
+  const buffer = simd.memory.buffer;
+  const scratch = { scratch: new Uint8Array(buffer, at + outBytes, SCRATCH), unshuffle4: simd.unshuffle4 };
+  const tile = { acc: new Float64Array(buffer, 0, tileSize), count: new Float64Array(buffer, 8 * tileSize, tileSize) };
+  return {
+    out: new Type(buffer, at, size),
+    bytes: new Uint8Array(buffer, at, size * Type.BYTES_PER_ELEMENT),
+    workspace: (blocksize) => (blocksize <= SCRATCH ? scratch : undefined),
+    // The tile region is reused: the previous tile must be merged or copied out before the next one.
+    newTile: (op, groups, layout) => {
+      if (Type !== Float32Array || !SUM_LIKE.has(op) || layout.outer * groups * layout.inner !== tileSize) return undefined;
+      tile.acc.fill(0);
+      tile.count.fill(0);
+      return { acc: tile.acc, count: tile.count, steps: new Float64Array(layout.outer * groups), add4: simd.add4 };
+    },
   };
 }
 
 /**
  * A decoder `(bytes) => Float32Array | Float64Array | undefined` for the simple layout (blosc output reuses
- * one buffer, valid until the next call), or undefined when the array needs zarrita's pipeline.
+ * one buffer, valid until the next call), or undefined when the array needs zarrita's pipeline. For blosc,
+ * `newTile` gives a sum-like tile of `tileSize` elements in the same memory, folded with SIMD (one at a time).
  */
-export async function directDecoder(docs) {
+export async function directDecoder(docs, tileSize = 0) {
   const [dtype, codec, chunks] = simpleLayout(docs) ?? [];
   const Type = FLOATS[dtype];
   if (!Type || !Array.isArray(chunks)) return undefined;
@@ -62,11 +82,11 @@ export async function directDecoder(docs) {
     };
   }
   if (codec !== "blosc") return undefined;
-  const buffers = wasmBuffers(Type, size);
-  return (encoded) => {
+  const { out, bytes, workspace, newTile } = wasmBuffers(Type, size, tileSize);
+  const decode = (encoded) => {
     const header = bloscHeader(encoded);
     if (!header) return undefined;
-    const { out, bytes, workspace } = buffers(header.blocksize);
-    return decodeBlosc(encoded, bytes, workspace)?.byteLength === bytes.byteLength ? out : undefined;
+    return decodeBlosc(encoded, bytes, workspace(header.blocksize))?.byteLength === bytes.byteLength ? out : undefined;
   };
+  return Object.assign(decode, { newTile });
 }

@@ -11,6 +11,8 @@ export interface Tile {
   count: Float64Array;
   /** Sum-like ops before settling: time steps seen per [outer, group]. */
   steps?: Float64Array | undefined;
+  /** Set when acc and count live in a WebAssembly memory with a SIMD fold (direct.mjs); byte offsets. */
+  add4?: ((acc: number, count: number, src: number, stride: number, n: number) => void) | undefined;
 }
 
 /** Layout of one chunk: sizes of the axes before time, of time, and after time. */

@@ -45,7 +45,9 @@ export function accumulate(op, tile, groups, data, layout, groupOf, steps, missi
       // Four steps of one group in a row fold in one pass over the tile row (same order of additions).
       if (sumLike && !several && fill !== fill && t + 3 < steps && groupOf[t + 1] === g && groupOf[t + 2] === g && groupOf[t + 3] === g) {
         tile.steps[o * groups + g] += 4;
-        add4(acc, count, data, src, dst, inner);
+        if (tile.add4 && data.buffer === acc.buffer && data.BYTES_PER_ELEMENT === 4 && (inner & 3) === 0) {
+          tile.add4(acc.byteOffset + 8 * dst, count.byteOffset + 8 * dst, data.byteOffset + 4 * src, 4 * inner, inner >>> 2);
+        } else add4(acc, count, data, src, dst, inner);
         t += 4;
         continue;
       }

@@ -48,7 +48,9 @@ function flushTile() {
   if (!current) return;
   const { id, tile } = current;
   settle(tile, init.groups, init.layout);
-  port.postMessage({ type: "tile", tile: id, acc: tile.acc, count: tile.count }, [tile.acc.buffer, tile.count.buffer]);
+  // A tile in WebAssembly memory (SIMD fold) is copied out: that memory cannot be transferred, and is reused.
+  const [acc, count] = tile.add4 ? [tile.acc.slice(), tile.count.slice()] : [tile.acc, tile.count];
+  port.postMessage({ type: "tile", tile: id, acc, count }, [acc.buffer, count.buffer]);
   current = undefined;
 }
 
@@ -81,7 +83,8 @@ async function handle(message) {
     const location = new zarr.Location(store, `/${message.path}`);
     array = (message.format === 3 ? zarr.open.v3 : zarr.open.v2)(location, { kind: "array" });
     array.catch(() => {}); // reported on the first chunk
-    direct = await directDecoder(message.docs);
+    const { outer, inner } = message.layout;
+    direct = await directDecoder(message.docs, outer * message.groups * inner);
     return;
   }
   if (message.type === "flush") {
@@ -97,7 +100,7 @@ async function handle(message) {
     const data = (bytes && direct?.(bytes)) || (await viaZarrita(coords, chunkKey, file && bytes ? bytes.slice() : bytes));
     if (current?.id !== tile) {
       flushTile();
-      current = { id: tile, tile: newTile(init.op, init.groups, init.layout) };
+      current = { id: tile, tile: direct?.newTile?.(init.op, init.groups, init.layout) ?? newTile(init.op, init.groups, init.layout) };
     }
     accumulate(init.op, current.tile, init.groups, data, init.layout, init.index.subarray(tStart, tStart + steps), steps, init.missing);
     port.postMessage({ type: "done" });

@@ -73,7 +73,7 @@ function mergeTile(p: Plan, op: Reducer, tileId: string, tile: Tile): void {
 /** Reduces on the main thread (no workers, or sharded arrays whose chunks need range reads). */
 async function reduceHere(variable: Variable, p: Plan, op: Reducer, index: Int32Array, missing: number[], prefetch: number): Promise<void> {
   const { node, array } = variable.lazy!;
-  const direct = await directDecoder(node.docs);
+  const direct = await directDecoder(node.docs, p.layout.outer * p.groups * p.layout.inner);
   // Reads run `prefetch` chunks ahead so slow stores (Icechunk) overlap decoding; a failed read or decode goes
   // through zarrita again, which reports it with the chunk key.
   const read = (i: number) => (direct ? array.store.get(`/${node.chunkKey(p.items[i]!.coords)}` as AbsolutePath).catch(() => undefined) : undefined);
@@ -85,7 +85,8 @@ async function reduceHere(variable: Variable, p: Plan, op: Reducer, index: Int32
     const data = (bytes && direct!(bytes)) || ((await readChunk(variable, item.coords)).data as FloatData);
     if (current?.id !== item.tile) {
       if (current) mergeTile(p, op, current.id, settle(current.tile, p.groups, p.layout));
-      current = { id: item.tile, tile: newTile(op, p.groups, p.layout) };
+      // A tile in the decoder's memory is merged (above) before the next one reuses it.
+      current = { id: item.tile, tile: direct?.newTile?.(op, p.groups, p.layout) ?? newTile(op, p.groups, p.layout) };
     }
     accumulate(op, current.tile, p.groups, data, p.layout, index.subarray(item.tStart), item.steps, missing);
   }

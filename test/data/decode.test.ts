@@ -6,7 +6,7 @@ import { decodeBlosc } from "../../src/data/blosc-lz4.mjs";
 import { directDecoder } from "../../src/data/direct.mjs";
 import { accumulate, newTile, settle } from "../../src/data/kernel.mjs";
 import type { Reducer } from "../../src/data/kernel.mjs";
-import { createSimdUnshuffle } from "../../src/data/simd-unshuffle.mjs";
+import { createSimd } from "../../src/data/simd.mjs";
 import { loadZstd, zstdContentSize } from "../../src/data/zstd.mjs";
 
 /** Floats with NaN runs and repeated values, so lz4 finds matches of every kind. */
@@ -25,7 +25,7 @@ const v2Docs = (chunks: number[], extra: Record<string, unknown> = {}) => ({
 });
 
 test("SIMD unshuffle matches byte by byte unshuffle", () => {
-  const simd = createSimdUnshuffle();
+  const simd = createSimd();
   assert.ok(simd, "WebAssembly SIMD is available on Node 20");
   const n = 16 * 37;
   simd.memory.grow(1);
@@ -147,5 +147,27 @@ test("workers read local chunk files themselves: a missing file is a missing chu
     assert.deepEqual(there.variables.temp!.values, here.variables.temp!.values);
   } finally {
     dir.remove();
+  }
+});
+
+test("the SIMD fold in the decoder's memory equals the JavaScript kernel, bit for bit", async () => {
+  for (const [time, inner] of [[30, 64], [23, 37], [8, 4]] as const) {
+    const data = floats(time * inner, inner);
+    const bytes = new Uint8Array(data.buffer);
+    const encoded = await Blosc.fromConfig({ cname: "lz4", clevel: 5, shuffle: 1, blocksize: 0 }).encode(bytes);
+    const layout = { outer: 1, time, inner };
+    const groupOf = Int32Array.from({ length: time }, (_, t) => (t % 7 === 6 ? -1 : Math.floor(t / 5) % 4));
+    const decode = (await directDecoder(v2Docs([time, inner]), 4 * inner))!;
+    const tile = decode.newTile!("mean", 4, layout)!;
+    assert.ok(tile.add4);
+    const got = decode(encoded) ?? data;
+    accumulate("mean", tile, 4, got, layout, groupOf, time, [Number.NaN]);
+    settle(tile, 4, layout);
+    const plain = newTile("mean", 4, layout);
+    accumulate("mean", plain, 4, data, layout, groupOf, time, [Number.NaN]);
+    settle(plain, 4, layout);
+    assert.deepEqual(Array.from(tile.acc), Array.from(plain.acc), `${time} x ${inner}`);
+    assert.deepEqual(Array.from(tile.count), Array.from(plain.count));
+    assert.equal(decode.newTile!("min", 4, layout), undefined, "min/max keep JavaScript tiles");
   }
 });
