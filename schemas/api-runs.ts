@@ -101,17 +101,30 @@ export const CreateRunBodySchema = z.strictObject({
 
 export const CancelResponseSchema = z.object({ id: z.string(), state: RunStateSchema });
 
-/** Answers "which run produced snapshot X, from which inputs, with which code". */
+/** One run that read a snapshot. */
+export const SnapshotReaderSchema = z.object({
+  runId: z.string(),
+  pipeline: z.string(),
+  state: RunStateSchema,
+  tasks: z.array(z.string()).describe("Tasks of the run that read the snapshot, sorted"),
+  readAt: TimestampSchema.describe("The run's first read of the snapshot"),
+});
+
+/**
+ * Answers "which run produced snapshot X, from which inputs, with which code" and "which runs read it".
+ * A snapshot runs only read (written outside floe) has `commit`, `run` and `pipelineVersion` null.
+ */
 export const SnapshotLineageSchema = z.object({
   repo: z.string(),
   snapshotId: z.string(),
-  commit: CommitSchema,
-  run: RunSchema,
+  commit: CommitSchema.nullable().describe("The commit a run made, or null when no run committed this snapshot"),
+  run: RunSchema.nullable().describe("The run that committed it (null when none did)"),
   pipelineVersion: z
     .object({ pipeline: z.string(), version: z.string(), file: z.string(), recordedAt: TimestampSchema })
     .nullable()
-    .describe("The code the run executed, when recorded"),
-  inputs: z.array(SnapshotReadSchema).describe("Every snapshot the run read"),
+    .describe("The code the committing run executed, when recorded"),
+  inputs: z.array(SnapshotReadSchema).describe("Every snapshot the committing run read (empty when no run committed it)"),
+  readBy: z.array(SnapshotReaderSchema).describe("Runs that read this snapshot, newest first (at most 100)"),
 });
 
 export type RunBody = z.infer<typeof RunSchema>;
@@ -120,3 +133,4 @@ export type RunDetailBody = z.infer<typeof RunDetailSchema>;
 export type RunEventBody = z.infer<typeof RunEventSchema>;
 export type LogLineBody = z.infer<typeof LogLineSchema>;
 export type CreateRunBody = z.infer<typeof CreateRunBodySchema>;
+export type SnapshotLineageBody = z.infer<typeof SnapshotLineageSchema>;

@@ -135,7 +135,13 @@ export const SnapshotReadSchema = z.object({
   readAt: TimestampSchema,
 });
 
-export const SnapshotParamsSchema = z.object({ org: IdParamSchema, name: IdParamSchema, id: IdParamSchema });
+/** An org or repository name in a path: letters, digits, "-", "_", "."; not "." or "..". Others are 400. */
+export const RepoSegmentParamSchema = z
+  .string()
+  .max(100)
+  .regex(/^(?!\.\.?$)[A-Za-z0-9._-]+$/, 'letters, digits, "-", "_" and "." (not "." or "..")');
+
+export const SnapshotParamsSchema = z.object({ org: RepoSegmentParamSchema, name: RepoSegmentParamSchema, id: IdParamSchema });
 
 export const SchedulePathSchema = z.object({ id: IdParamSchema });
 export const PipelinePathSchema = z.object({ name: IdParamSchema });

@@ -115,3 +115,30 @@ export function getSnapshotLineage(store: Store, repo: string, snapshotId: strin
     reads: (sql.stmt(RUN_READS).all(run.id) as ReadRow[]).map(toRead),
   };
 }
+
+/** One run that read a snapshot: which tasks read it, and when first. */
+export interface SnapshotReader {
+  runId: string;
+  pipeline: string;
+  state: RunRecord["state"];
+  /** Tasks that read it, sorted (empty when only run-level code did). */
+  tasks: string[];
+  /** Its first read of the snapshot. */
+  at: number;
+}
+
+const READERS = `SELECT r.run_id, runs.pipeline, runs.state, MIN(r.at) AS at, MIN(r.seq) AS seq,
+  json_group_array(DISTINCT r.task) FILTER (WHERE r.task IS NOT NULL) AS tasks
+  FROM snapshot_reads r JOIN runs ON runs.id = r.run_id
+  WHERE r.repo = ? AND r.snapshot_id = ? GROUP BY r.run_id ORDER BY seq DESC LIMIT ?`;
+
+/** Runs that read `snapshotId` in `repo`, newest first (by first read), at most `limit` (1..1000, default 100). */
+export function getSnapshotReaders(store: Store, repo: string, snapshotId: string, limit?: number): SnapshotReader[] {
+  const rows = store.sql.stmt(READERS).all(repo, snapshotId, clampLimit(limit, 100, 1000)) as {
+    run_id: string; pipeline: string; state: string; at: number; tasks: string;
+  }[];
+  return rows.map((r) => ({
+    runId: r.run_id, pipeline: r.pipeline, state: r.state as RunRecord["state"],
+    tasks: (JSON.parse(r.tasks) as string[]).sort(), at: r.at,
+  }));
+}
