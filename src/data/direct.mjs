@@ -59,7 +59,7 @@ function wasmBuffers(Type, size, tileSize) {
       if (Type !== Float32Array || !SUM_LIKE.has(op) || layout.outer * groups * layout.inner !== tileSize) return undefined;
       tile.acc.fill(0);
       tile.count.fill(0);
-      return { acc: tile.acc, count: tile.count, steps: new Float64Array(layout.outer * groups), add4: simd.add4 };
+      return { acc: tile.acc, count: tile.count, steps: new Float64Array(layout.outer * groups), add4: simd.add4, add1: simd.add1 };
     },
   };
 }

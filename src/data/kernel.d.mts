@@ -13,6 +13,7 @@ export interface Tile {
   steps?: Float64Array | undefined;
   /** Set when acc and count live in a WebAssembly memory with a SIMD fold (direct.mjs); byte offsets. */
   add4?: ((acc: number, count: number, src: number, stride: number, n: number) => void) | undefined;
+  add1?: ((acc: number, count: number, src: number, n: number) => void) | undefined;
 }
 
 /** Layout of one chunk: sizes of the axes before time, of time, and after time. */

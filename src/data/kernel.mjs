@@ -73,6 +73,9 @@ export function accumulate(op, tile, groups, data, layout, groupOf, steps, missi
             if (v > acc[dst + i]) acc[dst + i] = v;
           }
         }
+      } else if (tile.add1 && fill !== fill && data.buffer === acc.buffer && data.BYTES_PER_ELEMENT === 4 && (inner & 3) === 0) {
+        tile.steps[o * groups + g]++;
+        tile.add1(acc.byteOffset + 8 * dst, count.byteOffset + 8 * dst, data.byteOffset + 4 * src, inner >>> 2);
       } else {
         tile.steps[o * groups + g]++;
         for (let i = 0; i < inner; i++) {

@@ -10,6 +10,8 @@ export interface Simd {
    * NaNs skipped, and their number to float64 `count`.
    */
   add4(acc: number, count: number, src: number, stride: number, n: number): void;
+  /** The same for one row. */
+  add1(acc: number, count: number, src: number, n: number): void;
 }
 
 export function createSimd(): Simd | undefined;

@@ -67,6 +67,22 @@ function add4Body() {
   return [0x01, 0x07, 0x7b, ...code]; // 7 v128 locals
 }
 
+// add1(acc, count, src, n): the same for one row (runs of fewer than four steps). Locals: 4 the row, 5 its mask,
+// 6 two 1.0s.
+function add1Body() {
+  const code = [0x44, ...new Uint8Array(new Float64Array([1]).buffer), ...simd(0x14), ...set(6)];
+  code.push(0x02, 0x40, ...get(3), 0x45, 0x0d, 0x00, 0x03, 0x40);
+  code.push(...get(2), ...LOAD, ...tee(4), ...get(4), ...simd(0x41), ...tee(5), ...get(4), ...simd(0x4e), ...set(4));
+  for (const [high, offset] of [[false, 0], [true, 16]]) {
+    code.push(...get(0), ...get(0), ...load(offset), ...get(4), ...(high ? [...get(4), ...SHUFFLE, ...HIGH] : []), ...PROMOTE_LOW, ...F64X2_ADD, ...store(offset));
+    code.push(...get(1), ...get(1), ...load(offset), ...get(6), ...get(5), ...(high ? [...get(5), ...SHUFFLE, ...HIGH] : []));
+    code.push(...simd(0xfe), ...F64X2_ADD, ...F64X2_ADD, ...store(offset)); // count + (1 + (-1 | 0))
+  }
+  code.push(...get(0), 0x41, 32, 0x6a, ...set(0), ...get(1), 0x41, 32, 0x6a, ...set(1), ...bump(2, 16));
+  code.push(...get(3), 0x41, 0x01, 0x6b, ...tee(3), 0x0d, 0x00, 0x0b, 0x0b, 0x0b); // while (--n)
+  return [0x01, 0x03, 0x7b, ...code]; // 3 v128 locals
+}
+
 const section = (id, bytes) => [id, ...leb(bytes.length), ...bytes];
 const name = (s) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
 
@@ -82,14 +98,14 @@ function leb(n) {
 }
 
 function moduleBytes() {
-  const bodies = [body(), add4Body()].map((fn) => [...leb(fn.length), ...fn]);
+  const bodies = [body(), add4Body(), add1Body()].map((fn) => [...leb(fn.length), ...fn]);
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [0x02, 0x60, 0x06, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00, 0x60, 0x05, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00]),
-    ...section(3, [0x02, 0x00, 0x01]),
+    ...section(1, [0x03, 0x60, 0x06, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00, 0x60, 0x05, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x00, 0x60, 0x04, 0x7f, 0x7f, 0x7f, 0x7f, 0x00]),
+    ...section(3, [0x03, 0x00, 0x01, 0x02]),
     ...section(5, [0x01, 0x00, 0x01]),
-    ...section(7, [0x03, ...name("unshuffle4"), 0x00, 0x00, ...name("add4"), 0x00, 0x01, ...name("memory"), 0x02, 0x00]),
-    ...section(10, [0x02, ...bodies.flat()]),
+    ...section(7, [0x04, ...name("unshuffle4"), 0x00, 0x00, ...name("add4"), 0x00, 0x01, ...name("add1"), 0x00, 0x02, ...name("memory"), 0x02, 0x00]),
+    ...section(10, [0x03, ...bodies.flat()]),
   ]);
 }
 
@@ -97,7 +113,7 @@ function moduleBytes() {
 export function createSimd() {
   try {
     const { exports } = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes()));
-    return { memory: exports.memory, unshuffle4: exports.unshuffle4, add4: exports.add4 };
+    return { memory: exports.memory, unshuffle4: exports.unshuffle4, add4: exports.add4, add1: exports.add1 };
   } catch {
     return undefined;
   }
