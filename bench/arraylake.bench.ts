@@ -3,21 +3,19 @@
  * FileSystemStore on a plain Zarr folder (the reference; target: reads >= 70% of its rate), small commits
  * per second, and two processes committing N times each to one branch (none may be lost).
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import * as zarr from "zarrita";
 import FileSystemStore from "@zarrita/storage/fs";
 import { Client } from "../src/arraylake/index.ts";
 import { emit, median, peakRssMb, round } from "./emit.ts";
+import { runCommitter } from "../test/arraylake/workers/run-committer.ts";
 
 export const SHAPE = [730, 180, 360];
 export const CHUNKS = [73, 180, 360]; // 10 chunks
 export const MB = (SHAPE[0]! * SHAPE[1]! * SHAPE[2]! * 4) / 1e6;
-const COMMITTER = fileURLToPath(new URL("../test/arraylake/workers/committer.ts", import.meta.url));
 
 export function data(): Float32Array {
   const values = new Float32Array(SHAPE[0]! * SHAPE[1]! * SHAPE[2]!);
@@ -52,16 +50,6 @@ export async function readBack(store: zarr.Readable): Promise<number> {
   return median(times);
 }
 
-function committer(path: string, tag: string, count: number): Promise<{ commits: number; conflicts: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--no-warnings", "--import", "tsx", COMMITTER, path, tag, String(count)], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!)) : reject(new Error(`committer exited ${code}`))));
-  });
-}
 
 export default async function arraylakeBench(args: string[]): Promise<void> {
   const { values: opts } = parseArgs({ args, options: { commits: { type: "string" } } });
@@ -102,7 +90,7 @@ export default async function arraylakeBench(args: string[]): Promise<void> {
     emit("arraylake", { case: "small commits", commits: n, commitsPerSec: round(n / commitS, 1) });
 
     const race = await client.createRepo("bench/race");
-    const [[a, b], raceS] = await time(() => Promise.all([committer(race.path, "a", raceCommits), committer(race.path, "b", raceCommits)]));
+    const [[a, b], raceS] = await time(() => Promise.all([runCommitter(race.path, "a", raceCommits), runCommitter(race.path, "b", raceCommits)]));
     const messages = new Set((await (await client.getRepo("bench/race")).ancestry()).map((s) => s.message));
     let lost = 0;
     for (const tag of ["a", "b"]) for (let i = 0; i < raceCommits; i++) if (!messages.has(`${tag} ${i}`)) lost += 1;

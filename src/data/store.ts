@@ -97,14 +97,19 @@ export class FileSystemStore implements StandaloneStore {
     return join(this.root, ...key.split("/").filter(Boolean));
   }
 
-  async get(key: AbsolutePath): Promise<Uint8Array | undefined> {
-    let handle;
+  /** The key's file opened for reading, or undefined when there is none. */
+  async #open(key: AbsolutePath) {
     try {
-      handle = await openFile(this.filePath(key), "r");
+      return await openFile(this.filePath(key), "r");
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;
     }
+  }
+
+  async get(key: AbsolutePath): Promise<Uint8Array | undefined> {
+    const handle = await this.#open(key);
+    if (!handle) return undefined;
     try {
       // One read of the whole file (readFile reads 512 KiB at a time: ten thread-pool trips per chunk).
       const size = (await handle.stat()).size;
@@ -123,13 +128,8 @@ export class FileSystemStore implements StandaloneStore {
   }
 
   async getRange(key: AbsolutePath, range: RangeQuery): Promise<Uint8Array | undefined> {
-    let handle;
-    try {
-      handle = await openFile(this.filePath(key), "r");
-    } catch (error) {
-      if (isMissing(error)) return undefined;
-      throw error;
-    }
+    const handle = await this.#open(key);
+    if (!handle) return undefined;
     try {
       const size = (await handle.stat()).size;
       const [offset, length] =

@@ -4,23 +4,12 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import * as zarr from "zarrita";
 import { StorageWriteError } from "../../src/arraylake/index.ts";
 import { localClient } from "./helpers.ts";
+import { COMMITTER, runCommitter } from "./workers/run-committer.ts";
 
-const COMMITTER = fileURLToPath(new URL("./workers/committer.ts", import.meta.url));
 
-function runCommitter(path: string, tag: string, count: number): Promise<{ commits: number; conflicts: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--no-warnings", "--import", "tsx", COMMITTER, path, tag, String(count)], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!)) : reject(new Error(`committer exited ${code}`))));
-  });
-}
 
 test("two processes committing to one branch: every commit lands, conflicts are reported and retried", async () => {
   const client = localClient();
