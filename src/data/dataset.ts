@@ -3,6 +3,7 @@
  * (read chunk by chunk) or values in memory (results of reductions, ready to write).
  */
 import type * as zarr from "zarrita";
+import { type CFPlan, type NumericArray, decodeCF } from "./cf-codec.mjs";
 import { ChunkError, DatasetNotFoundError, UnsupportedError, where } from "./errors.ts";
 import type { ArrayNode, Json } from "./metadata.ts";
 import type { StandaloneStore } from "./store.ts";
@@ -31,15 +32,24 @@ export interface Encoding {
   missing: readonly number[];
   /** CF `coordinates`: names of the variable's non-dimension coordinates. */
   coordinates?: string | undefined;
+  /** Stored dtype when it differs from the decoded one (`int16` for packed data); written back as it. */
+  dtype?: string | undefined;
+  /** CF packing (`scale_factor`, `add_offset`), `missing_value` and `_Unsigned`, as stored. */
+  scaleFactor?: number | undefined;
+  addOffset?: number | undefined;
+  missingValue?: number | readonly number[] | undefined;
+  unsigned?: "true" | "false" | undefined;
+  /** How stored chunks decode (cf-codec.mjs); `readChunk` applies it. Absent when values are stored as they are. */
+  cf?: CFPlan | undefined;
 }
 
 export interface Variable {
   readonly name: string;
   readonly dims: readonly string[];
   readonly shape: readonly number[];
-  /** zarrita data type name: `float32`, `int64`, `string`, ... */
+  /** Decoded data type (xarray's, after CF decoding): `float32`, `int64`, `string`, ... */
   readonly dtype: string;
-  /** Attributes without `_ARRAY_DIMENSIONS`, `_FillValue` and `missing_value` (see `encoding`). */
+  /** Attributes without `_ARRAY_DIMENSIONS` and the CF encoding attributes (`_FillValue`, `scale_factor`... see `encoding`). */
   readonly attrs: Json;
   readonly encoding: Encoding;
   /** Present for variables read from a store: the raw node and its zarrita array. */
@@ -80,9 +90,17 @@ export function getVariable(dataset: Dataset, name: string): Variable {
 /** Element count of a shape. */
 export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
-/** Decodes one chunk of a lazy variable; a failure names the chunk's store key. */
+/** Decodes one chunk of a lazy variable (CF decoding included); a failure names the chunk's store key. */
 export async function readChunk(variable: Variable, coords: readonly number[]): Promise<zarr.Chunk<zarr.DataType>> {
   if (variable.generated) return variable.generated.read(coords);
+  const chunk = await readRawChunk(variable, coords);
+  const cf = variable.encoding.cf;
+  if (!cf || cf.identity) return chunk;
+  return { ...chunk, data: decodeCF(cf, chunk.data as NumericArray) } as zarr.Chunk<zarr.DataType>;
+}
+
+/** One chunk of a lazy variable as stored (no CF decoding); a failure names the chunk's store key. */
+export async function readRawChunk(variable: Variable, coords: readonly number[]): Promise<zarr.Chunk<zarr.DataType>> {
   if (!variable.lazy) throw new UnsupportedError(`variable "${variable.name}" is in memory, it has no chunks`, { variable: variable.name });
   try {
     const chunk = await variable.lazy.array.getChunk([...coords]);

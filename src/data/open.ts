@@ -6,6 +6,7 @@ import * as zarr from "zarrita";
 import "./codecs.ts";
 import type { Dataset, Variable } from "./dataset.ts";
 import { DatasetNotFoundError, InvalidDatasetError, UnsupportedError, where } from "./errors.ts";
+import { splitCF } from "./cf-variable.ts";
 import { type ArrayNode, type Json, arrayNode, readConsolidated, readJson } from "./metadata.ts";
 import { type DataStore, FileSystemStore, type StandaloneStore, withStandaloneBuffers } from "./store.ts";
 
@@ -97,12 +98,10 @@ export function decodeFillAttribute(value: unknown, dtype: string): unknown {
 /** The lazy variable of one array node. */
 async function toVariable(store: StandaloneStore, node: ArrayNode, group: string): Promise<Variable> {
   const name = node.path.slice(group ? group.length + 1 : 0);
-  const { _FillValue, missing_value, coordinates, ...attrs } = node.attrs;
+  const { coordinates, ...rest } = node.attrs;
   // xarray reads a v2 array's Zarr fill_value as its _FillValue; v3 keeps _FillValue as an attribute.
-  const fill = node.format === 2 ? (node.fillValue ?? undefined) : decodeFillAttribute(_FillValue, node.dtype);
-  const missing = [fill, ...(Array.isArray(missing_value) ? missing_value : [missing_value])].filter(
-    (v): v is number => typeof v === "number" && !Number.isNaN(v),
-  );
+  const fill = node.format === 2 ? (node.fillValue ?? undefined) : decodeFillAttribute(rest._FillValue, node.dtype);
+  const cf = splitCF(node.dtype, rest, fill, { group, variable: name });
   let array: zarr.Array<zarr.DataType, StandaloneStore>;
   try {
     const location = new zarr.Location(withDocs(store, new Map(Object.entries(node.docs))), `/${node.path}`);
@@ -116,8 +115,8 @@ async function toVariable(store: StandaloneStore, node: ArrayNode, group: string
     const ctx = { group, variable: name, attribute: node.format === 2 ? "_ARRAY_DIMENSIONS" : "dimension_names" };
     throw new InvalidDatasetError(`${where(ctx)}: ${dims.length} names for ${node.shape.length} dimensions`, ctx);
   }
-  const fillValue = typeof fill === "number" || typeof fill === "string" ? fill : undefined;
-  return { name, dims, shape: node.shape, dtype: node.dtype, attrs, encoding: { chunks: node.chunks, fillValue, missing, ...(typeof coordinates === "string" ? { coordinates } : {}) }, lazy: { node, array } };
+  const encoding = { chunks: node.chunks, ...cf.encoding, missing: cf.missing, ...(typeof coordinates === "string" ? { coordinates } : {}) };
+  return { name, dims, shape: node.shape, dtype: cf.dtype, attrs: cf.attrs, encoding, lazy: { node, array } };
 }
 
 /**

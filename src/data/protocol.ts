@@ -2,6 +2,7 @@
  * @module Messages between the main thread and reduction workers (reduce-worker.mjs). Workers decode chunk
  * bytes fetched by the main thread (so any store works) and post partial tiles back.
  */
+import type { CFPlan } from "./cf-codec.mjs";
 import type { ChunkLayout, Reducer } from "./kernel.mjs";
 
 /** First message: what to decode and how to reduce. */
@@ -17,6 +18,8 @@ export interface InitMessage {
   /** Group of every step of the whole time axis (-1 skips it). */
   index: Int32Array;
   missing: number[];
+  /** CF decoding each chunk needs before folding (packed data), from `variable.encoding.cf`. */
+  cf?: CFPlan | undefined;
 }
 
 export interface ChunkMessage {

@@ -5,6 +5,7 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
 import * as zarr from "zarrita";
+import { decodeCF } from "./cf-codec.mjs";
 import { registerCodecs } from "./codec-fixes.mjs";
 import { directDecoder } from "./direct.mjs";
 import { accumulate, newTile, settle } from "./kernel.mjs";
@@ -73,7 +74,7 @@ async function viaZarrita(coords, chunkKey, bytes) {
   // Some decoders (blosc in numcodecs.js) return short output for garbage instead of failing.
   const expected = init.layout.outer * init.layout.time * init.layout.inner;
   if (chunk.data.length !== expected) throw new Error(`decoded ${chunk.data.length} elements, expected ${expected}`);
-  return chunk.data;
+  return init.cf ? decodeCF(init.cf, chunk.data) : chunk.data;
 }
 
 async function handle(message) {
@@ -84,7 +85,8 @@ async function handle(message) {
     array = (message.format === 3 ? zarr.open.v3 : zarr.open.v2)(location, { kind: "array" });
     array.catch(() => {}); // reported on the first chunk
     const { outer, inner } = message.layout;
-    direct = await directDecoder(message.docs, outer * message.groups * inner);
+    // Packed data (message.cf) is decoded by zarrita then CF-decoded, never by the raw fast path.
+    direct = message.cf ? undefined : await directDecoder(message.docs, outer * message.groups * inner);
     return;
   }
   if (message.type === "flush") {

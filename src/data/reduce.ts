@@ -21,7 +21,7 @@ export interface GroupReduceOptions extends StreamOptions {
   variables?: readonly string[] | undefined;
 }
 
-/** Throws if floe cannot decode a variable: unknown codec, packed (scale/offset) or non-float data. */
+/** Throws if floe cannot decode a variable: unknown codec, or data that does not decode to floats. */
 export function assertReducible(dataset: Dataset, variable: Variable): void {
   const ctx = { group: dataset.group, variable: variable.name };
   const codecs = knownCodecs();
@@ -35,12 +35,6 @@ export function assertReducible(dataset: Dataset, variable: Variable): void {
   if (variable.dtype !== "float32" && variable.dtype !== "float64") {
     const c = { ...ctx, attribute: "dtype" };
     throw new UnsupportedError(`${where(c)}: unsupported dtype "${variable.dtype}" for a reduction (float32 or float64 only)`, c);
-  }
-  for (const attribute of ["scale_factor", "add_offset"]) {
-    if (attribute in variable.attrs) {
-      const c = { ...ctx, attribute };
-      throw new UnsupportedError(`${where(c)}: packed data (scale_factor/add_offset) is not supported`, c);
-    }
   }
 }
 

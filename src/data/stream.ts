@@ -7,6 +7,7 @@
 import type { Worker } from "node:worker_threads";
 import type { AbsolutePath } from "zarrita";
 import { type Variable, chunkGrid, readChunk, sizeOf } from "./dataset.ts";
+import { needsDecoding } from "./cf-codec.mjs";
 import { directDecoder } from "./direct.mjs";
 import { ChunkError, UnsupportedError, where } from "./errors.ts";
 import type { Reducer } from "./groupby.ts";
@@ -73,7 +74,8 @@ function mergeTile(p: Plan, op: Reducer, tileId: string, tile: Tile): void {
 /** Reduces on the main thread (no workers, or sharded arrays whose chunks need range reads). */
 async function reduceHere(variable: Variable, p: Plan, op: Reducer, index: Int32Array, missing: number[], prefetch: number): Promise<void> {
   const { node, array } = variable.lazy!;
-  const direct = await directDecoder(node.docs, p.layout.outer * p.groups * p.layout.inner);
+  // Packed data decodes through readChunk (CF decoding included), never the raw fast path.
+  const direct = needsDecoding(variable.encoding.cf) ? undefined : await directDecoder(node.docs, p.layout.outer * p.groups * p.layout.inner);
   // Reads run `prefetch` chunks ahead so slow stores (Icechunk) overlap decoding; a failed read or decode goes
   // through zarrita again, which reports it with the chunk key.
   const read = (i: number) => (direct ? array.store.get(`/${node.chunkKey(p.items[i]!.coords)}` as AbsolutePath).catch(() => undefined) : undefined);
@@ -185,7 +187,8 @@ export async function streamReduce(
   const pool = options.pool ?? createReducerPool(count);
   const workers = await pool.acquire(count);
   const { node } = variable.lazy;
-  const init: InitMessage = { type: "init", format: node.format, path: node.path, docs: node.docs, op, groups, layout: p.layout, index, missing };
+  const cf = needsDecoding(variable.encoding.cf) ? variable.encoding.cf : undefined;
+  const init: InitMessage = { type: "init", format: node.format, path: node.path, docs: node.docs, op, groups, layout: p.layout, index, missing, cf };
   const queue: Queue = { items: p.items, next: 0 };
   let ok = false;
   try {

@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import { openDataset, readVariable, seasonalMean } from "floe/data";
+import { cfPlan, decodeCF, encodeCF } from "../../src/data/cf-codec.mjs";
+import { FIXTURES, compare } from "./helpers.ts";
+
+interface PackedVariable {
+  dtype: string;
+  dims: string[];
+  shape: number[];
+  attrs: Record<string, unknown>;
+  encoding: Record<string, unknown>;
+  values: (number | null)[];
+}
+const packed = JSON.parse(readFileSync(join(FIXTURES, "packed-reference.json"), "utf8")) as {
+  variables: Record<string, PackedVariable>;
+  "season.mean": { labels: string[]; dtype: string; temp: (number | null)[] };
+};
+
+/** Checks every packed variable of `source` against what xarray's open_zarr decoded. */
+export async function assertDecodedLikeXarray(source: Parameters<typeof openDataset>[0], group?: string): Promise<void> {
+  const ds = await openDataset(source, { group });
+  for (const [name, ref] of Object.entries(packed.variables)) {
+    const v = ds.variables[name]!;
+    assert.equal(v.dtype, ref.dtype, `${name}: decoded dtype`);
+    assert.deepEqual(v.dims, ref.dims, name);
+    assert.deepEqual(v.attrs, ref.attrs, `${name}: attributes without the CF encoding ones`);
+    assert.equal(v.encoding.dtype ?? v.dtype, ref.encoding.dtype, `${name}: stored dtype kept in encoding`);
+    if ("scale_factor" in ref.encoding) assert.equal(v.encoding.scaleFactor, ref.encoding.scale_factor, name);
+    if ("add_offset" in ref.encoding) assert.equal(v.encoding.addOffset, ref.encoding.add_offset, name);
+    const values = await readVariable(v);
+    assert.equal(values.constructor.name, { float32: "Float32Array", float64: "Float64Array", uint8: "Uint8Array" }[ref.dtype], name);
+    const { maxDiff, nanMismatches } = compare(values as Float64Array, ref.values);
+    assert.equal(nanMismatches, 0, `${name}: NaN pattern`);
+    // Same arithmetic as numpy (float32 where xarray computes in float32): equal to the last bit.
+    assert.equal(maxDiff, 0, `${name}: values`);
+  }
+}
+
+test("packed int16/uint8/int32/int64 data decodes to xarray's dtypes and values (scale, offset, _FillValue, missing_value, _Unsigned)", async () => {
+  await assertDecodedLikeXarray(join(FIXTURES, "v2-packed.zarr"));
+});
+
+test("seasonal mean of packed data equals xarray's, on the main thread and on workers", async () => {
+  const ds = await openDataset(join(FIXTURES, "v2-packed.zarr"));
+  const ref = packed["season.mean"];
+  for (const workers of [0, 2]) {
+    const out = await seasonalMean(ds, { variables: ["temp"], workers });
+    assert.deepEqual(out.variables.season?.values, ref.labels);
+    assert.equal(out.variables.temp?.dtype, ref.dtype);
+    const { maxDiff, nanMismatches } = compare(out.variables.temp!.values as Float32Array, ref.temp);
+    assert.equal(nanMismatches, 0, `workers ${workers}`);
+    assert.ok(maxDiff < 1e-4, `workers ${workers}: ${maxDiff}`);
+  }
+});
+
+test("the CF kernel promotes as xarray: mask first, then scale; offsets force float64 for small ints without a fill", () => {
+  assert.equal(cfPlan("int16", { scaleFactor: 0.1 }).dtype, "float32");
+  assert.equal(cfPlan("int16", { scaleFactor: 0.1, addOffset: 1 }).dtype, "float64");
+  assert.equal(cfPlan("int16", { scaleFactor: 0.1, addOffset: 1, fillValue: -1 }).dtype, "float32");
+  assert.equal(cfPlan("int32", { fillValue: -1 }).dtype, "float64");
+  assert.equal(cfPlan("float64", { scaleFactor: 2 }).dtype, "float64");
+  assert.equal(cfPlan("float32", { scaleFactor: 2, addOffset: 1 }).dtype, "float32");
+  assert.equal(cfPlan("int64", {}).identity, true);
+  assert.equal(cfPlan("float32", { fillValue: Number.NaN }).identity, true);
+  const plan = cfPlan("int16", { scaleFactor: 0.01, addOffset: 20, fillValue: -32768 });
+  const raw = Int16Array.from([-32768, 0, 150, -150, 32767]);
+  const decoded = decodeCF(plan, raw) as Float32Array;
+  assert.ok(Number.isNaN(decoded[0]!));
+  assert.deepEqual([...encodeCF(plan, decoded)], [...raw], "encoding inverts decoding");
+  assert.throws(() => encodeCF(plan, Float32Array.from([1000])), /element 0 \(1000\) does not fit "int16"/);
+  assert.throws(() => encodeCF(cfPlan("int16", { scaleFactor: 2 }), Float32Array.from([Number.NaN])), /NaN and "int16" has no _FillValue/);
+  const unsigned = cfPlan("int8", { unsigned: "true", fillValue: -1 });
+  assert.equal(unsigned.dtype, "float32");
+  const u = decodeCF(unsigned, Int8Array.from([-1, -2, 5]));
+  assert.deepEqual([...u], [Number.NaN, 254, 5]);
+});
