@@ -21,6 +21,7 @@ export const RunSchema = z.object({
   idempotencyKey: z.string().nullable(),
   scheduleId: z.string().nullable(),
   slotAt: NullableTimestampSchema,
+  scheduledFor: TimestampSchema.describe("The run's logical date (ctx.scheduledFor): its slot, or when it was asked for"),
   retryOf: z.string().nullable(),
   createdAt: TimestampSchema,
   startedAt: NullableTimestampSchema,
@@ -97,6 +98,10 @@ export const LogsQuerySchema = z.strictObject({
 export const CreateRunBodySchema = z.strictObject({
   params: z.record(z.string(), z.unknown()).optional().describe("Run params, validated by the pipeline's schema"),
   idempotencyKey: z.string().min(1).max(200).optional().describe("The same key returns the existing run (200)"),
+  scheduledFor: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe("The run's logical date (ctx.scheduledFor), ISO 8601; defaults to the time the run is created"),
 });
 
 export const CancelResponseSchema = z.object({ id: z.string(), state: RunStateSchema });

@@ -26,6 +26,10 @@ export const ScheduleSchema = z
       .refine(isTimeZone, { message: 'an IANA time zone such as "UTC" or "Europe/Paris"' })
       .default("UTC"),
     params: z.record(z.string(), z.unknown()).optional().describe("Param overrides for runs of this schedule"),
+    paramsFromSlot: z
+      .boolean()
+      .default(false)
+      .describe("Set by floe when `params` is a function of the slot: the run process evaluates it (never the daemon)"),
     catchUp: CatchUpSchema.default("latest"),
     overlap: OverlapSchema.default("skip"),
     maxActiveRuns: z.number().int().positive().optional(),

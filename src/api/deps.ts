@@ -27,6 +27,8 @@ export interface SubmitRunInput {
   /** Unvalidated params from the request body; the daemon validates them against the pipeline's schema. */
   params?: Record<string, unknown> | undefined;
   idempotencyKey?: string | undefined;
+  /** The logical date in ms; defaults to the creation time. */
+  scheduledFor?: number | undefined;
   trigger: RunTrigger;
 }
 

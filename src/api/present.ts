@@ -29,6 +29,7 @@ export function presentRun(r: RunRecord): RunBody {
     idempotencyKey: r.idempotencyKey,
     scheduleId: r.scheduleId,
     slotAt: isoOrNull(r.slotAt),
+    scheduledFor: iso(r.scheduledFor),
     retryOf: r.retryOf,
     createdAt: iso(r.createdAt),
     startedAt: isoOrNull(r.startedAt),

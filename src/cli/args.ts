@@ -31,3 +31,15 @@ export function positiveInt(value: string | undefined, flag: string, fallback: n
   if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${flag} expects a positive whole number, got "${value}"`);
   return n;
 }
+
+// A date alone is midnight UTC; a date-time needs its zone (Z or ±hh:mm): a local time is ambiguous.
+const INSTANT = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
+
+/** `--at 2025-03-01T00:00:00Z` and friends: epoch ms, or a usage error naming the flag and the expected form. */
+export function parseInstant(value: string, flag: string): number {
+  const ms = INSTANT.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    throw new UsageError(`${flag} expects an ISO 8601 time such as 2025-03-01 or 2025-03-01T02:00:00Z, got "${value}"`);
+  }
+  return ms;
+}

@@ -11,6 +11,8 @@ export interface DaemonRunInput {
   stateDir: string;
   pipeline: string;
   params: Record<string, unknown>;
+  /** ISO 8601 logical date (`--at`). */
+  scheduledFor?: string | undefined;
   taskNames: readonly string[];
   json: boolean;
 }
@@ -24,6 +26,8 @@ export function apiRunDocument(run: ApiRun & { tasks?: unknown[] }) {
     version: run.version,
     state: run.state,
     params: run.params,
+    trigger: run.trigger?.kind ?? null,
+    scheduledFor: run.scheduledFor ?? null,
     createdAt: run.createdAt,
     startedAt: run.startedAt,
     endedAt: run.endedAt,
@@ -41,7 +45,7 @@ export function apiRunDocument(run: ApiRun & { tasks?: unknown[] }) {
 
 /** The exit code, or undefined when no daemon serves the state folder (the caller runs locally). */
 export async function runViaDaemon(io: CliIO, input: DaemonRunInput): Promise<number | undefined> {
-  const submitted = await submitToDaemon(input.stateDir, { pipeline: input.pipeline, params: input.params }, io.env);
+  const submitted = await submitToDaemon(input.stateDir, { pipeline: input.pipeline, params: input.params, scheduledFor: input.scheduledFor }, io.env);
   if (!submitted) return undefined;
   if (!input.json) io.stdout(`run ${submitted.id}  ${submitted.pipeline}@${submitted.version}  (daemon ${daemonUrl(input.stateDir) ?? ""})\n`);
   const live = input.json ? undefined : createLiveView(io, input.taskNames);

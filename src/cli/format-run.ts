@@ -12,6 +12,7 @@ export function runDocument(run: RunDetail) {
     params: run.params,
     trigger: run.trigger.kind,
     retryOf: run.retryOf,
+    scheduledFor: iso(run.scheduledFor),
     createdAt: iso(run.createdAt),
     startedAt: iso(run.startedAt),
     endedAt: iso(run.endedAt),

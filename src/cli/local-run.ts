@@ -22,6 +22,8 @@ export interface ForegroundRun {
   trigger: RunTrigger;
   json: boolean;
   retryOf?: string | undefined;
+  /** The logical date in ms (`--at`); defaults to the creation time. */
+  scheduledFor?: number | undefined;
   previous?: ReadonlyMap<string, PreviousTask> | undefined;
   /** First line once the run exists, e.g. `run <id>  hello@<version>`. */
   heading: (runId: string) => string;
@@ -42,6 +44,7 @@ export async function runInForeground(io: CliIO, r: ForegroundRun): Promise<numb
       params: r.params,
       trigger: r.trigger,
       retryOf: r.retryOf,
+      scheduledFor: r.scheduledFor,
       previous: r.previous,
       concurrency: r.config.concurrency.tasksPerRun,
       pools: r.config.concurrency.pools,

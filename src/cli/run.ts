@@ -5,7 +5,7 @@
 import { loadConfig } from "../config/index.ts";
 import { ValidationError } from "../core/errors.ts";
 import { openStore } from "../store/index.ts";
-import { parseCommandArgs } from "./args.ts";
+import { parseCommandArgs, parseInstant } from "./args.ts";
 import { EXIT, type CliIO, type Command } from "./command.ts";
 import { runViaDaemon } from "./daemon-run.ts";
 import { findPipeline } from "./find-pipeline.ts";
@@ -22,10 +22,11 @@ export const runCommand: Command = {
   name: "run",
   summary: "run a pipeline now (through the daemon when one is running)",
   usage: [
-    "Usage: floe run <pipeline> [--param key=value ...] [--params-json JSON] [--local] [--json]",
+    "Usage: floe run <pipeline> [--param key=value ...] [--params-json JSON] [--at ISO] [--local] [--json]",
     "",
     "  --param key=value   a param (repeatable; nested keys with dots: --param grid.res=1)",
     "  --params-json JSON  all params as one JSON object (--param values win)",
+    "  --at ISO            the run's logical date (ctx.scheduledFor), e.g. 2025-03-01T00:00:00Z; default: now",
     "  --local             run in this process even when a daemon serves the state folder",
     "  --json              print the finished run as one JSON document",
     "",
@@ -37,12 +38,14 @@ export const runCommand: Command = {
       {
         param: { type: "string", multiple: true },
         "params-json": { type: "string" },
+        at: { type: "string" },
         local: { type: "boolean" },
         json: { type: "boolean" },
       },
       { min: 1, max: 1, names: "<pipeline>" },
     );
     const name = positionals[0]!;
+    const at = values.at === undefined ? undefined : parseInstant(values.at, "--at");
     const config = await loadConfig(io.cwd, io.env);
     const found = await findPipeline(config, name, io, "run");
     if (!found) return EXIT.failed;
@@ -52,7 +55,7 @@ export const runCommand: Command = {
     try {
       if (!values.local) {
         const taskNames = loaded.plan.tasks.map((t) => t.name);
-        const code = await runViaDaemon(io, { stateDir: config.stateDir, pipeline: name, params, taskNames, json });
+        const code = await runViaDaemon(io, { stateDir: config.stateDir, pipeline: name, params, scheduledFor: at === undefined ? undefined : new Date(at).toISOString(), taskNames, json });
         if (code !== undefined) return code;
       }
       using store = openStore(config.dbPath);
@@ -63,6 +66,7 @@ export const runCommand: Command = {
         pipeline,
         params,
         trigger: { kind: "manual", detail: { via: "cli" } },
+        scheduledFor: at,
         json,
         heading: (id) => `run ${id}  ${name}@${loaded.version}`,
       });

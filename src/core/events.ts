@@ -74,9 +74,17 @@ export interface CommitEvent {
   at: number;
 }
 
+/** The params a run resolved itself (a schedule's `params(slot)` function runs in the run process). */
+export interface RunParamsEvent {
+  runId: string;
+  params: unknown;
+  at: number;
+}
+
 /** Everything a run reports while it executes, in the order it happened. */
 export interface RunEventMap {
   "run:transition": RunTransitionEvent;
+  "run:params": RunParamsEvent;
   "task:create": TaskCreateEvent;
   "task:transition": TaskTransitionEvent;
   "log:line": LogEvent;

@@ -44,7 +44,7 @@ export function createDaemonApiDeps(d: DaemonApiDepsInput): ApiDeps {
       if (!checked.ok) throw new ValidationError(checked.diagnostics);
       return d.runs.create({
         pipeline: manifest.pipeline, version: manifest.version, params: checked.params, trigger: input.trigger,
-        idempotencyKey: input.idempotencyKey,
+        idempotencyKey: input.idempotencyKey, scheduledFor: input.scheduledFor,
       });
     },
     async cancelRun(runId) {
@@ -56,7 +56,7 @@ export function createDaemonApiDeps(d: DaemonApiDepsInput): ApiDeps {
       if (!isTerminalRunState(old.state)) throw new ConflictError(`run ${runId} is still ${old.state}; cancel it first`);
       const manifest = activeOf(old.pipeline);
       return d.runs.create({
-        pipeline: old.pipeline, version: manifest.version, params: old.params, retryOf: old.id,
+        pipeline: old.pipeline, version: manifest.version, params: old.params, retryOf: old.id, scheduledFor: old.scheduledFor,
         trigger: { kind: "retry", detail: { retryOf: old.id } },
       }).run;
     },

@@ -16,6 +16,8 @@ export interface ApiRun {
   version: string;
   state: string;
   params: unknown;
+  trigger?: { kind: string; detail: unknown };
+  scheduledFor?: string;
   createdAt: string;
   startedAt: string | null;
   endedAt: string | null;
@@ -68,7 +70,13 @@ export function daemonUrl(stateDir: string): string | undefined {
  */
 export async function submitToDaemon(
   stateDir: string,
-  input: { pipeline: string; params?: Record<string, unknown> | undefined; idempotencyKey?: string | undefined },
+  input: {
+    pipeline: string;
+    params?: Record<string, unknown> | undefined;
+    idempotencyKey?: string | undefined;
+    /** ISO 8601 logical date (`floe run --at`). */
+    scheduledFor?: string | undefined;
+  },
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ApiRun | undefined> {
   const t = target(stateDir, env);
@@ -76,7 +84,11 @@ export async function submitToDaemon(
   const res = await call(t, `/api/pipelines/${encodeURIComponent(input.pipeline)}/runs`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ params: input.params ?? {}, ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}) }),
+    body: JSON.stringify({
+      params: input.params ?? {},
+      ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+      ...(input.scheduledFor ? { scheduledFor: input.scheduledFor } : {}),
+    }),
   });
   if (!res) return undefined;
   if (res.status !== 200 && res.status !== 201) throw await errorOf(res, `pipeline "${input.pipeline}"`);

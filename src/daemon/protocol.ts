@@ -19,6 +19,10 @@ export interface RunAssignment {
   plan: Plan;
   /** Params as submitted (the run process parses them with the pipeline's zod schema). */
   params: unknown;
+  /** The run's logical date in ms (`ctx.scheduledFor`). */
+  scheduledFor: number;
+  /** The schedule whose `params(slot)` function gives this run's params (evaluated in the run process). */
+  paramsFromSchedule?: string | undefined;
   /** Tasks at once within the run (config `concurrency.tasksPerRun`, or the pipeline's own). */
   concurrency: number;
   heartbeatMs: number;

@@ -6,7 +6,7 @@
 import type { Clock } from "../core/clock.ts";
 import { toErrorInfo, ValidationError, type ErrorInfo } from "../core/errors.ts";
 import type { RunEventSink } from "../core/events.ts";
-import type { TaskDefinition } from "../dsl/pipeline.ts";
+import type { AnyPipeline, TaskDefinition } from "../dsl/pipeline.ts";
 import type { CacheLookup, PoolGate, PreviousTask } from "../engine/index.ts";
 import { parseParams } from "../dsl/validate.ts";
 import { executePipelineRun } from "../runner/execute.ts";
@@ -28,23 +28,45 @@ export async function executeAssignment(
 ): Promise<{ state: string; error?: ErrorInfo | undefined }> {
   const pipeline = await importPipeline(a.file, { exportName: a.exportName, name: a.pipeline });
   deps.wrapTasks(pipeline.tasks);
-  const parsed = parseParams(pipeline, a.params);
+  const input = resolveSlotParams(pipeline, a);
+  if (!input.ok) return { state: "Failed", error: input.error };
+  const parsed = parseParams(pipeline, input.params);
   if (!parsed.ok) {
-    const diagnostics = parsed.issues.map((i) => ({ pipeline: a.pipeline, path: `params.${i.path}`, code: "invalid_params", message: i.message }));
+    const where = a.paramsFromSchedule === undefined ? "params" : `schedules.${a.paramsFromSchedule}.params(${new Date(a.scheduledFor).toISOString()})`;
+    const diagnostics = parsed.issues.map((i) => ({ pipeline: a.pipeline, path: `${where}.${i.path}`, code: "invalid_params", message: i.message }));
     return { state: "Failed", error: toErrorInfo(new ValidationError(diagnostics)) };
   }
   const params = parsed.params;
+  // the run document shows the params the run really used
+  if (a.paramsFromSchedule !== undefined) deps.sink.emit({ type: "run:params", runId: a.runId, params, at: deps.clock.now() });
   const previous = a.previous
     ? new Map<string, PreviousTask>(
         a.previous.map((t) => [t.task, { state: t.state, resultJson: t.resultJson, persisted: t.resultJson !== undefined }]),
       )
     : undefined;
   const outcome = await executePipelineRun({
-    runId: a.runId, pipeline, plan: a.plan, params, sink: deps.sink, clock: deps.clock, signal: deps.signal,
+    runId: a.runId, pipeline, plan: a.plan, params, scheduledFor: a.scheduledFor, sink: deps.sink, clock: deps.clock, signal: deps.signal,
     concurrency: a.concurrency, pools: deps.pools, previous, cacheLookup: deps.cacheLookup,
     // the daemon's current (last valid) config, never a re-import of a file that may be mid-edit; the token comes
     // through the environment
     arraylake: a.arraylake,
   });
   return { state: outcome.state, error: outcome.error };
+}
+
+/** The submitted params, with a schedule's `params(slot)` result under them when the run comes from such a slot. */
+function resolveSlotParams(
+  pipeline: AnyPipeline,
+  a: RunAssignment,
+): { ok: true; params: unknown } | { ok: false; error: ErrorInfo } {
+  if (a.paramsFromSchedule === undefined) return { ok: true, params: a.params };
+  const fn = pipeline.options.schedules?.find((s) => (s.name ?? "default") === a.paramsFromSchedule)?.params;
+  if (typeof fn !== "function") return { ok: true, params: a.params };
+  try {
+    const computed = fn(new Date(a.scheduledFor));
+    return { ok: true, params: { ...(computed as object), ...(a.params as object) } };
+  } catch (caught) {
+    const error = toErrorInfo(caught);
+    return { ok: false, error: { ...error, message: `schedule "${a.paramsFromSchedule}" params(${new Date(a.scheduledFor).toISOString()}) threw: ${error.message}` } };
+  }
 }

@@ -124,10 +124,12 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
           .filter((t) => t.state === "Completed" || t.state === "Cached")
           .map((t) => ({ task: t.task, state: t.state, ...(t.resultJson !== null ? { resultJson: t.resultJson } : {}) }))
       : undefined;
+    const fromSchedule = slotParamsSchedule(run, manifest);
     const assignment: RunAssignment = {
       runId: run.id, pipeline: run.pipeline, version: run.version, file: manifest.entry, exportName: manifest.exportName,
-      plan: manifest.plan, params: run.params, concurrency: deps.limits().tasksPerRun, heartbeatMs: deps.heartbeatMs,
+      plan: manifest.plan, params: run.params, scheduledFor: run.scheduledFor, concurrency: deps.limits().tasksPerRun, heartbeatMs: deps.heartbeatMs,
       arraylake: deps.arraylake(), ...(previous ? { previous } : {}),
+      ...(fromSchedule !== undefined ? { paramsFromSchedule: fromSchedule } : {}),
     };
     const entry: Active = { run, timer: undefined, timedOut: false };
     active.set(run.id, entry);
@@ -220,4 +222,12 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
       return queue.length;
     },
   };
+}
+
+/** The schedule whose `params(slot)` function this slot run evaluates, if its schedule has one. */
+function slotParamsSchedule(run: RunRecord, manifest: VersionManifest): string | undefined {
+  if (run.slotAt === null && run.trigger.kind !== "schedule") return undefined;
+  const name = (run.trigger.detail as { schedule?: unknown } | null)?.schedule;
+  if (typeof name !== "string") return undefined;
+  return manifest.spec.schedules.find((s) => s.name === name)?.paramsFromSlot === true ? name : undefined;
 }

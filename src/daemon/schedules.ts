@@ -70,7 +70,10 @@ export function createScheduleWiring(deps: ScheduleWiringDeps): ScheduleWiring {
       }
     }
     const input = { ...target.schedule.params };
-    const checked = deps.params.check(`${manifest.pipeline}@${manifest.version}`, manifest.paramsSchema, input, manifest.pipeline);
+    // a params(slot) function runs in the run process, which validates its result with the pipeline's own schema
+    const checked = target.schedule.paramsFromSlot
+      ? { ok: false as const }
+      : deps.params.check(`${manifest.pipeline}@${manifest.version}`, manifest.paramsSchema, input, manifest.pipeline);
     const { run, created } = runs.create({
       pipeline: target.pipeline, version: manifest.version, params: checked.ok ? checked.params : input,
       trigger: { kind: "schedule", detail: { schedule: target.schedule.name, slotAt } },

@@ -16,6 +16,11 @@ export interface TaskContext {
   runId: string;
   pipeline: string;
   task: string;
+  /**
+   * The run's logical date: the schedule slot it runs for (also in a backfill), or for a manual run the time it
+   * was created or asked for (`floe run --at`). Partition your work by this, never by the wall clock.
+   */
+  scheduledFor: Date;
   /** 1 for the first attempt. */
   attempt: number;
   /** Aborted on timeout or cancellation; pass it to fetch, streams and long loops. */

@@ -13,12 +13,22 @@ import type { MapTaskFn, TaskContext, TaskFn, TaskInput } from "./context.ts";
 
 type AnyParams = z.ZodType<Record<string, unknown>, Record<string, unknown>>;
 
+/**
+ * A schedule as the author writes it. `params` is a fixed object of overrides, or a function of the slot
+ * evaluated in the run process against the run's slot (also in backfills); its result is checked by the params schema.
+ * @example
+ * { name: "daily", cron: "0 2 * * *", params: (slot) => ({ day: slot.toISOString().slice(0, 10) }) }
+ */
+export interface ScheduleOptions<S extends AnyParams> extends Omit<ScheduleInput, "params" | "paramsFromSlot"> {
+  params?: Partial<z.input<S>> | ((slot: Date) => Partial<z.input<S>>);
+}
+
 export interface PipelineOptions<S extends AnyParams> {
   name: string;
   description?: string;
   /** A zod object schema; defaults fill in what callers leave out. */
   params?: S;
-  schedules?: ScheduleInput[];
+  schedules?: ScheduleOptions<S>[];
   /** Tasks at once within one run (default from config). */
   concurrency?: number;
   maxActiveRuns?: number;

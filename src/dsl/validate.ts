@@ -22,9 +22,16 @@ function taskData(task: TaskDefinition): Record<string, unknown> {
   return data;
 }
 
+// A function of the slot stays in the pipeline's code (the run process evaluates it); the spec only says so.
+function scheduleData(schedule: unknown): unknown {
+  if (typeof schedule !== "object" || schedule === null) return schedule;
+  const { params, ...rest } = schedule as Record<string, unknown>;
+  return typeof params === "function" ? { ...rest, paramsFromSlot: true } : schedule;
+}
+
 function pipelineData(p: AnyPipeline): Record<string, unknown> {
-  const { params: _params, ...rest } = p.options;
-  return { ...rest, tasks: p.tasks.map(taskData) };
+  const { params: _params, schedules, ...rest } = p.options;
+  return { ...rest, ...(Array.isArray(schedules) ? { schedules: schedules.map(scheduleData) } : { schedules }), tasks: p.tasks.map(taskData) };
 }
 
 /** Dotted path with task names instead of indexes: `tasks.write.retries.attempts`. */

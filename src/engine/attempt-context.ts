@@ -48,6 +48,11 @@ export class AttemptContext implements TaskContext {
     this.controller?.abort(reason);
   }
 
+  /** A fresh Date each read, so a task that mutates it cannot change what the next task sees. */
+  get scheduledFor(): Date {
+    return new Date(this.run.scheduledFor);
+  }
+
   get log(): TaskLogger {
     return (this.logger ??= this.makeLogger());
   }

@@ -73,6 +73,7 @@ export function executeRun(options: ExecuteRunOptions): Promise<RunOutcome> {
       runId,
       pipeline: plan.pipeline,
       params: options.params,
+      scheduledFor: options.scheduledFor ?? clock.now(),
       sink,
       clock,
       concurrency: options.concurrency,

@@ -14,6 +14,8 @@ export interface RunContext {
   readonly runId: string;
   readonly pipeline: string;
   readonly params: unknown;
+  /** The run's logical date in ms (`ctx.scheduledFor`). */
+  readonly scheduledFor: number;
   readonly sink: RunEventSink;
   readonly clock: Clock;
   readonly concurrency: number;

@@ -43,6 +43,8 @@ export interface ExecuteRunOptions {
   plan: Plan;
   /** Already validated, defaults filled in. */
   params: unknown;
+  /** The run's logical date in ms (`ctx.scheduledFor`): its schedule slot, or when it was asked for. Default: now. */
+  scheduledFor?: number | undefined;
   sink: RunEventSink;
   clock: Clock;
   /** Aborting it cancels the run: remaining tasks Cancelled, run Cancelled. */

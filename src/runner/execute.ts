@@ -27,6 +27,7 @@ export async function executePipelineRun(input: PipelineRunInput): Promise<RunOu
     pipeline: input.pipeline,
     plan: input.plan,
     params: input.params,
+    scheduledFor: input.scheduledFor,
     sink: input.sink,
     clock: input.clock,
     signal: input.signal,

@@ -36,6 +36,8 @@ export interface LocalRunOptions {
   clock?: Clock | undefined;
   signal?: AbortSignal | undefined;
   retryOf?: string | undefined;
+  /** The logical date in ms (`floe run --at`); defaults to the creation time. */
+  scheduledFor?: number | undefined;
   idempotencyKey?: string | undefined;
   previous?: ReadonlyMap<string, PreviousTask> | undefined;
   arraylake?: ArraylakeSettings | undefined;
@@ -71,6 +73,7 @@ export async function runLocally(options: LocalRunOptions): Promise<{ run: RunDe
     trigger: options.trigger,
     idempotencyKey: options.idempotencyKey,
     retryOf: options.retryOf,
+    scheduledFor: options.scheduledFor,
     createdAt: clock.now(),
   });
   // A daemon that starts meanwhile leaves a run with a live pid alone, and marks it Crashed once the pid is gone.
@@ -86,6 +89,7 @@ export async function runLocally(options: LocalRunOptions): Promise<{ run: RunDe
       pipeline: options.pipeline,
       plan,
       params,
+      scheduledFor: run.scheduledFor,
       sink,
       clock,
       signal: options.signal,

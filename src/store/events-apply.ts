@@ -10,7 +10,7 @@ import type { LogEvent, RunEvent, RunTransitionEvent, TaskTransitionEvent } from
 import { RUN_TRANSITIONS, TASK_TRANSITIONS, TERMINAL_RUN_STATES, type RunState, type TaskState } from "../core/states.ts";
 import { insertMany, rowTexts, type RowSpec } from "./insert-many.ts";
 import type { SqlHandle, Store } from "./open-store.ts";
-import { errorJson, redactText } from "./rows.ts";
+import { errorJson, jsonOrNull, redactText } from "./rows.ts";
 import { writePatches, type PatchSink } from "./patch-writes.ts";
 import { BARE_CREATE_ROWS, fold, newPatch, type TaskPatch } from "./task-patch.ts";
 
@@ -41,6 +41,7 @@ const INSERT_COMMIT = `INSERT INTO commits (run_id, pipeline, task, repo, branch
 SELECT r.id, r.pipeline, ?, ?, ?, ?, ?, ?, ? FROM runs r WHERE r.id = ?`;
 const RELEASE_RUN_LEASES = "DELETE FROM leases WHERE run_id = ?";
 const RUN_STATE = "SELECT state FROM runs WHERE id = ?";
+const SET_PARAMS = "UPDATE runs SET params = ? WHERE id = ?";
 const BUMP_RUN = "UPDATE runs SET change_count = change_count + 1 WHERE id = ?";
 
 type Transition = RunTransitionEvent | TaskTransitionEvent;
@@ -158,6 +159,11 @@ function applyBatch(sql: SqlHandle, events: readonly RunEvent[], rejected: Rejec
         }
         case "log:line":
           logs.push(i);
+          break;
+        case "run:params":
+          if (sql.stmt(SET_PARAMS).run(jsonOrNull(e.params ?? {}), e.runId).changes === 0) {
+            reject(i, "not-found", null, `run ${e.runId} not found`);
+          }
           break;
         case "snapshot:read":
           sql.stmt(INSERT_READ).run(e.runId, e.task ?? null, e.repo, e.branch ?? null, e.tag ?? null, e.snapshotId, e.at);

@@ -158,7 +158,38 @@ const runChangeCount = `
 ALTER TABLE runs ADD COLUMN change_count INTEGER NOT NULL DEFAULT 0;
 `;
 
+// The logical date of a run (its schedule slot, or the time a manual run asked for), and backfills: one row per
+// request and one per slot it covers, so a backfill's grid survives restarts and reruns of failed slots.
+const scheduledForAndBackfills = `
+ALTER TABLE runs ADD COLUMN scheduled_for INTEGER;
+UPDATE runs SET scheduled_for = COALESCE(slot_at, created_at);
+
+CREATE TABLE backfills (
+  id TEXT NOT NULL PRIMARY KEY,
+  pipeline TEXT NOT NULL,
+  schedule_id TEXT NOT NULL,
+  from_at INTEGER NOT NULL,
+  to_at INTEGER NOT NULL,
+  max_active INTEGER NOT NULL,
+  rerun_failed INTEGER NOT NULL CHECK (rerun_failed IN (0, 1)),
+  state TEXT NOT NULL CHECK (state IN ('Running', 'Completed', 'Failed', 'Cancelled')),
+  created_at INTEGER NOT NULL,
+  ended_at INTEGER
+);
+CREATE INDEX backfills_pipeline_created ON backfills (pipeline, created_at);
+
+CREATE TABLE backfill_slots (
+  backfill_id TEXT NOT NULL REFERENCES backfills (id) ON DELETE CASCADE,
+  slot_at INTEGER NOT NULL,
+  run_id TEXT REFERENCES runs (id),
+  created INTEGER NOT NULL CHECK (created IN (0, 1)),
+  PRIMARY KEY (backfill_id, slot_at)
+);
+CREATE INDEX backfill_slots_run ON backfill_slots (run_id);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial", sql: initial },
   { version: 2, name: "run change count", sql: runChangeCount },
+  { version: 3, name: "scheduled for and backfills", sql: scheduledForAndBackfills },
 ];

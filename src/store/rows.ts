@@ -39,6 +39,7 @@ export interface RunRow {
   error: string | null;
   pid: number | null;
   heartbeat_at: number | null;
+  scheduled_for: number | null;
 }
 
 export function toRun(r: RunRow): RunRecord {
@@ -59,6 +60,7 @@ export function toRun(r: RunRow): RunRecord {
     error: parseJson<ErrorInfo>(r.error),
     pid: r.pid,
     heartbeatAt: r.heartbeat_at,
+    scheduledFor: r.scheduled_for ?? r.slot_at ?? r.created_at,
   };
 }
 

@@ -19,6 +19,8 @@ export interface CreateRunInput {
   scheduleId?: string | undefined;
   slotAt?: number | undefined;
   retryOf?: string | undefined;
+  /** The run's logical date (`ctx.scheduledFor`); defaults to `slotAt`, else `createdAt`. */
+  scheduledFor?: number | undefined;
   state?: "Pending" | "Scheduled" | undefined;
   /** Defaults to a fresh time-ordered id. */
   id?: string | undefined;
@@ -27,8 +29,8 @@ export interface CreateRunInput {
 }
 
 const INSERT_RUN = `INSERT INTO runs (id, pipeline, version, state, params, trigger_kind, trigger_detail,
-  idempotency_key, schedule_id, slot_at, retry_of, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  idempotency_key, schedule_id, slot_at, retry_of, created_at, scheduled_for)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT DO NOTHING`;
 const INSERT_CREATED_EVENT = `INSERT INTO events (run_id, task, from_state, to_state, at, reason, attempt)
 VALUES (?, NULL, NULL, ?, ?, 'created', NULL)`;
@@ -50,7 +52,7 @@ export function createRun(store: Store, input: CreateRunInput): { run: RunRecord
     const info = sql.stmt(INSERT_RUN).run(
       id, input.pipeline, input.version, state, jsonOrNull(input.params ?? {}), input.trigger.kind,
       jsonOrNull(input.trigger.detail), input.idempotencyKey ?? null, input.scheduleId ?? null,
-      input.slotAt ?? null, input.retryOf ?? null, createdAt,
+      input.slotAt ?? null, input.retryOf ?? null, createdAt, input.scheduledFor ?? input.slotAt ?? createdAt,
     );
     if (info.changes === 1) {
       sql.stmt(INSERT_CREATED_EVENT).run(id, state, createdAt);

@@ -1,6 +1,28 @@
 -- floe state schema: generated from src/store/migrations.ts; do not edit by hand.
 -- migration 1: initial
 -- migration 2: run change count
+-- migration 3: scheduled for and backfills
+
+CREATE TABLE backfill_slots (
+  backfill_id TEXT NOT NULL REFERENCES backfills (id) ON DELETE CASCADE,
+  slot_at INTEGER NOT NULL,
+  run_id TEXT REFERENCES runs (id),
+  created INTEGER NOT NULL CHECK (created IN (0, 1)),
+  PRIMARY KEY (backfill_id, slot_at)
+);
+
+CREATE TABLE backfills (
+  id TEXT NOT NULL PRIMARY KEY,
+  pipeline TEXT NOT NULL,
+  schedule_id TEXT NOT NULL,
+  from_at INTEGER NOT NULL,
+  to_at INTEGER NOT NULL,
+  max_active INTEGER NOT NULL,
+  rerun_failed INTEGER NOT NULL CHECK (rerun_failed IN (0, 1)),
+  state TEXT NOT NULL CHECK (state IN ('Running', 'Completed', 'Failed', 'Cancelled')),
+  created_at INTEGER NOT NULL,
+  ended_at INTEGER
+);
 
 CREATE TABLE commits (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -79,7 +101,7 @@ CREATE TABLE runs (
   ended_at INTEGER,
   error TEXT,
   pid INTEGER,
-  heartbeat_at INTEGER, change_count INTEGER NOT NULL DEFAULT 0,
+  heartbeat_at INTEGER, change_count INTEGER NOT NULL DEFAULT 0, scheduled_for INTEGER,
   UNIQUE (pipeline, idempotency_key),
   UNIQUE (schedule_id, slot_at)
 );
@@ -130,6 +152,10 @@ CREATE TABLE task_runs (
   retry_at INTEGER,
   PRIMARY KEY (run_id, task)
 );
+
+CREATE INDEX backfill_slots_run ON backfill_slots (run_id);
+
+CREATE INDEX backfills_pipeline_created ON backfills (pipeline, created_at);
 
 CREATE INDEX commits_pipeline_seq ON commits (pipeline, seq);
 

@@ -28,6 +28,8 @@ export interface RunRecord {
   error: ErrorInfo | null;
   pid: number | null;
   heartbeatAt: number | null;
+  /** The logical date (ms): the schedule slot, the time asked for (`floe run --at`), or the creation time. */
+  scheduledFor: number;
 }
 
 export interface TaskRunRecord {

@@ -96,6 +96,7 @@ export function runRoutes(router: Router, deps: ApiDeps): void {
         pipeline: params.name,
         params: body.params,
         idempotencyKey: body.idempotencyKey,
+        scheduledFor: body.scheduledFor === undefined ? undefined : Date.parse(body.scheduledFor),
         trigger: { kind: "api" },
       });
       return sendJson(c, presentRun(run), created ? 201 : 200);

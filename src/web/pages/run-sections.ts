@@ -34,6 +34,7 @@ export function runSummary(deps: ApiDeps, v: RunView, now: number): Html {
 <dt>Version</dt><dd class="mono">${run.version}${active === undefined ? "" : active === run.version ? html` <span class="muted">(active)</span>` : html` <span class="muted">(active is now ${active})</span>`}</dd>
 <dt>Trigger</dt><dd>${trigger}${run.slotAt !== null ? html` · slot ${when(run.slotAt)}` : ""}</dd>
 ${run.retryOf ? html`<dt>Retry of</dt><dd><a class="mono" href="${runHref(run.retryOf)}">${run.retryOf}</a></dd>` : ""}
+<dt>Scheduled for</dt><dd id="run-scheduled-for">${when(run.scheduledFor)}</dd>
 <dt>Created</dt><dd>${when(run.createdAt)}</dd>
 <dt>Started</dt><dd>${when(run.startedAt)}</dd>
 <dt>Ended</dt><dd>${when(run.endedAt)}</dd>
