@@ -42,7 +42,15 @@ export class ChunkError extends DataError {
   readonly _tag = "ChunkError" as const;
 }
 
-export type AnyDataError = DatasetNotFoundError | InvalidDatasetError | UnsupportedError | ChunkError;
+/**
+ * An operation called with arguments it cannot take: an unknown resample frequency or group key, a date string
+ * that does not exist in the dataset's calendar, a label that is not there. The message lists what is allowed.
+ */
+export class InvalidOperationError extends DataError {
+  readonly _tag = "InvalidOperationError" as const;
+}
+
+export type AnyDataError = DatasetNotFoundError | InvalidDatasetError | UnsupportedError | ChunkError | InvalidOperationError;
 
 export function isDataError(value: unknown): value is AnyDataError {
   return value instanceof DataError;

@@ -15,7 +15,7 @@ export {
 } from "./dataset.ts";
 export { decodeTime, formatCalendarDate, parseTimeUnits, type TimeAxis, type TimeUnits } from "./cf-time.ts";
 export { CALENDARS, parseCalendar, type Calendar, type CalendarDate } from "./calendar.ts";
-export { GROUPINGS, REDUCERS, groupTime, type Grouping, type Reducer, type TimeGroups } from "./groupby.ts";
+export { GROUPINGS, REDUCERS, groupTime, parseGrouping, type Grouping, type Reducer, type TimeGroups } from "./groupby.ts";
 export { groupReduce, seasonalMean, type GroupReduceOptions } from "./reduce.ts";
 export { createReducerPool, type ReducerPool } from "./pool.ts";
 export { writeDataset, type WriteOptions } from "./write.ts";
@@ -25,6 +25,7 @@ export {
   ChunkError,
   DatasetNotFoundError,
   InvalidDatasetError,
+  InvalidOperationError,
   UnsupportedError,
   isDataError,
   type DataErrorContext,
