@@ -50,7 +50,7 @@ export class InvalidOperationError extends DataError {
   readonly _tag = "InvalidOperationError" as const;
 }
 
-export type AnyDataError = DatasetNotFoundError | InvalidDatasetError | UnsupportedError | ChunkError | InvalidOperationError;
+export type AnyDataError = DatasetNotFoundError | InvalidDatasetError | UnsupportedError | ChunkError | InvalidOperationError | AlignmentError;
 
 export function isDataError(value: unknown): value is AnyDataError {
   return value instanceof DataError;
@@ -65,4 +65,9 @@ export function where(context: DataErrorContext): string {
     context.key !== undefined ? `chunk "${context.key}"` : "",
   ];
   return parts.filter(Boolean).join(" ");
+}
+
+/** Arrays that cannot be combined: dimensions or coordinates that do not line up (names both sides). */
+export class AlignmentError extends DataError {
+  readonly _tag = "AlignmentError" as const;
 }

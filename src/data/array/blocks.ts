@@ -1,0 +1,69 @@
+/**
+ * @module Moving values between C-order blocks: strided gathers (transpose, broadcast, positions) and box
+ * copies (chunks into regions, regions into outputs). Pure loops over typed arrays.
+ */
+import { sizeOf } from "./plan.ts";
+
+/** C-order strides of a shape. */
+export const stridesOf = (shape: readonly number[]): number[] => shape.map((_, i) => sizeOf(shape.slice(i + 1)));
+
+/**
+ * Fills `out` (C order, `shape`) with `src[offset + Σ index[k] * stride[k]]`: a stride of 0 broadcasts,
+ * permuted strides transpose.
+ */
+export function gather(src: ArrayLike<number>, offset: number, stride: readonly number[], shape: readonly number[], out: Float64Array): void {
+  const rank = shape.length;
+  if (rank === 0) {
+    out[0] = src[offset]!;
+    return;
+  }
+  const last = rank - 1;
+  const inner = shape[last]!;
+  const step = stride[last]!;
+  const idx = new Array<number>(rank).fill(0);
+  let at = offset;
+  for (let i = 0; i < out.length; ) {
+    for (let k = 0, s = at; k < inner; k++, s += step) out[i++] = src[s]!;
+    let axis = last - 1;
+    for (; axis >= 0; axis--) {
+      at += stride[axis]!;
+      if (++idx[axis]! < shape[axis]!) break;
+      at -= stride[axis]! * shape[axis]!;
+      idx[axis] = 0;
+    }
+    if (axis < 0) break;
+  }
+}
+
+/**
+ * Copies the box `extent` from `src` (strides `ss`, box at `srcStart`) into `dst` (C order, shape `dstShape`,
+ * box at `dstStart`).
+ */
+export function copyBox(
+  src: ArrayLike<number | bigint>,
+  ss: readonly number[],
+  srcStart: readonly number[],
+  dst: Float64Array,
+  dstShape: readonly number[],
+  dstStart: readonly number[],
+  extent: readonly number[],
+): void {
+  const rank = extent.length;
+  const ds = stridesOf(dstShape);
+  const big = src instanceof BigInt64Array || src instanceof BigUint64Array;
+  const get = src as ArrayLike<number>;
+  const walk = (axis: number, s: number, d: number): void => {
+    if (axis === rank - 1) {
+      const n = extent[axis]!;
+      if (big) for (let i = 0; i < n; i++) dst[d + i] = Number((src as BigInt64Array)[s + i]!);
+      else for (let i = 0; i < n; i++) dst[d + i] = get[s + i]!;
+      return;
+    }
+    for (let i = 0; i < extent[axis]!; i++) walk(axis + 1, s + i * ss[axis]!, d + i * ds[axis]!);
+  };
+  if (extent.some((n) => n === 0)) return;
+  const s0 = srcStart.reduce((acc, x, i) => acc + x * ss[i]!, 0);
+  const d0 = dstStart.reduce((acc, x, i) => acc + x * ds[i]!, 0);
+  if (rank === 0) dst[d0] = big ? Number((src as BigInt64Array)[s0]!) : get[s0]!;
+  else walk(0, s0, d0);
+}

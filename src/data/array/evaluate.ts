@@ -1,0 +1,257 @@
+/**
+ * @module Evaluation of a plan: any region of a node from regions of its inputs, one evaluator per `op`. The
+ * result is a float64 block in C order of the region, already rounded to the node's dtype. Reductions walk
+ * their reduced axes block by block (the input's chunks), so memory stays a few blocks whatever the length.
+ */
+import { type Variable, chunkGrid, readChunk } from "../dataset.ts";
+import { copyBox, gather, stridesOf } from "./blocks.ts";
+import { castValue, isFloat } from "./dtypes.ts";
+import { applyMap } from "./kernels.ts";
+import type { Indexer, LayoutParams, MapParams, PlanNode, ReduceParams, Region, SourceParams } from "./plan.ts";
+import { sizeOf } from "./plan.ts";
+import { type Reduction, accumulate, finishReduce, newAccumulator } from "./reduce-kernel.ts";
+
+/** A decoded chunk: values in any typed array, with their strides (zarrita may hand back F order). */
+export interface DecodedChunk {
+  readonly data: ArrayLike<number | bigint>;
+  readonly stride: readonly number[];
+}
+
+/** Where chunks of stored and generated variables come from (the main thread, or a worker's reader). */
+export interface ChunkReader {
+  read(variable: Variable, coords: readonly number[]): Promise<DecodedChunk>;
+}
+
+/** Reads through zarrita (or a generated variable's function) on this thread. */
+export const mainThreadReader: ChunkReader = {
+  read: async (variable, coords) => {
+    const chunk = await readChunk(variable, coords);
+    return { data: chunk.data as ArrayLike<number>, stride: chunk.stride };
+  },
+};
+
+export interface Evaluator {
+  evaluate(node: PlanNode, region: Region): Promise<Float64Array>;
+  readonly reader: ChunkReader;
+}
+
+export type OpEvaluator = (node: PlanNode, region: Region, ev: Evaluator) => Promise<Float64Array>;
+
+const empty = (region: Region): Float64Array => new Float64Array(sizeOf(region.shape));
+
+/** Reads the chunks a region overlaps and copies them in; missing-value markers become NaN for floats. */
+const source: OpEvaluator = async (node, region, ev) => {
+  const { variable } = node.params as SourceParams;
+  const out = empty(region);
+  if (variable.values) {
+    copyBox(variable.values as ArrayLike<number>, stridesOf(variable.shape), region.start, out, region.shape, region.start.map(() => 0), region.shape);
+  } else {
+    const chunks = variable.lazy?.node.chunks ?? variable.generated?.chunks ?? variable.shape;
+    const first = region.start.map((s, i) => Math.floor(s / chunks[i]!));
+    const last = region.start.map((s, i) => Math.floor((s + region.shape[i]! - 1) / chunks[i]!));
+    const coords = [...first];
+    const reads: Promise<void>[] = [];
+    if (region.shape.every((n) => n > 0)) {
+      for (;;) {
+        const at = [...coords];
+        reads.push(
+          ev.reader.read(variable, at).then((chunk) => {
+            const origin = at.map((c, i) => c * chunks[i]!);
+            const lo = origin.map((o, i) => Math.max(o, region.start[i]!));
+            const hi = origin.map((o, i) => Math.min(o + chunks[i]!, region.start[i]! + region.shape[i]!));
+            copyBox(chunk.data, chunk.stride, lo.map((l, i) => l - origin[i]!), out, region.shape, lo.map((l, i) => l - region.start[i]!), hi.map((h, i) => h - lo[i]!));
+          }),
+        );
+        let axis = coords.length - 1;
+        while (axis >= 0 && ++coords[axis]! > last[axis]!) coords[axis] = first[axis--]!;
+        if (axis < 0) break;
+      }
+    }
+    await Promise.all(reads);
+  }
+  const missing = variable.encoding.missing;
+  if (isFloat(node.dtype) && missing.length > 0) for (let i = 0; i < out.length; i++) if (missing.includes(out[i]!)) out[i] = NaN;
+  return out;
+};
+
+/** Input positions an indexer picks for `len` output positions from `start`. */
+function positions(ix: Indexer, start: number, len: number): Int32Array {
+  if (ix.kind === "at") return Int32Array.of(ix.at);
+  if (ix.kind === "take") return ix.index.subarray(start, start + len);
+  return Int32Array.from({ length: len }, (_, i) => ix.start + (start + i) * ix.step);
+}
+
+/** Reads the bounding box of the picked positions, then gathers them (-1 gives NaN). */
+const isel: OpEvaluator = async (node, region, ev) => {
+  const input = node.inputs[0]!;
+  const indexers = node.params as readonly Indexer[];
+  let o = 0;
+  const picks = indexers.map((ix) => (ix.kind === "at" ? positions(ix, 0, 1) : positions(ix, region.start[o]!, region.shape[o++]!)));
+  const lo = picks.map((p) => p.reduce((m, x) => (x >= 0 && x < m ? x : m), Infinity));
+  const hi = picks.map((p) => p.reduce((m, x) => Math.max(m, x), -1));
+  const out = empty(region).fill(NaN);
+  if (lo.some((l, i) => l > hi[i]!)) return out;
+  const box: Region = { start: lo, shape: lo.map((l, i) => hi[i]! - l + 1) };
+  const block = await ev.evaluate(input, box);
+  const stride = stridesOf(box.shape);
+  const kept = picks.filter((_, i) => indexers[i]!.kind !== "at");
+  const fixed = picks.reduce((acc, p, i) => (indexers[i]!.kind === "at" ? acc + (p[0]! - lo[i]!) * stride[i]! : acc), 0);
+  const keptStride = stride.filter((_, i) => indexers[i]!.kind !== "at");
+  const keptLo = lo.filter((_, i) => indexers[i]!.kind !== "at");
+  const idx = new Array<number>(kept.length).fill(0);
+  for (let i = 0; i < out.length; i++) {
+    let at = fixed;
+    let valid = true;
+    for (let k = 0; k < kept.length; k++) {
+      const p = kept[k]![idx[k]!]!;
+      if (p < 0) valid = false;
+      at += (p - keptLo[k]!) * keptStride[k]!;
+    }
+    if (valid) out[i] = block[at]!;
+    for (let k = kept.length - 1; k >= 0 && ++idx[k]! === region.shape[k]; k--) idx[k] = 0;
+  }
+  return out;
+};
+
+/** Transposes and broadcasts: the input's region is the output's along mapped axes. */
+const layout: OpEvaluator = async (node, region, ev) => {
+  const input = node.inputs[0]!;
+  const { axes } = node.params as LayoutParams;
+  const box: Region = { start: axes.map((a) => region.start[a]!), shape: axes.map((a) => region.shape[a]!) };
+  const block = await ev.evaluate(input, box);
+  const inStride = stridesOf(box.shape);
+  const stride = region.shape.map((_, a) => {
+    const i = axes.indexOf(a);
+    return i < 0 ? 0 : inStride[i]!;
+  });
+  const out = empty(region);
+  gather(block, 0, stride, region.shape, out);
+  return out;
+};
+
+/** Elementwise functions, rounded to the node's dtype after each operation (numpy computes in that dtype). */
+const map: OpEvaluator = async (node, region, ev) => {
+  const { fn, args } = node.params as MapParams;
+  const inputs = await Promise.all(node.inputs.map((input) => ev.evaluate(input, region)));
+  const out = empty(region);
+  const d = node.dtype;
+  applyMap(fn, inputs, args, out, d === "float64" ? (x) => x : d === "float32" ? Math.fround : (x) => castValue(d, x));
+  return out;
+};
+
+/** Streams the reduced axes block by block (the input's chunks) into one accumulator per output element. */
+const reduce: OpEvaluator = async (node, region, ev) => {
+  const input = node.inputs[0]!;
+  const p = node.params as ReduceParams;
+  const quantiles = p.fn === "quantile" && node.dims[0] === "quantile";
+  const outRegion: Region = quantiles ? { start: region.start.slice(1), shape: region.shape.slice(1) } : region;
+  const reduced = new Set(p.axes);
+  const per = sizeOf(p.axes.map((a) => input.shape[a]!));
+  const acc = newAccumulator(p.fn as Reduction, sizeOf(outRegion.shape), per);
+  const outStride = stridesOf(outRegion.shape);
+  // Output stride of each input axis; 0 for reduced ones.
+  let k = 0;
+  const strideOfAxis = input.shape.map((_, a) => (reduced.has(a) ? 0 : outStride[k++]!));
+  const steps = input.shape.map((n, a) => (reduced.has(a) ? Math.ceil(n / input.chunks[a]!) : 1));
+  const block = input.shape.map(() => 0);
+  for (;;) {
+    let o = 0;
+    const start = input.shape.map((_, a) => (reduced.has(a) ? block[a]! * input.chunks[a]! : outRegion.start[o++]!));
+    o = 0;
+    const shape = input.shape.map((n, a) => (reduced.has(a) ? Math.min(input.chunks[a]!, n - start[a]!) : outRegion.shape[o++]!));
+    if (shape.every((n) => n > 0)) accumulate(acc, await ev.evaluate(input, { start, shape }), shape, strideOfAxis, 0);
+    let axis = input.shape.length - 1;
+    while (axis >= 0 && ++block[axis]! >= steps[axis]!) block[axis--] = 0;
+    if (axis < 0) break;
+  }
+  const values = finishReduce(acc, p);
+  const d = node.dtype;
+  const cast = d === "float64" ? undefined : (x: number) => castValue(d, x);
+  if (cast) for (let i = 0; i < values.length; i++) values[i] = cast(values[i]!);
+  if (!quantiles) return values;
+  const size = sizeOf(outRegion.shape);
+  return values.slice(region.start[0]! * size, (region.start[0]! + region.shape[0]!) * size);
+};
+
+/** Joins inputs along `axis`: each input overlapping the region fills its part. */
+const concat: OpEvaluator = async (node, region, ev) => {
+  const { axis } = node.params as { axis: number };
+  const out = empty(region);
+  let offset = 0;
+  const parts: Promise<void>[] = [];
+  for (const input of node.inputs) {
+    const lo = Math.max(offset, region.start[axis]!);
+    const hi = Math.min(offset + input.shape[axis]!, region.start[axis]! + region.shape[axis]!);
+    if (lo < hi) {
+      const start = region.start.map((s, i) => (i === axis ? lo - offset : s));
+      const shape = region.shape.map((n, i) => (i === axis ? hi - lo : n));
+      const at = region.start.map((_, i) => (i === axis ? lo - region.start[axis]! : 0));
+      parts.push(ev.evaluate(input, { start, shape }).then((block) => copyBox(block, stridesOf(shape), shape.map(() => 0), out, region.shape, at, shape)));
+    }
+    offset += input.shape[axis]!;
+  }
+  await Promise.all(parts);
+  return out;
+};
+
+/** Same values under other dimension names. */
+const rename: OpEvaluator = (node, region, ev) => ev.evaluate(node.inputs[0]!, region);
+
+/** Every op's evaluator; an op module adds its own here (see ARCHITECTURE.md, "adding an operation"). */
+export const EVALUATORS: Readonly<Record<string, OpEvaluator>> = { source, isel, layout, map, reduce, concat, rename };
+
+/** Ops whose result is computed once and kept when an enclosing op reads it (a climatology under an anomaly). */
+export const KEPT_OPS: ReadonlySet<string> = new Set(["reduce"]);
+
+/** Results larger than this (elements) are recomputed per block rather than kept. */
+const KEEP_LIMIT = 2 ** 24;
+
+/**
+ * An evaluator over `reader`; `extra` adds evaluators of ops defined elsewhere. Inner nodes whose op is in
+ * `kept` (reductions) are evaluated whole once, block by block, and then sliced: `da - da.mean("time")` reads
+ * the mean's input once, not once per block of the difference.
+ * @example
+ * const block = await createEvaluator().evaluate(da.plan, { start: [0, 0], shape: [10, 4] });
+ */
+export function createEvaluator(
+  reader: ChunkReader = mainThreadReader,
+  extra: Readonly<Record<string, OpEvaluator>> = {},
+  kept: ReadonlySet<string> = KEPT_OPS,
+): Evaluator {
+  const table = { ...EVALUATORS, ...extra };
+  const whole = new Map<PlanNode, Promise<Float64Array>>();
+  const run = (node: PlanNode, region: Region): Promise<Float64Array> => {
+    const fn = table[node.op];
+    if (!fn) throw new Error(`no evaluator for plan op "${node.op}"`);
+    return fn(node, region, inner);
+  };
+  /** The whole node, evaluated once along its chunks. */
+  const all = (node: PlanNode): Promise<Float64Array> => {
+    let values = whole.get(node);
+    if (!values) {
+      values = (async () => {
+        const out = new Float64Array(sizeOf(node.shape));
+        const zero = node.shape.map(() => 0);
+        for (const coords of chunkGrid(node.shape, node.chunks)) {
+          const start = coords.map((c, i) => c * node.chunks[i]!);
+          const shape = start.map((s, i) => Math.min(node.chunks[i]!, node.shape[i]! - s));
+          copyBox(await run(node, { start, shape }), stridesOf(shape), zero, out, node.shape, start, shape);
+        }
+        return out;
+      })();
+      whole.set(node, values);
+    }
+    return values;
+  };
+  const inner: Evaluator = {
+    reader,
+    evaluate: async (node, region) => {
+      if (!kept.has(node.op) || sizeOf(node.shape) > KEEP_LIMIT) return run(node, region);
+      const values = await all(node);
+      const out = empty(region);
+      copyBox(values, stridesOf(node.shape), region.start, out, region.shape, region.start.map(() => 0), region.shape);
+      return out;
+    },
+  };
+  return { reader, evaluate: run };
+}

@@ -1,0 +1,141 @@
+/**
+ * @module `LazyDataset`: named `DataArray`s sharing coordinates, xarray's `Dataset`. It is itself a `Dataset`
+ * record (group, dims, variables, ...), so `writeDataset` streams its lazy variables chunk by chunk.
+ */
+import { type Dataset, type Variable, getVariable, readVariable } from "../dataset.ts";
+import type { Json } from "../metadata.ts";
+import { type OpenOptions, type Source, openDataset, splitCoords } from "../open.ts";
+import type { StandaloneStore } from "../store.ts";
+import type { Coordinate, Coords } from "./coords.ts";
+import { DataArray } from "./data-array.ts";
+import type { IselValue, SelOptions, SelValue } from "./indexing.ts";
+import type { ComputeOptions } from "./schedule.ts";
+import { sourcePlan } from "./source.ts";
+
+const toVariable = (name: string, c: Coordinate): Variable => ({
+  name,
+  dims: c.dims,
+  shape: c.shape,
+  dtype: c.dtype,
+  attrs: c.attrs,
+  encoding: { missing: [] },
+  values: c.values,
+});
+
+/** Coordinates whose dimensions an array has (scalar coordinates go everywhere). */
+const coordsFor = (coords: Coords, dims: readonly string[]): Coords =>
+  Object.fromEntries(Object.entries(coords).filter(([, c]) => c.dims.every((d) => dims.includes(d))));
+
+export class LazyDataset implements Dataset {
+  readonly group: string;
+  readonly attrs: Json;
+  readonly arrays: Readonly<Record<string, DataArray>>;
+  /** Coordinates shared by the arrays, in memory. */
+  readonly coordinates: Coords;
+  readonly store?: StandaloneStore | undefined;
+
+  constructor(init: { arrays: Readonly<Record<string, DataArray>>; coords?: Coords; attrs?: Json; group?: string; store?: StandaloneStore | undefined }) {
+    this.arrays = init.arrays;
+    const coords: Record<string, Coordinate> = { ...init.coords };
+    for (const a of Object.values(init.arrays)) for (const [n, c] of Object.entries(a.coords)) coords[n] ??= c;
+    this.coordinates = coords;
+    this.attrs = init.attrs ?? {};
+    this.group = init.group ?? "";
+    this.store = init.store;
+  }
+
+  /**
+   * A lazy labelled view of a stored dataset: coordinates are read now, data when computed or written.
+   * @example
+   * const ds = await LazyDataset.from(await openDataset(session, { group: "xarray/ocean-temp" }));
+   */
+  static async from(dataset: Dataset): Promise<LazyDataset> {
+    const coords: Record<string, Coordinate> = {};
+    for (const name of dataset.coords) {
+      const v = getVariable(dataset, name);
+      coords[name] = { dims: v.dims, shape: v.shape, dtype: v.dtype, attrs: v.attrs, values: await readVariable(v) };
+    }
+    const arrays: Record<string, DataArray> = {};
+    for (const name of dataset.dataVars) {
+      const v = getVariable(dataset, name);
+      arrays[name] = new DataArray({ plan: sourcePlan(v), coords: coordsFor(coords, v.dims), attrs: v.attrs, name });
+    }
+    return new LazyDataset({ arrays, coords, attrs: dataset.attrs, group: dataset.group, store: dataset.store });
+  }
+
+  /**
+   * Opens one group of a Zarr store (see `openDataset`) as a lazy labelled dataset.
+   * @example
+   * const ds = await LazyDataset.open("/data/ocean.zarr", { group: "xarray/ocean-temp" });
+   * const sst = ds.get("temp").isel({ depth: 0 });
+   */
+  static async open(source: Source, options: OpenOptions = {}): Promise<LazyDataset> {
+    return LazyDataset.from(await openDataset(source, options));
+  }
+
+  /** The data variable `name`, or an error listing those there are. */
+  get(name: string): DataArray {
+    const a = this.arrays[name];
+    if (a) return a;
+    getVariable(this, name);
+    throw new Error("unreachable");
+  }
+
+  /** Dimension name -> length. */
+  get dims(): Readonly<Record<string, number>> {
+    const dims: Record<string, number> = {};
+    for (const a of Object.values(this.arrays)) a.dims.forEach((d, i) => (dims[d] = a.shape[i]!));
+    for (const c of Object.values(this.coordinates)) c.dims.forEach((d, i) => (dims[d] ??= c.shape[i]!));
+    return dims;
+  }
+
+  /** Every variable as the `Dataset` record has them: coordinates in memory, data computed when read. */
+  get variables(): Readonly<Record<string, Variable>> {
+    const out: Record<string, Variable> = {};
+    for (const [n, c] of Object.entries(this.coordinates)) out[n] = toVariable(n, c);
+    for (const [n, a] of Object.entries(this.arrays)) out[n] = a.toVariable(n);
+    return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
+  }
+  get coords(): readonly string[] {
+    return splitCoords(this.variables, this.attrs).coords.filter((n) => n in this.coordinates).concat(Object.keys(this.coordinates).filter((n) => !(n in this.arrays))).filter((n, i, all) => all.indexOf(n) === i).sort();
+  }
+  get dataVars(): readonly string[] {
+    return Object.keys(this.arrays).sort();
+  }
+
+  /** Applies `fn` to every data variable; coordinates follow the results. */
+  map(fn: (array: DataArray, name: string) => DataArray): LazyDataset {
+    const arrays = Object.fromEntries(Object.entries(this.arrays).map(([n, a]) => [n, fn(a, n)]));
+    const coords: Record<string, Coordinate> = {};
+    for (const a of Object.values(arrays)) Object.assign(coords, a.coords);
+    return new LazyDataset({ arrays, coords, attrs: this.attrs, group: this.group, store: this.store });
+  }
+
+  /** Position selection on every variable that has the dimensions. */
+  isel(selection: Readonly<Record<string, IselValue>>): LazyDataset {
+    return this.map((a) => a.isel(only(selection, a.dims)));
+  }
+  /** Label selection on every variable that has the dimensions. */
+  sel(selection: Readonly<Record<string, SelValue>>, options?: SelOptions): LazyDataset {
+    return this.map((a) => a.sel(only(selection, a.dims), options));
+  }
+  /** Reduces every variable over the dimensions it has (variables without them are kept). */
+  reduce(fn: Parameters<DataArray["reduce"]>[0], dims?: string | readonly string[], options?: Parameters<DataArray["reduce"]>[2]): LazyDataset {
+    const list = dims === undefined ? undefined : typeof dims === "string" ? [dims] : dims;
+    return this.map((a) => {
+      const mine = list?.filter((d) => a.dims.includes(d));
+      return mine && mine.length === 0 ? a : a.reduce(fn, mine, options);
+    });
+  }
+  mean = (dims?: string | readonly string[]): LazyDataset => this.reduce("mean", dims);
+
+  /** Evaluates every variable into memory. */
+  async compute(options?: ComputeOptions): Promise<LazyDataset> {
+    const arrays: Record<string, DataArray> = {};
+    for (const [n, a] of Object.entries(this.arrays)) arrays[n] = await a.compute(options);
+    return new LazyDataset({ arrays, coords: this.coordinates, attrs: this.attrs, group: this.group, store: this.store });
+  }
+}
+
+const only = <T>(selection: Readonly<Record<string, T>>, dims: readonly string[]): Record<string, T> =>
+  Object.fromEntries(Object.entries(selection).filter(([d]) => dims.includes(d)));

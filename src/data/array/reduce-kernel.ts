@@ -1,0 +1,126 @@
+/**
+ * @module Reduction kernels: accumulators over float64 blocks, folded block by block so a reduction streams
+ * along the reduced axes. NaN is skipped unless `skipna` is false. std/var use Welford's update (stable in
+ * one pass); median/quantile gather the values of each output element (numpy's linear interpolation).
+ */
+
+export const REDUCTIONS = ["mean", "sum", "prod", "min", "max", "std", "var", "count", "median", "quantile", "any", "all"] as const;
+export type Reduction = (typeof REDUCTIONS)[number];
+
+export interface Accumulator {
+  readonly fn: Reduction;
+  /** Valid values seen per output element. */
+  readonly n: Float64Array;
+  /** Sum, product, running min/max, or Welford's mean. */
+  readonly a: Float64Array;
+  /** Welford's sum of squared deviations. */
+  readonly b: Float64Array | undefined;
+  /** 1 where a NaN was seen (for skipna: false). */
+  readonly nan: Uint8Array;
+  /** median/quantile: every value of each output element, `per` slots each. */
+  readonly gathered: Float64Array | undefined;
+  readonly per: number;
+}
+
+const gathers = (fn: Reduction): boolean => fn === "median" || fn === "quantile";
+
+/** An empty accumulator for `size` output elements, each reducing `per` input values. */
+export function newAccumulator(fn: Reduction, size: number, per: number): Accumulator {
+  const a = new Float64Array(size);
+  if (fn === "prod" || fn === "all") a.fill(1);
+  if (fn === "min") a.fill(Infinity);
+  if (fn === "max") a.fill(-Infinity);
+  const b = fn === "std" || fn === "var" ? new Float64Array(size) : undefined;
+  const gathered = gathers(fn) ? new Float64Array(size * per) : undefined;
+  return { fn, n: new Float64Array(size), a, b, nan: new Uint8Array(size), gathered, per };
+}
+
+/**
+ * Folds a C-order block into the accumulator. `outStride[k]` is the output stride of block axis k (0 for a
+ * reduced axis), `outOrigin` the output offset of the block's first element.
+ */
+export function accumulate(acc: Accumulator, block: Float64Array, shape: readonly number[], outStride: readonly number[], outOrigin: number): void {
+  const rank = shape.length;
+  const { fn, n, a, b, nan, gathered, per } = acc;
+  const idx = new Array<number>(rank).fill(0);
+  let o = outOrigin;
+  const last = rank - 1;
+  const innerLen = rank === 0 ? 1 : shape[last]!;
+  const innerStride = rank === 0 ? 0 : outStride[last]!;
+  for (let i = 0; i < block.length; ) {
+    // The innermost axis in one loop; the odometer advances the rest.
+    for (let k = 0, at = o; k < innerLen; k++, i++, at += innerStride) {
+      const x = block[i]!;
+      if (x !== x) {
+        nan[at] = 1;
+        continue;
+      }
+      const c = ++n[at]!;
+      if (fn === "sum" || fn === "mean") a[at]! += x;
+      else if (fn === "min") {
+        if (x < a[at]!) a[at] = x;
+      } else if (fn === "max") {
+        if (x > a[at]!) a[at] = x;
+      } else if (fn === "std" || fn === "var") {
+        const d = x - a[at]!;
+        a[at]! += d / c;
+        b![at]! += d * (x - a[at]!);
+      } else if (fn === "prod") a[at]! *= x;
+      else if (fn === "any") a[at] = a[at] || x !== 0 ? 1 : 0;
+      else if (fn === "all") a[at] = a[at] && x !== 0 ? 1 : 0;
+      else if (gathered) gathered[at * per + c - 1] = x;
+    }
+    if (rank <= 1) break;
+    let axis = last - 1;
+    while (axis >= 0) {
+      idx[axis]!++;
+      o += outStride[axis]!;
+      if (idx[axis]! < shape[axis]!) break;
+      o -= outStride[axis]! * shape[axis]!;
+      idx[axis] = 0;
+      axis--;
+    }
+    if (axis < 0) break;
+  }
+}
+
+/** numpy's quantile (linear) of sorted values. */
+function quantileOf(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return NaN;
+  const pos = q * (sorted.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  const frac = pos - lo;
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * frac;
+}
+
+/**
+ * Final values, one per output element (quantile: `q.length` blocks of them, quantile-major).
+ * Empty (all-NaN) groups: sum 0, prod 1, count 0, the rest NaN; skipna false: NaN wherever a NaN was seen.
+ */
+export function finishReduce(acc: Accumulator, options: { skipna: boolean; ddof: number; q: readonly number[] }): Float64Array {
+  const { fn, n, a, b, nan, gathered, per } = acc;
+  const size = n.length;
+  const qs = fn === "median" ? [0.5] : options.q;
+  const out = new Float64Array(fn === "quantile" ? size * qs.length : size);
+  for (let i = 0; i < size; i++) {
+    const c = n[i]!;
+    const poisoned = !options.skipna && nan[i] === 1 && fn !== "count";
+    if (gathered) {
+      const sorted = gathered.subarray(i * per, i * per + c).sort();
+      qs.forEach((q, k) => (out[k * size + i] = poisoned ? NaN : quantileOf(sorted, q)));
+      continue;
+    }
+    let v: number;
+    if (fn === "count") v = c;
+    else if (fn === "sum" || fn === "prod" || fn === "any" || fn === "all") v = a[i]!;
+    else if (fn === "mean") v = c > 0 ? a[i]! / c : NaN;
+    else if (fn === "min" || fn === "max") v = c > 0 ? a[i]! : NaN;
+    else {
+      const variance = c - options.ddof > 0 ? b![i]! / (c - options.ddof) : NaN;
+      v = fn === "std" ? Math.sqrt(variance) : variance;
+    }
+    out[i] = poisoned ? NaN : v;
+  }
+  return out;
+}

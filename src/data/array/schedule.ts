@@ -1,0 +1,88 @@
+/**
+ * @module The chunk scheduler: cuts a plan's output into blocks along its `chunks` and evaluates them, a few
+ * at a time, into one array (`computePlan`) or one block per request (`planVariable`, which `writeDataset`
+ * streams chunk by chunk). The one place that decides what runs when.
+ */
+import type * as zarr from "zarrita";
+import { type Variable, chunkGrid } from "../dataset.ts";
+import type { Json } from "../metadata.ts";
+import { copyBox, stridesOf } from "./blocks.ts";
+import { type TypedValues, isFloat, toTyped } from "./dtypes.ts";
+import { type ChunkReader, type Evaluator, createEvaluator } from "./evaluate.ts";
+import { type PlanNode, type Region, sizeOf } from "./plan.ts";
+
+export interface ComputeOptions {
+  /** Blocks evaluated at once (default 2: one computes while the next one's chunks are read). */
+  concurrency?: number | undefined;
+  /** Where stored chunks come from (default: zarrita on this thread). */
+  reader?: ChunkReader | undefined;
+}
+
+/** The region of output block `coords` (edge blocks are cut to the shape). */
+export function blockRegion(plan: PlanNode, coords: readonly number[]): Region {
+  const start = coords.map((c, i) => c * plan.chunks[i]!);
+  return { start, shape: start.map((s, i) => Math.min(plan.chunks[i]!, plan.shape[i]! - s)) };
+}
+
+/** Runs `work` over items, at most `limit` at a time, in order of start. */
+async function pooled<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+}
+
+/**
+ * Evaluates a whole plan into float64 values in C order, block by block.
+ * @example
+ * const values = await computePlan(da.mean(["lat", "lon"]).plan);
+ */
+export async function computePlan(plan: PlanNode, options: ComputeOptions = {}): Promise<Float64Array> {
+  const ev = createEvaluator(options.reader);
+  const out = new Float64Array(sizeOf(plan.shape));
+  const zero = plan.shape.map(() => 0);
+  const blocks = [...chunkGrid(plan.shape, plan.chunks)];
+  await pooled(blocks, options.concurrency ?? 2, async (coords) => {
+    const region = blockRegion(plan, coords);
+    const block = await ev.evaluate(plan, region);
+    copyBox(block, stridesOf(region.shape), zero, out, plan.shape, region.start, region.shape);
+  });
+  return out;
+}
+
+/** Evaluates one output block, padded to the full chunk shape as a stored chunk is (edge chunks). */
+async function chunkOf(ev: Evaluator, plan: PlanNode, coords: readonly number[]): Promise<zarr.Chunk<zarr.DataType>> {
+  const region = blockRegion(plan, coords);
+  const block = await ev.evaluate(plan, region);
+  const full = region.shape.every((n, i) => n === plan.chunks[i]) ? block : new Float64Array(sizeOf(plan.chunks)).fill(isFloat(plan.dtype) ? NaN : 0);
+  if (full !== block) copyBox(block, stridesOf(region.shape), region.shape.map(() => 0), full, plan.chunks, region.shape.map(() => 0), region.shape);
+  const data = plan.dtype === "bool" ? toTyped("uint8", full) : toTyped(plan.dtype, full);
+  return { data, shape: [...plan.chunks], stride: stridesOf(plan.chunks) } as unknown as zarr.Chunk<zarr.DataType>;
+}
+
+/**
+ * A lazy plan as a `Variable` whose chunks are computed when read: `writeDataset` streams it chunk by chunk.
+ * @example
+ * await writeDataset(target, "out", { ...ds, variables: { temp: planVariable("temp", anomaly.plan, {}) } });
+ */
+export function planVariable(name: string, plan: PlanNode, attrs: Json, fillValue?: number, options: ComputeOptions = {}): Variable {
+  const ev = createEvaluator(options.reader);
+  const fill = fillValue ?? (isFloat(plan.dtype) ? NaN : undefined);
+  return {
+    name,
+    dims: plan.dims,
+    shape: plan.shape,
+    dtype: plan.dtype === "float16" ? "float32" : plan.dtype,
+    attrs,
+    encoding: { chunks: plan.chunks, missing: [], ...(fill === undefined ? {} : { fillValue: fill }) },
+    generated: { chunks: plan.chunks, read: (coords) => chunkOf(ev, plan, coords) },
+  };
+}
+
+/** Values of a plan in its dtype's typed array (float16 held as float32). */
+export async function computeValues(plan: PlanNode, options: ComputeOptions = {}): Promise<TypedValues> {
+  const values = await computePlan(plan, options);
+  return plan.dtype === "bool" ? toTyped("uint8", values) : toTyped(plan.dtype, values);
+}
+
