@@ -1,7 +1,8 @@
 /**
  * @module `floe/data`: xarray-compatible datasets over zarrita. Open any Zarr store (v2, v3, Icechunk
  * sessions, folders), decode CF time in every CF calendar, stream group-by reductions along time on worker
- * threads, and write results as xarray with zarr-python 3 would.
+ * threads, compute with lazy labelled arrays (`DataArray`, `LazyDataset`: xarray's semantics, streamed chunk by
+ * chunk), and write results as xarray with zarr-python 3 would.
  */
 export { openDataset, resolveStore, type OpenOptions, type Source } from "./open.ts";
 export {
@@ -20,8 +21,34 @@ export { groupReduce, seasonalMean, type GroupReduceOptions } from "./reduce.ts"
 export { createReducerPool, type ReducerPool } from "./pool.ts";
 export { writeDataset, type WriteOptions } from "./write.ts";
 export { createSyntheticOceanTemp, syntheticOceanTemp, type SyntheticOptions } from "./synthetic.ts";
+export {
+  DTYPES,
+  DataArray,
+  LazyDataset,
+  REDUCTIONS,
+  printPlan,
+  slice,
+  toCoord,
+  type ComputeOptions,
+  type Coordinate,
+  type Coords,
+  type DType,
+  type DataArrayInit,
+  type IselValue,
+  type Join,
+  type Label,
+  type PlanNode,
+  type ReduceOptions,
+  type Reduction,
+  type Region,
+  type SelOptions,
+  type SelValue,
+  type Slice,
+  type TypedValues,
+} from "./array/index.ts";
 export { FileSystemStore, withStandaloneBuffers, type DataStore, type StandaloneStore } from "./store.ts";
 export {
+  AlignmentError,
   ChunkError,
   DatasetNotFoundError,
   InvalidDatasetError,

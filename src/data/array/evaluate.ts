@@ -70,7 +70,8 @@ const source: OpEvaluator = async (node, region, ev) => {
     await Promise.all(reads);
   }
   const missing = variable.encoding.missing;
-  if (isFloat(node.dtype) && missing.length > 0) for (let i = 0; i < out.length; i++) if (missing.includes(out[i]!)) out[i] = NaN;
+  // CF-encoded variables arrive decoded (masked) from readChunk; plain floats keep their raw markers.
+  if (isFloat(node.dtype) && missing.length > 0 && !variable.encoding.cf) for (let i = 0; i < out.length; i++) if (missing.includes(out[i]!)) out[i] = NaN;
   return out;
 };
 

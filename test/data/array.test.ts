@@ -1,0 +1,55 @@
+/** The labelled-array API on small arrays in memory and on the fixture stores: shapes, plans, values, errors. */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { join } from "node:path";
+import { AlignmentError, DataArray, InvalidOperationError, LazyDataset, UnsupportedError, printPlan, slice } from "floe/data";
+import { FIXTURES } from "./helpers.ts";
+
+const grid = () =>
+  DataArray.fromValues(Float64Array.from({ length: 12 }, (_, i) => (i === 5 ? NaN : i)), {
+    dims: ["time", "lat"],
+    shape: [3, 4],
+    coords: { time: [0, 1, 2], lat: [-30, -10, 10, 30] },
+    name: "t",
+  });
+
+test("arithmetic broadcasts by dimension name and reductions skip NaN", async () => {
+  const t = grid();
+  const w = DataArray.fromValues([1, 2, 3, 4], { dims: ["lat"], coords: { lat: [-30, -10, 10, 30] } });
+  const r = t.mul(w).add(1);
+  assert.deepEqual(r.dims, ["time", "lat"]);
+  assert.deepEqual([...(await r.values())], [1, 3, 7, 13, 5, NaN, 19, 29, 9, 19, 31, 45]);
+  assert.deepEqual([...(await t.mean("time").values())], [4, 5, 6, 7]);
+  assert.deepEqual([...(await t.sum().values())], [61]);
+  assert.deepEqual([...(await t.count("lat").values())], [4n, 3n, 4n]);
+  assert.equal((await t.std("time", { ddof: 1 }).values())[1], Math.SQRT2 * 4);
+  assert.deepEqual([...(await t.median("lat").values())], [1.5, 6, 9.5]);
+  // The chain is data: printable and nothing read yet.
+  assert.match(printPlan(r.plan), /^map \(time, lat\) \[3, 4\] float64 \{"fn":"add","args":\[1\]\}/);
+});
+
+test("sel takes inclusive label slices, descending coordinates, nearest; a missing label names the nearest", async () => {
+  const t = grid();
+  assert.deepEqual([...(await t.sel({ lat: slice(-10, 10) }).isel({ time: 0 }).values())], [1, 2]);
+  const down = t.sortby("lat", false);
+  assert.deepEqual([...(down.coords.lat!.values as Float64Array)], [30, 10, -10, -30]);
+  assert.deepEqual([...(await down.sel({ lat: slice(10, -10) }).isel({ time: 0 }).values())], [2, 1]);
+  assert.deepEqual([...(await t.sel({ lat: 12 }, { method: "nearest" }).values())], [2, 6, 10]);
+  assert.throws(() => t.sel({ lat: 12 }), (e: Error) => e instanceof InvalidOperationError && /no label 12 \(nearest: -10, 10, 30\)/.test(e.message));
+});
+
+test("mismatched dimensions are an error naming both sides; unsupported dtypes are refused", () => {
+  const t = grid();
+  const other = DataArray.fromValues([1, 2, 3], { dims: ["lat"] });
+  assert.throws(() => t.add(other), (e: Error) => e instanceof AlignmentError && /\(time: 3, lat: 4\) and \(lat: 3\)/.test(e.message));
+  assert.throws(() => t.astype("complex64"), (e: Error) => e instanceof UnsupportedError && /complex64/.test(e.message));
+});
+
+test("a stored dataset reads lazily; a reduction inside an anomaly is computed once", async () => {
+  const ds = await LazyDataset.open(join(FIXTURES, "v3-standard.zarr"));
+  const temp = ds.get("temp");
+  assert.deepEqual(temp.dims, ["time", "lat", "lon"]);
+  const anomaly = temp.sub(temp.mean("time"));
+  const mean = await anomaly.mean("time").values();
+  for (const x of mean) assert.ok(Number.isNaN(x) || Math.abs(x) < 1e-4, `anomaly mean ${x}`);
+});
