@@ -57,3 +57,27 @@ export async function loadInput(name: keyof typeof INPUTS): Promise<{ axis: Time
   const temp = Float64Array.from(raw, (x) => (missing.includes(x) ? Number.NaN : x));
   return { axis, temp, shape: [...v.shape] };
 }
+
+/** Elements outside the issue's tolerance (1e-5 relative or 1e-4 absolute) and NaN-pattern mismatches. */
+export function disagreements(actual: ArrayLike<number>, want: readonly (number | string | null)[]): { bad: number; nan: number; worst: string } {
+  let bad = 0;
+  let nan = 0;
+  let worst = "";
+  if (actual.length !== want.length) return { bad: -1, nan: -1, worst: `length ${actual.length}, expected ${want.length}` };
+  for (let i = 0; i < want.length; i++) {
+    const a = actual[i]!;
+    const e = want[i];
+    if (e === null || Number.isNaN(a)) {
+      if ((e === null) !== Number.isNaN(a)) {
+        nan++;
+        worst ||= `at ${i}: ${a}, expected ${e}`;
+      }
+      continue;
+    }
+    if (Math.abs(a - Number(e)) > Math.max(1e-4, 1e-5 * Math.abs(Number(e)))) {
+      bad++;
+      worst ||= `at ${i}: ${a}, expected ${e}`;
+    }
+  }
+  return { bad, nan, worst };
+}

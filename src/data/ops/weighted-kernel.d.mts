@@ -1,0 +1,19 @@
+/** @module Types of weighted-kernel.mjs: xarray's weighted sums, one pass over blocks. */
+
+/** Per output element: Σ w·x and Σ w·x² over valid x, and Σ w over valid x (xarray's sum_of_weights). */
+export interface WeightedAccumulator {
+  wx: Float64Array;
+  wxx: Float64Array;
+  w: Float64Array;
+}
+
+export function newWeightedAccumulator(size: number): WeightedAccumulator;
+
+/**
+ * Folds a block of values and its same-shaped weights into the accumulator; `outStride[axis]` is the output
+ * stride of each block axis (0 for reduced axes), `outOffset` the output index of the block's first element.
+ */
+export function weightedFold(acc: WeightedAccumulator, data: Float64Array, weights: Float64Array, shape: readonly number[], outStride: readonly number[], outOffset: number): void;
+
+/** mean = Σwx / Σw (NaN where Σw is 0), sum = Σwx, var/std from the same sums with the weighted mean. */
+export function weightedFinish(op: "mean" | "sum" | "std" | "var" | "sum_of_weights", acc: WeightedAccumulator, out: Float64Array): void;

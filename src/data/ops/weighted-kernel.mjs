@@ -1,0 +1,61 @@
+// @module xarray's weighted reductions (weighted.py) as one pass over blocks: masked values contribute neither
+// to the weighted sum nor to the sum of weights, so a mean over a land mask renormalises. Plain JavaScript for
+// worker threads; types in weighted-kernel.d.mts.
+
+export function newWeightedAccumulator(size) {
+  return { wx: new Float64Array(size), wxx: new Float64Array(size), w: new Float64Array(size) };
+}
+
+export function weightedFold(acc, data, weights, shape, outStride, outOffset) {
+  const rank = shape.length;
+  const { wx, wxx, w } = acc;
+  if (rank === 0) {
+    const x = data[0];
+    if (x === x) {
+      wx[outOffset] += weights[0] * x;
+      wxx[outOffset] += weights[0] * x * x;
+      w[outOffset] += weights[0];
+    }
+    return;
+  }
+  const last = rank - 1;
+  const inner = shape[last];
+  const step = outStride[last];
+  const idx = new Array(rank).fill(0);
+  let out = outOffset;
+  for (let i = 0; i < data.length; ) {
+    for (let k = 0, o = out; k < inner; k++, i++, o += step) {
+      const x = data[i];
+      if (x !== x) continue;
+      const q = weights[i];
+      wx[o] += q * x;
+      wxx[o] += q * x * x;
+      w[o] += q;
+    }
+    let axis = last - 1;
+    for (; axis >= 0; axis--) {
+      out += outStride[axis];
+      if (++idx[axis] < shape[axis]) break;
+      out -= outStride[axis] * shape[axis];
+      idx[axis] = 0;
+    }
+    if (axis < 0) break;
+  }
+}
+
+export function weightedFinish(op, acc, out) {
+  const { wx, wxx, w } = acc;
+  for (let i = 0; i < out.length; i++) {
+    if (op === "sum") out[i] = wx[i];
+    else if (op === "sum_of_weights") out[i] = w[i] === 0 ? NaN : w[i];
+    else if (w[i] === 0) out[i] = NaN;
+    else {
+      const mean = wx[i] / w[i];
+      if (op === "mean") out[i] = mean;
+      else {
+        const v = Math.max(0, wxx[i] / w[i] - mean * mean);
+        out[i] = op === "var" ? v : Math.sqrt(v);
+      }
+    }
+  }
+}

@@ -1,0 +1,29 @@
+/** @module Types of window-kernels.mjs: rolling windows, forward fill, NaN interpolation and 1-D linear interpolation. */
+
+/** A block seen as [outer, rows, inner]: `rows` along the operation's axis. */
+export interface Layout {
+  outer: number;
+  rows: number;
+  inner: number;
+}
+
+export type RollingOp = "mean" | "sum" | "count" | "std" | "var" | "min" | "max";
+
+/**
+ * Rolling-window reduction of block rows [from, to): the window of row t is rows [t - left, t - left + window)
+ * clipped to the block, NaN skipped; results with fewer than `minPeriods` valid values are NaN (xarray).
+ * `out` is [outer, to - from, inner].
+ */
+export function rolling(op: RollingOp, src: Float64Array, layout: Layout, from: number, to: number, window: number, left: number, minPeriods: number, out: Float64Array): void;
+
+/** Forward fill along rows, at most `limit` consecutive NaN filled (Infinity: no limit); in place. */
+export function ffill(values: Float64Array, layout: Layout, limit: number): void;
+
+/** Linear interpolation of NaN runs between valid values at positions `x` (ends stay NaN; xarray's interpolate_na); in place. */
+export function interpolateNa(values: Float64Array, layout: Layout, x: ArrayLike<number>): void;
+
+/**
+ * scipy's `interp1d(kind="linear", bounds_error=False)` along rows: from source positions `x` (ascending) to
+ * targets `xt`; targets outside [x0, xn] are NaN. `out` is [outer, xt.length, inner].
+ */
+export function interp1d(src: Float64Array, layout: Layout, x: ArrayLike<number>, xt: ArrayLike<number>, out: Float64Array): void;

@@ -1,0 +1,177 @@
+// @module Inner loops of rolling windows, fills and linear interpolation over [outer, rows, inner] blocks. Plain
+// JavaScript (types in window-kernels.d.mts) so worker threads can load it without a TypeScript loader. Loops run
+// over `inner` innermost, contiguous in memory.
+
+// Running sums for sum/mean/count/std/var: rows enter and leave the window once each.
+function slidingSums(op, src, layout, from, to, window, left, minPeriods, out) {
+  const { outer, rows, inner } = layout;
+  const sum = new Float64Array(inner);
+  const sq = new Float64Array(inner);
+  const count = new Float64Array(inner);
+  const moments = op === "std" || op === "var";
+  const span = to - from;
+  const add = (base, sign) => {
+    for (let i = 0; i < inner; i++) {
+      const v = src[base + i];
+      if (v !== v) continue;
+      sum[i] += sign * v;
+      if (moments) sq[i] += sign * v * v;
+      count[i] += sign;
+    }
+  };
+  for (let o = 0; o < outer; o++) {
+    sum.fill(0);
+    sq.fill(0);
+    count.fill(0);
+    const rowBase = o * rows * inner;
+    let lo = Math.max(0, from - left);
+    let hi = Math.min(rows, from - left + window);
+    for (let r = lo; r < hi; r++) add(rowBase + r * inner, 1);
+    for (let t = from; t < to; t++) {
+      if (t > from) {
+        const nlo = Math.max(0, t - left);
+        const nhi = Math.min(rows, t - left + window);
+        for (; lo < nlo; lo++) add(rowBase + lo * inner, -1);
+        for (; hi < nhi; hi++) add(rowBase + hi * inner, 1);
+        // Recompute exactly now and then so running sums do not drift.
+        if ((t - from) % 1024 === 0) {
+          sum.fill(0);
+          sq.fill(0);
+          count.fill(0);
+          for (let r = lo; r < hi; r++) add(rowBase + r * inner, 1);
+        }
+      }
+      const dst = (o * span + (t - from)) * inner;
+      for (let i = 0; i < inner; i++) {
+        const n = count[i];
+        if (n < minPeriods || n === 0) {
+          out[dst + i] = op === "count" && n >= minPeriods ? 0 : NaN;
+          continue;
+        }
+        if (op === "sum") out[dst + i] = sum[i];
+        else if (op === "count") out[dst + i] = n;
+        else if (op === "mean") out[dst + i] = sum[i] / n;
+        else {
+          const mean = sum[i] / n;
+          const v = Math.max(0, sq[i] / n - mean * mean);
+          out[dst + i] = op === "var" ? v : Math.sqrt(v);
+        }
+      }
+    }
+  }
+}
+
+function extremes(op, src, layout, from, to, window, left, minPeriods, out) {
+  const { outer, rows, inner } = layout;
+  const best = new Float64Array(inner);
+  const count = new Float64Array(inner);
+  const span = to - from;
+  const max = op === "max";
+  for (let o = 0; o < outer; o++) {
+    for (let t = from; t < to; t++) {
+      best.fill(max ? -Infinity : Infinity);
+      count.fill(0);
+      const lo = Math.max(0, t - left);
+      const hi = Math.min(rows, t - left + window);
+      for (let r = lo; r < hi; r++) {
+        const base = (o * rows + r) * inner;
+        for (let i = 0; i < inner; i++) {
+          const v = src[base + i];
+          if (v !== v) continue;
+          count[i]++;
+          if (max ? v > best[i] : v < best[i]) best[i] = v;
+        }
+      }
+      const dst = (o * span + (t - from)) * inner;
+      for (let i = 0; i < inner; i++) out[dst + i] = count[i] >= minPeriods && count[i] > 0 ? best[i] : NaN;
+    }
+  }
+}
+
+export function rolling(op, src, layout, from, to, window, left, minPeriods, out) {
+  if (op === "min" || op === "max") extremes(op, src, layout, from, to, window, left, minPeriods, out);
+  else slidingSums(op, src, layout, from, to, window, left, minPeriods, out);
+}
+
+export function ffill(values, layout, limit) {
+  const { outer, rows, inner } = layout;
+  const last = new Float64Array(inner);
+  const gap = new Float64Array(inner);
+  for (let o = 0; o < outer; o++) {
+    last.fill(NaN);
+    gap.fill(0);
+    for (let r = 0; r < rows; r++) {
+      const base = (o * rows + r) * inner;
+      for (let i = 0; i < inner; i++) {
+        const v = values[base + i];
+        if (v === v) {
+          last[i] = v;
+          gap[i] = 0;
+        } else if (++gap[i] <= limit) values[base + i] = last[i];
+      }
+    }
+  }
+}
+
+export function interpolateNa(values, layout, x) {
+  const { outer, rows, inner } = layout;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const at = (r) => (o * rows + r) * inner + i;
+      let prev = -1;
+      for (let r = 0; r < rows; r++) {
+        if (values[at(r)] !== values[at(r)]) continue;
+        if (prev >= 0 && r - prev > 1) {
+          const y0 = values[at(prev)];
+          const slope = (values[at(r)] - y0) / (x[r] - x[prev]);
+          for (let k = prev + 1; k < r; k++) values[at(k)] = y0 + slope * (x[k] - x[prev]);
+        }
+        prev = r;
+      }
+    }
+  }
+}
+
+export function interp1d(src, layout, x, xt, out) {
+  const { outer, rows, inner } = layout;
+  const m = xt.length;
+  const lo = new Int32Array(m);
+  const frac = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    const v = xt[j];
+    if (!(v >= x[0] && v <= x[rows - 1]) || rows < 2) {
+      lo[j] = rows === 1 && v === x[0] ? 0 : -1;
+      frac[j] = 0;
+      continue;
+    }
+    // searchsorted(x, v, "left") clipped to [1, rows - 1], as scipy's interp1d: an exact node uses the interval below it.
+    let a = 0;
+    let b = rows;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (x[mid] < v) a = mid + 1;
+      else b = mid;
+    }
+    const hi = Math.min(Math.max(a, 1), rows - 1);
+    lo[j] = hi - 1;
+    frac[j] = (v - x[hi - 1]) / (x[hi] - x[hi - 1]);
+  }
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < m; j++) {
+      const dst = (o * m + j) * inner;
+      const k = lo[j];
+      if (k < 0) {
+        for (let i = 0; i < inner; i++) out[dst + i] = NaN;
+        continue;
+      }
+      const a = (o * rows + k) * inner;
+      if (rows === 1) {
+        for (let i = 0; i < inner; i++) out[dst + i] = src[a + i];
+        continue;
+      }
+      const b = a + inner;
+      const f = frac[j];
+      for (let i = 0; i < inner; i++) out[dst + i] = src[a + i] + (src[b + i] - src[a + i]) * f;
+    }
+  }
+}
