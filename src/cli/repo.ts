@@ -2,6 +2,7 @@
  * @module `floe repo`: list, create, log, tree, show, import and export Icechunk repositories.
  * `<repo>` is `org/name` (local repositories, or Arraylake with a token) or a path to a repository.
  */
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import { redact } from "../core/redact.ts";
@@ -9,7 +10,8 @@ import type { ArraylakeRepo } from "../arraylake/repo.ts";
 import type { RepoSession } from "../arraylake/session.ts";
 import { EXIT, UsageError, type CliIO, type Command } from "./command.ts";
 import { repoClientFromIO } from "./repo-config.ts";
-import { describeRepoError, type Where } from "./repo-errors.ts";
+import { NotARepositoryError, RepoNotFoundError } from "../arraylake/errors.ts";
+import { RepoCommandError, describeRepoError, type Where } from "./repo-errors.ts";
 import { formatTree, readArray, readTree } from "./repo-inspect.ts";
 import { exportZarr, importZarr } from "./repo-transfer.ts";
 
@@ -19,7 +21,7 @@ const USAGE = `usage:
   floe repo log <repo> [--branch B] [--json]
   floe repo tree <repo> [--ref R] [--json]
   floe repo show <repo> <array-path> [--ref R] [--values] [--json]
-  floe repo import <zarr-dir> <repo> <group> [--branch B] [--message M]
+  floe repo import <zarr-dir> <repo> <group> [--branch B] [--message M] [--create]
   floe repo export <repo> <group> <dir> [--ref R]
 <repo> is org/name or a path starting with /, ./, ../ or ~/; --ref is a branch, a tag or a snapshot id.`;
 
@@ -29,16 +31,17 @@ const OPTIONS = {
   message: { type: "string", short: "m" },
   json: { type: "boolean" },
   values: { type: "boolean" },
+  create: { type: "boolean" },
 } as const;
 
-type Flags = { branch?: string; ref?: string; message?: string; json?: boolean; values?: boolean };
+type Flags = { branch?: string; ref?: string; message?: string; json?: boolean; values?: boolean; create?: boolean };
 const SUBCOMMANDS: Record<string, { args: string[]; flags: (keyof Flags)[] }> = {
   list: { args: ["<org>"], flags: [] },
   create: { args: ["<repo>"], flags: [] },
   log: { args: ["<repo>"], flags: ["branch", "json"] },
   tree: { args: ["<repo>"], flags: ["ref", "json"] },
   show: { args: ["<repo>", "<array-path>"], flags: ["ref", "values", "json"] },
-  import: { args: ["<zarr-dir>", "<repo>", "<group>"], flags: ["branch", "message"] },
+  import: { args: ["<zarr-dir>", "<repo>", "<group>"], flags: ["branch", "message", "create"] },
   export: { args: ["<repo>", "<group>", "<dir>"], flags: ["ref"] },
 };
 
@@ -108,7 +111,14 @@ async function execute(sub: string, args: string[], flags: Flags, io: CliIO): Pr
       }
       case "import": {
         const [dir, name, group] = args as [string, string, string];
-        const repo = await client.getRepo(name);
+        const repo = await client.getRepo(name).catch((error: unknown) => {
+          // A path that does not exist is a missing repository too; an existing folder that is not one is not.
+          const missing = error instanceof RepoNotFoundError || (error instanceof NotARepositoryError && !existsSync(error.path));
+          if (!missing) throw error;
+          if (flags.create) return client.createRepo(name);
+          const what = error instanceof RepoNotFoundError ? error.message : `no repository at "${error.path}"`;
+          throw new RepoCommandError(`${what}; create it with: floe repo create ${name} (or add --create)`, { cause: error });
+        });
         const session = await repo.writableSession(flags.branch ?? "main");
         const count = await importZarr(resolve(io.cwd, dir), session, group);
         const id = await session.commit(flags.message ?? `import ${dir} into ${group}`);

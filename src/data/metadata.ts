@@ -46,7 +46,8 @@ const V2_DTYPES: Record<string, string> = {
   i8: "int64", u8: "uint64", f2: "float16", f4: "float32", f8: "float64",
 };
 
-function v2Dtype(dtype: unknown): string {
+/** The zarrita (v3) name of a v2 dtype, or `v2:<kind>` when v3 has none. */
+export function v2Dtype(dtype: unknown): string {
   if (typeof dtype !== "string") return JSON.stringify(dtype);
   if (dtype === "|O") return "v2:object";
   const base = V2_DTYPES[dtype.slice(1)];

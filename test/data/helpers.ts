@@ -3,6 +3,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import assert from "node:assert/strict";
+import { openDataset, readVariable } from "floe/data";
 
 export const FIXTURES = fileURLToPath(new URL("../fixtures/data/", import.meta.url));
 
@@ -62,3 +64,37 @@ export function compare(
   }
   return { maxDiff, nanMismatches };
 }
+
+interface PackedVariable {
+  dtype: string;
+  dims: string[];
+  shape: number[];
+  attrs: Record<string, unknown>;
+  encoding: Record<string, unknown>;
+  values: (number | null)[];
+}
+export const packed = JSON.parse(readFileSync(join(FIXTURES, "packed-reference.json"), "utf8")) as {
+  variables: Record<string, PackedVariable>;
+  "season.mean": { labels: string[]; dtype: string; temp: (number | null)[] };
+};
+
+/** Checks every packed variable of `source` against what xarray's open_zarr decoded. */
+export async function assertDecodedLikeXarray(source: Parameters<typeof openDataset>[0], group?: string): Promise<void> {
+  const ds = await openDataset(source, { group });
+  for (const [name, ref] of Object.entries(packed.variables)) {
+    const v = ds.variables[name]!;
+    assert.equal(v.dtype, ref.dtype, `${name}: decoded dtype`);
+    assert.deepEqual(v.dims, ref.dims, name);
+    assert.deepEqual(v.attrs, ref.attrs, `${name}: attributes without the CF encoding ones`);
+    assert.equal(v.encoding.dtype ?? v.dtype, ref.encoding.dtype, `${name}: stored dtype kept in encoding`);
+    if ("scale_factor" in ref.encoding) assert.equal(v.encoding.scaleFactor, ref.encoding.scale_factor, name);
+    if ("add_offset" in ref.encoding) assert.equal(v.encoding.addOffset, ref.encoding.add_offset, name);
+    const values = await readVariable(v);
+    assert.equal(values.constructor.name, { float32: "Float32Array", float64: "Float64Array", uint8: "Uint8Array" }[ref.dtype], name);
+    const { maxDiff, nanMismatches } = compare(values as Float64Array, ref.values);
+    assert.equal(nanMismatches, 0, `${name}: NaN pattern`);
+    // Same arithmetic as numpy (float32 where xarray computes in float32): equal to the last bit.
+    assert.equal(maxDiff, 0, `${name}: values`);
+  }
+}
+
