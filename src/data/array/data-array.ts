@@ -15,6 +15,11 @@ import { type Reduction, REDUCTIONS } from "./reduce-kernel.ts";
 import { type ComputeOptions, computeValues, planVariable } from "./schedule.ts";
 import { sourcePlan } from "./source.ts";
 import type { TypedValues } from "./dtypes.ts";
+import { Resample, type ResampleOptions } from "../ops/resample.ts";
+import { Rolling, type RollingOptions } from "../ops/rolling.ts";
+import { TimeGroupBy } from "../ops/time-groupby.ts";
+import { timeIndexer } from "../ops/time-select.ts";
+import { Weighted } from "../ops/weighted.ts";
 
 export interface DataArrayInit {
   readonly plan: PlanNode;
@@ -129,6 +134,11 @@ export class DataArray implements Aligned {
       const len = this.shape[this.axis(dim)]!;
       const index = indexOf(this, dim);
       if (value instanceof Date) throw new UnsupportedError(`dimension "${dim}": select dates with date strings`, { attribute: dim });
+      const time = timeIndexer(dim, index, value);
+      if (time) {
+        picks[dim] = time;
+        continue;
+      }
       if (!index) {
         // Without a coordinate, labels are positions (as xarray).
         picks[dim] = positionIndexer(dim, len, value as IselValue);
@@ -474,6 +484,56 @@ export class DataArray implements Aligned {
     return this.with({ plan: { ...sourcePlan(variable), dtype: this.dtype } });
   }
   load = (options?: ComputeOptions): Promise<DataArray> => this.compute(options);
+
+  /**
+   * A coordinate as an array of its own (xarray's `da.time`, `da.lat`): dims, values and attributes.
+   * @example
+   * const weights = da.coord("lat").deg2rad().cos();
+   */
+  coord(name: string): DataArray {
+    const c = this.coords[name];
+    if (!c) throw new InvalidOperationError(`no coordinate "${name}" (coordinates: ${Object.keys(this.coords).join(", ") || "none"})`, { attribute: name });
+    const variable: Variable = { name, dims: c.dims, shape: c.shape, dtype: c.dtype, attrs: c.attrs, encoding: { missing: [] }, values: c.values };
+    const coords = Object.fromEntries(Object.entries(this.coords).filter(([, o]) => o.dims.every((d) => c.dims.includes(d))));
+    return new DataArray({ plan: sourcePlan(variable), coords, attrs: c.attrs, name });
+  }
+
+  /**
+   * Groups along time by a component (`"time.month"`, `season`, `year`, `dayofyear`, `day`, `hour`).
+   * @example
+   * const climatology = da.groupby("time.month").mean();
+   * const anomaly = da.groupby("time.month").sub(climatology);
+   */
+  groupby(key: string): TimeGroupBy {
+    return new TimeGroupBy(this, key);
+  }
+
+  /**
+   * Contiguous time bins at a frequency (`1h`, `1D`, `MS`, `M`, `QS-DEC`, `YS`, ...), in the axis' calendar.
+   * @example
+   * const monthly = da.resample({ time: "MS" }).mean();
+   */
+  resample(frequency: Readonly<Record<string, string>>, options?: ResampleOptions): Resample {
+    return new Resample(this, frequency, options);
+  }
+
+  /**
+   * Moving windows along one dimension (`minPeriods` defaults to the window, as xarray).
+   * @example
+   * const weekly = da.rolling({ time: 7 }, { center: true }).mean();
+   */
+  rolling(windows: Readonly<Record<string, number>>, options?: RollingOptions): Rolling {
+    return new Rolling(this, windows, options);
+  }
+
+  /**
+   * Weighted reductions (weights aligned by dimension name; NaN data renormalises, NaN weights are an error).
+   * @example
+   * const globalMean = da.weighted(da.coord("lat").deg2rad().cos()).mean(["lat", "lon"]);
+   */
+  weighted(weights: DataArray): Weighted {
+    return new Weighted(this, weights);
+  }
 
   /** The array as a `Variable` computed chunk by chunk when read (what `writeDataset` streams). */
   toVariable(name = this.name ?? "values"): Variable {

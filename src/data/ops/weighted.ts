@@ -1,0 +1,95 @@
+/**
+ * @module `da.weighted(weights).mean/sum/std/var(dims)` with xarray's rules (weighted.py): weights are aligned
+ * and broadcast by dimension name, may not be NaN (an error, as xarray), and masked values count neither in the
+ * weighted sum nor in the sum of weights, so an area-weighted mean over a land mask renormalises. One pass over
+ * blocks of the reduced axes; the result is float64 (xarray's `dot` with float64 weights).
+ */
+import { align, broadcastTo, mergeCoords, unionDims } from "../array/align.ts";
+import { stridesOf } from "../array/blocks.ts";
+import type { Coordinate } from "../array/coords.ts";
+import type { DataArray } from "../array/data-array.ts";
+import type { OpEvaluator } from "../array/evaluate.ts";
+import { node, sizeOf } from "../array/plan.ts";
+import { InvalidOperationError } from "../errors.ts";
+import { newWeightedAccumulator, weightedFinish, weightedFold } from "./weighted-kernel.mjs";
+
+export const WEIGHTED_OPS = ["mean", "sum", "std", "var", "sum_of_weights"] as const;
+export type WeightedOp = (typeof WEIGHTED_OPS)[number];
+
+interface WeightedParams {
+  readonly fn: WeightedOp;
+  readonly axes: readonly number[];
+}
+
+export class Weighted {
+  /**
+   * @example
+   * const w = da.coord("lat").deg2rad().cos();
+   * const globalMean = da.weighted(w).mean(["lat", "lon"]);
+   */
+  constructor(
+    readonly array: DataArray,
+    readonly weights: DataArray,
+  ) {}
+
+  reduce(fn: WeightedOp, dims?: string | readonly string[]): DataArray {
+    const [a, w] = align([this.array, this.weights], "inner");
+    const { dims: all, shape } = unionDims([a!, w!]);
+    const list = dims === undefined ? all : typeof dims === "string" ? [dims] : [...dims];
+    for (const d of list) {
+      if (!all.includes(d)) throw new InvalidOperationError(`weighted: no dimension "${d}" (dimensions: ${all.join(", ")})`, { attribute: d });
+    }
+    const data = broadcastTo(a!.plan, all, shape);
+    const weights = broadcastTo(w!.plan, all, shape);
+    const keep = all.filter((d) => !list.includes(d));
+    const axes = list.map((d) => all.indexOf(d));
+    const plan = node("weighted", [data, weights], { fn, axes } satisfies WeightedParams, {
+      dims: keep,
+      shape: keep.map((d) => shape[all.indexOf(d)]!),
+      dtype: "float64",
+      chunks: keep.map((d) => data.chunks[all.indexOf(d)]!),
+    });
+    const coords: Record<string, Coordinate> = {};
+    for (const [n, c] of Object.entries(mergeCoords([a!, w!]))) if (!c.dims.some((d) => list.includes(d))) coords[n] = c;
+    return this.array.with({ plan, coords, attrs: {} });
+  }
+  mean = (dims?: string | readonly string[]): DataArray => this.reduce("mean", dims);
+  sum = (dims?: string | readonly string[]): DataArray => this.reduce("sum", dims);
+  std = (dims?: string | readonly string[]): DataArray => this.reduce("std", dims);
+  var = (dims?: string | readonly string[]): DataArray => this.reduce("var", dims);
+  /** Σ weights where the data is valid (NaN where that is 0), as xarray's `sum_of_weights`. */
+  sumOfWeights = (dims?: string | readonly string[]): DataArray => this.reduce("sum_of_weights", dims);
+}
+
+export const weightedEvaluator: OpEvaluator = async (plan, region, ev) => {
+  const [data, weights] = plan.inputs as [typeof plan, typeof plan];
+  const { fn, axes } = plan.params as WeightedParams;
+  const reduced = new Set(axes);
+  const acc = newWeightedAccumulator(sizeOf(region.shape));
+  const outStride = stridesOf(region.shape);
+  let k = 0;
+  const strideOfAxis = data.shape.map((_, a) => (reduced.has(a) ? 0 : outStride[k++]!));
+  const steps = data.shape.map((n, a) => (reduced.has(a) ? Math.ceil(n / data.chunks[a]!) : 1));
+  const block = data.shape.map(() => 0);
+  for (;;) {
+    let o = 0;
+    const start = data.shape.map((_, a) => (reduced.has(a) ? block[a]! * data.chunks[a]! : region.start[o++]!));
+    o = 0;
+    const shape = data.shape.map((n, a) => (reduced.has(a) ? Math.min(data.chunks[a]!, n - start[a]!) : region.shape[o++]!));
+    if (shape.every((n) => n > 0)) {
+      const [x, w] = await Promise.all([ev.evaluate(data, { start, shape }), ev.evaluate(weights, { start, shape })]);
+      for (let i = 0; i < w.length; i++) {
+        if (Number.isNaN(w[i]!)) {
+          throw new InvalidOperationError("weighted: `weights` cannot contain missing values; replace them with `weights.fillna(0)`", {});
+        }
+      }
+      weightedFold(acc, x, w, shape, strideOfAxis, 0);
+    }
+    let axis = data.shape.length - 1;
+    while (axis >= 0 && ++block[axis]! >= steps[axis]!) block[axis--] = 0;
+    if (axis < 0) break;
+  }
+  const out = new Float64Array(sizeOf(region.shape));
+  weightedFinish(fn, acc, out);
+  return out;
+};
