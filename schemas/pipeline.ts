@@ -36,6 +36,13 @@ export const CachePolicySchema = z
   ])
   .default("none");
 
+export const RunRetriesSchema = z
+  .union([
+    z.number().int().min(0).max(100),
+    z.object({ count: z.number().int().min(0).max(100), delay: DurationSchema.optional() }).strict(),
+  ])
+  .describe("Run-level retries: a Failed, Crashed or TimedOut run is retried as a new run reusing completed tasks");
+
 export const TaskSpecSchema = z
   .object({
     name: NameSchema,
@@ -60,7 +67,12 @@ export const PipelineSpecSchema = z
     concurrency: z.number().int().positive().optional().describe("Tasks at once within a run"),
     maxActiveRuns: z.number().int().positive().optional(),
     timeout: DurationSchema.optional().describe("Whole-run timeout"),
-    resume: z.boolean().default(false).describe("After a crash, re-run only incomplete tasks"),
+    resume: z
+      .boolean()
+      .default(false)
+      .describe("When the run's process dies (or the daemon stops), resume at once as a new run re-running only incomplete tasks"),
+    maxResumes: z.number().int().min(0).max(100).default(3).describe("With resume: at most this many resumes per run"),
+    retries: RunRetriesSchema.optional(),
     commit: z
       .enum(["per-task", "on-success"])
       .default("per-task")

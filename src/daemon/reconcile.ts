@@ -1,17 +1,20 @@
 /**
  * @module Start-up reconciliation. Run processes exit when their daemon goes away (their IPC channel closes), so
- * at start every run a previous daemon left Running or Cancelling has no process: it becomes Crashed, or, when its
- * pipeline version opts in with `resume: true`, Crashed and resumed as a new run of the same version and params
- * that reuses its completed tasks (so only incomplete tasks run again; the slot stays with the old run, so a
- * scheduled slot never runs twice). Pending runs are queued again. Leases of dead runs are dropped.
+ * at start every run a previous daemon left Running or Cancelling has no process: it becomes Crashed, and its
+ * pipeline's follow-up applies as when a run process dies under a live daemon (follow-up.ts: `resume: true` resumes
+ * it, at most `maxResumes` times, reusing its completed tasks; else run-level `retries`). The slot stays with the
+ * old run, so a scheduled slot never runs twice. Pending runs are queued again. Leases of dead runs are dropped.
  * A run whose recorded process is still alive after a short wait, or that has no process recorded, is not the
  * daemon's: it is a `floe run` executing locally (its own writer), and is left alone; the orphan sweep ends it if
  * its process dies.
  */
 import type { RunEvent } from "../core/events.ts";
-import { getRun, listRunsInStates, pruneExpiredLeases, setRunPid, type RunRecord, type Store, type StoreSink } from "../store/index.ts";
+import {
+  getRun, listRunsInStates, pruneExpiredLeases, setRunPid, type CreateRunInput, type RunRecord, type Store, type StoreSink,
+} from "../store/index.ts";
 import { isAlive } from "./daemon-file.ts";
 import { endRunEvents } from "./finalize.ts";
+import { followUpRun } from "./follow-up.ts";
 import type { DaemonLogger } from "./logger.ts";
 import type { RunManager } from "./run-manager.ts";
 import { readManifest } from "./snapshot.ts";
@@ -32,26 +35,25 @@ export async function reconcile(deps: { store: Store; sink: StoreSink; runs: Run
   while (left.some((r) => isAlive(r.pid!)) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
   left = left.filter((r) => !isAlive(r.pid!));
   const events: RunEvent[] = [];
-  const resume: RunRecord[] = [];
+  const next: { old: RunRecord; input: CreateRunInput & { kind: string } }[] = [];
   for (const run of left) {
     const detail = getRun(store, run.id);
     if (!detail) continue;
-    const resumable = run.state === "Running" && readManifest(deps.stateDir, run.pipeline, run.version)?.spec.resume === true;
-    const reason = resumable ? "the daemon stopped while this run was running; resumed as a new run" : "the daemon stopped while this run was running";
+    const spec = run.state === "Running" ? readManifest(deps.stateDir, run.pipeline, run.version)?.spec : undefined;
+    const input = spec && followUpRun(run, "Crashed", true, spec, deps.now);
+    const reason = input ? `the daemon stopped while this run was running; ${input.kind === "resume" ? "resumed" : "retried"} as a new run` : "the daemon stopped while this run was running";
     events.push(...endRunEvents(detail, run.state === "Cancelling" ? "Cancelled" : "Crashed", reason, deps.now));
     result.crashed.push(run.id);
-    if (resumable) resume.push(run);
+    if (input) next.push({ old: run, input });
   }
   for (const e of events) deps.sink.emit(e);
   void deps.sink.flush();
   for (const run of result.crashed) log.warn("run:crashed", `${run} was left running by a previous daemon: Crashed`, { runId: run });
-  for (const old of resume) {
-    const { run } = deps.runs.create({
-      pipeline: old.pipeline, version: old.version, params: old.params, retryOf: old.id,
-      trigger: { kind: "retry", detail: { resumeOf: old.id } }, idempotencyKey: `resume:${old.id}`,
-    });
+  for (const { old, input } of next) {
+    const { kind, ...create } = input;
+    const { run } = deps.runs.create(create);
     result.resumed.push({ from: old.id, to: run.id });
-    log.info("run:resume", `${old.id} resumed as ${run.id} (completed tasks reused)`, { runId: run.id, retryOf: old.id });
+    log.info(`run:${kind}`, `${old.id} ${kind === "resume" ? "resumed" : "retried"} as ${run.id} (completed tasks reused)`, { runId: run.id, retryOf: old.id });
   }
   const pending = listRunsInStates(store, ["Pending"]);
   for (const run of pending) if (run.pid !== null) setRunPid(store, run.id, null);

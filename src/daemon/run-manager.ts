@@ -10,6 +10,7 @@ import {
   createRun, getRun, getTaskRuns, setRunPid, type CreateRunInput, type RunRecord, type Store, type StoreSink,
 } from "../store/index.ts";
 import { endRunEvents, type EndState } from "./finalize.ts";
+import { followUpRun, notBeforeOf } from "./follow-up.ts";
 import type { DaemonLogger } from "./logger.ts";
 import type { ArraylakeSettings } from "../runner/arraylake.ts";
 import type { RunAssignment } from "./protocol.ts";
@@ -82,6 +83,14 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
     return n;
   };
 
+  let wake: NodeJS.Timeout | undefined;
+  /** Dispatches again when the earliest delayed run (a retry's delay) may start. */
+  function wakeAt(at: number): void {
+    clearTimeout(wake);
+    wake = setTimeout(dispatch, Math.max(0, at - deps.now()));
+    wake.unref();
+  }
+
   function admissible(run: RunRecord): boolean {
     const pipelineLimit = manifestOf(run)?.spec.maxActiveRuns;
     if (pipelineLimit !== undefined && count((r) => r.pipeline === run.pipeline) >= pipelineLimit) return false;
@@ -92,8 +101,16 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
 
   function dispatch(): void {
     if (held || !supervisor) return;
+    let earliest = Number.POSITIVE_INFINITY;
+    const now = deps.now();
     for (let i = 0; i < queue.length && active.size < deps.limits().maxActiveRuns; ) {
       const run = queue[i]!;
+      const notBefore = notBeforeOf(run);
+      if (notBefore !== undefined && notBefore > now) {
+        earliest = Math.min(earliest, notBefore);
+        i++;
+        continue;
+      }
       if (!admissible(run)) {
         i++;
         continue;
@@ -101,6 +118,19 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
       queue.splice(i, 1);
       start(run);
     }
+    if (earliest !== Number.POSITIVE_INFINITY) wakeAt(earliest);
+  }
+
+  /** A resume or run-level retry of a run that just ended, when its pipeline asks for one. */
+  function followUp(run: RunRecord, end: RunState, processDied: boolean): void {
+    const manifest = manifestOf(run);
+    const next = manifest && followUpRun(run, end, processDied, manifest.spec, deps.now());
+    if (!next) return;
+    const { kind, ...input } = next;
+    const created = createRun(deps.store, input);
+    if (!created.created) return;
+    queue.push(created.run);
+    deps.log.info(`run:${kind}`, `${run.id} ${end}: ${kind === "resume" ? "resumed" : "retried"} as ${created.run.id} (completed tasks reused)`, { runId: created.run.id, retryOf: run.id });
   }
 
   function fail(run: RunRecord, to: EndState, reason: string, error?: ErrorInfo): void {
@@ -210,13 +240,16 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
         }
         fail(run, to, reason, error);
         deps.log.warn("run:end", `${run.pipeline} ${runId} ${to}: ${reason}`, { runId, state: to });
+        followUp(run, to, to === "Crashed" && !exit.done);
       } else if (run) {
         deps.log.info("run:end", `${run.pipeline} ${runId} ${run.state}`, { runId, state: run.state });
+        followUp(run, run.state, false);
       }
       dispatch();
     },
     hold() {
       held = true;
+      clearTimeout(wake);
     },
     get queued() {
       return queue.length;

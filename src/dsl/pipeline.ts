@@ -33,8 +33,12 @@ export interface PipelineOptions<S extends AnyParams> {
   concurrency?: number;
   maxActiveRuns?: number;
   timeout?: Duration;
-  /** After a crash, re-run only the tasks that did not complete. */
+  /** When the run's process dies (signal, out of memory, daemon stop), resume it re-running only incomplete tasks. */
   resume?: boolean;
+  /** With `resume`: at most this many resumes of one run (default 3). */
+  maxResumes?: number;
+  /** Run-level retries: a Failed/Crashed/TimedOut run is retried as a new run reusing its completed tasks. */
+  retries?: number | { count: number; delay?: Duration };
   commit?: "per-task" | "on-success";
   tags?: string[];
 }
