@@ -93,7 +93,12 @@ export class LazyDataset implements Dataset {
   get variables(): Readonly<Record<string, Variable>> {
     const out: Record<string, Variable> = {};
     for (const [n, c] of Object.entries(this.coordinates)) out[n] = toVariable(n, c);
-    for (const [n, a] of Object.entries(this.arrays)) out[n] = a.toVariable(n);
+    for (const [n, a] of Object.entries(this.arrays)) {
+      const v = a.toVariable(n);
+      // Non-dimension coordinates (e.g. `month` along time after group arithmetic) are named in CF `coordinates`, as xarray writes them.
+      const aux = Object.keys(a.coords).filter((c) => !(a.coords[c]!.dims.length === 1 && a.coords[c]!.dims[0] === c)).sort().join(" ");
+      out[n] = aux ? { ...v, encoding: { ...v.encoding, coordinates: aux } } : v;
+    }
     return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
   }
   get coords(): readonly string[] {
