@@ -1,15 +1,18 @@
 /**
  * @module `groupReduce`: xarray's `ds.groupby("time.<season|month|year>").<mean|min|max|sum|count>()` on a
  * lazy dataset, streamed chunk by chunk. Float32 in, float32 out, float64 accumulation; attributes kept.
+ * A thin use of the labelled arrays' `group-reduce` node (ops/group-reduce.ts): one engine for every reduction.
  */
 import { decodeTime } from "./cf-time.ts";
-import { type Dataset, type Variable, type VariableData, getVariable, readVariable, sizeOf } from "./dataset.ts";
+import { type Dataset, type Variable, type VariableData, getVariable, readVariable } from "./dataset.ts";
 import { InvalidDatasetError, UnsupportedError, where } from "./errors.ts";
 import { type Grouping, type Reducer, type TimeGroups, groupTime } from "./groupby.ts";
-import { finish } from "./kernel.mjs";
+import { computeValues } from "./array/schedule.ts";
+import { sourcePlan } from "./array/source.ts";
+import { groupDType, groupReducePlan } from "./ops/group-reduce.ts";
 import { knownCodecs } from "./codecs.ts";
 import { splitCoords } from "./open.ts";
-import { type StreamOptions, streamReduce } from "./stream.ts";
+import type { StreamOptions } from "./stream.ts";
 
 export interface GroupReduceOptions extends StreamOptions {
   by: Grouping;
@@ -109,11 +112,12 @@ export async function groupReduce(dataset: Dataset, options: GroupReduceOptions)
       variables[name] = { ...base, dims: [by, ...v.dims], shape: [G, ...v.shape], dtype, values };
       continue;
     }
-    const { tile, shape } = await streamReduce(v, dim, groups.index, G, op, options);
-    const out = float32 ? new Float32Array(sizeOf(shape)) : new Float64Array(sizeOf(shape));
-    finish(op, tile, out);
-    const values = op === "count" ? BigInt64Array.from(out, (x) => BigInt(x)) : out;
-    variables[name] = { ...base, dims, shape, dtype, values };
+    // One engine: the labelled arrays' group reduction (streamed by stream.ts for stored floats).
+    const source = sourcePlan(v);
+    const params = { fn: op, index: groups.index, groups: G, ddof: 0, emptyIsNaN: false };
+    const plan = groupReducePlan(source, v.dims.indexOf(dim), by, params, groupDType(op, source.dtype, groups.sizes, false));
+    const values = (await computeValues(plan, { stream: options })) as VariableData;
+    variables[name] = { ...base, dims, shape: [...plan.shape], dtype, values };
   }
   const sorted = Object.fromEntries(Object.entries(variables).sort(([a], [b]) => (a < b ? -1 : 1)));
   const dims: Record<string, number> = {};

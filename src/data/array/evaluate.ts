@@ -9,8 +9,9 @@ import { castValue, isFloat } from "./dtypes.ts";
 import { applyMap } from "./kernels.ts";
 import type { Indexer, LayoutParams, MapParams, PlanNode, ReduceParams, Region, SourceParams } from "./plan.ts";
 import { sizeOf } from "./plan.ts";
-import { type Reduction, accumulate, finishReduce, newAccumulator } from "./reduce-kernel.ts";
 import { TIME_EVALUATORS } from "../ops/evaluators.ts";
+import type { StreamOptions } from "../stream.ts";
+import { type Reduction, accumulate, finishReduce, newAccumulator } from "./reduce-kernel.ts";
 
 /** A decoded chunk: values in any typed array, with their strides (zarrita may hand back F order). */
 export interface DecodedChunk {
@@ -34,6 +35,19 @@ export const mainThreadReader: ChunkReader = {
 export interface Evaluator {
   evaluate(node: PlanNode, region: Region): Promise<Float64Array>;
   readonly reader: ChunkReader;
+  /** Worker threads and read-ahead for ops that stream stored chunks themselves (group reductions). */
+  readonly stream: StreamOptions;
+  /** A value computed once per evaluation for `node` (e.g. a whole result served region by region). */
+  memo<T>(node: PlanNode, make: () => Promise<T>): Promise<T>;
+}
+
+export interface EvaluatorOptions {
+  reader?: ChunkReader | undefined;
+  stream?: StreamOptions | undefined;
+  /** Evaluators of ops defined elsewhere. */
+  extra?: Readonly<Record<string, OpEvaluator>> | undefined;
+  /** Ops kept whole once read by an enclosing op (default `KEPT_OPS`). */
+  kept?: ReadonlySet<string> | undefined;
 }
 
 export type OpEvaluator = (node: PlanNode, region: Region, ev: Evaluator) => Promise<Float64Array>;
@@ -215,13 +229,17 @@ const KEEP_LIMIT = 2 ** 24;
  * @example
  * const block = await createEvaluator().evaluate(da.plan, { start: [0, 0], shape: [10, 4] });
  */
-export function createEvaluator(
-  reader: ChunkReader = mainThreadReader,
-  extra: Readonly<Record<string, OpEvaluator>> = {},
-  kept: ReadonlySet<string> = KEPT_OPS,
-): Evaluator {
-  const table = { ...EVALUATORS, ...extra };
+export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
+  const reader = options.reader ?? mainThreadReader;
+  const kept = options.kept ?? KEPT_OPS;
+  const stream = options.stream ?? {};
+  const table = { ...EVALUATORS, ...options.extra };
   const whole = new Map<PlanNode, Promise<Float64Array>>();
+  const memos = new Map<PlanNode, Promise<unknown>>();
+  const memo = <T>(node: PlanNode, make: () => Promise<T>): Promise<T> => {
+    if (!memos.has(node)) memos.set(node, make());
+    return memos.get(node) as Promise<T>;
+  };
   const run = (node: PlanNode, region: Region): Promise<Float64Array> => {
     const fn = table[node.op];
     if (!fn) throw new Error(`no evaluator for plan op "${node.op}"`);
@@ -247,6 +265,8 @@ export function createEvaluator(
   };
   const inner: Evaluator = {
     reader,
+    stream,
+    memo,
     evaluate: async (node, region) => {
       if (!kept.has(node.op) || sizeOf(node.shape) > KEEP_LIMIT) return run(node, region);
       const values = await all(node);
@@ -255,5 +275,5 @@ export function createEvaluator(
       return out;
     },
   };
-  return { reader, evaluate: run };
+  return { reader, stream, memo, evaluate: run };
 }

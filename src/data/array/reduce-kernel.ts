@@ -35,50 +35,75 @@ export function newAccumulator(fn: Reduction, size: number, per: number): Accumu
   return { fn, n: new Float64Array(size), a, b, nan: new Uint8Array(size), gathered, per };
 }
 
+/** Output offset of each position along each axis of a block: `i * stride`, 0 for reduced axes, -1 to skip. */
+export type AxisOffsets = readonly Int32Array[];
+
+/** Offsets of a block whose axis k moves the output by `stride[k]` (0: reduced), starting at `origin`. */
+export function stridedOffsets(shape: readonly number[], stride: readonly number[]): Int32Array[] {
+  return shape.map((n, k) => Int32Array.from({ length: n }, (_, i) => i * stride[k]!));
+}
+
 /**
- * Folds a C-order block into the accumulator. `outStride[k]` is the output stride of block axis k (0 for a
- * reduced axis), `outOrigin` the output offset of the block's first element.
+ * Folds a C-order block into the accumulator: block axis k moves the output by `outStride[k]` (0 for a reduced
+ * axis), starting at `outOrigin`.
  */
 export function accumulate(acc: Accumulator, block: Float64Array, shape: readonly number[], outStride: readonly number[], outOrigin: number): void {
+  accumulateAt(acc, block, shape, stridedOffsets(shape, outStride), outOrigin);
+}
+
+/**
+ * Folds a C-order block into the accumulator: element (i0, i1, ...) goes to output `origin + Σ offsets[k][ik]`;
+ * a negative offset (a step in no group) skips it.
+ */
+export function accumulateAt(acc: Accumulator, block: Float64Array, shape: readonly number[], offsets: AxisOffsets, origin = 0): void {
   const rank = shape.length;
   const { fn, n, a, b, nan, gathered, per } = acc;
+  if (block.length === 0) return;
   const idx = new Array<number>(rank).fill(0);
-  let o = outOrigin;
   const last = rank - 1;
   const innerLen = rank === 0 ? 1 : shape[last]!;
-  const innerStride = rank === 0 ? 0 : outStride[last]!;
-  for (let i = 0; i < block.length; ) {
-    // The innermost axis in one loop; the odometer advances the rest.
-    for (let k = 0, at = o; k < innerLen; k++, i++, at += innerStride) {
-      const x = block[i]!;
-      if (x !== x) {
-        nan[at] = 1;
-        continue;
-      }
-      const c = ++n[at]!;
-      if (fn === "sum" || fn === "mean") a[at]! += x;
-      else if (fn === "min") {
-        if (x < a[at]!) a[at] = x;
-      } else if (fn === "max") {
-        if (x > a[at]!) a[at] = x;
-      } else if (fn === "std" || fn === "var") {
-        const d = x - a[at]!;
-        a[at]! += d / c;
-        b![at]! += d * (x - a[at]!);
-      } else if (fn === "prod") a[at]! *= x;
-      else if (fn === "any") a[at] = a[at] || x !== 0 ? 1 : 0;
-      else if (fn === "all") a[at] = a[at] && x !== 0 ? 1 : 0;
-      else if (gathered) gathered[at * per + c - 1] = x;
+  const inner = rank === 0 ? Int32Array.of(0) : offsets[last]!;
+  const outerOffset = (): number => {
+    let o = origin;
+    for (let k = 0; k < last; k++) {
+      const c = offsets[k]![idx[k]!]!;
+      if (c < 0) return -1;
+      o += c;
     }
-    if (rank <= 1) break;
+    return o;
+  };
+  for (let i = 0; i < block.length; i += innerLen) {
+    const o = outerOffset();
+    if (o >= 0) {
+      for (let k = 0; k < innerLen; k++) {
+        const rel = inner[k]!;
+        if (rel < 0) continue;
+        const at = o + rel;
+        const x = block[i + k]!;
+        if (x !== x) {
+          nan[at] = 1;
+          continue;
+        }
+        const c = ++n[at]!;
+        if (fn === "sum" || fn === "mean") a[at]! += x;
+        else if (fn === "min") {
+          if (x < a[at]!) a[at] = x;
+        } else if (fn === "max") {
+          if (x > a[at]!) a[at] = x;
+        } else if (fn === "std" || fn === "var") {
+          const d = x - a[at]!;
+          a[at]! += d / c;
+          b![at]! += d * (x - a[at]!);
+        } else if (fn === "prod") a[at]! *= x;
+        else if (fn === "any") a[at] = a[at] || x !== 0 ? 1 : 0;
+        else if (fn === "all") a[at] = a[at] && x !== 0 ? 1 : 0;
+        else if (gathered) gathered[at * per + c - 1] = x;
+      }
+    }
     let axis = last - 1;
-    while (axis >= 0) {
-      idx[axis]!++;
-      o += outStride[axis]!;
-      if (idx[axis]! < shape[axis]!) break;
-      o -= outStride[axis]! * shape[axis]!;
+    for (; axis >= 0; axis--) {
+      if (++idx[axis]! < shape[axis]!) break;
       idx[axis] = 0;
-      axis--;
     }
     if (axis < 0) break;
   }

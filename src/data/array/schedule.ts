@@ -8,6 +8,7 @@ import { type Variable, chunkGrid } from "../dataset.ts";
 import type { Json } from "../metadata.ts";
 import { copyBox, stridesOf } from "./blocks.ts";
 import { type TypedValues, isFloat, toTyped } from "./dtypes.ts";
+import type { StreamOptions } from "../stream.ts";
 import { type ChunkReader, type Evaluator, createEvaluator } from "./evaluate.ts";
 import { type PlanNode, type Region, sizeOf } from "./plan.ts";
 
@@ -16,6 +17,8 @@ export interface ComputeOptions {
   concurrency?: number | undefined;
   /** Where stored chunks come from (default: zarrita on this thread). */
   reader?: ChunkReader | undefined;
+  /** Worker pool (or count) and read-ahead for group reductions of stored variables (stream.ts). */
+  stream?: StreamOptions | undefined;
 }
 
 /** The region of output block `coords` (edge blocks are cut to the shape). */
@@ -39,7 +42,7 @@ async function pooled<T>(items: readonly T[], limit: number, work: (item: T) => 
  * const values = await computePlan(da.mean(["lat", "lon"]).plan);
  */
 export async function computePlan(plan: PlanNode, options: ComputeOptions = {}): Promise<Float64Array> {
-  const ev = createEvaluator(options.reader);
+  const ev = createEvaluator({ reader: options.reader, stream: options.stream });
   const out = new Float64Array(sizeOf(plan.shape));
   const zero = plan.shape.map(() => 0);
   const blocks = [...chunkGrid(plan.shape, plan.chunks)];
@@ -67,7 +70,7 @@ async function chunkOf(ev: Evaluator, plan: PlanNode, coords: readonly number[])
  * await writeDataset(target, "out", { ...ds, variables: { temp: planVariable("temp", anomaly.plan, {}) } });
  */
 export function planVariable(name: string, plan: PlanNode, attrs: Json, fillValue?: number, options: ComputeOptions = {}): Variable {
-  const ev = createEvaluator(options.reader);
+  const ev = createEvaluator({ reader: options.reader, stream: options.stream });
   const fill = fillValue ?? (isFloat(plan.dtype) ? NaN : undefined);
   return {
     name,
