@@ -8,3 +8,5 @@ export { REDUCTIONS, type Reduction } from "./reduce-kernel.ts";
 export type { Coordinate, Coords, Label } from "./coords.ts";
 export type { ComputeOptions } from "./schedule.ts";
 export type { Join } from "./align.ts";
+export { concat, merge, type ConcatOptions } from "./combine.ts";
+export { groupReduceArray, type GroupReduceParams } from "./group-reduce.ts";

@@ -48,6 +48,8 @@ export const UNARY: Readonly<Record<string, Unary>> = {
   // numpy's clip: NaN stays NaN; a missing bound is NaN in args.
   clip: (x, [lo = NaN, hi = NaN]) => (isnan(x) ? x : !isnan(hi) && x > hi ? hi : !isnan(lo) && x < lo ? lo : x),
   isin: (x, values) => (values.includes(x) ? 1 : 0),
+  // The cast itself happens in applyMap's `cast` (the node's dtype).
+  astype: (x) => x,
 };
 
 const floorDiv: Binary = (x, y) => Math.floor(x / y);
@@ -101,7 +103,7 @@ export function applyMap(fn: string, inputs: readonly Float64Array[], args: read
     for (let i = 0; i < n; i++) out[i] = cast(a![i] !== 0 ? b![i]! : c ? c[i]! : args[0]!);
     return;
   }
-  const unary = UNARY[fn];
+  const unary = b ? undefined : UNARY[fn];
   if (unary) {
     for (let i = 0; i < n; i++) out[i] = cast(unary(a![i]!, args));
     return;
