@@ -25,7 +25,6 @@ test("floe/data exports exactly its public surface", () => {
     "formatCalendarDate",
     "getVariable",
     "groupReduce",
-    "groupReduceArray",
     "groupTime",
     "isDataError",
     "merge",

@@ -9,4 +9,3 @@ export type { Coordinate, Coords, Label } from "./coords.ts";
 export type { ComputeOptions } from "./schedule.ts";
 export type { Join } from "./align.ts";
 export { concat, merge, type ConcatOptions } from "./combine.ts";
-export { groupReduceArray, type GroupReduceParams } from "./group-reduce.ts";
