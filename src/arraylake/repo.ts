@@ -40,6 +40,8 @@ export class ArraylakeRepo {
   /** Why the repository was opened in a degraded way, if it was. */
   readonly notes: readonly string[];
   readonly #observer: LineageObserver | undefined;
+  /** Set for repositories in a local folder: readonly sessions read committed chunks from its files. */
+  readonly #local: boolean;
 
   constructor(init: {
     name: string;
@@ -48,6 +50,8 @@ export class ArraylakeRepo {
     observer: LineageObserver | undefined;
     readOnly?: boolean;
     notes?: readonly string[];
+    /** The repository lives in the folder `path` in Icechunk's layout (chunks/, manifests/, snapshots/). */
+    local?: boolean;
   }) {
     this.name = init.name;
     this.path = init.path;
@@ -55,6 +59,7 @@ export class ArraylakeRepo {
     this.#observer = init.observer;
     this.readOnly = init.readOnly ?? false;
     this.notes = init.notes ?? [];
+    this.#local = init.local ?? false;
   }
 
   #ctx(operation: string, ref?: { kind: RefKind; name: string }) {
@@ -70,7 +75,7 @@ export class ArraylakeRepo {
   async readonlySession(ref: RefSpec = { branch: "main" }): Promise<RepoSession> {
     const d = describe(ref);
     const raw = await guard(this.#ctx(`open ${d.kind} "${d.name}"`, d), () => this.repository.readonlySession(ref));
-    const session = new RepoSession(raw, this.name, this.#observer);
+    const session = new RepoSession(raw, this.name, this.#observer, false, this.#local ? this.path : undefined);
     await this.#observer?.onRead?.({ repo: this.name, [d.kind === "snapshot" ? "snapshotId" : d.kind]: d.name, snapshotId: raw.snapshotId });
     return session;
   }

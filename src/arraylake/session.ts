@@ -40,11 +40,13 @@ export class RepoSession {
   /** Owned by a `commit: "on-success"` run: only the run's transaction commits it. */
   readonly #deferred: boolean;
 
-  constructor(raw: Session, repo: string, observer: LineageObserver | undefined, deferred = false) {
+  /** `localRoot`: the folder of a local repository, whose committed chunks a readonly session reads directly. */
+  constructor(raw: Session, repo: string, observer: LineageObserver | undefined, deferred = false, localRoot?: string) {
     this.raw = raw;
     this.#deferred = deferred;
     this.repo = repo;
-    this.store = new SessionStore(raw.store, repo);
+    const local = localRoot !== undefined && raw.readOnly ? { root: localRoot, snapshotId: raw.snapshotId } : undefined;
+    this.store = new SessionStore(raw.store, repo, local);
     this.#observer = observer;
   }
 

@@ -1,9 +1,13 @@
 /**
  * @module The zarrita-facing store of a session: the library's `Store` with keys normalised (zarrita asks for
  * `/a/zarr.json`, Icechunk wants `a/zarr.json`), bytes passed as Buffers without copying, and a chunk that
- * cannot be read reported as a {@link ChunkReadError} for that key alone.
+ * cannot be read reported as a {@link ChunkReadError} for that key alone. A readonly session of a local
+ * repository reads native and inline chunks straight from the repository's files (located through its
+ * manifests, see local/chunk-index.ts): one read, no trip through the library's WebAssembly memory.
  */
 import type { Store } from "@earthmover/icechunk";
+import { ChunkIndex, type ChunkLocation } from "./local/chunk-index.ts";
+import { readLocation } from "./local/read-location.ts";
 import { ChunkReadError } from "./errors.ts";
 import { icechunkMessage, translateIcechunkError } from "./translate.ts";
 
@@ -24,9 +28,28 @@ export class SessionStore {
    * values; `set` copies these (and only these) first.
    */
   readonly #handedOut = new WeakSet<ArrayBufferLike>();
-  constructor(raw: Store, repo: string) {
+  /** Chunk locations of the session's snapshot (readonly sessions of local repositories only). */
+  readonly #index: (() => Promise<ChunkIndex | undefined>) | undefined;
+
+  /** `local` is the folder and pinned snapshot of a readonly session of a local repository. */
+  constructor(raw: Store, repo: string, local?: { root: string; snapshotId: string }) {
     this.raw = raw;
     this.#repo = repo;
+    if (local) {
+      let index: Promise<ChunkIndex | undefined> | undefined;
+      this.#index = () => (index ??= ChunkIndex.open(local.root, local.snapshotId));
+    }
+  }
+
+  /**
+   * Where a chunk's bytes are on disk (a file range) or the bytes themselves (inline chunks); undefined when
+   * only the library can read it (virtual chunks, writable or remote sessions, metadata). Workers use it to
+   * read chunks themselves.
+   */
+  async locate(key: string): Promise<ChunkLocation | undefined> {
+    const k = strip(key);
+    if (!this.#index || isMetadata(k)) return undefined;
+    return (await this.#index())?.locate(k);
   }
 
   #fail(key: string, error: unknown): never {
@@ -42,6 +65,10 @@ export class SessionStore {
 
   async get(key: string): Promise<Uint8Array | undefined> {
     const k = strip(key);
+    const at = await this.locate(k).catch(() => undefined);
+    // A file that cannot be read as the manifest says falls through to the library, which reports it.
+    const direct = at && (await readLocation(at).catch(() => undefined));
+    if (direct) return direct;
     try {
       return this.#track(await this.raw.get(k));
     } catch (error) {

@@ -40,7 +40,7 @@ export async function openAt(path: string, options: OpenOptions): Promise<Arrayl
   if (!exists) throw new NotARepositoryError(path);
   try {
     const repository = await Repository.open(storage, LOCAL_CONFIG);
-    return new ArraylakeRepo({ name: options.name, path, repository, observer: options.observer });
+    return new ArraylakeRepo({ name: options.name, path, repository, observer: options.observer, local: true });
   } catch (error) {
     const translated = translateIcechunkError(error, { repo: options.name, operation: "open" });
     if (!(translated instanceof UnsupportedRepositoryError)) throw translated;
@@ -52,7 +52,7 @@ export async function openAt(path: string, options: OpenOptions): Promise<Arrayl
     const note =
       `opened read-only: its config.yaml names virtual chunk containers (${compat.hidden.join(", ")}) of kinds ` +
       `the WebAssembly build of Icechunk cannot represent (${icechunkMessage(error)}); chunks stored in them cannot be read`;
-    return new ArraylakeRepo({ name: options.name, path, repository, observer: options.observer, readOnly: true, notes: [note] });
+    return new ArraylakeRepo({ name: options.name, path, repository, observer: options.observer, readOnly: true, notes: [note], local: true });
   }
 }
 
@@ -63,5 +63,5 @@ export async function createAt(path: string, options: OpenOptions): Promise<Arra
   await guard({ repo: options.name, operation: "create" }, () => Repository.create(storage));
   // Reopened so that LOCAL_CONFIG applies without being written into the repository's config.
   const repository = await guard({ repo: options.name, operation: "create" }, () => Repository.open(storage, LOCAL_CONFIG));
-  return new ArraylakeRepo({ name: options.name, path, repository, observer: options.observer });
+  return new ArraylakeRepo({ name: options.name, path, repository, observer: options.observer, local: true });
 }
