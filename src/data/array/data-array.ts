@@ -77,6 +77,15 @@ export class DataArray implements Aligned {
     return new DataArray({ plan: sourcePlan(variable), coords, attrs: options.attrs, name: options.name });
   }
 
+  /**
+   * A lazy array over a variable (stored, generated chunk by chunk, or in memory).
+   * @example
+   * const temp = DataArray.fromVariable(getVariable(await openDataset(src), "temp"));
+   */
+  static fromVariable(variable: Variable, coords: Coords = {}): DataArray {
+    return new DataArray({ plan: sourcePlan(variable), coords, attrs: variable.attrs, name: variable.name });
+  }
+
   get dims(): readonly string[] {
     return this.plan.dims;
   }
