@@ -6,6 +6,7 @@ import type { RunEvent } from "../core/events.ts";
 import type { ErrorInfo } from "../core/errors.ts";
 import type { Plan } from "../plan/types.ts";
 import type { ArraylakeSettings } from "../runner/arraylake.ts";
+import type { CachedRead } from "../store/index.ts";
 import type { PreviousTaskRecord } from "./version-manifest.ts";
 
 /** Everything a run process needs to execute one run: plain data, structured-clone safe. */
@@ -37,7 +38,7 @@ export type DaemonToRun =
   | { type: "cancel"; reason: string }
   | { type: "ack"; seq: number }
   | { type: "granted"; id: number }
-  | { type: "cached"; id: number; resultJson?: string | undefined }
+  | { type: "cached"; id: number; resultJson?: string | undefined; reads?: CachedRead[] | undefined }
   | { type: "denied"; id: number; message: string };
 
 export type RunToDaemon =

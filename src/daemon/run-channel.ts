@@ -4,7 +4,7 @@
  * child writes outside `console` (its stdout/stderr) becomes run-level log lines.
  */
 import type { RunEvent } from "../core/events.ts";
-import { findCachedResult, heartbeat, type Store, type StoreSink } from "../store/index.ts";
+import { findCacheHit, heartbeat, type Store, type StoreSink } from "../store/index.ts";
 import type { DaemonLogger } from "./logger.ts";
 import type { PoolManager } from "./pools.ts";
 import type { DaemonToRun, RunToDaemon } from "./protocol.ts";
@@ -74,10 +74,10 @@ export function createRunChannel(deps: RunChannelDeps): RunChannel {
           return deps.pools.release(runId, m.id);
         case "cache": {
           const pipeline = deps.pipelineOf(runId);
-          const found = pipeline === undefined ? undefined : findCachedResult(deps.store, {
+          const found = pipeline === undefined ? undefined : findCacheHit(deps.store, {
             pipeline, task: m.task, cacheKey: m.cacheKey, notBefore: m.maxAgeMs === undefined ? 0 : deps.now() - m.maxAgeMs,
           });
-          return reply({ type: "cached", id: m.id, ...(found?.resultJson ? { resultJson: found.resultJson } : {}) });
+          return reply({ type: "cached", id: m.id, ...(found ? { resultJson: found.resultJson, reads: found.reads } : {}) });
         }
         default:
           return;

@@ -7,7 +7,8 @@ import type { Clock } from "../core/clock.ts";
 import { toErrorInfo, ValidationError, type ErrorInfo } from "../core/errors.ts";
 import type { RunEventSink } from "../core/events.ts";
 import type { AnyPipeline, TaskDefinition } from "../dsl/pipeline.ts";
-import type { CacheLookup, PoolGate, PreviousTask } from "../engine/index.ts";
+import type { PoolGate, PreviousTask } from "../engine/index.ts";
+import type { CacheSource } from "../runner/cache-check.ts";
 import { parseParams } from "../dsl/validate.ts";
 import { executePipelineRun } from "../runner/execute.ts";
 import { importPipeline } from "../runner/import-pipeline.ts";
@@ -16,7 +17,7 @@ import type { RunAssignment } from "./protocol.ts";
 export interface ExecuteDeps {
   sink: RunEventSink;
   pools: PoolGate;
-  cacheLookup: CacheLookup;
+  cacheSource: CacheSource;
   signal: AbortSignal;
   clock: Clock;
   wrapTasks: (tasks: readonly TaskDefinition[]) => void;
@@ -46,7 +47,7 @@ export async function executeAssignment(
     : undefined;
   const outcome = await executePipelineRun({
     runId: a.runId, pipeline, plan: a.plan, params, scheduledFor: a.scheduledFor, sink: deps.sink, clock: deps.clock, signal: deps.signal,
-    concurrency: a.concurrency, pools: deps.pools, previous, cacheLookup: deps.cacheLookup,
+    concurrency: a.concurrency, pools: deps.pools, previous, cacheSource: deps.cacheSource,
     // the daemon's current (last valid) config, never a re-import of a file that may be mid-edit; the token comes
     // through the environment
     arraylake: a.arraylake,

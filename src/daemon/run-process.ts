@@ -6,6 +6,7 @@
  */
 import { systemClock } from "../core/clock.ts";
 import { toErrorInfo } from "../core/errors.ts";
+import type { CacheHit } from "../store/index.ts";
 import { captureConsole } from "./console-capture.ts";
 import { createIpcPoolGate } from "./ipc-pools.ts";
 import { createIpcSink } from "./ipc-sink.ts";
@@ -26,8 +27,8 @@ const sink = createIpcSink((m) => void send(m));
 const pools = createIpcPoolGate((m) => void send(m));
 let started = false;
 let cacheIds = 0;
-const cacheWaiters = new Map<number, (json: string | undefined) => void>();
-const cacheLookup = (task: string, cacheKey: string, maxAgeMs?: number): Promise<string | undefined> =>
+const cacheWaiters = new Map<number, (hit: CacheHit | undefined) => void>();
+const cacheSource = (task: string, cacheKey: string, maxAgeMs?: number): Promise<CacheHit | undefined> =>
   new Promise((resolve) => {
     const id = ++cacheIds;
     cacheWaiters.set(id, resolve);
@@ -41,7 +42,7 @@ async function run(assignment: RunAssignment): Promise<void> {
   let error;
   try {
     const outcome = await executeAssignment(assignment, {
-      sink, pools, cacheLookup, signal: controller.signal, clock: systemClock, wrapTasks: capture.wrapTasks,
+      sink, pools, cacheSource, signal: controller.signal, clock: systemClock, wrapTasks: capture.wrapTasks,
     });
     state = outcome.state;
     error = outcome.error;
@@ -71,7 +72,7 @@ process.on("message", (message: DaemonToRun) => {
       sink.acked(message.seq);
       return;
     case "cached":
-      cacheWaiters.get(message.id)?.(message.resultJson);
+      cacheWaiters.get(message.id)?.(message.resultJson === undefined ? undefined : { resultJson: message.resultJson, reads: message.reads ?? [] });
       cacheWaiters.delete(message.id);
       return;
     case "granted":

@@ -1,6 +1,7 @@
 /**
  * @module Results a task may reuse instead of running: its row in the previous run (retry-of-run, resume), or a
- * cached result under its cache key (task name + params + upstream results, as stable JSON, hashed).
+ * cached result under its cache key (pipeline version + task name + params + upstream results, as stable JSON,
+ * hashed: an edit to the pipeline's code never reuses a result of the old code).
  */
 import { hashOf } from "../core/ids.ts";
 import { SUCCESSFUL_TASK_STATES } from "../core/states.ts";
@@ -40,7 +41,7 @@ export function cacheKeyOf(run: RunContext, t: TaskRun): string | undefined {
   }
   const keyed = t.parent === undefined ? { params: run.params, upstream } : { params: run.params, upstream, item: t.item };
   if (!isJsonSafe(keyed, 0)) return undefined;
-  return hashOf(["inputs", t.spec.name, stableJson(keyed) ?? ""], 32);
+  return hashOf(["inputs", run.version, t.spec.name, stableJson(keyed) ?? ""], 32);
 }
 
 /** Parses stored result text; undefined text is an undefined result. Throws on corrupt text. */

@@ -72,6 +72,7 @@ export function executeRun(options: ExecuteRunOptions): Promise<RunOutcome> {
     const run: RunContext = {
       runId,
       pipeline: plan.pipeline,
+      version: plan.version,
       params: options.params,
       scheduledFor: options.scheduledFor ?? clock.now(),
       sink,

@@ -13,6 +13,8 @@ import type { CacheLookup, PoolGate, PreviousTask } from "./types.ts";
 export interface RunContext {
   readonly runId: string;
   readonly pipeline: string;
+  /** The plan's version (content hash of the pipeline's code and spec): part of every `cache: "inputs"` key. */
+  readonly version: string;
   readonly params: unknown;
   /** The run's logical date in ms (`ctx.scheduledFor`). */
   readonly scheduledFor: number;

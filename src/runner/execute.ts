@@ -5,15 +5,18 @@
 import type { AnyPipeline } from "../dsl/pipeline.ts";
 import { executeRun, type ExecuteRunOptions, type RunOutcome } from "../engine/index.ts";
 import { runArraylake, type ArraylakeSettings } from "./arraylake.ts";
+import { verifiedCacheLookup, type CacheSource } from "./cache-check.ts";
 
 /** The engine's options, with the pipeline as the author wrote it and Arraylake settings instead of a factory. */
 export interface PipelineRunInput
-  extends Omit<ExecuteRunOptions, "pipeline" | "params" | "beforeComplete" | "timeoutMs" | "random"> {
+  extends Omit<ExecuteRunOptions, "pipeline" | "params" | "beforeComplete" | "timeoutMs" | "random" | "cacheLookup"> {
   pipeline: AnyPipeline;
   /** Validated (see parseParams). */
   params: Record<string, unknown>;
   /** Where `ctx.arraylake` finds repositories; its reads and commits are recorded as run events. */
   arraylake?: ArraylakeSettings | undefined;
+  /** Cached results with the snapshots they read; a hit is used only while those snapshots are current. */
+  cacheSource?: CacheSource | undefined;
 }
 
 export async function executePipelineRun(input: PipelineRunInput): Promise<RunOutcome> {
@@ -34,7 +37,7 @@ export async function executePipelineRun(input: PipelineRunInput): Promise<RunOu
     concurrency: input.pipeline.options.concurrency ?? input.concurrency,
     pools: input.pools,
     previous: input.previous,
-    cacheLookup: input.cacheLookup,
+    cacheLookup: input.cacheSource && verifiedCacheLookup(input.cacheSource, input.arraylake),
     arraylakeFor: input.arraylakeFor ?? arraylake?.clientFor,
     beforeComplete: transaction
       ? async () => void (await transaction.commitAll(`${input.plan.pipeline}: run ${input.runId}`))

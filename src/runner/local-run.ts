@@ -12,7 +12,7 @@ import type { Plan } from "../plan/index.ts";
 import {
   createRun,
   createStoreSink,
-  findCachedResult,
+  findCacheHit,
   getRun,
   recordPipelineVersions,
   setRunPid,
@@ -96,13 +96,13 @@ export async function runLocally(options: LocalRunOptions): Promise<{ run: RunDe
       concurrency: options.concurrency,
       pools: createPoolGate(options.pools ?? {}),
       previous: options.previous,
-      cacheLookup: (task, cacheKey, maxAgeMs) =>
-        findCachedResult(store, {
+      cacheSource: (task, cacheKey, maxAgeMs) =>
+        findCacheHit(store, {
           pipeline: plan.pipeline,
           task,
           cacheKey,
           notBefore: maxAgeMs === undefined ? 0 : clock.now() - maxAgeMs,
-        })?.resultJson ?? undefined,
+        }),
       arraylake: options.arraylake,
       arraylakeFor: options.arraylakeFor,
     });

@@ -13,11 +13,14 @@ export interface CachedResultQuery {
 }
 
 const CACHED = `SELECT t.* FROM task_runs t JOIN runs r ON r.id = t.run_id
-WHERE t.parent = ? AND t.cache_key = ? AND t.state IN ('Completed', 'Cached') AND t.ended_at >= ?
+WHERE t.parent = ? AND t.cache_key = ? AND t.state = 'Completed' AND t.ended_at >= ?
   AND t.result IS NOT NULL AND r.pipeline = ?
 ORDER BY t.ended_at DESC LIMIT 1`;
 
-/** The newest successful task row with this cache key, or undefined. */
+/**
+ * The newest row that computed a result under this cache key, or undefined. Only Completed rows: a Cached row read
+ * nothing itself, so the snapshots a result depends on are those of the row that computed it.
+ */
 export function findCachedResult(store: Store, q: CachedResultQuery): TaskRunRecord | undefined {
   const row = store.sql.stmt(CACHED).get(q.task, q.cacheKey, q.notBefore, q.pipeline) as TaskRunRow | undefined;
   return row ? toTaskRun(row) : undefined;
@@ -29,4 +32,33 @@ const TASKS = "SELECT * FROM task_runs WHERE run_id = ? ORDER BY rowid";
 /** A run's task rows in insertion (plan) order. */
 export function getTaskRuns(store: Store, runId: string): TaskRunRecord[] {
   return (store.sql.stmt(TASKS).all(runId) as TaskRunRow[]).map(toTaskRun);
+}
+
+/** A snapshot a cached result depended on: the reference it was read through (branch or tag) and what it was. */
+export interface CachedRead {
+  repo: string;
+  branch: string | null;
+  tag: string | null;
+  snapshotId: string;
+}
+
+const TASK_READS = `SELECT DISTINCT repo, branch, tag, snapshot_id FROM snapshot_reads WHERE run_id = ? AND task = ?`;
+
+/** The distinct snapshots one task of a run read (what a cached result of it depends on). */
+export function getTaskReads(store: Store, runId: string, task: string): CachedRead[] {
+  const rows = store.sql.stmt(TASK_READS).all(runId, task) as { repo: string; branch: string | null; tag: string | null; snapshot_id: string }[];
+  return rows.map((r) => ({ repo: r.repo, branch: r.branch, tag: r.tag, snapshotId: r.snapshot_id }));
+}
+
+/** A cached result with the snapshots its task read, or undefined. */
+export interface CacheHit {
+  resultJson: string;
+  reads: CachedRead[];
+}
+
+/** The newest cached result under this key and the snapshots it was computed from (callers check they are current). */
+export function findCacheHit(store: Store, q: CachedResultQuery): CacheHit | undefined {
+  const found = findCachedResult(store, q);
+  if (found?.resultJson == null) return undefined;
+  return { resultJson: found.resultJson, reads: getTaskReads(store, found.runId, found.task) };
 }
