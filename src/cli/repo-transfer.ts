@@ -8,6 +8,7 @@ import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import type { RepoSession } from "../arraylake/session.ts";
 import type { Json } from "../data/metadata.ts";
+import { eachLimited } from "../data/limit.ts";
 import { v2ArrayToV3, v2GroupToV3, v3ChunkKey } from "../data/migrate-v2.ts";
 import { noNode, RepoCommandError, type Where } from "./repo-errors.ts";
 
@@ -36,15 +37,6 @@ async function readJson(path: string): Promise<Record<string, unknown> | undefin
   } catch {
     throw new RepoCommandError(`${path} is not valid JSON`);
   }
-}
-
-/** Runs `work` over `items`, at most `limit` at a time (chunk copies overlap the repository's writes). */
-async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
 const parentOf = (path: string): string => (path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "");

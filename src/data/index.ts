@@ -19,7 +19,16 @@ export { CALENDARS, parseCalendar, type Calendar, type CalendarDate } from "./ca
 export { GROUPINGS, REDUCERS, groupTime, parseGrouping, type Grouping, type Reducer, type TimeGroups } from "./groupby.ts";
 export { groupReduce, seasonalMean, type GroupReduceOptions } from "./reduce.ts";
 export { createReducerPool, type ReducerPool } from "./pool.ts";
-export { writeDataset, type WriteOptions } from "./write.ts";
+export {
+  writeDataset,
+  writeRegion,
+  writeTemplate,
+  type Compressor,
+  type RegionWriteOptions,
+  type VariableEncoding,
+  type WriteOptions,
+} from "./write.ts";
+export { appendDataset, type AppendOptions } from "./append.ts";
 export { createSyntheticOceanTemp, syntheticOceanTemp, type SyntheticOptions } from "./synthetic.ts";
 export {
   DTYPES,

@@ -9,7 +9,7 @@
  */
 import { UnsupportedError, where, type DataErrorContext } from "./errors.ts";
 import { type Json, decodeFill, v2Dtype } from "./metadata.ts";
-import { encodeFloatFill } from "./write.ts";
+import { encodeFloatFill } from "./write-metadata.ts";
 
 const SHUFFLE: Record<number, string> = { 0: "noshuffle", 1: "shuffle", 2: "bitshuffle" };
 const NUMERIC = /^(bool|u?int(8|16|32|64)|float(32|64))$/;

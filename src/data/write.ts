@@ -1,77 +1,62 @@
 /**
- * @module `writeDataset`: writes a dataset as xarray with zarr-python 3 does: Zarr v3 arrays with
- * `dimension_names`, attributes, explicit codecs (`bytes` + `zstd`, `vlen-utf8` + `zstd` for strings), explicit
- * fill values (`_FillValue` attribute encoded as xarray does), and consolidated metadata in the group.
+ * @module Writing datasets as xarray with zarr-python 3 does (Zarr v3, `dimension_names`, CF attributes,
+ * consolidated metadata in the group): `writeDataset` creates or overwrites a group, `writeTemplate` writes its
+ * metadata (and in-memory values such as coordinates) for parallel `writeRegion` jobs to fill. Chunks stream
+ * (write-chunks.ts): lazy, generated or in-memory variables, a few chunks in flight, CF packing kept or chosen.
+ * Every array's metadata is planned before anything is written, so bad input writes nothing.
  */
-import * as zarr from "zarrita";
-import "./codecs.ts";
-import { type Dataset, type Variable, chunkGrid, chunksOf, readChunk, sizeOf } from "./dataset.ts";
-import { UnsupportedError, where } from "./errors.ts";
+import { type Dataset, type Variable, chunksOf } from "./dataset.ts";
+import { DatasetNotFoundError, InvalidDatasetError, where } from "./errors.ts";
 import type { Json } from "./metadata.ts";
-import { type Source, resolveStore } from "./open.ts";
+import { type Source, openDataset, resolveStore } from "./open.ts";
 import type { StandaloneStore } from "./store.ts";
+import { writeRegionChunks } from "./write-chunks.ts";
+import { type Compressor, type PlannedArray, type VariableEncoding, arrayMetadata, defaultChunks, itemSize, writeEncoding } from "./write-metadata.ts";
 
-const ZSTD = { name: "zstd", configuration: { level: 0, checksum: false } };
-const BYTES = { name: "bytes", configuration: { endian: "little" } };
-const NUMERIC = new Set(["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64", "bool"]);
-
-/** xarray's encoding of a float `_FillValue` attribute in Zarr v3: base64 of the float64 bytes. */
-export function encodeFloatFill(value: number): string {
-  const bytes = new Uint8Array(8);
-  new DataView(bytes.buffer).setFloat64(0, value, true);
-  return Buffer.from(bytes).toString("base64");
-}
+export { encodeFloatFill, type Compressor, type VariableEncoding } from "./write-metadata.ts";
 
 export interface WriteOptions {
-  /** Chunk shape per variable name; default the variable's own chunks, or whole arrays up to ~16 MB. */
+  /** `w` (default) creates or overwrites the group; `w-` refuses to overwrite an existing one. */
+  mode?: "w" | "w-" | undefined;
+  /** Chunk shape per variable name. */
   chunks?: Readonly<Record<string, readonly number[]>> | undefined;
+  /** Chunk length per dimension name, for every variable with that dimension (rechunking, e.g. `{ time: 365 }`). */
+  chunksByDim?: Readonly<Record<string, number>> | undefined;
+  /** Compressor of every array (default `zstd` level 0); per variable in `encoding`. */
+  compressor?: Compressor | undefined;
+  /**
+   * CF encoding per variable: chosen (`{ dtype: "int16", scaleFactor: 0.01, fillValue: -32768 }`), or `null`
+   * to store decoded values. By default a variable read packed is written back packed with its encoding.
+   */
+  encoding?: Readonly<Record<string, VariableEncoding | null>> | undefined;
+  /** Chunks written at once per variable (default 4). */
+  concurrency?: number | undefined;
 }
 
-/** A chunk shape of at most ~16 MB: halve the leading axes of the whole shape until it fits. */
-function defaultChunks(shape: readonly number[], itemSize: number): number[] {
-  const chunks = shape.map((n) => Math.max(1, n));
-  for (let axis = 0; axis < chunks.length && sizeOf(chunks) * itemSize > 16 * 2 ** 20; ) {
-    if (chunks[axis]! > 1) chunks[axis] = Math.ceil(chunks[axis]! / 2);
-    else axis++;
-  }
-  return chunks;
-}
-
-function arrayMetadata(dataset: Dataset, v: Variable, chunks: readonly number[]): Json {
-  const ctx = { group: dataset.group, variable: v.name, attribute: "dtype" };
-  const isString = v.dtype === "string" || v.dtype === "v2:object" || v.dtype.startsWith("v2:U");
-  if (!isString && !NUMERIC.has(v.dtype)) throw new UnsupportedError(`${where(ctx)}: cannot write dtype "${v.dtype}"`, ctx);
-  const float = v.dtype.startsWith("float");
-  const attrs: Json = { ...v.attrs };
-  const fill = v.encoding.fillValue;
-  if (float && typeof fill === "number") attrs._FillValue = encodeFloatFill(fill);
-  else if (fill !== undefined && !isString) attrs._FillValue = fill;
-  if (v.encoding.coordinates) attrs.coordinates = v.encoding.coordinates;
-  return {
-    shape: [...v.shape],
-    data_type: isString ? "string" : v.dtype,
-    chunk_grid: { name: "regular", configuration: { chunk_shape: [...chunks] } },
-    chunk_key_encoding: { name: "default", configuration: { separator: "/" } },
-    fill_value: isString ? "" : float ? (typeof fill === "number" ? jsonFloat(fill) : "NaN") : v.dtype === "bool" ? false : 0,
-    codecs: [isString ? { name: "vlen-utf8", configuration: {} } : BYTES, ZSTD],
-    attributes: attrs,
-    dimension_names: [...v.dims],
-    zarr_format: 3,
-    node_type: "array",
-    storage_transformers: [],
-  };
-}
-
-const jsonFloat = (x: number): number | string => (Number.isNaN(x) ? "NaN" : Number.isFinite(x) ? x : x > 0 ? "Infinity" : "-Infinity");
-const encodeJson = (doc: Json): Uint8Array => new TextEncoder().encode(JSON.stringify(doc, null, 2));
+const trim = (group: string): string => group.replace(/^\/+|\/+$/g, "");
 const join = (path: string, name: string): string => (path ? `${path}/${name}` : name);
+export const encodeJson = (doc: Json): Uint8Array => new TextEncoder().encode(JSON.stringify(doc, null, 2));
 
-/** Encodes one chunk-shaped block with an array's codecs, via a one-chunk array in memory. */
-async function encodeChunk(meta: Json, chunks: readonly number[], chunk: zarr.Chunk<zarr.DataType>): Promise<Uint8Array> {
-  const memory = new Map<string, Uint8Array>();
-  const one = new zarr.Array(memory, "/", { ...meta, shape: [...chunks] } as unknown as zarr.ArrayMetadata<zarr.DataType>);
-  await zarr.set(one as zarr.Array<zarr.DataType, Map<string, Uint8Array>>, null, chunk as never);
-  return memory.get(`/${["c", ...chunks.map(() => 0)].join("/")}`)!;
+/** Chunks: per variable, else per dimension over the variable's own (or default) chunks. */
+function chunksFor(v: Variable, options: WriteOptions, stored: string): number[] {
+  const chosen = options.encoding?.[v.name]?.chunks ?? options.chunks?.[v.name];
+  if (chosen) return [...chosen];
+  const base = v.values ? defaultChunks(v.shape, itemSize(stored)) : [...chunksOf(v)];
+  return base.map((c, i) => Math.min(Math.max(1, options.chunksByDim?.[v.dims[i]!] ?? c), Math.max(1, v.shape[i]!)));
+}
+
+function planArrays(dataset: Dataset, group: string, options: WriteOptions): Map<string, PlannedArray> {
+  const planned = new Map<string, PlannedArray>();
+  for (const v of Object.values(dataset.variables)) {
+    const encoding = writeEncoding(v, options.encoding?.[v.name]);
+    const chunks = chunksFor(v, options, encoding.dtype ?? v.dtype);
+    if (chunks.length !== v.shape.length) {
+      const ctx = { group, variable: v.name, attribute: "chunks" };
+      throw new InvalidDatasetError(`${where(ctx)}: ${chunks.length} chunk lengths for ${v.shape.length} dimensions`, ctx);
+    }
+    planned.set(v.name, arrayMetadata(group, v, encoding, chunks, options.encoding?.[v.name]?.compressor ?? options.compressor));
+  }
+  return planned;
 }
 
 /** Creates missing parent groups (Zarr v3 has no implicit groups). */
@@ -85,35 +70,39 @@ async function ensureParents(store: StandaloneStore, group: string): Promise<voi
   }
 }
 
-/**
- * Writes `dataset` as group `group` of `target` (Zarr v3). Lazy variables are copied chunk by chunk.
- * @example
- * await writeDataset(session, "xarray/avg-season-temps", await seasonalMean(ds));
- */
-export async function writeDataset(target: Source, group: string, dataset: Dataset, options: WriteOptions = {}): Promise<void> {
+const exists = async (store: StandaloneStore, path: string): Promise<boolean> =>
+  !!((await store.get(`/${join(path, "zarr.json")}`)) ?? (await store.get(`/${join(path, ".zgroup")}`)));
+
+/** Removes arrays of the old group that the new dataset does not have, when the store can delete. */
+async function dropStale(store: StandaloneStore, target: Source, path: string, keep: Set<string>): Promise<void> {
+  const remove = (store.inner as { delete?: (key: string) => Promise<unknown> }).delete;
+  if (typeof remove !== "function") return;
+  const old = await openDataset(target, { group: path }).catch(() => undefined);
+  for (const name of Object.keys(old?.variables ?? {})) {
+    if (!keep.has(name)) await remove.call(store.inner, `/${join(join(path, name), "zarr.json")}`);
+  }
+}
+
+async function write(target: Source, group: string, dataset: Dataset, options: WriteOptions, data: "all" | "memory"): Promise<void> {
   const store = resolveStore(target);
-  const path = group.replace(/^\/+|\/+$/g, "");
+  const path = trim(group);
+  const planned = planArrays(dataset, path, options);
+  const existed = await exists(store, path);
+  if (existed && options.mode === "w-") {
+    const ctx = { group: path };
+    throw new InvalidDatasetError(`${where(ctx)}: already exists (mode "w-"); use mode "w" to overwrite or appendDataset to add times`, ctx);
+  }
   await ensureParents(store, path);
+  if (existed) await dropStale(store, target, path, new Set(planned.keys()));
   const consolidated: Record<string, Json> = {};
   for (const v of Object.values(dataset.variables)) {
-    const itemSize = v.dtype.endsWith("64") ? 8 : 4;
-    // Lazy variables keep their chunks: they are copied chunk for chunk.
-    const chunks = v.values ? (options.chunks?.[v.name] ?? defaultChunks(v.shape, itemSize)) : chunksOf(v);
-    const meta = arrayMetadata(dataset, v, chunks);
+    const { meta, plan } = planned.get(v.name)!;
     const arrayPath = join(path, v.name);
     await store.set(`/${join(arrayPath, "zarr.json")}`, encodeJson(meta));
     consolidated[v.name] = meta;
-    if (v.values) {
-      const array = new zarr.Array(store, `/${arrayPath}`, meta as unknown as zarr.ArrayMetadata<zarr.DataType>);
-      const stride = v.shape.map((_, i) => sizeOf(v.shape.slice(i + 1)));
-      await zarr.set(array, null, { data: v.values, shape: [...v.shape], stride } as never);
-      continue;
-    }
-    for (const coords of chunkGrid(v.shape, chunks)) {
-      const chunk = await readChunk(v, coords);
-      const key = ["c", ...coords].join("/");
-      await store.set(`/${join(arrayPath, key)}`, await encodeChunk(meta, chunks, chunk));
-    }
+    if (data === "memory" && !v.values) continue;
+    const ctx = { group: path, variable: v.name };
+    await writeRegionChunks({ store, path: arrayPath, meta, plan }, v, { origin: v.shape.map(() => 0), partial: "merge", concurrency: options.concurrency, ctx });
   }
   const groupDoc = {
     attributes: { ...dataset.attrs },
@@ -123,4 +112,85 @@ export async function writeDataset(target: Source, group: string, dataset: Datas
   };
   // The group document goes last: a reader never sees a group whose arrays are not written yet.
   await store.set(`/${join(path, "zarr.json")}`, encodeJson(groupDoc));
+}
+
+/**
+ * Writes `dataset` as group `group` of `target` (Zarr v3), creating or overwriting it. Lazy and generated
+ * variables stream chunk by chunk.
+ * @example
+ * await writeDataset(session, "xarray/avg-season-temps", await seasonalMean(ds), { compressor: { name: "zstd", level: 3 } });
+ */
+export async function writeDataset(target: Source, group: string, dataset: Dataset, options: WriteOptions = {}): Promise<void> {
+  await write(target, group, dataset, options, "all");
+}
+
+/**
+ * Writes the group's metadata only, plus variables held in memory (coordinates): the template that
+ * `writeRegion` jobs fill, as `ds.to_zarr(store, compute=False)` in xarray.
+ * @example
+ * await writeTemplate(session, "gfs/forecast", template, { chunksByDim: { time: 24 } });
+ */
+export async function writeTemplate(target: Source, group: string, dataset: Dataset, options: WriteOptions = {}): Promise<void> {
+  await write(target, group, dataset, options, "memory");
+}
+
+export interface RegionWriteOptions {
+  /** Index range `[start, stop)` per dimension; the others are written whole. */
+  region: Readonly<Record<string, readonly [number, number]>>;
+  concurrency?: number | undefined;
+}
+
+/**
+ * Fills a region of a group made by `writeTemplate` (or `writeDataset`), with the stored encoding, as
+ * `ds.to_zarr(store, region={...})`: the region must align with chunks (parallel writers never share a chunk);
+ * variables without a region dimension are left as the template wrote them. Everything is checked first.
+ * @example
+ * await writeRegion(session, "gfs/forecast", day, { region: { time: [24, 48] } });
+ */
+export async function writeRegion(target: Source, group: string, dataset: Dataset, options: RegionWriteOptions): Promise<void> {
+  const path = trim(group);
+  const stored = await openDataset(target, { group: path });
+  const store = resolveStore(target);
+  const jobs: (() => Promise<void>)[] = [];
+  for (const [dim, range] of Object.entries(options.region)) {
+    if (!(dim in stored.dims) || range[0] < 0 || range[1] > stored.dims[dim]! || range[0] >= range[1]) {
+      const ctx = { group: path, attribute: "region" };
+      throw new InvalidDatasetError(`${where(ctx)}: ${dim} [${range.join(", ")}) is not inside the stored dimensions ${JSON.stringify(stored.dims)}`, ctx);
+    }
+  }
+  for (const v of Object.values(dataset.variables)) {
+    if (!v.dims.some((d) => d in options.region)) continue;
+    const ctx = { group: path, variable: v.name };
+    const old = stored.variables[v.name];
+    if (!old || old.dims.join() !== v.dims.join()) {
+      throw new InvalidDatasetError(`${where(ctx)}: not in the stored group with dimensions (${v.dims.join(", ")}); write the template first`, ctx);
+    }
+    const expected = old.shape.map((n, i) => (options.region[v.dims[i]!] ? options.region[v.dims[i]!]![1] - options.region[v.dims[i]!]![0] : n));
+    if (expected.join() !== v.shape.join() || old.dtype !== v.dtype || old.lazy?.node.format !== 3) {
+      throw new InvalidDatasetError(`${where(ctx)}: shape [${v.shape.join(", ")}] ${v.dtype} does not fill the region ([${expected.join(", ")}] ${old.dtype}, Zarr v3)`, ctx);
+    }
+    const meta = Object.values(old.lazy.node.docs)[0]!;
+    const origin = v.dims.map((d) => options.region[d]?.[0] ?? 0);
+    const plan = old.encoding.cf;
+    jobs.push(() => writeRegionChunks({ store, path: old.lazy!.node.path, meta, plan }, v, { origin, partial: "refuse", concurrency: options.concurrency, ctx }));
+  }
+  if (jobs.length === 0) throw new DatasetNotFoundError(`${where({ group: path })}: no variable of the dataset has a region dimension`, { group: path });
+  await checkAlignment(stored, dataset, options, path);
+  for (const job of jobs) await job();
+}
+
+/** Refuses a region that does not start and end on chunk boundaries (or the array's end) before any write. */
+async function checkAlignment(stored: Dataset, dataset: Dataset, options: RegionWriteOptions, group: string): Promise<void> {
+  for (const v of Object.values(dataset.variables)) {
+    const old = stored.variables[v.name];
+    if (!old?.lazy) continue;
+    v.dims.forEach((d, i) => {
+      const range = options.region[d];
+      const chunk = old.lazy!.node.chunks[i]!;
+      if (range && (range[0] % chunk !== 0 || (range[1] % chunk !== 0 && range[1] !== old.shape[i]))) {
+        const ctx = { group, variable: v.name, attribute: "region" };
+        throw new InvalidDatasetError(`${where(ctx)}: ${d} [${range[0]}, ${range[1]}) does not align with chunks of ${chunk}; parallel region writes must not share a chunk`, ctx);
+      }
+    });
+  }
 }

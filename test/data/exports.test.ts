@@ -18,6 +18,7 @@ test("floe/data exports exactly its public surface", () => {
     "REDUCERS",
     "REDUCTIONS",
     "UnsupportedError",
+    "appendDataset",
     "concat",
     "createReducerPool",
     "createSyntheticOceanTemp",
@@ -42,5 +43,7 @@ test("floe/data exports exactly its public surface", () => {
     "toCoord",
     "withStandaloneBuffers",
     "writeDataset",
+    "writeRegion",
+    "writeTemplate",
   ]);
 });
