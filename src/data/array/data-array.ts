@@ -20,6 +20,10 @@ import { Rolling, type RollingOptions } from "../ops/rolling.ts";
 import { TimeGroupBy } from "../ops/time-groupby.ts";
 import { timeIndexer } from "../ops/time-select.ts";
 import { Weighted } from "../ops/weighted.ts";
+import { TimeAccessor } from "../ops/dt.ts";
+import { forwardFill, interpolateMissing } from "../ops/fill.ts";
+import { type InterpOptions, interp } from "../ops/interp.ts";
+import { type PadMode, pad, roll } from "../ops/pad.ts";
 
 export interface DataArrayInit {
   readonly plan: PlanNode;
@@ -542,6 +546,60 @@ export class DataArray implements Aligned {
    */
   weighted(weights: DataArray): Weighted {
     return new Weighted(this, weights);
+  }
+
+  /**
+   * Time components of a 1-D time array (`year month day hour minute second dayofyear date`), as arrays.
+   * @example
+   * const summer = da.where(da.coord("time").dt.month.isin([6, 7, 8]));
+   */
+  get dt(): TimeAccessor {
+    return new TimeAccessor(this);
+  }
+
+  /**
+   * Pads one dimension: `"constant"` (NaN), `"edge"` or `"wrap"` (circular windows).
+   * @example
+   * da.pad({ time: [3, 3] }, { mode: "wrap" });
+   */
+  pad(widths: Readonly<Record<string, readonly [number, number]>>, options?: { mode?: PadMode }): DataArray {
+    return pad(this, widths, options);
+  }
+
+  /**
+   * Shifts values circularly along one dimension (coordinates too with `rollCoords`).
+   * @example
+   * da.roll({ lon: 180 }, { rollCoords: true });
+   */
+  roll(shifts: Readonly<Record<string, number>>, options?: { rollCoords?: boolean }): DataArray {
+    return roll(this, shifts, options);
+  }
+
+  /**
+   * Linear interpolation onto new coordinates; `periodic: { lon: 360 }` interpolates across the seam.
+   * @example
+   * da.interp({ lat: [-60, 0, 60], lon: [0, 90, 359] }, { periodic: { lon: 360 } });
+   */
+  interp(targets: Readonly<Record<string, ArrayLike<number>>>, options?: InterpOptions): DataArray {
+    return interp(this, targets, options);
+  }
+
+  /**
+   * Forward fill along a dimension, at most `limit` NaN in a row.
+   * @example
+   * da.ffill("time", { limit: 2 });
+   */
+  ffill(dim: string, options?: { limit?: number }): DataArray {
+    return forwardFill(this, dim, options);
+  }
+
+  /**
+   * Linear interpolation of NaN along a dimension against its coordinate (ends stay NaN).
+   * @example
+   * da.interpolateNa("time");
+   */
+  interpolateNa(dim: string): DataArray {
+    return interpolateMissing(this, dim);
   }
 
   /** The array as a `Variable` computed chunk by chunk when read (what `writeDataset` streams). */

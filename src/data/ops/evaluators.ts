@@ -1,11 +1,15 @@
 /** @module Evaluators of the time-aware and windowed ops, added to the engine's table (array/evaluate.ts). */
 import type { OpEvaluator } from "../array/evaluate.ts";
+import { fillEvaluator } from "./fill.ts";
 import { groupReduceEvaluator } from "./group-reduce.ts";
+import { interpEvaluator } from "./interp.ts";
 import { rollingEvaluator } from "./rolling.ts";
 import { weightedEvaluator } from "./weighted.ts";
 
 export const TIME_EVALUATORS: Readonly<Record<string, OpEvaluator>> = {
   "group-reduce": groupReduceEvaluator,
   rolling: rollingEvaluator,
+  fill: fillEvaluator,
+  interp: interpEvaluator,
   weighted: weightedEvaluator,
 };

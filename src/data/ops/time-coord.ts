@@ -17,7 +17,7 @@ export interface DecodedTime {
 }
 
 /** Is this coordinate CF time (`units: "<unit> since <date>"`)? */
-export const isTimeCoord = (c: Coordinate | undefined): c is Coordinate =>
+export const isTimeCoord = (c: Coordinate | undefined): c is Coordinate & { attrs: { units: string } } =>
   c !== undefined && typeof c.attrs.units === "string" && / since /.test(c.attrs.units);
 
 /** Decodes the 1-D time coordinate of `dim`, or says why it cannot. */
