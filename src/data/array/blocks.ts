@@ -22,8 +22,16 @@ export function gather(src: ArrayLike<number>, offset: number, stride: readonly 
   const step = stride[last]!;
   const idx = new Array<number>(rank).fill(0);
   let at = offset;
+  // Float64 blocks broadcast (step 0) or copy rows (step 1) natively; anything else element by element.
+  const f64 = src instanceof Float64Array ? src : undefined;
   for (let i = 0; i < out.length; ) {
-    for (let k = 0, s = at; k < inner; k++, s += step) out[i++] = src[s]!;
+    if (f64 && step === 0) {
+      out.fill(f64[at]!, i, i + inner);
+      i += inner;
+    } else if (f64 && step === 1) {
+      out.set(f64.subarray(at, at + inner), i);
+      i += inner;
+    } else for (let k = 0, s = at; k < inner; k++, s += step) out[i++] = src[s]!;
     let axis = last - 1;
     for (; axis >= 0; axis--) {
       at += stride[axis]!;
@@ -51,19 +59,30 @@ export function copyBox(
   const rank = extent.length;
   const ds = stridesOf(dstShape);
   const big = src instanceof BigInt64Array || src instanceof BigUint64Array;
-  const get = src as ArrayLike<number>;
+  if (extent.some((n) => n === 0)) return;
+  const s0 = srcStart.reduce((acc, x, i) => acc + x * ss[i]!, 0);
+  const d0 = dstStart.reduce((acc, x, i) => acc + x * ds[i]!, 0);
+  if (rank === 0) {
+    dst[d0] = big ? Number((src as BigInt64Array)[s0]!) : (src as ArrayLike<number>)[s0]!;
+    return;
+  }
+  // Typed sources copy rows with the engine's own `set` (converting float32 and ints natively): a JS loop here
+  // sees every typed array kind and goes megamorphic. Trailing axes contiguous on both sides merge into one row.
+  const typed = !big && ArrayBuffer.isView(src) && !(src instanceof DataView) ? (src as unknown as Float64Array) : undefined;
+  let rows = rank - 1;
+  let row = extent[rank - 1]!;
+  while (rows > 0 && ss[rows - 1] === row && ds[rows - 1] === row) {
+    row *= extent[rows - 1]!;
+    rows--;
+  }
   const walk = (axis: number, s: number, d: number): void => {
-    if (axis === rank - 1) {
-      const n = extent[axis]!;
-      if (big) for (let i = 0; i < n; i++) dst[d + i] = Number((src as BigInt64Array)[s + i]!);
-      else for (let i = 0; i < n; i++) dst[d + i] = get[s + i]!;
+    if (axis === rows) {
+      if (typed) dst.set(typed.subarray(s, s + row), d);
+      else if (big) for (let i = 0; i < row; i++) dst[d + i] = Number((src as BigInt64Array)[s + i]!);
+      else for (let i = 0; i < row; i++) dst[d + i] = (src as ArrayLike<number>)[s + i]!;
       return;
     }
     for (let i = 0; i < extent[axis]!; i++) walk(axis + 1, s + i * ss[axis]!, d + i * ds[axis]!);
   };
-  if (extent.some((n) => n === 0)) return;
-  const s0 = srcStart.reduce((acc, x, i) => acc + x * ss[i]!, 0);
-  const d0 = dstStart.reduce((acc, x, i) => acc + x * ds[i]!, 0);
-  if (rank === 0) dst[d0] = big ? Number((src as BigInt64Array)[s0]!) : get[s0]!;
-  else walk(0, s0, d0);
+  walk(0, s0, d0);
 }
