@@ -20,6 +20,8 @@ export interface ArrayTarget {
   path: string;
   meta: Json;
   plan: CFPlan | undefined;
+  /** Store key of a chunk (default: v3 `path/c/i/j`). */
+  chunkKey?: ((coords: readonly number[]) => string) | undefined;
 }
 
 export interface RegionOptions {
@@ -117,7 +119,7 @@ export async function writeRegionChunks(target: ArrayTarget, source: Variable, o
   const first = lo.map((l, i) => Math.floor(l / chunks[i]!));
   const last = hi.map((h, i) => Math.ceil(h / chunks[i]!) - 1);
   await eachLimited(grid(first, last), options.concurrency ?? 4, async (coords) => {
-    const key = `${target.path}/${["c", ...coords].join("/")}`;
+    const key = target.chunkKey?.(coords) ?? `${target.path}/${["c", ...coords].join("/")}`;
     const ctx = { ...options.ctx, key };
     const cLo = coords.map((c, i) => c * chunks[i]!);
     const cHi = cLo.map((c, i) => Math.min(c + chunks[i]!, shape[i]!));

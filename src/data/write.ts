@@ -11,6 +11,7 @@ import type { Json } from "./metadata.ts";
 import { type Source, openDataset, resolveStore } from "./open.ts";
 import type { StandaloneStore } from "./store.ts";
 import { writeRegionChunks } from "./write-chunks.ts";
+import { v2ChunkKey, v3ToV2 } from "./write-v2.ts";
 import { type Compressor, type PlannedArray, type VariableEncoding, arrayMetadata, defaultChunks, itemSize, writeEncoding } from "./write-metadata.ts";
 
 export { encodeFloatFill, type Compressor, type VariableEncoding } from "./write-metadata.ts";
@@ -31,6 +32,11 @@ export interface WriteOptions {
   encoding?: Readonly<Record<string, VariableEncoding | null>> | undefined;
   /** Chunks written at once per variable (default 4). */
   concurrency?: number | undefined;
+  /**
+   * 3 (default): what xarray with zarr-python 3 writes. 2: what xarray 2023.01 with zarr 2 writes (`.zarray`,
+   * `_ARRAY_DIMENSIONS`, consolidated `.zmetadata`), for readers without Zarr v3; append and regions need 3.
+   */
+  zarrFormat?: 2 | 3 | undefined;
 }
 
 const trim = (group: string): string => group.replace(/^\/+|\/+$/g, "");
@@ -59,13 +65,14 @@ function planArrays(dataset: Dataset, group: string, options: WriteOptions): Map
   return planned;
 }
 
-/** Creates missing parent groups (Zarr v3 has no implicit groups). */
-async function ensureParents(store: StandaloneStore, group: string): Promise<void> {
+/** Creates missing parent groups (Zarr v3 has no implicit groups; v2 readers look for `.zgroup`). */
+async function ensureParents(store: StandaloneStore, group: string, format: 2 | 3): Promise<void> {
   const parts = group.split("/").filter(Boolean);
   for (let i = 0; i < parts.length; i++) {
     const path = parts.slice(0, i).join("/");
     if (!(await store.get(`/${join(path, "zarr.json")}`)) && !(await store.get(`/${join(path, ".zgroup")}`))) {
-      await store.set(`/${join(path, "zarr.json")}`, encodeJson({ zarr_format: 3, node_type: "group", attributes: {} }));
+      if (format === 2) await store.set(`/${join(path, ".zgroup")}`, encodeJson({ zarr_format: 2 }));
+      else await store.set(`/${join(path, "zarr.json")}`, encodeJson({ zarr_format: 3, node_type: "group", attributes: {} }));
     }
   }
 }
@@ -92,8 +99,9 @@ async function write(target: Source, group: string, dataset: Dataset, options: W
     const ctx = { group: path };
     throw new InvalidDatasetError(`${where(ctx)}: already exists (mode "w-"); use mode "w" to overwrite or appendDataset to add times`, ctx);
   }
-  await ensureParents(store, path);
+  await ensureParents(store, path, options.zarrFormat ?? 3);
   if (existed) await dropStale(store, target, path, new Set(planned.keys()));
+  if (options.zarrFormat === 2) return writeV2(store, path, dataset, planned, options, data);
   const consolidated: Record<string, Json> = {};
   for (const v of Object.values(dataset.variables)) {
     const { meta, plan } = planned.get(v.name)!;
@@ -112,6 +120,26 @@ async function write(target: Source, group: string, dataset: Dataset, options: W
   };
   // The group document goes last: a reader never sees a group whose arrays are not written yet.
   await store.set(`/${join(path, "zarr.json")}`, encodeJson(groupDoc));
+}
+
+/** Zarr v2 output: the same chunks under v2 keys, `.zarray`/`.zattrs` per array, `.zmetadata` last. */
+async function writeV2(store: StandaloneStore, path: string, dataset: Dataset, planned: Map<string, PlannedArray>, options: WriteOptions, data: "all" | "memory"): Promise<void> {
+  const metadata: Record<string, Json> = { ".zgroup": { zarr_format: 2 }, ".zattrs": { ...dataset.attrs } };
+  for (const v of Object.values(dataset.variables)) {
+    const { meta, plan } = planned.get(v.name)!;
+    const arrayPath = join(path, v.name);
+    const { zarray, zattrs } = v3ToV2(meta);
+    await store.set(`/${join(arrayPath, ".zarray")}`, encodeJson(zarray));
+    await store.set(`/${join(arrayPath, ".zattrs")}`, encodeJson(zattrs));
+    Object.assign(metadata, { [`${v.name}/.zarray`]: zarray, [`${v.name}/.zattrs`]: zattrs });
+    if (data === "memory" && !v.values) continue;
+    const ctx = { group: path, variable: v.name };
+    const target = { store, path: arrayPath, meta, plan, chunkKey: (coords: readonly number[]) => v2ChunkKey(arrayPath, coords) };
+    await writeRegionChunks(target, v, { origin: v.shape.map(() => 0), partial: "merge", concurrency: options.concurrency, ctx });
+  }
+  await store.set(`/${join(path, ".zgroup")}`, encodeJson(metadata[".zgroup"]!));
+  await store.set(`/${join(path, ".zattrs")}`, encodeJson(metadata[".zattrs"]!));
+  await store.set(`/${join(path, ".zmetadata")}`, encodeJson({ metadata, zarr_consolidated_format: 1 }));
 }
 
 /**

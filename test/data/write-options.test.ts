@@ -94,3 +94,19 @@ test("chunks stream with bounded concurrency from a generated variable: several 
   assert.equal(values[0], 0);
   assert.equal(values[8 * 94 + 7], 9000 + 100 + 4 * 4 + 3);
 });
+
+test("zarrFormat 2 writes what xarray 2023.01 with zarr 2 writes; it reads back equal to the v3 output", async () => {
+  const source = await openDataset(join(FIXTURES, "v2-packed.zarr"));
+  const v2 = join(dir.path, "v2-out.zarr");
+  await writeDataset(v2, "", source, { zarrFormat: 2, chunksByDim: { time: 25 } });
+  const zarray = JSON.parse(readFileSync(join(v2, "temp", ".zarray"), "utf8"));
+  assert.deepEqual([zarray.dtype, zarray.fill_value, zarray.chunks, zarray.compressor.id], ["<i2", -32768, [25, 4, 5], "zstd"]);
+  const zattrs = JSON.parse(readFileSync(join(v2, "temp", ".zattrs"), "utf8"));
+  assert.deepEqual(zattrs, { long_name: "packed temperature", units: "degC", scale_factor: 0.001, add_offset: 15, _ARRAY_DIMENSIONS: ["time", "lat", "lon"] });
+  assert.ok(existsSync(join(v2, ".zmetadata")) && existsSync(join(v2, "temp", "1.0.0")));
+  const back = await openDataset(v2);
+  for (const [name, v] of Object.entries(source.variables)) {
+    assert.equal(back.variables[name]!.dtype, v.dtype, name);
+    assert.deepEqual(await readVariable(back.variables[name]!), await readVariable(v), name);
+  }
+});
