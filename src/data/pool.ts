@@ -1,9 +1,11 @@
 /**
- * @module A small pool of reduction worker threads, started once and reused across reductions.
+ * @module A small pool of worker threads, started once and reused: group reductions (stream.ts) and blocks of
+ * lazy-array plans (array/parallel.ts) run on the same threads.
  * A disposable handle: `await using pool = createReducerPool()` or `await pool.close()`.
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { workerEntry } from "./array/worker-build.ts";
 
 export interface ReducerPool extends AsyncDisposable {
   readonly size: number;
@@ -15,12 +17,10 @@ export interface ReducerPool extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-const ENTRY = new URL("./reduce-worker.mjs", import.meta.url);
-
 /** Starts a worker and waits until its module has loaded (so load errors surface here). */
-function start(): Promise<Worker> {
+function start(entry: URL): Promise<Worker> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(ENTRY, { execArgv: [] });
+    const worker = new Worker(entry, { execArgv: [] });
     const onError = (error: unknown) => reject(error);
     worker.once("message", () => {
       worker.off("error", onError);
@@ -41,13 +41,17 @@ export function createReducerPool(size: number = availableParallelism()): Reduce
   const idle: Worker[] = [];
   const all = new Set<Worker>();
   let closed = false;
+  // One entry serves group reductions and lazy-array blocks (array/worker-entry.ts, built once).
+  let entry: Promise<URL> | undefined;
   const pool: ReducerPool = {
     size: Math.max(1, size),
     async acquire(n) {
       if (closed) throw new Error("reducer pool is closed");
       const want = Math.max(1, Math.min(n, pool.size));
       const taken = idle.splice(0, want);
-      const started = await Promise.all(Array.from({ length: want - taken.length }, start));
+      const missing = want - taken.length;
+      const url = missing > 0 ? await (entry ??= workerEntry()) : undefined;
+      const started = await Promise.all(Array.from({ length: missing }, () => start(url!)));
       for (const w of started) all.add(w);
       return [...taken, ...started];
     },

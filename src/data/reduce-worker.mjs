@@ -114,7 +114,10 @@ async function handle(message) {
 
 // Messages are handled strictly in order: a promise chain keeps async decoding sequential.
 let queue = Promise.resolve();
+const MINE = new Set(["init", "chunk", "flush"]);
 port.on("message", (message) => {
+  // The same thread serves lazy-array blocks (array/worker-body.ts): those messages are not ours.
+  if (!MINE.has(message?.type)) return;
   queue = queue.then(() => handle(message));
 });
 port.postMessage({ type: "ready" });

@@ -603,8 +603,8 @@ export class DataArray implements Aligned {
   }
 
   /** The array as a `Variable` computed chunk by chunk when read (what `writeDataset` streams). */
-  toVariable(name = this.name ?? "values"): Variable {
-    return planVariable(name, this.plan, this.attrs);
+  toVariable(name = this.name ?? "values", options: ComputeOptions = {}): Variable {
+    return planVariable(name, this.plan, this.attrs, undefined, options);
   }
 }
 

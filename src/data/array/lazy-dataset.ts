@@ -33,8 +33,18 @@ export class LazyDataset implements Dataset {
   /** Coordinates shared by the arrays, in memory. */
   readonly coordinates: Coords;
   readonly store?: StandaloneStore | undefined;
+  /** How variables are computed when read (a write): e.g. `{ pool }` to use worker threads. */
+  readonly computeOptions: ComputeOptions;
 
-  constructor(init: { arrays: Readonly<Record<string, DataArray>>; coords?: Coords; attrs?: Json; group?: string; store?: StandaloneStore | undefined }) {
+  constructor(init: {
+    arrays: Readonly<Record<string, DataArray>>;
+    coords?: Coords;
+    attrs?: Json;
+    group?: string;
+    store?: StandaloneStore | undefined;
+    computeOptions?: ComputeOptions;
+  }) {
+    this.computeOptions = init.computeOptions ?? {};
     this.arrays = init.arrays;
     const coords: Record<string, Coordinate> = { ...init.coords };
     for (const a of Object.values(init.arrays)) for (const [n, c] of Object.entries(a.coords)) coords[n] ??= c;
@@ -113,7 +123,16 @@ export class LazyDataset implements Dataset {
     const arrays = Object.fromEntries(Object.entries(this.arrays).map(([n, a]) => [n, fn(a, n)]));
     const coords: Record<string, Coordinate> = {};
     for (const a of Object.values(arrays)) Object.assign(coords, a.coords);
-    return new LazyDataset({ arrays, coords, attrs: this.attrs, group: this.group, store: this.store });
+    return new LazyDataset({ arrays, coords, attrs: this.attrs, group: this.group, store: this.store, computeOptions: this.computeOptions });
+  }
+
+  /**
+   * The same dataset computed with `options` when written (e.g. on a worker pool).
+   * @example
+   * await writeDataset(session, "out", ds.withCompute({ pool }));
+   */
+  withCompute(options: ComputeOptions): LazyDataset {
+    return new LazyDataset({ arrays: this.arrays, coords: this.coordinates, attrs: this.attrs, group: this.group, store: this.store, computeOptions: options });
   }
 
   /** Position selection on every variable that has the dimensions. */

@@ -8,7 +8,9 @@ import { type Variable, chunkGrid } from "../dataset.ts";
 import type { Json } from "../metadata.ts";
 import { copyBox, stridesOf } from "./blocks.ts";
 import { type TypedValues, isFloat, toTyped } from "./dtypes.ts";
+import { type ReducerPool, createReducerPool } from "../pool.ts";
 import type { StreamOptions } from "../stream.ts";
+import { blockRunner, computeParallel } from "./parallel.ts";
 import { type ChunkReader, type Evaluator, createEvaluator } from "./evaluate.ts";
 import { type PlanNode, type Region, sizeOf } from "./plan.ts";
 
@@ -19,6 +21,12 @@ export interface ComputeOptions {
   reader?: ChunkReader | undefined;
   /** Worker pool (or count) and read-ahead for group reductions of stored variables (stream.ts). */
   stream?: StreamOptions | undefined;
+  /**
+   * Worker threads: blocks are evaluated on the pool's workers (parallel.ts). Without a pool, `workers > 0`
+   * starts a temporary one; with neither, everything runs on this thread.
+   */
+  pool?: ReducerPool | undefined;
+  workers?: number | undefined;
 }
 
 /** The region of output block `coords` (edge blocks are cut to the shape). */
@@ -42,6 +50,11 @@ async function pooled<T>(items: readonly T[], limit: number, work: (item: T) => 
  * const values = await computePlan(da.mean(["lat", "lon"]).plan);
  */
 export async function computePlan(plan: PlanNode, options: ComputeOptions = {}): Promise<Float64Array> {
+  if (options.pool) return computeParallel(plan, { pool: options.pool, workers: options.workers });
+  if ((options.workers ?? 0) > 0) {
+    await using pool = createReducerPool(options.workers);
+    return computeParallel(plan, { pool, workers: options.workers });
+  }
   const ev = createEvaluator({ reader: options.reader, stream: options.stream });
   const out = new Float64Array(sizeOf(plan.shape));
   const zero = plan.shape.map(() => 0);
@@ -55,7 +68,7 @@ export async function computePlan(plan: PlanNode, options: ComputeOptions = {}):
 }
 
 /** Evaluates one output block, padded to the full chunk shape as a stored chunk is (edge chunks). */
-async function chunkOf(ev: Evaluator, plan: PlanNode, coords: readonly number[]): Promise<zarr.Chunk<zarr.DataType>> {
+async function chunkOf(ev: Pick<Evaluator, "evaluate">, plan: PlanNode, coords: readonly number[]): Promise<zarr.Chunk<zarr.DataType>> {
   const region = blockRegion(plan, coords);
   const block = await ev.evaluate(plan, region);
   const full = region.shape.every((n, i) => n === plan.chunks[i]) ? block : new Float64Array(sizeOf(plan.chunks)).fill(isFloat(plan.dtype) ? NaN : 0);
@@ -70,7 +83,8 @@ async function chunkOf(ev: Evaluator, plan: PlanNode, coords: readonly number[])
  * await writeDataset(target, "out", { ...ds, variables: { temp: planVariable("temp", anomaly.plan, {}) } });
  */
 export function planVariable(name: string, plan: PlanNode, attrs: Json, fillValue?: number, options: ComputeOptions = {}): Variable {
-  const ev = createEvaluator({ reader: options.reader, stream: options.stream });
+  const run = options.pool && blockRunner(plan, { pool: options.pool, workers: options.workers });
+  const ev = run ? { evaluate: (_: PlanNode, region: Region) => run(region) } : createEvaluator({ reader: options.reader, stream: options.stream });
   const fill = fillValue ?? (isFloat(plan.dtype) ? NaN : undefined);
   return {
     name,

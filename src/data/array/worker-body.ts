@@ -1,0 +1,112 @@
+/**
+ * @module The array side of a pool worker (bundled with reduce-worker.mjs by worker-build.ts): evaluates
+ * blocks of plans posted by parallel.ts. Stored chunks come from a local folder read here, or from the main
+ * thread by key; they are decoded with zarrita and CF-decoded as `readChunk` does.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parentPort } from "node:worker_threads";
+import * as zarr from "zarrita";
+import { decodeCF, needsDecoding, type NumericArray } from "../cf-codec.mjs";
+import type { Variable } from "../dataset.ts";
+import { type Json, arrayNode } from "../metadata.ts";
+import { type DecodedChunk, createEvaluator } from "./evaluate.ts";
+import type { PlanNode, Region } from "./plan.ts";
+import type { WireStored, WireValues } from "./wire.ts";
+
+export type ToArrayWorker =
+  | { type: "block"; id: number; plan: PlanNode; region: Region }
+  | { type: "bytes"; rid: number; bytes: Uint8Array | null; error?: string };
+export type FromArrayWorker =
+  | { type: "block-done"; id: number; values: Float64Array }
+  | { type: "block-error"; id: number; message: string; key?: string | undefined }
+  | { type: "need"; rid: number; id: number; key: string };
+
+const encoder = new TextEncoder();
+
+/** Starts answering block messages on `port` (messages of the reduction protocol are left alone). */
+export function serveArrays(port: NonNullable<typeof parentPort>): void {
+  const waiting = new Map<number, { resolve: (b: Uint8Array | null) => void; reject: (e: Error) => void }>();
+  let rid = 0;
+  const ask = (id: number, key: string): Promise<Uint8Array | null> =>
+    new Promise((resolve, reject) => {
+      waiting.set(++rid, { resolve, reject });
+      port.postMessage({ type: "need", rid, id, key } satisfies FromArrayWorker);
+    });
+
+  /** A worker-side variable reading one stored array: bytes, zarrita decode, CF decode. */
+  const storedVariable = (w: WireStored, source: PlanNode): Variable => {
+    const main = w.docs[`/${w.path ? `${w.path}/` : ""}${w.format === 3 ? "zarr.json" : ".zarray"}`] as Json;
+    const attrs = w.docs[`/${w.path ? `${w.path}/` : ""}.zattrs`] as Json | undefined;
+    const node = arrayNode(w.path, main, attrs);
+    const memory = new Map<string, Uint8Array>(Object.entries(w.docs).map(([k, v]) => [k, encoder.encode(JSON.stringify(v))]));
+    const array = (w.format === 3 ? zarr.open.v3 : zarr.open.v2)(new zarr.Location(memory, `/${w.path}`), { kind: "array" });
+    const read = async (coords: readonly number[]): Promise<zarr.Chunk<zarr.DataType>> => {
+      const key = node.chunkKey(coords);
+      const bytes = w.root ? readLocal(join(w.root, ...key.split("/"))) : await ask(w.id, key);
+      const arr = await array;
+      if (bytes) memory.set(`/${key}`, bytes);
+      try {
+        const chunk = await arr.getChunk([...coords]);
+        const data = w.cf && needsDecoding(w.cf) ? decodeCF(w.cf, chunk.data as NumericArray) : chunk.data;
+        return { ...chunk, data } as zarr.Chunk<zarr.DataType>;
+      } catch (cause) {
+        throw Object.assign(new Error(`cannot decode (${(cause as Error).message})`), { key });
+      } finally {
+        memory.delete(`/${key}`);
+      }
+    };
+    const encoding = { missing: w.missing, ...(w.cf && needsDecoding(w.cf) ? { cf: w.cf } : {}) };
+    return { name: w.name, dims: source.dims, shape: source.shape, dtype: source.dtype, attrs: {}, encoding, generated: { chunks: node.chunks, read } };
+  };
+
+  /** The plan with worker-side sources (each stored array opened once per plan). */
+  const localise = (plan: PlanNode): PlanNode => {
+    const done = new Map<PlanNode, PlanNode>();
+    const visit = (n: PlanNode): PlanNode => {
+      let out = done.get(n);
+      if (out) return out;
+      if (n.op === "source") {
+        const wire = (n.params as { wire: WireStored | WireValues }).wire;
+        out = { ...n, params: { variable: wire.kind === "values" ? wire.variable : storedVariable(wire, n) } };
+      } else out = { ...n, inputs: n.inputs.map(visit) };
+      done.set(n, out);
+      return out;
+    };
+    return visit(plan);
+  };
+
+  const reader = { read: async (v: Variable, coords: readonly number[]): Promise<DecodedChunk> => {
+    const chunk = await v.generated!.read(coords);
+    return { data: chunk.data as ArrayLike<number>, stride: chunk.stride };
+  } };
+
+  port.on("message", (message: { type: string }) => {
+    if (message.type === "bytes") {
+      const m = message as Extract<ToArrayWorker, { type: "bytes" }>;
+      const w = waiting.get(m.rid);
+      waiting.delete(m.rid);
+      if (m.error) w?.reject(new Error(m.error));
+      else w?.resolve(m.bytes);
+      return;
+    }
+    if (message.type !== "block") return;
+    const { id, plan, region } = message as Extract<ToArrayWorker, { type: "block" }>;
+    const ev = createEvaluator({ reader });
+    ev.evaluate(localise(plan), region).then(
+      (values) => port.postMessage({ type: "block-done", id, values } satisfies FromArrayWorker, [values.buffer as ArrayBuffer]),
+      (error: Error & { key?: string }) => port.postMessage({ type: "block-error", id, message: error.message, key: error.key } satisfies FromArrayWorker),
+    );
+  });
+}
+
+/** A local chunk file, or null when it is missing (the fill value). */
+function readLocal(file: string): Uint8Array | null {
+  try {
+    const b = readFileSync(file);
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength).slice();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ENOTDIR") return null;
+    throw error;
+  }
+}
