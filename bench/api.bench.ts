@@ -85,6 +85,7 @@ function benchDeps(store: Store): ApiDeps {
   };
   return {
     store, pipelines: () => [], submitRun: refuse, cancelRun: refuse, retryRun: refuse, pauseSchedule: refuse,
+    createBackfill: refuse, cancelBackfill: refuse,
     subscribe: () => () => undefined, version: "bench", startedAt: Date.now(), clock: systemClock,
   };
 }

@@ -20,6 +20,7 @@ import { logRoutes } from "./routes/logs.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { pipelineRoutes } from "./routes/pipelines.ts";
 import { runRoutes } from "./routes/runs.ts";
+import { backfillRoutes } from "./routes/backfills.ts";
 import { scheduleRoutes } from "./routes/schedules.ts";
 
 export interface AppOptions {
@@ -72,6 +73,7 @@ export function createApp(deps: ApiDeps, options: AppOptions): Hono {
   runRoutes(router, deps);
   logRoutes(router, deps, { pollMs: options.ssePollMs ?? 500, keepAliveMs: 15_000 });
   scheduleRoutes(router, deps);
+  backfillRoutes(router, deps);
   commitRoutes(router, deps);
   metricsRoutes(router, metrics);
   docsRoutes(router, deps, { auth: token !== undefined });

@@ -9,6 +9,8 @@ import type { RunEvent } from "../core/events.ts";
 import type { LoadedPipeline } from "../loader/types.ts";
 import type { Store } from "../store/open-store.ts";
 import type { RunRecord, RunTrigger, ScheduleRecord } from "../store/types.ts";
+import type { BackfillDetail } from "../store/backfills.ts";
+import type { CreateBackfillBody } from "../../schemas/api-backfills.ts";
 
 /** The loader's current view of one pipeline. */
 export interface PipelineStatus {
@@ -55,6 +57,13 @@ export interface ApiDeps {
   cancelRun(runId: string): Promise<void>;
   /** Starts a new run with the same pipeline and params (trigger `retry`, `retryOf` set); NotFoundError/ConflictError. */
   retryRun(runId: string): Promise<RunRecord>;
+  /**
+   * Creates a backfill over a schedule's slots and queues its runs. Throws NotFoundError (pipeline or schedule),
+   * ValidationError (bad range, too many slots without `yes`, bad params), ConflictError (no valid version).
+   */
+  createBackfill(input: { pipeline: string } & CreateBackfillBody): Promise<BackfillDetail>;
+  /** Cancels a backfill and its runs that have not ended. NotFoundError/ConflictError (already ended). */
+  cancelBackfill(id: string): Promise<BackfillDetail>;
   /** Pauses or resumes a schedule and returns it. Throws NotFoundError for an unknown id. */
   pauseSchedule(scheduleId: string, paused: boolean): Promise<ScheduleRecord>;
   /**

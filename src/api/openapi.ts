@@ -5,6 +5,7 @@
 import { z } from "zod";
 import * as common from "../../schemas/api.ts";
 import * as runs from "../../schemas/api-runs.ts";
+import * as backfills from "../../schemas/api-backfills.ts";
 import type { RegisteredRoute } from "./route.ts";
 
 /** Named schemas, shown under components and referenced by `$ref` wherever they appear. */
@@ -33,6 +34,9 @@ export const API_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   LogPage: runs.LogPageSchema,
   CreateRunBody: runs.CreateRunBodySchema,
   CancelResponse: runs.CancelResponseSchema,
+  CreateBackfillBody: backfills.CreateBackfillBodySchema,
+  Backfill: backfills.BackfillSchema,
+  BackfillList: backfills.BackfillListSchema,
 };
 
 type JsonSchema = Record<string, unknown>;

@@ -12,11 +12,13 @@ import { repoCommand } from "./repo.ts";
 import { devCommand } from "./dev.ts";
 import { startCommand } from "./start.ts";
 import { cancelCommand } from "./cancel.ts";
+import { backfillCommand } from "./backfill.ts";
 
 export const commands: readonly Command[] = [
   validateCommand,
   planCommand,
   runCommand,
+  backfillCommand,
   runsCommand,
   showCommand,
   logsCommand,

@@ -13,6 +13,7 @@ import type { ParamsChecker } from "./params-check.ts";
 import type { Registry } from "./registry.ts";
 import type { RunManager } from "./run-manager.ts";
 import type { ScheduleWiring } from "./schedules.ts";
+import type { Backfills } from "./backfills.ts";
 
 const FLOE_VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
@@ -21,6 +22,7 @@ export interface DaemonApiDepsInput {
   registry: Registry;
   runs: RunManager;
   schedules: ScheduleWiring;
+  backfills: Backfills;
   params: ParamsChecker;
   bus: EventBus;
   clock: Clock;
@@ -59,6 +61,12 @@ export function createDaemonApiDeps(d: DaemonApiDepsInput): ApiDeps {
         pipeline: old.pipeline, version: manifest.version, params: old.params, retryOf: old.id, scheduledFor: old.scheduledFor,
         trigger: { kind: "retry", detail: { retryOf: old.id } },
       }).run;
+    },
+    async createBackfill(input) {
+      return d.backfills.create(input);
+    },
+    async cancelBackfill(id) {
+      return d.backfills.cancel(id);
     },
     async pauseSchedule(id, paused) {
       const record = d.schedules.pause(id, paused);

@@ -146,3 +146,23 @@ export async function* followRun(stateDir: string, runId: string, opts: { env?: 
     throw error;
   }
 }
+
+/**
+ * One JSON request to the daemon serving `stateDir`: the parsed body, or undefined when no daemon answers. Error
+ * statuses throw NotFoundError (404), ConflictError (409) or ValidationError (422, with the issues).
+ */
+export async function requestDaemon<T>(
+  stateDir: string,
+  path: string,
+  init: { method?: "GET" | "POST"; body?: unknown; what: string },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<T | undefined> {
+  const t = target(stateDir, env);
+  const res = t && (await call(t, path, {
+    method: init.method ?? "GET",
+    ...(init.body !== undefined ? { headers: { "content-type": "application/json" }, body: JSON.stringify(init.body) } : {}),
+  }));
+  if (!res) return undefined;
+  if (!res.ok) throw await errorOf(res, init.what);
+  return (await res.json()) as T;
+}

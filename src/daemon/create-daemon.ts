@@ -17,6 +17,7 @@ import {
   createStoreSink, listRunsInStates, openStore, recordPipelineVersions, removePipelines, upsertPipelines, type Store,
 } from "../store/index.ts";
 import { createDaemonApiDeps } from "./api-deps.ts";
+import { createBackfills } from "./backfills.ts";
 import { locateConfig, loadDaemonConfig, resolveLoaded, restartNeeded } from "./config-source.ts";
 import { readDaemonFile, removeDaemonFile, writeDaemonFile } from "./daemon-file.ts";
 import { createEventBus, type EventBus } from "./event-bus.ts";
@@ -187,8 +188,9 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
       await watcher.ready;
     }
 
+    const backfills = createBackfills({ store, registry, runs, params, clock, log });
     const apiDeps = createDaemonApiDeps({
-      store, registry, runs, schedules, params, bus, clock, startedAt,
+      store, registry, runs, schedules, backfills, params, bus, clock, startedAt,
       stats: () => ({ reloadErrorsTotal: reloader.errors, scheduleLateness: schedules.lateness() }),
     });
     const app = createApp(apiDeps, {

@@ -94,6 +94,9 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
   function admissible(run: RunRecord): boolean {
     const pipelineLimit = manifestOf(run)?.spec.maxActiveRuns;
     if (pipelineLimit !== undefined && count((r) => r.pipeline === run.pipeline) >= pipelineLimit) return false;
+    const backfill = backfillOf(run);
+    // a backfill's runs are limited by its own maxActive, not by the schedule's overlap policy
+    if (backfill) return count((r) => backfillOf(r)?.id === backfill.id) < backfill.maxActive;
     const scheduleLimit = run.scheduleId ? deps.scheduleLimit(run.scheduleId) : undefined;
     if (scheduleLimit !== undefined && count((r) => r.scheduleId === run.scheduleId) >= scheduleLimit) return false;
     return true;
@@ -216,7 +219,7 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
       supervisor?.cancel(runId, reason, deps.killGraceMs);
     },
     active: () => [...active.values()].map((a) => a.run),
-    ofSchedule: (id) => [...active.values()].map((a) => a.run).concat(queue).filter((r) => r.scheduleId === id),
+    ofSchedule: (id) => [...active.values()].map((a) => a.run).concat(queue).filter((r) => r.scheduleId === id && !backfillOf(r)),
     onExit(runId, exit) {
       const entry = active.get(runId);
       active.delete(runId);
@@ -263,4 +266,10 @@ function slotParamsSchedule(run: RunRecord, manifest: VersionManifest): string |
   const name = (run.trigger.detail as { schedule?: unknown } | null)?.schedule;
   if (typeof name !== "string") return undefined;
   return manifest.spec.schedules.find((s) => s.name === name)?.paramsFromSlot === true ? name : undefined;
+}
+
+/** The backfill a run belongs to (its trigger detail), with that backfill's limit. */
+function backfillOf(run: RunRecord): { id: string; maxActive: number } | undefined {
+  const d = run.trigger.detail as { backfill?: unknown; maxActive?: unknown } | null;
+  return typeof d?.backfill === "string" ? { id: d.backfill, maxActive: typeof d.maxActive === "number" ? d.maxActive : 1 } : undefined;
 }

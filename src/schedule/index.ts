@@ -7,3 +7,4 @@ export { type ActiveRun, type OverlapDecision, decideOverlap } from "./overlap.t
 export { jitterDelay } from "./jitter.ts";
 export { type ScheduledTarget, type SchedulerDeps, type Scheduler, createScheduler } from "./scheduler.ts";
 export { ScheduleError, isScheduleError } from "./errors.ts";
+export { MAX_BACKFILL_SLOTS, HARD_MAX_BACKFILL_SLOTS, backfillSlots } from "./backfill-slots.ts";

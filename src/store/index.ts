@@ -14,3 +14,4 @@ export * from "./liveness.ts";
 export * from "./schedules.ts";
 export * from "./leases.ts";
 export * from "./pipelines.ts";
+export * from "./backfills.ts";

@@ -9,6 +9,7 @@
 import { Hono } from "hono";
 import type { ApiDeps } from "../api/deps.ts";
 import { CLIENT_SCRIPT } from "./client-script.ts";
+import { backfillPage, backfillPart, backfillsPage } from "./pages/backfills.ts";
 import { commitsPage } from "./pages/commits.ts";
 import { pipelinesPage, pipelinesPart } from "./pages/pipelines.ts";
 import { runPage, runPart } from "./pages/run.ts";
@@ -24,6 +25,9 @@ export function createDashboard(deps: ApiDeps): Hono {
   web.get("/runs", (c) => runsPage(c, deps));
   web.get("/runs/:id", (c) => runPage(c, deps, c.req.param("id")));
   web.get("/commits", (c) => commitsPage(c, deps));
+  web.get("/backfills", (c) => backfillsPage(c, deps));
+  web.get("/backfills/:id", (c) => backfillPage(c, deps, c.req.param("id")));
+  web.get("/ui/part/backfills/:id", (c) => backfillPart(c, deps, c.req.param("id")));
   web.get("/ui/part/pipelines", (c) => pipelinesPart(c, deps));
   web.get("/ui/part/runs", (c) => runsPart(c, deps));
   web.get("/ui/part/runs/:id", (c) => runPart(c, deps, c.req.param("id")));

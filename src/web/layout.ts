@@ -18,7 +18,7 @@ export const PAGE_HEADERS = {
   "cache-control": "no-store",
 } as const;
 
-export type Section = "pipelines" | "runs" | "commits";
+export type Section = "pipelines" | "runs" | "commits" | "backfills";
 
 export interface PageOptions {
   title: string;
@@ -31,6 +31,7 @@ const NAV: readonly [Section, string, string][] = [
   ["pipelines", "/", "Pipelines"],
   ["runs", "/runs", "Runs"],
   ["commits", "/commits", "Commits"],
+  ["backfills", "/backfills", "Backfills"],
 ];
 
 export function layout(opts: PageOptions, body: Html): Html {

@@ -30,12 +30,17 @@ h1{font-size:1.4rem;margin:.3rem 0 1rem;overflow-wrap:anywhere}h2{font-size:1.1r
 .grid2{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
 .muted{color:var(--muted)}.mono,code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.86em}
 pre{white-space:pre-wrap;word-break:break-word;margin:0}
+/* slot cells first: the state colours below override their grey */
+.cell{display:inline-block;min-width:1.1rem;height:1.6rem;border-radius:3px;background:var(--off)}
 .badge{display:inline-block;padding:.05rem .5rem;border-radius:999px;font-size:.8rem;font-weight:600;color:#fff;
 background:var(--off);white-space:nowrap}
 .s-Completed,.s-Cached{background:var(--ok)}.s-Failed,.s-Crashed,.s-TimedOut{background:var(--bad)}
 .s-Running,.s-Cancelling{background:var(--run)}.s-Pending,.s-Scheduled,.s-AwaitingRetry{background:var(--wait)}
 .s-Cancelled,.s-Skipped{background:var(--off)}.s-valid{background:var(--ok)}.s-invalid{background:var(--bad)}
 .s-paused{background:var(--warn)}.s-active{background:var(--ok)}
+.slots{display:grid;grid-template-columns:repeat(auto-fill,minmax(1.6rem,1fr));gap:3px}
+.cell.s-missing{background:transparent;border:1px dashed var(--muted)}.legend{display:flex;flex-wrap:wrap;gap:1rem}
+.cell-key{display:inline-flex;align-items:center;gap:.3rem}.cell-key .cell{height:1rem;min-width:1rem}
 table{width:100%;border-collapse:collapse}
 th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
 th{font-size:.8rem;text-transform:uppercase;letter-spacing:.03em;color:var(--muted)}

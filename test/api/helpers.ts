@@ -126,6 +126,13 @@ export function createTestDaemon(options: TestDaemonOptions): TestDaemon {
       if (!isTerminalRunState(run.state)) throw new ConflictError(`run ${runId} is still ${run.state}`);
       return (await start(run.pipeline, run.params, { kind: "retry", detail: { of: runId } }, { retryOf: runId })).run;
     },
+    // backfills need the daemon's run queue: test/daemon/backfill.test.ts covers them on a real daemon
+    async createBackfill() {
+      throw new ConflictError("backfills are not served by this in-process test app");
+    },
+    async cancelBackfill() {
+      throw new ConflictError("backfills are not served by this in-process test app");
+    },
     async pauseSchedule(id, paused) {
       if (!setSchedulePaused(store, id, paused, clock.now())) throw new NotFoundError("schedule", id);
       return getSchedule(store, id)!;

@@ -93,7 +93,7 @@ export async function startDaemon(project: Project, env: Record<string, string> 
       if (proc.exitCode !== null) throw new Error(`daemon exited ${proc.exitCode}: ${err}`);
       return lines.find((l) => l.event === "daemon:listen");
     },
-    30_000,
+    90_000, // a loaded 2-core machine can take this long to boot the loaders
     "the daemon to listen",
   );
   const url = listen.url as string;
