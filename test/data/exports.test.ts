@@ -18,6 +18,7 @@ test("floe/data exports exactly its public surface", () => {
     "REDUCERS",
     "REDUCTIONS",
     "UnsupportedError",
+    "applyUfunc",
     "appendDataset",
     "concat",
     "createReducerPool",

@@ -14,6 +14,7 @@ import { type PlanNode, node, printPlan } from "./plan.ts";
 import { type Reduction, REDUCTIONS } from "./reduce-kernel.ts";
 import { type ComputeOptions, computeValues, planVariable } from "./schedule.ts";
 import { sourcePlan } from "./source.ts";
+import { type ApplyOptions, type BlockFunction, type BlockModule, applyUfunc } from "./user-blocks.ts";
 import type { TypedValues } from "./dtypes.ts";
 import { Resample, type ResampleOptions } from "../ops/resample.ts";
 import { Rolling, type RollingOptions } from "../ops/rolling.ts";
@@ -600,6 +601,16 @@ export class DataArray implements Aligned {
    */
   interpolateNa(dim: string): DataArray {
     return interpolateMissing(this, dim);
+  }
+
+  /**
+   * Runs `fn` over blocks of this array (the escape hatch for custom numerics), on worker threads when the
+   * computation has a pool. See user-blocks.ts for what a function may use.
+   * @example
+   * const rate = accumulated.mapBlocks((blocks, info) => blocks[0].map((x) => x / info.args[0]), { args: [3600] });
+   */
+  mapBlocks(fn: BlockFunction | BlockModule, options?: ApplyOptions): DataArray {
+    return applyUfunc(fn, [this], options);
   }
 
   /** The array as a `Variable` computed chunk by chunk when read (what `writeDataset` streams). */

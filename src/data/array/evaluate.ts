@@ -10,6 +10,7 @@ import { applyMap } from "./kernels.ts";
 import type { Indexer, LayoutParams, MapParams, PlanNode, ReduceParams, Region, SourceParams } from "./plan.ts";
 import { sizeOf } from "./plan.ts";
 import { TIME_EVALUATORS } from "../ops/evaluators.ts";
+import { evaluateBlocks } from "./user-blocks.ts";
 import type { StreamOptions } from "../stream.ts";
 import { type Reduction, accumulate, finishReduce, newAccumulator } from "./reduce-kernel.ts";
 
@@ -214,7 +215,7 @@ const concat: OpEvaluator = async (node, region, ev) => {
 const rename: OpEvaluator = (node, region, ev) => ev.evaluate(node.inputs[0]!, region);
 
 /** Every op's evaluator; an op module adds its own here (see ARCHITECTURE.md, "adding an operation"). */
-export const EVALUATORS: Readonly<Record<string, OpEvaluator>> = { source, isel, layout, map, reduce, concat, rename, ...TIME_EVALUATORS };
+export const EVALUATORS: Readonly<Record<string, OpEvaluator>> = { source, isel, layout, map, reduce, concat, rename, blocks: evaluateBlocks, ...TIME_EVALUATORS };
 
 /** Ops whose result is computed once and kept when an enclosing op reads it (a climatology under an anomaly). */
 export const KEPT_OPS: ReadonlySet<string> = new Set(["reduce", "group-reduce", "weighted"]);

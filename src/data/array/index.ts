@@ -9,3 +9,4 @@ export type { Coordinate, Coords, Label } from "./coords.ts";
 export type { ComputeOptions } from "./schedule.ts";
 export type { Join } from "./align.ts";
 export { concat, merge, type ConcatOptions } from "./combine.ts";
+export { applyUfunc, type ApplyOptions, type BlockFunction, type BlockInfo, type BlockModule } from "./user-blocks.ts";
