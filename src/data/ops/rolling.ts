@@ -10,6 +10,7 @@ import { castValue, isFloat } from "../array/dtypes.ts";
 import type { OpEvaluator } from "../array/evaluate.ts";
 import { node, sizeOf } from "../array/plan.ts";
 import { InvalidOperationError } from "../errors.ts";
+import { readRows } from "./row-pieces.ts";
 import { type RollingOp, rolling } from "./window-kernels.mjs";
 
 export interface RollingOptions {
@@ -79,9 +80,8 @@ export const rollingEvaluator: OpEvaluator = async (plan, region, ev) => {
   const to = from + region.shape[axis]!;
   const lo = Math.max(0, from - left);
   const hi = Math.min(input.shape[axis]!, to - left + window - 1);
-  const start = region.start.map((s, a) => (a === axis ? lo : s));
   const shape = region.shape.map((n, a) => (a === axis ? hi - lo : n));
-  const block = await ev.evaluate(input, { start, shape });
+  const block = await readRows(ev, plan, input, axis, region, lo, hi);
   const out = new Float64Array(sizeOf(region.shape));
   const layout = { outer: sizeOf(shape.slice(0, axis)), rows: hi - lo, inner: sizeOf(shape.slice(axis + 1)) };
   rolling(fn, block, layout, from - lo, to - lo, window, left, minPeriods, out);

@@ -6,11 +6,11 @@
  */
 import type { DataArray } from "../array/data-array.ts";
 import { type Coordinate, labelsOf } from "../array/coords.ts";
-import { type Indexer, node } from "../array/plan.ts";
 import { type Reduction } from "../array/reduce-kernel.ts";
 import { InvalidOperationError, UnsupportedError } from "../errors.ts";
 import { type Grouping, type TimeGroups, groupTime, parseGrouping } from "../groupby.ts";
 import { groupDType, groupReducePlan } from "./group-reduce.ts";
+import { takeRowsPlan } from "./take-rows.ts";
 import { type DecodedTime, decodeTimeCoord } from "./time-coord.ts";
 
 /** A coordinate of labels along `dim` (int64 numbers or strings). */
@@ -34,9 +34,9 @@ export function reduceGroups(
   const count = labels.shape[0]!;
   const dtype = groupDType(fn, array.dtype, groups.sizes, options.emptyIsNaN);
   const params = { fn, index: groups.index, groups: count, ddof: options.ddof ?? 0, emptyIsNaN: options.emptyIsNaN };
-  // Contiguous bins (resample): blocks of about one input chunk's worth of steps, read once each.
+  // Contiguous bins (resample): blocks of about eight input chunks' worth of steps, so few chunks straddle blocks.
   const steps = array.shape[axis]!;
-  const perBlock = options.contiguous ? Math.max(1, Math.round((array.plan.chunks[axis]! * count) / Math.max(1, steps))) : count;
+  const perBlock = options.contiguous ? Math.max(1, Math.round((8 * array.plan.chunks[axis]! * count) / Math.max(1, steps))) : count;
   const plan = groupReducePlan(array.plan, axis, groupDim, params, dtype, perBlock);
   const coords: Record<string, Coordinate> = { [groupDim]: labels };
   for (const [n, c] of Object.entries(array.coords)) if (!c.dims.includes(time.dim) && n !== groupDim) coords[n] = c;
@@ -107,17 +107,8 @@ export class TimeGroupBy {
     const { index, labels } = this.groups;
     const steps = index.length;
     const take = Int32Array.from(index, (k) => (k < 0 ? -1 : (position.get(labels[k]!) ?? -1)));
-    const indexers: Indexer[] = other.dims.map((_, i) => (i === axis ? { kind: "take", index: take } : { kind: "range", start: 0, step: 1 }));
     const timeChunk = this.array.plan.chunks[this.array.dims.indexOf(this.time.dim)]!;
-    const meta = {
-      dims: other.dims,
-      shape: other.shape.map((n, i) => (i === axis ? steps : n)),
-      dtype: other.dtype,
-      chunks: other.plan.chunks.map((c, i) => (i === axis ? timeChunk : c)),
-    };
-    const picked = node("isel", [other.plan], indexers, meta);
-    const dims = other.dims.map((d) => (d === g ? this.time.dim : d));
-    const plan = node("rename", [picked], { names: { [g]: this.time.dim } }, { ...meta, dims });
+    const plan = takeRowsPlan(other.plan, axis, take, this.time.dim, timeChunk);
     const coords: Record<string, Coordinate> = {};
     for (const [n, c] of Object.entries(other.coords)) if (!c.dims.includes(g)) coords[n] = c;
     coords[this.time.dim] = this.time.coord;

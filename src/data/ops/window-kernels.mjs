@@ -3,58 +3,57 @@
 // over `inner` innermost, contiguous in memory.
 
 // Running sums for sum/mean/count/std/var: rows enter and leave the window once each.
+function addRow(src, base, inner, sign, sum, sq, count, moments) {
+  for (let i = 0; i < inner; i++) {
+    const v = src[base + i];
+    if (v !== v) continue;
+    sum[i] += sign * v;
+    if (moments) sq[i] += sign * v * v;
+    count[i] += sign;
+  }
+}
+
 function slidingSums(op, src, layout, from, to, window, left, minPeriods, out) {
   const { outer, rows, inner } = layout;
   const sum = new Float64Array(inner);
   const sq = new Float64Array(inner);
   const count = new Float64Array(inner);
   const moments = op === "std" || op === "var";
+  const code = op === "sum" ? 0 : op === "count" ? 1 : op === "mean" ? 2 : op === "var" ? 3 : 4;
   const span = to - from;
-  const add = (base, sign) => {
-    for (let i = 0; i < inner; i++) {
-      const v = src[base + i];
-      if (v !== v) continue;
-      sum[i] += sign * v;
-      if (moments) sq[i] += sign * v * v;
-      count[i] += sign;
-    }
-  };
   for (let o = 0; o < outer; o++) {
-    sum.fill(0);
-    sq.fill(0);
-    count.fill(0);
     const rowBase = o * rows * inner;
-    let lo = Math.max(0, from - left);
-    let hi = Math.min(rows, from - left + window);
-    for (let r = lo; r < hi; r++) add(rowBase + r * inner, 1);
+    let lo = 0;
+    let hi = 0;
     for (let t = from; t < to; t++) {
-      if (t > from) {
-        const nlo = Math.max(0, t - left);
-        const nhi = Math.min(rows, t - left + window);
-        for (; lo < nlo; lo++) add(rowBase + lo * inner, -1);
-        for (; hi < nhi; hi++) add(rowBase + hi * inner, 1);
-        // Recompute exactly now and then so running sums do not drift.
-        if ((t - from) % 1024 === 0) {
-          sum.fill(0);
-          sq.fill(0);
-          count.fill(0);
-          for (let r = lo; r < hi; r++) add(rowBase + r * inner, 1);
-        }
+      const nlo = Math.max(0, t - left);
+      const nhi = Math.min(rows, t - left + window);
+      // Start afresh at the first row and every 1024 rows, so running sums do not drift.
+      if (t === from || (t - from) % 1024 === 0) {
+        sum.fill(0);
+        sq.fill(0);
+        count.fill(0);
+        for (let r = nlo; r < nhi; r++) addRow(src, rowBase + r * inner, inner, 1, sum, sq, count, moments);
+      } else {
+        for (let r = lo; r < nlo; r++) addRow(src, rowBase + r * inner, inner, -1, sum, sq, count, moments);
+        for (let r = hi; r < nhi; r++) addRow(src, rowBase + r * inner, inner, 1, sum, sq, count, moments);
       }
+      lo = nlo;
+      hi = nhi;
       const dst = (o * span + (t - from)) * inner;
       for (let i = 0; i < inner; i++) {
         const n = count[i];
         if (n < minPeriods || n === 0) {
-          out[dst + i] = op === "count" && n >= minPeriods ? 0 : NaN;
+          out[dst + i] = NaN;
           continue;
         }
-        if (op === "sum") out[dst + i] = sum[i];
-        else if (op === "count") out[dst + i] = n;
-        else if (op === "mean") out[dst + i] = sum[i] / n;
+        if (code === 0) out[dst + i] = sum[i];
+        else if (code === 1) out[dst + i] = n;
+        else if (code === 2) out[dst + i] = sum[i] / n;
         else {
           const mean = sum[i] / n;
           const v = Math.max(0, sq[i] / n - mean * mean);
-          out[dst + i] = op === "var" ? v : Math.sqrt(v);
+          out[dst + i] = code === 3 ? v : Math.sqrt(v);
         }
       }
     }
