@@ -8,7 +8,6 @@ import * as zarr from "zarrita";
 import FileSystemStore from "@zarrita/storage/fs";
 import { Client } from "../src/arraylake/index.ts";
 import { median, peakRssMb } from "./emit.ts";
-
 /** zarrita's queue with at most `limit` chunk reads running. */
 function boundedQueue(limit: number) {
   return () => {

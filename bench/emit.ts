@@ -1,4 +1,5 @@
 /** @module What every benchmark prints: one JSON line per measurement, with a `bench` field naming it. */
+import { existsSync, readFileSync } from "node:fs";
 
 export function emit(bench: string, fields: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify({ bench, ...fields })}\n`);
@@ -17,4 +18,11 @@ export function percentile(values: readonly number[], p: number): number {
 
 export const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
 
-export const peakRssMb = (): number => round(process.resourceUsage().maxRSS / 1024, 1);
+/**
+ * This process's peak RSS: Linux's VmHWM, which starts afresh at exec (`maxRSS` can carry a parent's high-water
+ * mark over fork+exec, as Debian 13's Node spawns), else maxRSS.
+ */
+export function peakRssMb(): number {
+  const hwm = existsSync("/proc/self/status") ? /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))?.[1] : undefined;
+  return round((hwm ? Number(hwm) : process.resourceUsage().maxRSS) / 1024, 1);
+}

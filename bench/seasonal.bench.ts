@@ -1,16 +1,20 @@
 /**
- * @module `npm run bench -- seasonal [--source <zarr-folder>] [--group g] [--workers n] [--repeat n]`:
+ * @module `npm run bench -- seasonal [--source <zarr-folder>] [--group g] [--workers n] [--repeat n] [--repo]`:
  * seasonal mean of the first 3-D float variable, in-process, on worker threads. Without a source it makes
  * one: 730 x 180 x 360 float32, blosc-lz4, written by xarray when /usr/bin/python3 has it (else by floe,
  * zstd). When xarray + dask are available it times `ds[v].groupby("time.season").mean()` on the same store,
  * in rounds alternating with floe's (this machine is shared: both sides should see the same load). Medians of
- * wall time and of CPU time (all threads) per reduction.
+ * wall time and of CPU time (all threads) per reduction. With `--repo`, floe reads the same data imported into a
+ * local Icechunk repository (`floe repo import`, one commit; a readonly session at main) while xarray reads the
+ * folder: the seed job on a repository against xarray on plain files.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { createReducerPool, createSyntheticOceanTemp, openDataset, groupReduce } from "../src/data/index.ts";
+import { createReducerPool, createSyntheticOceanTemp, openDataset, groupReduce, type Dataset } from "../src/data/index.ts";
+import { Client } from "../src/arraylake/index.ts";
+import { importZarr } from "../src/cli/repo-transfer.ts";
 import { emit, median, peakRssMb, round } from "./emit.ts";
 
 const PYTHON = "/usr/bin/python3";
@@ -68,8 +72,17 @@ export default async function seasonal(args: string[]): Promise<void> {
     }
     group = "";
   }
+  const repoDir = args.includes("--repo") ? mkdtempSync(join(tmpdir(), "floe-seasonal-repo-")) : undefined;
+  const client = new Client({ env: {}, localReposDir: repoDir ?? tmpdir() });
   try {
-    const ds = await openDataset(source, { group });
+    let ds: Dataset;
+    if (repoDir) {
+      const repo = await client.createRepo("bench/seasonal");
+      const writer = await repo.writableSession();
+      await importZarr(group ? join(source, group) : source, writer, "data");
+      await writer.commit("import the source");
+      ds = await openDataset(await repo.readonlySession(), { group: "data" });
+    } else ds = await openDataset(source, { group });
     const name = ds.dataVars.find((n) => ds.variables[n]!.shape.length === 3 && ds.variables[n]!.dtype.startsWith("float"));
     if (!name) throw new Error(`no 3-D float variable in ${source}`);
     const v = ds.variables[name]!;
@@ -106,7 +119,14 @@ export default async function seasonal(args: string[]): Promise<void> {
       }
     }
     const seconds = median(times);
-    const common = { source: made ? (xarray ? "self-made (xarray, blosc-lz4)" : "self-made (floe, zstd)") : source, variable: name, shape: v.shape, chunks: v.encoding.chunks, workers };
+    const common = {
+      source: made ? (xarray ? "self-made (xarray, blosc-lz4)" : "self-made (floe, zstd)") : source,
+      ...(repoDir ? { floeReads: "local Icechunk repository (xarray: the folder)" } : {}),
+      variable: name,
+      shape: v.shape,
+      chunks: v.encoding.chunks,
+      workers,
+    };
     let ratio: number | undefined;
     if (!x.failed) {
       const xs = median(x.times);
@@ -125,6 +145,8 @@ export default async function seasonal(args: string[]): Promise<void> {
       ...(ratio === undefined ? {} : { speedupVsXarray: round(ratio, 2) }),
     });
   } finally {
+    client.close();
     if (made) rmSync(made, { recursive: true, force: true });
+    if (repoDir) rmSync(repoDir, { recursive: true, force: true });
   }
 }

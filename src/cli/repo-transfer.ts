@@ -58,7 +58,10 @@ export async function importZarr(src: string, session: RepoSession, group: strin
   if (all.some((f) => f === "zarr.json" || f.endsWith("/zarr.json"))) {
     await ensureParents(session, prefix);
     const objects = all.filter((f) => !f.split("/").some((p) => p.startsWith(".")));
-    await eachLimited(objects, 8, (f) => copy(f)());
+    // Metadata first, parents before children: Icechunk refuses a chunk of an array it does not know yet.
+    const isMeta = (f: string) => f === "zarr.json" || f.endsWith("/zarr.json");
+    for (const f of objects.filter(isMeta).sort((a, b) => a.split("/").length - b.split("/").length)) await copy(f)();
+    await eachLimited(objects.filter((f) => !isMeta(f)), 8, (f) => copy(f)());
     return objects.length;
   }
   if (!all.some((f) => /(^|\/)\.z(group|array)$/.test(f))) throw new RepoCommandError(`"${src}" is not a Zarr v2 or v3 directory`);

@@ -34,6 +34,8 @@ export interface ChunkMessage {
   bytes: Uint8Array | null;
   /** A local file the worker reads itself, into a buffer it reuses (a missing file is a missing chunk). */
   file?: string | undefined;
+  /** Only these bytes of `file` (a chunk inside a larger object); default the whole file. */
+  range?: { offset: number; length: number } | undefined;
 }
 
 export type ToWorker = InitMessage | ChunkMessage | { type: "flush" };

@@ -21,24 +21,28 @@ let current;
 let direct;
 let readBuffer = new Uint8Array(0);
 
-// Reads a local chunk file into a buffer reused from chunk to chunk (valid until the next read); null if missing.
-function readFile(file) {
+// Reads a local chunk file (or `range` of it) into a buffer reused from chunk to chunk (valid until the next
+// read); null if missing.
+function readFile(file, range) {
   let fd;
   try {
     fd = openSync(file, "r");
   } catch (error) {
-    if (error?.code === "ENOENT" || error?.code === "ENOTDIR") return null;
+    // A folder's missing chunk is its fill value; a located chunk (a range) must be there.
+    if (!range && (error?.code === "ENOENT" || error?.code === "ENOTDIR")) return null;
     throw error;
   }
   try {
-    const size = fstatSync(fd).size;
+    const size = range ? range.length : fstatSync(fd).size;
+    const from = range ? range.offset : 0;
     if (readBuffer.byteLength < size) readBuffer = new Uint8Array(size);
     let at = 0;
     while (at < size) {
-      const n = readSync(fd, readBuffer, at, size - at, at);
+      const n = readSync(fd, readBuffer, at, size - at, from + at);
       if (n === 0) break;
       at += n;
     }
+    if (range && at < size) throw new Error(`${file}: ${at} bytes at ${from}, expected ${size}`);
     return readBuffer.subarray(0, at);
   } finally {
     closeSync(fd);
@@ -94,10 +98,10 @@ async function handle(message) {
     port.postMessage({ type: "flushed" });
     return;
   }
-  const { coords, key, tile, tStart, steps, file } = message;
+  const { coords, key, tile, tStart, steps, file, range } = message;
   const chunkKey = `/${key}`;
   try {
-    const bytes = file ? readFile(file) : message.bytes;
+    const bytes = file ? readFile(file, range) : message.bytes;
     // zarrita gets a standalone copy: some codecs read `bytes.buffer` whole.
     const data = (bytes && direct?.(bytes)) || (await viaZarrita(coords, chunkKey, file && bytes ? bytes.slice() : bytes));
     if (current?.id !== tile) {

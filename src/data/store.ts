@@ -14,7 +14,15 @@ export interface DataStore {
   set?(key: AbsolutePath, value: Uint8Array): Promise<void> | void;
   /** Names directly under `prefix` (no leading slash, e.g. `xarray/ocean-temp/`). */
   listDir?(prefix: string): Promise<string[]>;
+  /**
+   * Where a chunk's bytes lie on the local disk (a file range) or the bytes themselves; undefined when only
+   * `get` can read it. Lets workers read chunks themselves (Icechunk sessions of local repositories have it).
+   */
+  locate?(key: string): Promise<ChunkLocation | undefined>;
 }
+
+/** A chunk found without reading it through the store: `length` bytes at `offset` of `path`, or its bytes. */
+export type ChunkLocation = { path: string; offset: number; length: number } | { bytes: Uint8Array };
 
 /** A store floe's readers and writers use: async, never returns views or `null`. */
 export interface StandaloneStore {

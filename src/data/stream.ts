@@ -126,9 +126,15 @@ function drive(worker: Worker, variable: Variable, p: Plan, op: Reducer, queue: 
           worker.postMessage(message);
           continue;
         }
-        store
-          .get(`/${key}` as AbsolutePath)
-          .then((got) => {
+        // A store that can say where a chunk lies on disk (a local repository) lets the worker read it too.
+        (store.inner.locate ? store.inner.locate(key).catch(() => undefined) : Promise.resolve(undefined))
+          .then(async (at) => {
+            if (at && "path" in at) {
+              const range = { offset: at.offset, length: at.length };
+              worker.postMessage({ type: "chunk", key, ...item, bytes: null, file: at.path, range } satisfies ChunkMessage);
+              return;
+            }
+            const got = at ? at.bytes : await store.get(`/${key}` as AbsolutePath);
             // Transferring detaches the buffer: copy, the store may still hold it.
             const bytes = got ? got.slice() : null;
             const message: ChunkMessage = { type: "chunk", key, ...item, bytes };
