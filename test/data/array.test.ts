@@ -53,3 +53,33 @@ test("a stored dataset reads lazily; a reduction inside an anomaly is computed o
   const mean = await anomaly.mean("time").values();
   for (const x of mean as Float32Array) assert.ok(Number.isNaN(x) || Math.abs(x) < 1e-4, `anomaly mean ${x}`);
 });
+
+test("datasets rename, assign, drop and reduce their variables; bad names list what there is", async () => {
+  const ds = await LazyDataset.open(join(FIXTURES, "v2-standard.zarr"));
+  const renamed = ds.rename({ temp: "sst", lat: "latitude" });
+  assert.deepEqual(renamed.dataVars, ["depth", "sst"]);
+  assert.deepEqual([...renamed.get("sst").dims], ["time", "latitude", "lon"]);
+  assert.ok("latitude" in renamed.coordinates && !("lat" in renamed.coordinates));
+  const withDouble = ds.assign({ double: ds.get("temp").mul(2) }).dropVars("depth");
+  assert.deepEqual(withDouble.dataVars, ["double", "temp"]);
+  const means = ds.mean("time");
+  assert.deepEqual([...means.get("temp").dims], ["lat", "lon"]);
+  assert.deepEqual([...means.get("depth").dims], ["lat", "lon"]);
+  assert.throws(() => ds.rename({ tmp: "x" }), (e: Error) => e instanceof InvalidOperationError && /no variable, dimension or coordinate "tmp" \(have: .*temp/.test(e.message));
+  assert.throws(() => ds.get("tmp"), /no such variable \(variables: .*temp/);
+  assert.throws(() => ds.get("temp").mean("depth"), (e: Error) => e instanceof InvalidOperationError && /dimension "depth" not found \(dimensions: time, lat, lon\)/.test(e.message));
+  assert.throws(() => ds.get("temp").isel({ time: 400 }), /position 400 is out of range \(length 400\)/);
+});
+
+test("coordinates that disagree join as xarray does: inner for arithmetic, outer for combineFirst; no overlap is empty", async () => {
+  const a = DataArray.fromValues([1, 2, 3], { dims: ["x"], coords: { x: [0, 1, 2] } });
+  const b = DataArray.fromValues([10, 20, 30], { dims: ["x"], coords: { x: [1, 2, 3] } });
+  const sum = a.add(b);
+  assert.deepEqual([...(sum.coords.x!.values as Float64Array)], [1, 2]);
+  assert.deepEqual([...(await sum.values())], [12, 23]);
+  const both = a.combineFirst(b);
+  assert.deepEqual([...(both.coords.x!.values as Float64Array)], [0, 1, 2, 3]);
+  assert.deepEqual([...(await both.values())], [1, 2, 3, 30]);
+  const far = DataArray.fromValues([5], { dims: ["x"], coords: { x: [9] } });
+  assert.deepEqual([...a.add(far).shape], [0]);
+});

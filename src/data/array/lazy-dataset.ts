@@ -3,6 +3,7 @@
  * record (group, dims, variables, ...), so `writeDataset` streams its lazy variables chunk by chunk.
  */
 import { type Dataset, type Variable, getVariable, readVariable } from "../dataset.ts";
+import { InvalidOperationError } from "../errors.ts";
 import type { Json } from "../metadata.ts";
 import { type OpenOptions, type Source, openDataset, splitCoords } from "../open.ts";
 import type { StandaloneStore } from "../store.ts";
@@ -152,6 +153,54 @@ export class LazyDataset implements Dataset {
     });
   }
   mean = (dims?: string | readonly string[]): LazyDataset => this.reduce("mean", dims);
+  sum = (dims?: string | readonly string[]): LazyDataset => this.reduce("sum", dims);
+  min = (dims?: string | readonly string[]): LazyDataset => this.reduce("min", dims);
+  max = (dims?: string | readonly string[]): LazyDataset => this.reduce("max", dims);
+  std = (dims?: string | readonly string[], options?: { ddof?: number }): LazyDataset => this.reduce("std", dims, options);
+  count = (dims?: string | readonly string[]): LazyDataset => this.reduce("count", dims);
+
+  /**
+   * Renames variables, dimensions and coordinates (xarray's `Dataset.rename`).
+   * @example
+   * ds.rename({ temp: "sst", lat: "latitude" });
+   */
+  rename(names: Readonly<Record<string, string>>): LazyDataset {
+    const known = new Set([...Object.keys(this.arrays), ...Object.keys(this.dims), ...Object.keys(this.coordinates)]);
+    for (const from of Object.keys(names)) {
+      if (!known.has(from)) throw new InvalidOperationError(`rename: no variable, dimension or coordinate "${from}" (have: ${[...known].sort().join(", ")})`, { variable: from });
+    }
+    const arrays: Record<string, DataArray> = {};
+    for (const [n, a] of Object.entries(this.arrays)) {
+      const mine = Object.fromEntries(Object.entries(names).filter(([k]) => a.dims.includes(k) || k in a.coords));
+      const renamed = Object.keys(mine).length ? a.rename(mine) : a;
+      arrays[names[n] ?? n] = renamed.rename(names[n] ?? n);
+    }
+    const coords = Object.fromEntries(Object.entries(this.coordinates).map(([n, c]) => [names[n] ?? n, { ...c, dims: c.dims.map((d) => names[d] ?? d) }]));
+    return new LazyDataset({ arrays, coords, attrs: this.attrs, group: this.group, store: this.store, computeOptions: this.computeOptions });
+  }
+
+  /** Adds or replaces data variables (xarray's `assign`); their coordinates join the dataset's. */
+  assign(arrays: Readonly<Record<string, DataArray>>): LazyDataset {
+    const named = Object.fromEntries(Object.entries(arrays).map(([n, a]) => [n, a.rename(n)]));
+    return new LazyDataset({ arrays: { ...this.arrays, ...named }, coords: this.coordinates, attrs: this.attrs, group: this.group, store: this.store, computeOptions: this.computeOptions });
+  }
+
+  /** Drops data variables or coordinates by name. */
+  dropVars(names: string | readonly string[]): LazyDataset {
+    const list = typeof names === "string" ? [names] : names;
+    for (const n of list) {
+      if (!(n in this.arrays) && !(n in this.coordinates)) {
+        throw new InvalidOperationError(`dropVars: no variable "${n}" (variables: ${[...Object.keys(this.arrays), ...Object.keys(this.coordinates)].sort().join(", ")})`, { variable: n });
+      }
+    }
+    const arrays = Object.fromEntries(
+      Object.entries(this.arrays)
+        .filter(([n]) => !list.includes(n))
+        .map(([n, a]) => [n, a.with({ coords: Object.fromEntries(Object.entries(a.coords).filter(([c]) => !list.includes(c))) })]),
+    );
+    const coords = Object.fromEntries(Object.entries(this.coordinates).filter(([n]) => !list.includes(n)));
+    return new LazyDataset({ arrays, coords, attrs: this.attrs, group: this.group, store: this.store, computeOptions: this.computeOptions });
+  }
 
   /** Evaluates every variable into memory. */
   async compute(options?: ComputeOptions): Promise<LazyDataset> {
