@@ -41,11 +41,15 @@ const stridesOf = (shape: readonly number[]): number[] => shape.map((_, i) => si
 const read = (d: unknown, i: number): unknown => (d instanceof zarr.BoolArray ? d.get(i) : (d as Data)[i]);
 const write = (d: unknown, i: number, v: unknown): void => void (d instanceof zarr.BoolArray ? d.set(i, v as boolean) : ((d as Data)[i] = v));
 
-/** Copies an N-d box between two strided buffers. */
+type Typed = { set(src: ArrayLike<unknown>, at: number): void; subarray(a: number, b: number): ArrayLike<unknown> };
+
+/** Copies an N-d box between two strided buffers; rows contiguous in both are copied with one `set`. */
 function copyBox(src: unknown, srcStride: readonly number[], srcAt: readonly number[], dst: unknown, dstStride: readonly number[], dstAt: readonly number[], extent: readonly number[]): void {
   const rank = extent.length;
   if (extent.some((n) => n <= 0)) return;
+  const rows = rank > 0 && srcStride[rank - 1] === 1 && dstStride[rank - 1] === 1 && ArrayBuffer.isView(src) && ArrayBuffer.isView(dst);
   const walk = (axis: number, s: number, d: number): void => {
+    if (rows && axis === rank - 1) return (dst as unknown as Typed).set((src as unknown as Typed).subarray(s, s + extent[axis]!), d);
     if (axis === rank) return write(dst, d, read(src, s));
     for (let i = 0; i < extent[axis]!; i++) walk(axis + 1, s + i * srcStride[axis]!, d + i * dstStride[axis]!);
   };

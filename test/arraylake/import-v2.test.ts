@@ -97,3 +97,18 @@ test("repositories written by Python Icechunk open with their dimensions", async
   assert.equal(ds.variables.small_chunks?.dtype, "int8");
   assert.deepEqual([...(await readVariable(ds.variables.small_chunks!))], [84, 84, 84, 84, 8], "chunk 4 deleted on this branch");
 });
+
+test("the reported bug: import v2-standard.zarr, then `floe run seasonal-averages` on it completes", async () => {
+  const root = new URL("../../", import.meta.url).pathname;
+  const state = tempDir();
+  const io = (out: string[]) => ({ stdout: (t: string) => void out.push(t), stderr: (t: string) => void out.push(t), env: { FLOE_STATE_DIR: state }, cwd: root, isTTY: false });
+  const log: string[] = [];
+  assert.equal(await main(["repo", "import", join(DATA, "v2-standard.zarr"), "acme/imported", "g", "--create"], io(log)), 0, log.join(""));
+  const run: string[] = [];
+  const code = await main(["run", "seasonal-averages", "--local", "--json", "--param", "repo=acme/imported", "--param", "source=g", "--param", "target=out"], io(run));
+  assert.equal(code, 0, run.join(""));
+  assert.equal(JSON.parse(run.join("")).state, "Completed");
+  const repo = await localClient().getRepo(join(state, "arraylake", "acme", "imported"));
+  const out = await openDataset(await repo.readonlySession({ branch: "main" }), { group: "out" });
+  assert.deepEqual(out.variables.temp?.dims, ["season", "lat", "lon"]);
+});

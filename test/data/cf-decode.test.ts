@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { openDataset, seasonalMean } from "floe/data";
 import { cfPlan, decodeCF, encodeCF } from "../../src/data/cf-codec.mjs";
-import { FIXTURES, assertDecodedLikeXarray, compare, packed } from "./helpers.ts";
+import { FIXTURES, assertDecodedLikeXarray, compare, copyFixture, packed, tempDir } from "./helpers.ts";
 
 test("packed int16/uint8/int32/int64 data decodes to xarray's dtypes and values (scale, offset, _FillValue, missing_value, _Unsigned)", async () => {
   await assertDecodedLikeXarray(join(FIXTURES, "v2-packed.zarr"));
@@ -42,4 +43,26 @@ test("the CF kernel promotes as xarray: mask first, then scale; offsets force fl
   assert.equal(unsigned.dtype, "float32");
   const u = decodeCF(unsigned, Int8Array.from([-1, -2, 5]));
   assert.deepEqual([...u], [Number.NaN, 254, 5]);
+});
+
+test("what CF decoding cannot do is a clear error naming the variable, never a silent cast", async () => {
+  const dir = tempDir();
+  try {
+    const store = copyFixture("v2-packed.zarr", dir.path);
+    const patch = (edit: (meta: Record<string, Record<string, unknown>>) => void) => {
+      const path = join(store, ".zmetadata");
+      const doc = JSON.parse(readFileSync(path, "utf8"));
+      edit(doc.metadata);
+      writeFileSync(path, JSON.stringify(doc));
+    };
+    patch((m) => (m["mv/.zarray"]!.dtype = "<f2"));
+    await assert.rejects(openDataset(store), { _tag: "UnsupportedError", message: /variable "mv" attribute "dtype": cannot mask fill values of dtype "float16"/ });
+    patch((m) => {
+      m["mv/.zarray"]!.dtype = "<f4";
+      m["temp/.zattrs"]!.scale_factor = "0.01";
+    });
+    await assert.rejects(openDataset(store), { _tag: "UnsupportedError", message: /variable "temp" attribute "scale_factor": expected a number, got "0.01"/ });
+  } finally {
+    dir.remove();
+  }
 });
