@@ -63,7 +63,7 @@ test("bad input writes nothing: unsupported dtypes, values that do not fit the c
   assert.equal(existsSync(out), false, "nothing written");
   await assert.rejects(writeDataset(out, "g", source, { encoding: { temp: { dtype: "int8", scaleFactor: 0.01 } } }), {
     _tag: "ChunkError",
-    message: /chunk "g\/temp\/c\/0\/0\/0": cannot encode as int8 \(element \d+ \(.*\) does not fit "int8"/,
+    message: /chunk "g\/temp\/c\/\d+\/\d+\/\d+": cannot encode as int8 \(element \d+ \(.*\) does not fit "int8"/,
   });
   const damaged = copyFixture("v2-standard.zarr", join(dir.path, "damaged"));
   writeFileSync(join(damaged, "temp", "3.1.0"), Buffer.from("not blosc at all"));
