@@ -79,6 +79,14 @@ export class CommitConflictError extends FloeError {
   }
 }
 
+/** A task called `commit()` on a session that its `commit: "on-success"` run commits at its end. */
+export class DeferredCommitError extends FloeError {
+  readonly _tag = "DeferredCommitError" as const;
+  constructor(repo: string) {
+    super(`this pipeline commits on success: changes to "${repo}" are committed once, after every task succeeded; do not call commit() in a task`);
+  }
+}
+
 /** The repository is valid Icechunk but this build of the library cannot open it; says why and what to do. */
 export class UnsupportedRepositoryError extends FloeError {
   readonly _tag = "UnsupportedRepositoryError" as const;

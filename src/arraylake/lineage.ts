@@ -9,7 +9,10 @@
  *   onCommit: (e) => commits.push(e),  // { repo, branch, snapshotId, parentSnapshotId?, message }
  * } });
  */
+import type { CommitEvent } from "./session.ts";
 import type { RunTransaction } from "./transaction.ts";
+
+export type { CommitEvent } from "./session.ts";
 
 /** A readonly session was opened at `snapshotId` (reached through `branch`, `tag`, or directly). */
 export interface ReadEvent {
@@ -18,15 +21,6 @@ export interface ReadEvent {
   branch?: string;
   tag?: string;
   snapshotId: string;
-}
-
-/** A commit landed: `branch` now points at `snapshotId`, whose parent is `parentSnapshotId`. */
-export interface CommitEvent {
-  repo: string;
-  branch: string;
-  snapshotId: string;
-  parentSnapshotId?: string;
-  message: string;
 }
 
 /**

@@ -4,15 +4,30 @@
  */
 import type { Session } from "@earthmover/icechunk";
 import { FloeError } from "../core/errors.ts";
-import { CommitConflictError } from "./errors.ts";
-import type { LineageObserver } from "./lineage.ts";
+import { CommitConflictError, DeferredCommitError } from "./errors.ts";
 import { SessionStore } from "./store.ts";
 import { guard } from "./translate.ts";
-import { DeferredCommitError, TRANSACTION_COMMIT } from "./transaction.ts";
+
+/** A commit landed: `branch` now points at `snapshotId`, whose parent is `parentSnapshotId`. */
+export interface CommitEvent {
+  repo: string;
+  branch: string;
+  snapshotId: string;
+  parentSnapshotId?: string;
+  message: string;
+}
+
+/** Who hears a session's commits (a `LineageObserver` is one); awaited before the snapshot id is returned. */
+export interface CommitListener {
+  onCommit?(event: CommitEvent): void | Promise<void>;
+}
+
+/** Passed to `RepoSession.commit` by the run transaction alone, so tasks cannot commit a deferred session. */
+export const TRANSACTION_COMMIT: unique symbol = Symbol("floe.transaction-commit");
 
 export interface CommitOptions {
   /** @internal Set by the run transaction that owns a deferred session: the run-level lineage observer. */
-  [TRANSACTION_COMMIT]?: LineageObserver | undefined;
+  [TRANSACTION_COMMIT]?: CommitListener | undefined;
   /**
    * When the branch moved since the session began, rebase onto it and retry, up to this many times
    * (a rebase that finds conflicting changes still fails with {@link CommitConflictError}). Default 0.
@@ -36,12 +51,12 @@ export class RepoSession {
   /** Pass to zarrita: `zarr.open(zarr.root(session.store))`. */
   readonly store: SessionStore;
   readonly repo: string;
-  readonly #observer: LineageObserver | undefined;
+  readonly #observer: CommitListener | undefined;
   /** Owned by a `commit: "on-success"` run: only the run's transaction commits it. */
   readonly #deferred: boolean;
 
   /** `localRoot`: the folder of a local repository, whose committed chunks a readonly session reads directly. */
-  constructor(raw: Session, repo: string, observer: LineageObserver | undefined, deferred = false, localRoot?: string) {
+  constructor(raw: Session, repo: string, observer: CommitListener | undefined, deferred = false, localRoot?: string) {
     this.raw = raw;
     this.#deferred = deferred;
     this.repo = repo;
@@ -104,7 +119,7 @@ export class RepoSession {
   }
 
   async #notify(
-    observer: LineageObserver | undefined,
+    observer: CommitListener | undefined,
     e: { branch: string; snapshotId: string; parent: string; message: string },
   ): Promise<void> {
     if (!observer?.onCommit) return;

@@ -4,16 +4,7 @@
  * the run's tasks have all succeeded, then each session commits once (rebasing when the branch moved and
  * Icechunk finds no conflict). A failed run discards them.
  */
-import { FloeError } from "../core/errors.ts";
-import type { LineageObserver } from "./lineage.ts";
-import type { RepoSession } from "./session.ts";
-
-export class DeferredCommitError extends FloeError {
-  readonly _tag = "DeferredCommitError" as const;
-  constructor(repo: string) {
-    super(`this pipeline commits on success: changes to "${repo}" are committed once, after every task succeeded; do not call commit() in a task`);
-  }
-}
+import { TRANSACTION_COMMIT, type CommitListener, type RepoSession } from "./session.ts";
 
 export interface CommittedSession {
   repo: string;
@@ -29,11 +20,8 @@ export interface RunTransaction {
   discardAll(): Promise<void>;
 }
 
-/** Passed to `RepoSession.commit` by the transaction alone, so tasks cannot commit a deferred session. */
-export const TRANSACTION_COMMIT: unique symbol = Symbol("floe.transaction-commit");
-
 /** `observer` hears the end-of-run commits (they belong to the run, not to the task that opened the session). */
-export function createRunTransaction(observer?: LineageObserver): RunTransaction {
+export function createRunTransaction(observer?: CommitListener): RunTransaction {
   const sessions = new Map<string, { repo: string; branch: string; session: Promise<RepoSession> }>();
   return {
     session(repo, branch, open) {

@@ -51,7 +51,7 @@ export async function runViaDaemon(io: CliIO, input: DaemonRunInput): Promise<nu
   const live = input.json ? undefined : createLiveView(io, input.taskNames);
   const onSigint = (): void => {
     io.stderr("cancelling...\n");
-    void cancelViaDaemon(input.stateDir, submitted.id, io.env).catch(() => {});
+    cancelViaDaemon(input.stateDir, submitted.id, io.env).catch(() => {});
   };
   process.on("SIGINT", onSigint);
   try {

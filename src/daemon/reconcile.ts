@@ -77,7 +77,7 @@ export function startOrphanSweep(deps: { store: Store; sink: StoreSink; runs: Ru
         for (const e of endRunEvents(detail, "Crashed", `its process (pid ${run.pid}) is gone`, deps.now())) deps.sink.emit(e);
         deps.log.warn("run:crashed", `${run.id}: its process (pid ${run.pid}) is gone: Crashed`, { runId: run.id });
       }
-      void deps.sink.flush().catch(() => undefined);
+      deps.sink.flush().catch(() => undefined);
     } catch (error) {
       deps.log.error("run:sweep", String(error));
     }

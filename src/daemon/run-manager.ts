@@ -143,7 +143,7 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
       deps.sink.emit(e);
       deps.publish(e);
     }
-    void deps.sink.flush().catch((e: unknown) => deps.log.error("store:write", String(e)));
+    deps.sink.flush().catch((e: unknown) => deps.log.error("store:write", String(e)));
   }
 
   function start(run: RunRecord): void {
@@ -175,7 +175,7 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
       }, timeoutMs + deps.killGraceMs);
     }
     deps.log.info("run:start", `${run.pipeline} ${run.id} (${run.trigger.kind}, version ${run.version})`, { runId: run.id, pipeline: run.pipeline });
-    void supervisor!.start(assignment).then(
+    supervisor!.start(assignment).then(
       (handle) => {
         if (handle.pid !== undefined && active.has(run.id)) setRunPid(deps.store, run.id, handle.pid);
       },
@@ -224,7 +224,7 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
       const entry = active.get(runId);
       active.delete(runId);
       clearTimeout(entry?.timer);
-      void deps.sink.flush().catch(() => undefined); // writes what the child sent before reading its state
+      deps.sink.flush().catch(() => undefined); // writes what the child sent before reading its state
       const run = getRun(deps.store, runId);
       if (run && !isTerminalRunState(run.state)) {
         const how = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;

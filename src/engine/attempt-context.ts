@@ -2,11 +2,19 @@
  * @module The `ctx` a task attempt receives. Its AbortSignal, logger and Arraylake client are made on first
  * use: most tasks never touch them, and an AbortController per task would be a large share of a no-op task's cost.
  */
-import type { LogLevel } from "../core/events.ts";
+import type { Clock } from "../core/clock.ts";
+import type { LogLevel, RunEventSink } from "../core/events.ts";
 import { redact } from "../core/redact.ts";
 import type { TaskContext, TaskLogger } from "../dsl/context.ts";
-import type { RunContext } from "./run-context.ts";
-import type { TaskRun } from "./task-run.ts";
+
+/** What an attempt needs of its run (a RunContext is one); narrow so that task rows can hold attempts. */
+export interface AttemptScope {
+  readonly runId: string;
+  readonly pipeline: string;
+  readonly sink: RunEventSink;
+  readonly clock: Clock;
+  readonly arraylakeFor: ((task: string, runId: string) => unknown) | undefined;
+}
 
 export class AttemptContext implements TaskContext {
   readonly runId: string;
@@ -23,13 +31,14 @@ export class AttemptContext implements TaskContext {
   private client: { value: unknown } | undefined = undefined;
 
   constructor(
-    private readonly run: RunContext,
-    private readonly row: TaskRun,
+    private readonly run: AttemptScope,
+    task: string,
+    attempt: number,
   ) {
     this.runId = run.runId;
     this.pipeline = run.pipeline;
-    this.task = row.key;
-    this.attempt = row.attempts;
+    this.task = task;
+    this.attempt = attempt;
   }
 
   get signal(): AbortSignal {

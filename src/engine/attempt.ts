@@ -13,7 +13,7 @@ const noop = (): void => {};
 export function startAttempt(run: RunContext, t: TaskRun): void {
   t.attempts++;
   transition(run, t, "Running");
-  const ctx = new AttemptContext(run, t);
+  const ctx = new AttemptContext(run, t.key, t.attempts);
   t.live = ctx;
   let value: unknown;
   try {

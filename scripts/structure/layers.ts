@@ -1,0 +1,42 @@
+/**
+ * @module scripts/structure/layers: the one layer order of floe, as data. README.md prints `LAYER_ORDER`
+ * verbatim (a test keeps them equal); `checkImports` enforces it.
+ */
+
+/** B may import A when A is to its left; folders in one brace group may import each other, never in a circle. */
+export const LAYER_ORDER =
+  "core ← schemas ← {dsl, plan, config, store, arraylake, data} ← {engine, schedule, loader, demo} ← run ← {api, web} ← {daemon, testing} ← cli";
+
+/** Layer names whose folder is not `src/<name>`. */
+const FOLDERS: Readonly<Record<string, string>> = { schemas: "schemas", run: "src/runner" };
+
+/** Packages that exactly one folder may import (the rest go through that folder's API). */
+export const OWNED_PACKAGES: readonly { readonly pattern: RegExp; readonly owner: string }[] = [
+  { pattern: /^@earthmover\/icechunk(-|\/|$)/, owner: "arraylake" },
+  { pattern: /^(better-sqlite3|pg)(\/|$)/, owner: "store" },
+];
+
+export interface Layer {
+  readonly name: string;
+  /** Folder relative to the repository root, `/`-separated. */
+  readonly folder: string;
+  /** Position in the order: 0 is `core`; peers share a rank. */
+  readonly rank: number;
+}
+
+/** Parses an order like `a ← {b, c} ← d` into layers. */
+export function parseLayerOrder(order: string): Layer[] {
+  return order.split("←").flatMap((group, rank) =>
+    group
+      .replace(/[{}]/g, "")
+      .split(",")
+      .map((name) => name.trim())
+      .filter((name) => name.length > 0)
+      .map((name) => ({ name, folder: FOLDERS[name] ?? `src/${name}`, rank })),
+  );
+}
+
+/** The layer a repository-relative file belongs to, or undefined (src/index.ts, tests, scripts...). */
+export function layerOf(layers: readonly Layer[], file: string): Layer | undefined {
+  return layers.find((l) => file.startsWith(`${l.folder}/`));
+}
