@@ -11,6 +11,8 @@ import type { TaskContext, TaskLogger } from "../dsl/context.ts";
 export interface AttemptScope {
   readonly runId: string;
   readonly pipeline: string;
+  /** The run's logical date in ms. */
+  readonly scheduledFor: number;
   readonly sink: RunEventSink;
   readonly clock: Clock;
   readonly arraylakeFor: ((task: string, runId: string) => unknown) | undefined;
