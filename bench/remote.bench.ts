@@ -9,7 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Repository } from "@earthmover/icechunk";
-import { ArraylakeRepo, Client, s3Storage, staticCredentials } from "../src/arraylake/index.ts";
+import { ArraylakeRepo, Client } from "../src/arraylake/index.ts";
+import { staticCredentials } from "../src/arraylake/remote/credentials.ts";
+import { s3Storage } from "../src/arraylake/remote/s3-storage.ts";
 import { data, MB, readBack, roundTrip } from "./arraylake.bench.ts";
 import { emit, peakRssMb, round } from "./emit.ts";
 

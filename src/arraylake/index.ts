@@ -9,23 +9,19 @@
  * const session = await repo.writableSession("main");
  * await zarr.create(zarr.root(session.store).resolve("t2m"), { shape: [10], dtype: "float32", chunkShape: [5] });
  * const snapshotId = await session.commit("add t2m");
+ *
+ * Pinned by test/public-surface.test.ts. Internals (storages, the run transaction, config wiring) are
+ * imported from their modules inside floe, never through this surface.
  */
-export { Client, DEFAULT_SERVICE_URI, type ClientOptions, type RepoListing } from "./client.ts";
-export { clientFromConfig } from "./config.ts";
+export { Client, type ClientOptions, type RepoListing } from "./client.ts";
 export type { ArraylakeClient } from "./client-like.ts";
 export { ArraylakeRepo, type RefSpec, type ResolvedRef, type SnapshotInfo } from "./repo.ts";
 export { RepoSession, LineageObserverError, type CommitOptions } from "./session.ts";
-export { SessionStore } from "./store.ts";
-export { DeferredCommitError } from "./errors.ts";
-export { createRunTransaction, type RunTransaction, type CommittedSession } from "./transaction.ts";
+export type { SessionStore } from "./store.ts";
 export type { LineageObserver, ReadEvent, CommitEvent } from "./lineage.ts";
-export { validateToken } from "./token.ts";
-export { parseRepoTarget, type RepoTarget } from "./names.ts";
-export { localStorage } from "./local/fs-storage.ts";
-export { s3Storage, type S3StorageOptions } from "./remote/s3-storage.ts";
-export { staticCredentials, refreshingCredentials, anonymousCredentials, type S3Credentials, type CredentialSource } from "./remote/credentials.ts";
 export type { RemoteSettings } from "./remote/remote-backend.ts";
 export {
+  DeferredCommitError,
   InvalidTokenError,
   InvalidRepoNameError,
   RepoNotFoundError,

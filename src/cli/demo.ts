@@ -1,5 +1,5 @@
 /** @module `floe demo seed`: create the demo repository the seasonal-averages pipeline reads. */
-import { clientFromConfig } from "../arraylake/index.ts";
+import { clientFromConfig } from "../arraylake/config.ts";
 import { loadConfig } from "../config/index.ts";
 import { seedDemoRepo } from "../demo/seed.ts";
 import { parseCommandArgs } from "./args.ts";

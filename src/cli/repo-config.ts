@@ -1,5 +1,6 @@
 /** @module How `floe repo` gets its Arraylake client: the resolved arraylake.config.ts and environment. */
-import { clientFromConfig, type Client } from "../arraylake/index.ts";
+import type { Client } from "../arraylake/client.ts";
+import { clientFromConfig } from "../arraylake/config.ts";
 import { loadConfig } from "../config/index.ts";
 import type { CliIO } from "./command.ts";
 

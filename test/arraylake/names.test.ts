@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { InvalidRepoNameError, parseRepoTarget } from "../../src/arraylake/index.ts";
+import { InvalidRepoNameError } from "../../src/arraylake/index.ts";
+import { parseRepoTarget } from "../../src/arraylake/names.ts";
 import { localClient, tempDir } from "./helpers.ts";
 
 test("parseRepoTarget: a path only when it starts with /, ./, ../ or ~/; ~ is the home folder", () => {

@@ -7,7 +7,6 @@ import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import {
   Client,
-  clientFromConfig,
   OrgNotFoundError,
   RepoExistsError,
   RepoNotFoundError,
@@ -16,6 +15,7 @@ import {
   TokenRejectedError,
   UnsupportedPlatformError,
 } from "../../../src/arraylake/index.ts";
+import { clientFromConfig } from "../../../src/arraylake/config.ts";
 import { resolveConfig } from "../../../src/config/resolve.ts";
 import { OTHER_TOKEN, startRig, TOKEN } from "./helpers.ts";
 
