@@ -6,13 +6,13 @@
  */
 import { findCircles, type Edge } from "./circles.ts";
 import { importsOf, listSources, selfExports, type Import } from "./imports.ts";
-import { LAYER_ORDER, OWNED_PACKAGES, layerOf, parseLayerOrder, type Layer } from "./layers.ts";
+import { LAYER_ORDER, OWNED_PACKAGES, TOLERATED_TYPE_IMPORTS, layerOf, parseLayerOrder, type Layer } from "./layers.ts";
 
 const ENTRY = "src/index.ts";
 const SCANNED = ["src", "schemas", "pipelines"];
 
 /** Every structure problem under `root`, sorted; empty when the tree keeps the rules. */
-export function checkStructure(root: string, order: string = LAYER_ORDER): string[] {
+export function checkStructure(root: string, order: string = LAYER_ORDER, tolerated = TOLERATED_TYPE_IMPORTS): string[] {
   const layers = parseLayerOrder(order);
   const self = selfExports(root);
   const files = listSources(root, SCANNED);
@@ -26,7 +26,7 @@ export function checkStructure(root: string, order: string = LAYER_ORDER): strin
     const problem = ruleBroken(layers, i);
     if (problem) problems.push(`${at(i)}: ${problem}`);
   }
-  problems.push(...folderCircles(layers, imports), ...fileCircles(imports));
+  problems.push(...folderCircles(layers, imports), ...fileCircles(imports, tolerated));
   return problems.sort();
 }
 
@@ -65,9 +65,31 @@ function folderCircles(layers: readonly Layer[], imports: readonly Import[]): st
 }
 
 /** A circle of static imports, type-only ones included: the design has a knot even when the runtime does not. */
-function fileCircles(imports: readonly Import[]): string[] {
-  const edges = imports.filter((i) => i.to !== undefined && !i.dynamic).map((i) => ({ from: i.from, to: i.to!, via: i }));
-  return findCircles(edges).map((circle) => `${at(circle[0]!.via)}: import circle ${describe(circle.map((e) => ({ ...e, via: at(e.via) })))}`);
+function fileCircles(imports: readonly Import[], tolerated: typeof TOLERATED_TYPE_IMPORTS): string[] {
+  const statics = imports.filter((i) => i.to !== undefined && !i.dynamic);
+  const isTolerated = (rule: (typeof tolerated)[number], i: Import): boolean => i.typeOnly && rule.from.test(i.from) && i.to === rule.to;
+  const edges = (keep: (i: Import) => boolean): Edge<Import>[] => statics.filter(keep).map((i) => ({ from: i.from, to: i.to!, via: i }));
+  const problems = findCircles(edges((i) => !tolerated.some((r) => isTolerated(r, i)))).map(
+    (circle) => `${at(circle[0]!.via)}: import circle ${describe(circle.map((e) => ({ ...e, via: at(e.via) })))}`,
+  );
+  for (const rule of tolerated) {
+    const others = edges((i) => !isTolerated(rule, i) && !tolerated.some((r) => r !== rule && isTolerated(r, i)));
+    const closes = statics.some((i) => isTolerated(rule, i) && reaches(others, i.to!, i.from));
+    if (!closes) problems.push(`scripts/structure/layers.ts:1: the tolerated type import ${rule.from} → ${rule.to} closes no circle any more: remove it from TOLERATED_TYPE_IMPORTS`);
+  }
+  return problems;
+}
+
+function reaches(edges: readonly Edge<Import>[], from: string, to: string): boolean {
+  const out = new Map<string, string[]>();
+  for (const e of edges) out.set(e.from, [...(out.get(e.from) ?? []), e.to]);
+  const seen = new Set([from]);
+  for (const queue = [from]; queue.length > 0; ) {
+    const node = queue.pop()!;
+    if (node === to) return true;
+    for (const next of out.get(node) ?? []) if (!seen.has(next)) (seen.add(next), queue.push(next));
+  }
+  return false;
 }
 
 function describe(circle: readonly Edge<string>[]): string {

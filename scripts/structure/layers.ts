@@ -40,3 +40,20 @@ export function parseLayerOrder(order: string): Layer[] {
 export function layerOf(layers: readonly Layer[], file: string): Layer | undefined {
   return layers.find((l) => file.startsWith(`${l.folder}/`));
 }
+
+/**
+ * Type-only imports that may close a circle, each with the reason it is tolerated. The check reports a rule
+ * that no longer closes any circle, so this list only shrinks. Any other circle fails `npm test`.
+ */
+export const TOLERATED_TYPE_IMPORTS: readonly { readonly from: RegExp; readonly to: string; readonly why: string }[] = [
+  {
+    from: /^src\/data\/ops\//,
+    to: "src/data/array/data-array.ts",
+    why: "data ops (resample, rolling, groupby, weighted) take and return DataArray, whose methods build them (issue 11, in progress)",
+  },
+  {
+    from: /^src\/data\/ops\//,
+    to: "src/data/array/evaluate.ts",
+    why: "op evaluators implement the OpEvaluator type of evaluate.ts, which dispatches to them (issue 11, in progress)",
+  },
+];
