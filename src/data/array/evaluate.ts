@@ -13,17 +13,10 @@ import { TIME_EVALUATORS } from "../ops/evaluators.ts";
 import { evaluateBlocks } from "./user-blocks.ts";
 import type { StreamOptions } from "../stream.ts";
 import { type Reduction, accumulate, finishReduce, newAccumulator } from "./reduce-kernel.ts";
+import type { ChunkReader, DecodedChunk, Evaluator, OpEvaluator } from "./evaluator.ts";
 
-/** A decoded chunk: values in any typed array, with their strides (zarrita may hand back F order). */
-export interface DecodedChunk {
-  readonly data: ArrayLike<number | bigint>;
-  readonly stride: readonly number[];
-}
-
-/** Where chunks of stored and generated variables come from (the main thread, or a worker's reader). */
-export interface ChunkReader {
-  read(variable: Variable, coords: readonly number[]): Promise<DecodedChunk>;
-}
+/** Op modules import these from evaluator.ts: importing them from here would close a circle. */
+export type { ChunkReader, DecodedChunk, Evaluator, OpEvaluator };
 
 /** Reads through zarrita (or a generated variable's function) on this thread. */
 export const mainThreadReader: ChunkReader = {
@@ -32,15 +25,6 @@ export const mainThreadReader: ChunkReader = {
     return { data: chunk.data as ArrayLike<number>, stride: chunk.stride };
   },
 };
-
-export interface Evaluator {
-  evaluate(node: PlanNode, region: Region): Promise<Float64Array>;
-  readonly reader: ChunkReader;
-  /** Worker threads and read-ahead for ops that stream stored chunks themselves (group reductions). */
-  readonly stream: StreamOptions;
-  /** A value computed once per evaluation for `node` (e.g. a whole result served region by region). */
-  memo<T>(node: PlanNode, make: () => Promise<T>): Promise<T>;
-}
 
 export interface EvaluatorOptions {
   reader?: ChunkReader | undefined;
@@ -51,7 +35,6 @@ export interface EvaluatorOptions {
   kept?: ReadonlySet<string> | undefined;
 }
 
-export type OpEvaluator = (node: PlanNode, region: Region, ev: Evaluator) => Promise<Float64Array>;
 
 const empty = (region: Region): Float64Array => new Float64Array(sizeOf(region.shape));
 

@@ -11,7 +11,8 @@ import { type TypedValues, isFloat, toTyped } from "./dtypes.ts";
 import { type ReducerPool, createReducerPool } from "../pool.ts";
 import type { StreamOptions } from "../stream.ts";
 import { blockRunner, computeParallel } from "./parallel.ts";
-import { type ChunkReader, type Evaluator, createEvaluator } from "./evaluate.ts";
+import { createEvaluator } from "./evaluate.ts";
+import type { ChunkReader, Evaluator } from "./evaluator.ts";
 import { type PlanNode, type Region, sizeOf } from "./plan.ts";
 
 export interface ComputeOptions {

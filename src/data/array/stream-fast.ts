@@ -7,7 +7,7 @@
 import { finish } from "../kernel.mjs";
 import { streamReduce } from "../stream.ts";
 import { copyBox, stridesOf } from "./blocks.ts";
-import type { Evaluator } from "./evaluate.ts";
+import type { Evaluator } from "./evaluator.ts";
 import { type PlanNode, type Region, type SourceParams, sizeOf } from "./plan.ts";
 
 const FAST = new Set(["mean", "min", "max", "sum", "count"]);

@@ -1,5 +1,5 @@
 /** @module Evaluators of the time-aware and windowed ops, added to the engine's table (array/evaluate.ts). */
-import type { OpEvaluator } from "../array/evaluate.ts";
+import type { OpEvaluator } from "../array/evaluator.ts";
 import { fillEvaluator } from "./fill.ts";
 import { groupReduceEvaluator } from "./group-reduce.ts";
 import { interpEvaluator } from "./interp.ts";

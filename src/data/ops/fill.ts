@@ -8,7 +8,7 @@
 import { labelsOf } from "../array/coords.ts";
 import type { DataArray } from "../array/data-array.ts";
 import { castValue, isFloat } from "../array/dtypes.ts";
-import type { OpEvaluator } from "../array/evaluate.ts";
+import type { OpEvaluator } from "../array/evaluator.ts";
 import { node, sizeOf } from "../array/plan.ts";
 import { InvalidOperationError } from "../errors.ts";
 import { decodeTimeCoord, isTimeCoord } from "./time-coord.ts";

@@ -5,7 +5,7 @@
  */
 import { copyBox, stridesOf } from "../array/blocks.ts";
 import { type DType, castValue, reducedDType } from "../array/dtypes.ts";
-import type { OpEvaluator } from "../array/evaluate.ts";
+import type { OpEvaluator } from "../array/evaluator.ts";
 import { streamedRegion } from "../array/stream-fast.ts";
 import { type PlanNode, node, sizeOf } from "../array/plan.ts";
 import { type Reduction, accumulate, finishReduce, newAccumulator } from "../array/reduce-kernel.ts";

@@ -8,7 +8,7 @@
 import type { Coordinate } from "../array/coords.ts";
 import { labelsOf } from "../array/coords.ts";
 import type { DataArray } from "../array/data-array.ts";
-import type { OpEvaluator } from "../array/evaluate.ts";
+import type { OpEvaluator } from "../array/evaluator.ts";
 import { node, sizeOf } from "../array/plan.ts";
 import { InvalidOperationError } from "../errors.ts";
 import { pad } from "./pad.ts";

@@ -7,7 +7,7 @@
 import type { DataArray } from "../array/data-array.ts";
 import type { DType } from "../array/dtypes.ts";
 import { castValue, isFloat } from "../array/dtypes.ts";
-import type { OpEvaluator } from "../array/evaluate.ts";
+import type { OpEvaluator } from "../array/evaluator.ts";
 import { node, sizeOf } from "../array/plan.ts";
 import { InvalidOperationError } from "../errors.ts";
 import { readRows } from "./row-pieces.ts";

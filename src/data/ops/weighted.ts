@@ -8,7 +8,7 @@ import { align, broadcastTo, mergeCoords, unionDims } from "../array/align.ts";
 import { stridesOf } from "../array/blocks.ts";
 import type { Coordinate } from "../array/coords.ts";
 import type { DataArray } from "../array/data-array.ts";
-import type { OpEvaluator } from "../array/evaluate.ts";
+import type { OpEvaluator } from "../array/evaluator.ts";
 import { node, sizeOf } from "../array/plan.ts";
 import { InvalidOperationError } from "../errors.ts";
 import { newWeightedAccumulator, weightedFinish, weightedFold } from "./weighted-kernel.mjs";

@@ -1,0 +1,29 @@
+/**
+ * @module The types an op's evaluator works with, apart from `evaluate.ts` (which dispatches to the ops' evaluators),
+ * so that op modules can implement them without an import circle.
+ */
+import type { Variable } from "../dataset.ts";
+import type { StreamOptions } from "../stream.ts";
+import type { PlanNode, Region } from "./plan.ts";
+
+/** A decoded chunk: values in any typed array, with their strides (zarrita may hand back F order). */
+export interface DecodedChunk {
+  readonly data: ArrayLike<number | bigint>;
+  readonly stride: readonly number[];
+}
+
+/** Where chunks of stored and generated variables come from (the main thread, or a worker's reader). */
+export interface ChunkReader {
+  read(variable: Variable, coords: readonly number[]): Promise<DecodedChunk>;
+}
+
+export interface Evaluator {
+  evaluate(node: PlanNode, region: Region): Promise<Float64Array>;
+  readonly reader: ChunkReader;
+  /** Worker threads and read-ahead for ops that stream stored chunks themselves (group reductions). */
+  readonly stream: StreamOptions;
+  /** A value computed once per evaluation for `node` (e.g. a whole result served region by region). */
+  memo<T>(node: PlanNode, make: () => Promise<T>): Promise<T>;
+}
+
+export type OpEvaluator = (node: PlanNode, region: Region, ev: Evaluator) => Promise<Float64Array>;
