@@ -10,7 +10,7 @@
 import { pathToFileURL } from "node:url";
 import { InvalidOperationError } from "../errors.ts";
 import { copyBox, stridesOf } from "./blocks.ts";
-import type { OpEvaluator } from "./evaluate.ts";
+import type { OpEvaluator } from "./evaluator.ts";
 import { align, broadcastTo, mergeCoords, unionDims } from "./align.ts";
 import type { DataArray } from "./data-array.ts";
 import { parseDType, promote } from "./dtypes.ts";
