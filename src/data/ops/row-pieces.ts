@@ -3,7 +3,7 @@
  * rows fall in its neighbours' chunks, which the neighbouring blocks read too. Keeping the last few pieces per
  * node and region (LRU, a few chunks) reads and decodes each input chunk once when blocks go along the axis.
  */
-import type { Evaluator } from "../array/evaluate.ts";
+import type { Evaluator } from "../array/evaluator.ts";
 import { type PlanNode, type Region, sizeOf } from "../array/plan.ts";
 
 const KEEP = 4;

@@ -3,7 +3,7 @@
  * as contiguous slabs. Group arithmetic uses it to give every time step its group's climatology row, which an
  * element-by-element `isel` gather would make the slowest part of an anomaly.
  */
-import type { OpEvaluator } from "../array/evaluate.ts";
+import type { OpEvaluator } from "../array/evaluator.ts";
 import { type PlanNode, node, sizeOf } from "../array/plan.ts";
 
 interface TakeRowsParams {
