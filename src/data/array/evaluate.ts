@@ -99,6 +99,25 @@ const isel: OpEvaluator = async (node, region, ev) => {
   const keptStride = stride.filter((_, i) => indexers[i]!.kind !== "at");
   const keptLo = lo.filter((_, i) => indexers[i]!.kind !== "at");
   const idx = new Array<number>(kept.length).fill(0);
+  const last = indexers[indexers.length - 1];
+  if (last?.kind === "range" && last.step === 1 && kept.length > 0) {
+    // The last axis is a contiguous run: copy whole rows (per-element indexing was most of an anomaly's time).
+    const L = kept.length - 1;
+    const n = region.shape[L]!;
+    const first = kept[L]![0]! - keptLo[L]!;
+    for (let row = 0; row * n < out.length; row++) {
+      let at = fixed + first;
+      let valid = true;
+      for (let k = 0; k < L; k++) {
+        const p = kept[k]![idx[k]!]!;
+        if (p < 0) valid = false;
+        at += (p - keptLo[k]!) * keptStride[k]!;
+      }
+      if (valid) out.set(block.subarray(at, at + n), row * n);
+      for (let k = L - 1; k >= 0 && ++idx[k]! === region.shape[k]; k--) idx[k] = 0;
+    }
+    return out;
+  }
   for (let i = 0; i < out.length; i++) {
     let at = fixed;
     let valid = true;
