@@ -5,7 +5,7 @@ import { type DataArray, InvalidOperationError, LazyDataset, formatCalendarDate,
 import { decodeTimeCoord } from "../../src/data/ops/time-coord.ts";
 import { fromInstant } from "../../src/data/time/instant.ts";
 import { join } from "node:path";
-import { FIXTURES } from "./helpers.ts";
+import { FIXTURES, reference } from "./helpers.ts";
 import { COLUMNS, type Expected, INPUTS, disagreements, expected } from "./time-helpers.ts";
 
 type Name = keyof typeof INPUTS;
@@ -127,4 +127,21 @@ test("date strings select in the dataset's calendar (v2 and v3 inputs)", async (
   assert.throws(() => noleap.sel({ time: 3 }), /select times with date strings in the "noleap" calendar/);
   const march = await noleap.sel({ time: slice("2001-03-01", "2001-03-31") }).mean("time").values();
   assert.equal(march.length, 48);
+});
+
+test("Dataset groupby and resample: variables without time broadcast over the groups as xarray's", async () => {
+  const ds = await LazyDataset.open(INPUTS.standard);
+  for (const op of ["mean", "min", "max", "sum", "count"] as const) {
+    const want = reference["v2-standard"][`season.${op}`]!;
+    const got = ds.groupby("time.season")[op]();
+    assert.deepEqual(got.get("depth").dims, ["season", "lat", "lon"]);
+    for (const name of ["temp", "depth"] as const) {
+      const { bad, nan, worst } = disagreements(Array.from((await got.get(name).values()) as ArrayLike<number | bigint>, Number), want[name]);
+      assert.ok(bad === 0 && nan === 0, `${op} ${name}: ${worst}`);
+    }
+    assert.deepEqual(got.coordinates.season!.values, want.labels);
+  }
+  const monthly = ds.resample({ time: "MS" }).mean();
+  assert.deepEqual(monthly.get("temp").dims, ["time", "lat", "lon"]);
+  assert.deepEqual(monthly.get("depth").shape, [14, 6, 8]);
 });

@@ -76,3 +76,12 @@ test("interp onto another grid, and across the longitude seam with periodic", as
   const flipped = first.isel({ lat: [5, 4, 3, 2, 1, 0] });
   await agree(flipped.interp({ lat, lon }), expected.standard.interp!.plain!, "descending lat", false);
 });
+
+test("the time operations evaluate on worker threads with the same values", async () => {
+  const da = await open("360_day");
+  const climatology = await da.groupby("time.month").mean().compute();
+  const chain = da.groupby("time.month").sub(climatology).rolling({ time: 5 }, { center: true }).mean();
+  const global = chain.weighted(da.coord("lat").deg2rad().cos()).mean(["lat", "lon"]).resample({ time: "MS" }).mean();
+  const [here, there] = [await global.values(), await global.values({ workers: 2 })];
+  assert.deepEqual(Array.from(there as Float64Array), Array.from(here as Float64Array));
+});

@@ -12,6 +12,8 @@ import { DataArray } from "./data-array.ts";
 import type { IselValue, SelOptions, SelValue } from "./indexing.ts";
 import type { ComputeOptions } from "./schedule.ts";
 import { sourcePlan } from "./source.ts";
+import { groupDataset, resampleDataset } from "../ops/dataset-time.ts";
+import type { ResampleOptions } from "../time/resample-bins.ts";
 
 const toVariable = (name: string, c: Coordinate): Variable => ({
   name,
@@ -200,6 +202,24 @@ export class LazyDataset implements Dataset {
     );
     const coords = Object.fromEntries(Object.entries(this.coordinates).filter(([n]) => !list.includes(n)));
     return new LazyDataset({ arrays, coords, attrs: this.attrs, group: this.group, store: this.store, computeOptions: this.computeOptions });
+  }
+
+  /**
+   * Groups every variable along time by a component; variables without time are broadcast over the groups.
+   * @example
+   * const seasonal = ds.groupby("time.season").mean();
+   */
+  groupby(key: string): ReturnType<typeof groupDataset> {
+    return groupDataset(this, key);
+  }
+
+  /**
+   * Resamples every variable along time (see `DataArray.resample`).
+   * @example
+   * const monthly = ds.resample({ time: "MS" }).mean();
+   */
+  resample(frequency: Readonly<Record<string, string>>, options?: ResampleOptions): ReturnType<typeof resampleDataset> {
+    return resampleDataset(this, frequency, options);
   }
 
   /** Evaluates every variable into memory. */

@@ -54,7 +54,8 @@ export async function computePlan(plan: PlanNode, options: ComputeOptions = {}):
   if (options.pool) return computeParallel(plan, { pool: options.pool, workers: options.workers });
   if ((options.workers ?? 0) > 0) {
     await using pool = createReducerPool(options.workers);
-    return computeParallel(plan, { pool, workers: options.workers });
+    // Awaited here: returning the bare promise would dispose of the pool while blocks are still running.
+    return await computeParallel(plan, { pool, workers: options.workers });
   }
   const ev = createEvaluator({ reader: options.reader, stream: options.stream });
   const out = new Float64Array(sizeOf(plan.shape));

@@ -1,0 +1,75 @@
+/**
+ * @module `ds.groupby("time.month")` and `ds.resample({ time: "MS" })` on a whole LazyDataset: each variable with
+ * the time dimension is reduced per group; the others are broadcast over the groups as xarray 2023.01's
+ * Dataset.reduce leaves them (reduced over no axis: the value for mean/min/max/median, NaN as 0 for sum, 1 or 0
+ * for count, 0 for std/var).
+ */
+import type { DataArray } from "../array/data-array.ts";
+import type { LazyDataset } from "../array/lazy-dataset.ts";
+import type { Coordinate } from "../array/coords.ts";
+import type { Reduction } from "../array/reduce-kernel.ts";
+import type { ResampleOptions } from "../time/resample-bins.ts";
+
+type Reducible = Extract<Reduction, "mean" | "sum" | "min" | "max" | "std" | "var" | "count" | "median">;
+
+/** A variable without the time dimension as one group's reduction over no axis sees it. */
+function reducedOverNothing(a: DataArray, fn: Reducible): DataArray {
+  if (fn === "sum") return a.fillna(0);
+  if (fn === "count") return a.notnull().astype("int64");
+  if (fn === "std" || fn === "var") return a.mul(0);
+  return a;
+}
+
+class DatasetGrouped {
+  constructor(
+    private readonly dataset: LazyDataset,
+    private readonly dim: string,
+    private readonly each: (a: DataArray, fn: Reducible) => DataArray,
+  ) {}
+
+  reduce(fn: Reducible): LazyDataset {
+    let labels: { name: string; coord: Coordinate } | undefined;
+    const withTime = Object.entries(this.dataset.arrays).filter(([, a]) => a.dims.includes(this.dim));
+    const reduced = new Map(withTime.map(([n, a]) => [n, this.each(a, fn)] as const));
+    const [first] = withTime;
+    if (first) {
+      // The group dimension sits where time was: `season`, `month`, ... for groupby, `time` for resample.
+      const r = reduced.get(first[0])!;
+      const name = r.dims[first[1].dims.indexOf(this.dim)]!;
+      labels = { name, coord: r.coords[name]! };
+    }
+    return this.dataset.map((a, n) => {
+      const done = reduced.get(n);
+      if (done) return done;
+      if (!labels) return a;
+      const size = labels.coord.shape[0]!;
+      return reducedOverNothing(a, fn).expandDims({ [labels.name]: size }).assignCoords({ [labels.name]: labels.coord });
+    });
+  }
+  mean = (): LazyDataset => this.reduce("mean");
+  sum = (): LazyDataset => this.reduce("sum");
+  min = (): LazyDataset => this.reduce("min");
+  max = (): LazyDataset => this.reduce("max");
+  std = (): LazyDataset => this.reduce("std");
+  var = (): LazyDataset => this.reduce("var");
+  count = (): LazyDataset => this.reduce("count");
+  median = (): LazyDataset => this.reduce("median");
+}
+
+/**
+ * @example
+ * const seasonal = ds.groupby("time.season").mean();
+ */
+export function groupDataset(dataset: LazyDataset, key: string): DatasetGrouped {
+  const dim = key.includes(".") ? key.slice(0, key.indexOf(".")) : "time";
+  return new DatasetGrouped(dataset, dim, (a, fn) => a.groupby(key).reduce(fn));
+}
+
+/**
+ * @example
+ * const monthly = ds.resample({ time: "MS" }).mean();
+ */
+export function resampleDataset(dataset: LazyDataset, frequency: Readonly<Record<string, string>>, options?: ResampleOptions): DatasetGrouped {
+  const dim = Object.keys(frequency)[0] ?? "time";
+  return new DatasetGrouped(dataset, dim, (a, fn) => a.resample(frequency, options).reduce(fn));
+}
