@@ -95,7 +95,11 @@ export async function startDaemon(project: Project, env: Record<string, string> 
     },
     90_000, // a loaded 2-core machine can take this long to boot the loaders
     "the daemon to listen",
-  );
+  ).catch((error: unknown) => {
+    // A daemon that never listened must not outlive its test: it would hold the test file open forever.
+    proc.kill("SIGKILL");
+    throw error;
+  });
   const url = listen.url as string;
   // a failed request says what became of the daemon (exit code, signal, last log lines)
   const explain = (e: unknown): Error =>
