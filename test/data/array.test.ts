@@ -83,3 +83,30 @@ test("coordinates that disagree join as xarray does: inner for arithmetic, outer
   const far = DataArray.fromValues([5], { dims: ["x"], coords: { x: [9] } });
   assert.deepEqual([...a.add(far).shape], [0]);
 });
+
+test("an anomaly's global mean reads every chunk twice (climatology once, anomaly once), never the whole axis per block", async () => {
+  const [nt, ny, nx] = [60, 4, 6];
+  const chunks = [7, 2, 3];
+  let reads = 0;
+  const variable = {
+    name: "t",
+    dims: ["time", "lat", "lon"],
+    shape: [nt, ny, nx],
+    dtype: "float64",
+    attrs: {},
+    encoding: { missing: [] },
+    generated: {
+      chunks,
+      read: async (coords: readonly number[]) => {
+        reads++;
+        const data = Float64Array.from({ length: 42 }, (_, i) => coords[0]! * 100 + i);
+        return { data, shape: chunks, stride: [6, 3, 1] } as never;
+      },
+    },
+  };
+  const t = DataArray.fromVariable(variable);
+  const series = await t.sub(t.mean("time")).mean(["lat", "lon"]).values();
+  assert.equal(series.length, nt);
+  const chunkCount = Math.ceil(nt / 7) * 2 * 2;
+  assert.equal(reads, 2 * chunkCount);
+});
