@@ -33,7 +33,9 @@ export function reduceGroups(
   const axis = array.dims.indexOf(time.dim);
   const count = labels.shape[0]!;
   const dtype = groupDType(fn, array.dtype, groups.sizes, options.emptyIsNaN);
-  const params = { fn, index: groups.index, groups: count, ddof: options.ddof ?? 0, emptyIsNaN: options.emptyIsNaN };
+  // Only bins with no step at all need the NaN rule; without them the node may take the streaming fast path.
+  const emptyIsNaN = options.emptyIsNaN && groups.sizes.some((n) => n === 0);
+  const params = { fn, index: groups.index, groups: count, ddof: options.ddof ?? 0, emptyIsNaN };
   // Contiguous bins (resample): blocks of about eight input chunks' worth of steps, so few chunks straddle blocks.
   const steps = array.shape[axis]!;
   const perBlock = options.contiguous ? Math.max(1, Math.round((8 * array.plan.chunks[axis]! * count) / Math.max(1, steps))) : count;
