@@ -43,6 +43,36 @@ export const RunRetriesSchema = z
   ])
   .describe("Run-level retries: a Failed, Crashed or TimedOut run is retried as a new run reusing completed tasks");
 
+const ENDED_RUN_STATES = ["Completed", "Failed", "Cancelled", "Crashed", "TimedOut"] as const;
+
+export const TriggerSchema = z
+  .union([
+    z
+      .object({
+        onCommit: z
+          .object({
+            repo: z.string().min(1).describe("org/name, or a path to a local repository"),
+            branch: z.string().min(1).default("main"),
+            coalesce: z
+              .literal("latest")
+              .default("latest")
+              .describe("A burst of commits starts one run for the latest snapshot once no run of this trigger is waiting"),
+            includeOwnCommits: z.boolean().default(false).describe("Also trigger on commits made by this pipeline's own runs"),
+          })
+          .strict(),
+      })
+      .strict()
+      .describe("Start a run when a new snapshot lands on the branch (ctx.trigger.detail: repo, branch, snapshotId)"),
+    z
+      .object({
+        onRunEnd: z
+          .object({ pipeline: NameSchema, states: z.array(z.enum(ENDED_RUN_STATES)).min(1).default(["Completed"]) })
+          .strict(),
+      })
+      .strict()
+      .describe("Start a run when a run of another pipeline ends in one of `states` (ctx.trigger.detail: its id and commits)"),
+  ]);
+
 export const TaskSpecSchema = z
   .object({
     name: NameSchema,
@@ -73,6 +103,7 @@ export const PipelineSpecSchema = z
       .describe("When the run's process dies (or the daemon stops), resume at once as a new run re-running only incomplete tasks"),
     maxResumes: z.number().int().min(0).max(100).default(3).describe("With resume: at most this many resumes per run"),
     retries: RunRetriesSchema.optional(),
+    triggers: z.array(TriggerSchema).default([]).describe("Runs started by data: new commits on a branch, or another pipeline's run ending"),
     commit: z
       .enum(["per-task", "on-success"])
       .default("per-task")
@@ -88,3 +119,5 @@ export type TaskSpecInput = z.input<typeof TaskSpecSchema>;
 export type TaskSpec = z.output<typeof TaskSpecSchema>;
 export type PipelineSpecInput = z.input<typeof PipelineSpecSchema>;
 export type PipelineSpec = z.output<typeof PipelineSpecSchema>;
+export type TriggerInput = z.input<typeof TriggerSchema>;
+export type Trigger = z.output<typeof TriggerSchema>;

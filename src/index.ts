@@ -8,7 +8,9 @@
 export { z } from "zod";
 export { pipeline, type Pipeline, type PipelineOptions, type TaskOptions, type MapOptions } from "./dsl/pipeline.ts";
 export type { ParamsOf, ParamsInputOf, ResultsOf } from "./dsl/pipeline.ts";
-export type { TaskContext, TaskInput, MapTaskInput, TaskLogger } from "./dsl/context.ts";
+export type {
+  TaskContext, TaskInput, MapTaskInput, TaskLogger, RunTriggerInfo, CommitTriggerDetail, RunEndTriggerDetail,
+} from "./dsl/context.ts";
 export { NonRetriableError, RetryAfterError } from "./core/errors.ts";
 export { defineConfig } from "./config/define.ts";
 export type { RunState, TaskState } from "./core/states.ts";

@@ -31,6 +31,8 @@ import { createReloader, type Reloader } from "./reloader.ts";
 import { createRunChannel } from "./run-channel.ts";
 import { createRunManager, type RunManager } from "./run-manager.ts";
 import { createScheduleWiring } from "./schedules.ts";
+import { createHeadReader } from "./heads.ts";
+import { createTriggers, type Triggers } from "./triggers.ts";
 import { prepareResolution, snapshotVersion } from "./snapshot.ts";
 import { createSupervisor } from "./supervisor.ts";
 import { mountDashboard } from "../web/index.ts";
@@ -100,10 +102,12 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
     const pools = createPoolManager({ store, limits: () => config.concurrency.pools, ttlMs: 60_000, now: () => clock.now() });
     const killGraceMs = options.killGraceMs ?? 5_000;
     let schedulesRef: ReturnType<typeof createScheduleWiring> | undefined;
+    let triggersRef: Triggers | undefined;
     const runs = createRunManager({
       store, sink, stateDir: config.stateDir, heartbeatMs: config.daemon.heartbeatMs, killGraceMs, limits,
       arraylake: () => ({ localReposDir: config.arraylake.localReposDir, serviceUri: config.arraylake.serviceUri, cwd: config.rootDir }),
       scheduleLimit: (id) => schedulesRef?.limit(id), log, now: () => clock.now(), publish: bus.publish,
+      onEnd: (run, state) => triggersRef?.runEnded(run, state),
     });
     const channel = createRunChannel({
       store, sink, pools, log, now: () => clock.now(), heartbeatMs: config.daemon.heartbeatMs, publish: bus.publish,
@@ -113,6 +117,13 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
     const schedules = createScheduleWiring({ store, registry, runs, params, clock, log });
     schedulesRef = schedules;
     cleanups.push(() => schedules.stop());
+    const token = config.arraylake.token ?? (env.ARRAYLAKE_TOKEN || undefined);
+    const triggers = createTriggers({
+      store, registry, runs, params, clock, log, pollMs: Number(env.FLOE_TRIGGER_POLL_MS ?? 1000),
+      heads: createHeadReader({ localReposDir: config.arraylake.localReposDir, cwd: config.rootDir, remote: token !== undefined, token }),
+    });
+    triggersRef = triggers;
+    cleanups.push(() => triggers.stop());
 
     let configDiagnostics: string[] = [];
     const onConfig = (load: ConfigLoad): void => {
@@ -140,6 +151,7 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
         name: e.name, file: e.file, activeVersion: e.active?.version ?? null, valid: e.valid, diagnostics: e.diagnostics, updatedAt: now,
       })));
       schedules.sync(gone);
+      triggers.sync();
       if (now - lastPrune > 60_000) {
         lastPrune = now;
         const keep = new Set(registry.list().flatMap((e) => (e.active ? [`${e.name}/${e.active.version}`] : [])));

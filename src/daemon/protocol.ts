@@ -22,6 +22,8 @@ export interface RunAssignment {
   params: unknown;
   /** The run's logical date in ms (`ctx.scheduledFor`). */
   scheduledFor: number;
+  /** Why the run exists (`ctx.trigger`). */
+  trigger: { kind: string; detail: unknown };
   /** The schedule whose `params(slot)` function gives this run's params (evaluated in the run process). */
   paramsFromSchedule?: string | undefined;
   /** Tasks at once within the run (config `concurrency.tasksPerRun`, or the pipeline's own). */

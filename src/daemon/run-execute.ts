@@ -46,7 +46,7 @@ export async function executeAssignment(
       )
     : undefined;
   const outcome = await executePipelineRun({
-    runId: a.runId, pipeline, plan: a.plan, params, scheduledFor: a.scheduledFor, sink: deps.sink, clock: deps.clock, signal: deps.signal,
+    runId: a.runId, pipeline, plan: a.plan, params, scheduledFor: a.scheduledFor, trigger: a.trigger, sink: deps.sink, clock: deps.clock, signal: deps.signal,
     concurrency: a.concurrency, pools: deps.pools, previous, cacheSource: deps.cacheSource,
     // the daemon's current (last valid) config, never a re-import of a file that may be mid-edit; the token comes
     // through the environment

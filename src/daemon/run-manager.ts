@@ -36,6 +36,8 @@ export interface RunManagerDeps {
   log: DaemonLogger;
   now(): number;
   publish(event: RunEvent): void;
+  /** Told when a run's process has gone and the run has ended (data triggers chain on it). */
+  onEnd?(run: RunRecord, state: RunState): void;
 }
 
 interface Active {
@@ -53,6 +55,8 @@ export interface RunManager {
   cancel(runId: string, reason: string): void;
   /** Runs with a process (not the queued ones). */
   active(): RunRecord[];
+  /** Queued runs, waiting for their turn. */
+  pending(): RunRecord[];
   /** Queued and active runs of a schedule, oldest first. */
   ofSchedule(scheduleId: string): RunRecord[];
   onExit(runId: string, exit: RunExit): void;
@@ -160,7 +164,7 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
     const fromSchedule = slotParamsSchedule(run, manifest);
     const assignment: RunAssignment = {
       runId: run.id, pipeline: run.pipeline, version: run.version, file: manifest.entry, exportName: manifest.exportName,
-      plan: manifest.plan, params: run.params, scheduledFor: run.scheduledFor, concurrency: deps.limits().tasksPerRun, heartbeatMs: deps.heartbeatMs,
+      plan: manifest.plan, params: run.params, scheduledFor: run.scheduledFor, trigger: run.trigger, concurrency: deps.limits().tasksPerRun, heartbeatMs: deps.heartbeatMs,
       arraylake: deps.arraylake(), ...(previous ? { previous } : {}),
       ...(fromSchedule !== undefined ? { paramsFromSchedule: fromSchedule } : {}),
     };
@@ -219,6 +223,7 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
       supervisor?.cancel(runId, reason, deps.killGraceMs);
     },
     active: () => [...active.values()].map((a) => a.run),
+    pending: () => [...queue],
     ofSchedule: (id) => [...active.values()].map((a) => a.run).concat(queue).filter((r) => r.scheduleId === id && !backfillOf(r)),
     onExit(runId, exit) {
       const entry = active.get(runId);
@@ -244,9 +249,11 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
         fail(run, to, reason, error);
         deps.log.warn("run:end", `${run.pipeline} ${runId} ${to}: ${reason}`, { runId, state: to });
         followUp(run, to, to === "Crashed" && !exit.done);
+        deps.onEnd?.(run, to);
       } else if (run) {
         deps.log.info("run:end", `${run.pipeline} ${runId} ${run.state}`, { runId, state: run.state });
         followUp(run, run.state, false);
+        deps.onEnd?.(run, run.state);
       }
       dispatch();
     },

@@ -11,6 +11,30 @@ export interface TaskLogger {
   log(level: LogLevel, message: string): void;
 }
 
+/** A run started by a new snapshot on a watched branch (`triggers: [{ onCommit }]`). */
+export interface CommitTriggerDetail {
+  on: "commit";
+  repo: string;
+  branch: string;
+  snapshotId: string;
+}
+
+/** A run started because another pipeline's run ended (`triggers: [{ onRunEnd }]`). */
+export interface RunEndTriggerDetail {
+  on: "runEnd";
+  pipeline: string;
+  runId: string;
+  state: string;
+  /** The commits the upstream run made. */
+  commits: { repo: string; branch: string; snapshotId: string }[];
+}
+
+/** Why the run exists: as recorded on the run (`trigger` in the run document). Narrow `detail` by `detail.on`. */
+export interface RunTriggerInfo {
+  kind: "manual" | "schedule" | "api" | "retry";
+  detail: CommitTriggerDetail | RunEndTriggerDetail | Record<string, unknown> | null;
+}
+
 /** The run-time context of one task attempt. */
 export interface TaskContext {
   runId: string;
@@ -21,6 +45,8 @@ export interface TaskContext {
    * was created or asked for (`floe run --at`). Partition your work by this, never by the wall clock.
    */
   scheduledFor: Date;
+  /** Why the run exists; for data triggers, the snapshot (onCommit) or the upstream run and its commits (onRunEnd). */
+  trigger: RunTriggerInfo;
   /** 1 for the first attempt. */
   attempt: number;
   /** Aborted on timeout or cancellation; pass it to fetch, streams and long loops. */

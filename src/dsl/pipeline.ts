@@ -5,7 +5,7 @@
  */
 import type { z } from "zod";
 import type { SourceLocation } from "../core/errors.ts";
-import type { CachePolicyInput, RetryPolicyInput } from "../../schemas/pipeline.ts";
+import type { CachePolicyInput, RetryPolicyInput, TriggerInput } from "../../schemas/pipeline.ts";
 import type { ScheduleInput } from "../../schemas/schedule.ts";
 import type { Duration } from "../core/duration.ts";
 import { callSite } from "./call-site.ts";
@@ -39,6 +39,8 @@ export interface PipelineOptions<S extends AnyParams> {
   maxResumes?: number;
   /** Run-level retries: a Failed/Crashed/TimedOut run is retried as a new run reusing its completed tasks. */
   retries?: number | { count: number; delay?: Duration };
+  /** Runs started by data: `{ onCommit: { repo, branch } }` or `{ onRunEnd: { pipeline, states } }`. */
+  triggers?: TriggerInput[];
   commit?: "per-task" | "on-success";
   tags?: string[];
 }

@@ -59,6 +59,10 @@ export class AttemptContext implements TaskContext {
     this.controller?.abort(reason);
   }
 
+  get trigger(): TaskContext["trigger"] {
+    return this.run.trigger as TaskContext["trigger"];
+  }
+
   /** A fresh Date each read, so a task that mutates it cannot change what the next task sees. */
   get scheduledFor(): Date {
     return new Date(this.run.scheduledFor);

@@ -75,6 +75,7 @@ export function executeRun(options: ExecuteRunOptions): Promise<RunOutcome> {
       version: plan.version,
       params: options.params,
       scheduledFor: options.scheduledFor ?? clock.now(),
+      trigger: options.trigger ?? { kind: "manual", detail: null },
       sink,
       clock,
       concurrency: options.concurrency,

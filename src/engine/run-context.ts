@@ -18,6 +18,8 @@ export interface RunContext {
   readonly params: unknown;
   /** The run's logical date in ms (`ctx.scheduledFor`). */
   readonly scheduledFor: number;
+  /** Why the run exists (`ctx.trigger`), as recorded on the run. */
+  readonly trigger: unknown;
   readonly sink: RunEventSink;
   readonly clock: Clock;
   readonly concurrency: number;

@@ -45,6 +45,8 @@ export interface ExecuteRunOptions {
   params: unknown;
   /** The run's logical date in ms (`ctx.scheduledFor`): its schedule slot, or when it was asked for. Default: now. */
   scheduledFor?: number | undefined;
+  /** Why the run exists (`ctx.trigger`): `{ kind, detail }` as recorded on the run. */
+  trigger?: { kind: string; detail: unknown } | undefined;
   sink: RunEventSink;
   clock: Clock;
   /** Aborting it cancels the run: remaining tasks Cancelled, run Cancelled. */

@@ -31,6 +31,7 @@ export async function executePipelineRun(input: PipelineRunInput): Promise<RunOu
     plan: input.plan,
     params: input.params,
     scheduledFor: input.scheduledFor,
+    trigger: input.trigger,
     sink: input.sink,
     clock: input.clock,
     signal: input.signal,

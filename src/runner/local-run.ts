@@ -90,6 +90,7 @@ export async function runLocally(options: LocalRunOptions): Promise<{ run: RunDe
       plan,
       params,
       scheduledFor: run.scheduledFor,
+      trigger: run.trigger,
       sink,
       clock,
       signal: options.signal,

@@ -15,3 +15,4 @@ export * from "./schedules.ts";
 export * from "./leases.ts";
 export * from "./pipelines.ts";
 export * from "./backfills.ts";
+export * from "./trigger-cursors.ts";

@@ -188,8 +188,20 @@ CREATE TABLE backfill_slots (
 CREATE INDEX backfill_slots_run ON backfill_slots (run_id);
 `;
 
+// Data triggers: per (pipeline, repository, branch) the last snapshot handled, so a restart neither loses a commit
+// nor runs one twice (the run itself is keyed by the snapshot).
+const triggerCursors = `
+CREATE TABLE trigger_cursors (
+  id TEXT NOT NULL PRIMARY KEY,
+  pipeline TEXT NOT NULL,
+  snapshot_id TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial", sql: initial },
   { version: 2, name: "run change count", sql: runChangeCount },
   { version: 3, name: "scheduled for and backfills", sql: scheduledForAndBackfills },
+  { version: 4, name: "trigger cursors", sql: triggerCursors },
 ];

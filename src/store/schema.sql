@@ -2,6 +2,7 @@
 -- migration 1: initial
 -- migration 2: run change count
 -- migration 3: scheduled for and backfills
+-- migration 4: trigger cursors
 
 CREATE TABLE backfill_slots (
   backfill_id TEXT NOT NULL REFERENCES backfills (id) ON DELETE CASCADE,
@@ -151,6 +152,13 @@ CREATE TABLE task_runs (
   cache_key TEXT,
   retry_at INTEGER,
   PRIMARY KEY (run_id, task)
+);
+
+CREATE TABLE trigger_cursors (
+  id TEXT NOT NULL PRIMARY KEY,
+  pipeline TEXT NOT NULL,
+  snapshot_id TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
 );
 
 CREATE INDEX backfill_slots_run ON backfill_slots (run_id);

@@ -1,0 +1,202 @@
+/**
+ * @module Data triggers. `onRunEnd`: when a run ends in one of the listed states, each pipeline listening starts a
+ * run whose `ctx.trigger` names the upstream run and its commits (keyed by that run: at most one). `onCommit`: each
+ * watched (repository, branch) is checked on file events in a local repository's folder and by polling (the
+ * fallback, and the only way for remote repositories); a new head starts one run keyed by its snapshot id, then
+ * the trigger's cursor moves (both idempotent, so restarts neither lose nor repeat a commit). Coalescing `latest`:
+ * while a run of the trigger waits to start, new heads wait too; the next check starts one run for the newest.
+ * A commit made by the pipeline's own run does not trigger it unless `includeOwnCommits`.
+ */
+import { watch, type FSWatcher } from "node:fs";
+import type { Trigger } from "../../schemas/pipeline.ts";
+import type { Clock } from "../core/clock.ts";
+import type { RunState } from "../core/states.ts";
+import {
+  getRunSnapshots, getSnapshotLineage, getTriggerCursor, setTriggerCursor, type RunRecord, type Store,
+} from "../store/index.ts";
+import type { DaemonLogger } from "./logger.ts";
+import type { ParamsChecker } from "./params-check.ts";
+import type { Registry } from "./registry.ts";
+import type { RunManager } from "./run-manager.ts";
+
+type OnCommit = Extract<Trigger, { onCommit: unknown }>["onCommit"];
+
+/** Reads a branch head (the daemon's Arraylake client), and says where a local repository lives, if it is local. */
+export interface HeadReader {
+  head(repo: string, branch: string): Promise<string>;
+  localDir(repo: string): string | undefined;
+  close(): void;
+}
+
+export interface Triggers {
+  /** Re-reads every active pipeline's triggers (after a reload). */
+  sync(): void;
+  runEnded(run: RunRecord, state: RunState): void;
+  stop(): void;
+}
+
+interface Watched {
+  repo: string;
+  branch: string;
+  subscribers: { pipeline: string; trigger: OnCommit }[];
+  fsWatcher: FSWatcher | undefined;
+  checking: boolean;
+  again: boolean;
+  failures: number;
+  nextPollAt: number;
+}
+
+export function createTriggers(deps: {
+  store: Store; registry: Registry; runs: RunManager; params: ParamsChecker; clock: Clock; log: DaemonLogger;
+  heads: HeadReader; pollMs: number;
+}): Triggers {
+  const { store, registry, runs, log } = deps;
+  const watched = new Map<string, Watched>();
+  let stopped = false;
+
+  function paramsFor(pipeline: string): { version: string; params: Record<string, unknown> } | undefined {
+    const manifest = registry.get(pipeline)?.manifest;
+    if (!manifest) return undefined;
+    const checked = deps.params.check(`${manifest.pipeline}@${manifest.version}`, manifest.paramsSchema, {}, manifest.pipeline);
+    if (!checked.ok) {
+      log.error("trigger:error", `${pipeline}: its params have required fields without defaults; a triggered run cannot start`);
+      return undefined;
+    }
+    return { version: manifest.version, params: checked.params };
+  }
+
+  function start(pipeline: string, key: string, detail: Record<string, unknown>): boolean {
+    const p = paramsFor(pipeline);
+    if (!p) return false;
+    const { run, created } = runs.create({
+      pipeline, version: p.version, params: p.params, trigger: { kind: "api", detail }, idempotencyKey: key, createdAt: deps.clock.now(),
+    });
+    if (created) log.info("trigger:fire", `${pipeline}: run ${run.id} (${String(detail.on)})`, { runId: run.id, pipeline, ...detail });
+    return true;
+  }
+
+  /** Whether a run of this pipeline started by this trigger is still waiting for its turn. */
+  const waiting = (pipeline: string, repo: string, branch: string): boolean =>
+    runs.pending().some((r) => {
+      const d = r.trigger.detail as { on?: unknown; repo?: unknown; branch?: unknown } | null;
+      return r.pipeline === pipeline && d?.on === "commit" && d.repo === repo && d.branch === branch;
+    });
+
+  async function check(w: Watched): Promise<void> {
+    if (w.checking) {
+      w.again = true;
+      return;
+    }
+    w.checking = true;
+    try {
+      const head = await deps.heads.head(w.repo, w.branch);
+      w.failures = 0;
+      for (const { pipeline, trigger } of w.subscribers) {
+        const id = `${pipeline}:${w.repo}@${w.branch}`;
+        const cursor = getTriggerCursor(store, id);
+        const now = deps.clock.now();
+        // a trigger seen for the first time starts from the current head, like a new schedule starts from now
+        if (cursor === undefined) {
+          setTriggerCursor(store, id, pipeline, head, now);
+          log.info("trigger:watch", `${pipeline}: watching ${w.repo}@${w.branch} from ${head}`, { pipeline, repo: w.repo, branch: w.branch, snapshotId: head });
+        }
+        if (cursor === undefined || cursor === head) continue;
+        if (waiting(pipeline, w.repo, w.branch)) continue; // coalesce: the next check takes the newest head
+        const lineage = getSnapshotLineage(store, w.repo, head);
+        if (!trigger.includeOwnCommits) {
+          if (lineage?.run.pipeline === pipeline) {
+            setTriggerCursor(store, id, pipeline, head, now);
+            continue;
+          }
+          // our own run may have committed and not yet reported it: look again on the next check
+          if (!lineage && runs.active().some((r) => r.pipeline === pipeline)) continue;
+        }
+        const detail = { on: "commit", repo: w.repo, branch: w.branch, snapshotId: head };
+        if (start(pipeline, `commit:${w.repo}@${w.branch}:${head}`, detail)) setTriggerCursor(store, id, pipeline, head, now);
+      }
+    } catch (error) {
+      w.failures++;
+      if (w.failures === 1 || w.failures % 20 === 0) {
+        log.warn("trigger:error", `${w.repo}@${w.branch}: ${(error as Error)?.message ?? String(error)} (retrying with backoff)`, { repo: w.repo });
+      }
+    } finally {
+      w.checking = false;
+      // remote repositories and failing checks back off; local ones are also told by file events
+      const backoff = Math.min(60_000, deps.pollMs * 2 ** Math.min(6, w.failures));
+      w.nextPollAt = Date.now() + (deps.heads.localDir(w.repo) && w.failures === 0 ? deps.pollMs : backoff);
+      if (w.again && !stopped) {
+        w.again = false;
+        void check(w);
+      }
+    }
+  }
+
+  const poller = setInterval(() => {
+    const now = Date.now();
+    for (const w of watched.values()) if (now >= w.nextPollAt) void check(w);
+  }, Math.max(50, Math.min(deps.pollMs, 1000)));
+  poller.unref();
+
+  function watchLocal(w: Watched): void {
+    const dir = deps.heads.localDir(w.repo);
+    if (!dir) return;
+    try {
+      // Icechunk replaces the `repo` file (spec 2) on every commit; spec 1 refs live deeper: polling sees those
+      w.fsWatcher = watch(dir, { recursive: false }, () => void check(w));
+      w.fsWatcher.on("error", () => w.fsWatcher?.close());
+    } catch {
+      w.fsWatcher = undefined; // polling covers it
+    }
+  }
+
+  function sync(): void {
+    const next = new Map<string, { repo: string; branch: string; subscribers: Watched["subscribers"] }>();
+    for (const entry of registry.list()) {
+      const spec = entry.manifest?.spec;
+      for (const t of spec?.triggers ?? []) {
+        if (!("onCommit" in t)) continue;
+        const key = `${t.onCommit.repo}@${t.onCommit.branch}`;
+        const target = next.get(key) ?? { repo: t.onCommit.repo, branch: t.onCommit.branch, subscribers: [] };
+        target.subscribers.push({ pipeline: spec!.name, trigger: t.onCommit });
+        next.set(key, target);
+      }
+    }
+    for (const [key, w] of watched) {
+      if (next.has(key)) continue;
+      w.fsWatcher?.close();
+      watched.delete(key);
+    }
+    for (const [key, target] of next) {
+      const existing = watched.get(key);
+      if (existing) {
+        existing.subscribers = target.subscribers;
+        continue;
+      }
+      const w: Watched = { ...target, fsWatcher: undefined, checking: false, again: false, failures: 0, nextPollAt: 0 };
+      watched.set(key, w);
+      watchLocal(w);
+      void check(w);
+    }
+  }
+
+  return {
+    sync,
+    runEnded(run, state) {
+      for (const entry of registry.list()) {
+        const spec = entry.manifest?.spec;
+        for (const t of spec?.triggers ?? []) {
+          if (!("onRunEnd" in t) || t.onRunEnd.pipeline !== run.pipeline || !t.onRunEnd.states.includes(state as never)) continue;
+          const commits = getRunSnapshots(store, run.id).commits.map((c) => ({ repo: c.repo, branch: c.branch, snapshotId: c.snapshotId }));
+          start(spec!.name, `runEnd:${run.id}`, { on: "runEnd", pipeline: run.pipeline, runId: run.id, state, commits });
+        }
+      }
+    },
+    stop() {
+      stopped = true;
+      clearInterval(poller);
+      for (const w of watched.values()) w.fsWatcher?.close();
+      watched.clear();
+      deps.heads.close();
+    },
+  };
+}
