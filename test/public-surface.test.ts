@@ -17,8 +17,9 @@ const PINS: Readonly<Record<string, Pin | "pinned in test/data/exports.test.ts">
   floe: {
     values: ["NonRetriableError", "RetryAfterError", "defineConfig", "pipeline", "z"],
     types: [
-      "Duration", "MapOptions", "MapTaskInput", "ParamsInputOf", "ParamsOf", "Pipeline", "PipelineOptions",
-      "ResultsOf", "RunState", "TaskContext", "TaskInput", "TaskLogger", "TaskOptions", "TaskState",
+      "CommitTriggerDetail", "Duration", "MapOptions", "MapTaskInput", "ParamsInputOf", "ParamsOf", "Pipeline",
+      "PipelineOptions", "ResultsOf", "RunEndTriggerDetail", "RunState", "RunTriggerInfo", "TaskContext", "TaskInput",
+      "TaskLogger", "TaskOptions", "TaskState",
     ],
   },
   "floe/arraylake": {

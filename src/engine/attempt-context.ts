@@ -13,6 +13,8 @@ export interface AttemptScope {
   readonly pipeline: string;
   /** The run's logical date in ms. */
   readonly scheduledFor: number;
+  /** Why the run exists (`ctx.trigger`). */
+  readonly trigger: unknown;
   readonly sink: RunEventSink;
   readonly clock: Clock;
   readonly arraylakeFor: ((task: string, runId: string) => unknown) | undefined;
