@@ -157,19 +157,30 @@ export async function computeParallel(plan: PlanNode, options: ParallelOptions):
 export function blockRunner(plan: PlanNode, options: ParallelOptions): (region: Region) => Promise<Float64Array> {
   let prepared: Promise<Wired | undefined> | undefined;
   const local = createEvaluator({ stream: streamOf(options) });
+  // A writer may ask for several chunks at once: at most one block per worker of the pool runs at a time.
+  const limit = Math.max(1, options.workers ?? options.pool.size);
+  let running = 0;
+  const waiting: (() => void)[] = [];
   return async (region) => {
     prepared ??= streamable(plan) ? Promise.resolve(undefined) : materialise(plan, options).then(toWire);
     const wired = await prepared;
     if (!wired) return local.evaluate(plan, region);
-    const [worker] = await options.pool.acquire(1);
-    let result: Float64Array | undefined;
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
     try {
-      await drive(worker!, wired, { regions: [region], next: 0 }, (_, v) => (result = v));
-      options.pool.release([worker!]);
-    } catch (error) {
-      options.pool.discard(worker!);
-      throw error;
+      const [worker] = await options.pool.acquire(1);
+      let result: Float64Array | undefined;
+      try {
+        await drive(worker!, wired, { regions: [region], next: 0 }, (_, v) => (result = v));
+        options.pool.release([worker!]);
+      } catch (error) {
+        options.pool.discard(worker!);
+        throw error;
+      }
+      return result!;
+    } finally {
+      running--;
+      waiting.shift()?.();
     }
-    return result!;
   };
 }
