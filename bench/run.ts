@@ -2,9 +2,19 @@
  * @module `npm run bench [-- <name> [args...]]`: runs every benchmark in bench/*.bench.ts, or the named one.
  * Each benchmark module default-exports `(args: string[]) => Promise<void>` and prints JSON lines via emit().
  */
+import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { join } from "node:path";
+
+import { withHugePages } from "../src/core/huge-pages.ts";
+
+// Benchmarks run with the environment floe gives its run processes (large buffers on huge pages): once, re-exec.
+const env = withHugePages(process.env);
+if (env !== process.env) {
+  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: "inherit", env });
+  process.exit(child.status ?? 1);
+}
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const available = readdirSync(here)

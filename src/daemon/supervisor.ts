@@ -8,6 +8,8 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { DaemonToRun, RunAssignment, RunToDaemon } from "./protocol.ts";
 import { isRunToDaemon } from "./protocol.ts";
+import { withHugePages } from "../core/huge-pages.ts";
+
 
 const ENTRY = fileURLToPath(new URL("./run-process.ts", import.meta.url));
 // floe's own tsx, by URL: a project folder need not have tsx in its node_modules
@@ -72,7 +74,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const spawnChild = (): Child => {
     const child = fork(ENTRY, [], {
       cwd: options.cwd,
-      env: options.env,
+      // Run processes compute on arrays: large buffers on huge pages (see core/huge-pages.ts).
+      env: withHugePages(options.env),
       execArgv: ["--import", TSX, "--no-warnings"],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       serialization: "advanced",
