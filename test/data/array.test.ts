@@ -110,3 +110,19 @@ test("an anomaly's global mean reads every chunk twice (climatology once, anomal
   const chunkCount = Math.ceil(nt / 7) * 2 * 2;
   assert.equal(reads, 2 * chunkCount);
 });
+
+test("a string variable does not stop a dataset from opening; computing with it is a clear error", async () => {
+  const { tempDir } = await import("./helpers.ts");
+  const { writeDataset } = await import("floe/data");
+  const dir = tempDir();
+  try {
+    const label = { name: "label", dims: ["x"], shape: [2], dtype: "string", attrs: {}, encoding: { missing: [] }, values: ["a", "b"] };
+    const value = { name: "value", dims: ["x"], shape: [2], dtype: "float64", attrs: {}, encoding: { missing: [] }, values: Float64Array.of(1, 2) };
+    await writeDataset(dir.path, "g", { group: "g", attrs: {}, dims: { x: 2 }, variables: { label, value }, coords: [], dataVars: ["label", "value"] });
+    const ds = await LazyDataset.open(dir.path, { group: "g" });
+    assert.deepEqual([...(await ds.get("value").values())], [1, 2]);
+    assert.throws(() => ds.get("label"), (e: Error) => e instanceof UnsupportedError && /unsupported dtype "string"/.test(e.message));
+  } finally {
+    dir.remove();
+  }
+});

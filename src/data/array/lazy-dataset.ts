@@ -9,11 +9,14 @@ import { type OpenOptions, type Source, openDataset, splitCoords } from "../open
 import type { StandaloneStore } from "../store.ts";
 import type { Coordinate, Coords } from "./coords.ts";
 import { DataArray } from "./data-array.ts";
+import { DTYPES } from "./dtypes.ts";
 import type { IselValue, SelOptions, SelValue } from "./indexing.ts";
 import type { ComputeOptions } from "./schedule.ts";
 import { sourcePlan } from "./source.ts";
 import { groupDataset, resampleDataset } from "../ops/dataset-time.ts";
 import type { ResampleOptions } from "../time/resample-bins.ts";
+
+const COMPUTABLE: ReadonlySet<string> = new Set(DTYPES.filter((d) => d !== "float16"));
 
 const toVariable = (name: string, c: Coordinate): Variable => ({
   name,
@@ -36,6 +39,8 @@ export class LazyDataset implements Dataset {
   /** Coordinates shared by the arrays, in memory. */
   readonly coordinates: Coords;
   readonly store?: StandaloneStore | undefined;
+  /** Stored variables floe cannot compute with (strings): `get` explains. */
+  readonly skipped: Readonly<Record<string, Variable>>;
   /** How variables are computed when read (a write): e.g. `{ pool }` to use worker threads. */
   readonly computeOptions: ComputeOptions;
 
@@ -46,8 +51,10 @@ export class LazyDataset implements Dataset {
     group?: string;
     store?: StandaloneStore | undefined;
     computeOptions?: ComputeOptions;
+    skipped?: Readonly<Record<string, Variable>>;
   }) {
     this.computeOptions = init.computeOptions ?? {};
+    this.skipped = init.skipped ?? {};
     this.arrays = init.arrays;
     const coords: Record<string, Coordinate> = { ...init.coords };
     for (const a of Object.values(init.arrays)) for (const [n, c] of Object.entries(a.coords)) coords[n] ??= c;
@@ -69,11 +76,17 @@ export class LazyDataset implements Dataset {
       coords[name] = { dims: v.dims, shape: v.shape, dtype: v.dtype, attrs: v.attrs, values: await readVariable(v) };
     }
     const arrays: Record<string, DataArray> = {};
+    const skipped: Record<string, Variable> = {};
     for (const name of dataset.dataVars) {
       const v = getVariable(dataset, name);
+      // A variable floe cannot compute with (strings) stays out of the arrays: `get` names why.
+      if (!COMPUTABLE.has(v.dtype)) {
+        skipped[name] = v;
+        continue;
+      }
       arrays[name] = new DataArray({ plan: sourcePlan(v), coords: coordsFor(coords, v.dims), attrs: v.attrs, name });
     }
-    return new LazyDataset({ arrays, coords, attrs: dataset.attrs, group: dataset.group, store: dataset.store });
+    return new LazyDataset({ arrays, coords, attrs: dataset.attrs, group: dataset.group, store: dataset.store, skipped });
   }
 
   /**
@@ -90,6 +103,8 @@ export class LazyDataset implements Dataset {
   get(name: string): DataArray {
     const a = this.arrays[name];
     if (a) return a;
+    const skipped = this.skipped[name];
+    if (skipped) return DataArray.fromVariable(skipped); // throws: the dtype floe cannot compute with
     getVariable(this, name);
     throw new Error("unreachable");
   }
