@@ -19,6 +19,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { logRoutes } from "./routes/logs.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { pipelineRoutes } from "./routes/pipelines.ts";
+import { repoRoutes } from "./routes/repos.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { backfillRoutes } from "./routes/backfills.ts";
 import { scheduleRoutes } from "./routes/schedules.ts";
@@ -75,6 +76,7 @@ export function createApp(deps: ApiDeps, options: AppOptions): Hono {
   scheduleRoutes(router, deps);
   backfillRoutes(router, deps);
   commitRoutes(router, deps);
+  repoRoutes(router, deps);
   metricsRoutes(router, metrics);
   docsRoutes(router, deps, { auth: token !== undefined });
   return app;

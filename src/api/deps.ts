@@ -3,6 +3,7 @@
  * writer, the API only reads); everything that changes state goes through the daemon facade below, so the
  * single-writer rule holds. The daemon implements {@link ApiDeps}; tests implement it on a real store.
  */
+import type { RepoBrowser } from "../browse/index.ts";
 import type { Clock } from "../core/clock.ts";
 import type { Diagnostic } from "../core/errors.ts";
 import type { RunEvent } from "../core/events.ts";
@@ -74,6 +75,8 @@ export interface ApiDeps {
   subscribe(listener: (event: RunEvent) => void, runId?: string): () => void;
   /** Daemon counters and gauges for `/metrics`; omit before the daemon tracks them. */
   stats?(): DaemonStats;
+  /** Repositories, trees, quick looks and diffs; the repository routes answer 503 without it. */
+  repos?: RepoBrowser | undefined;
   /** floe's version, shown by `/api/health` and the OpenAPI document. */
   version: string;
   /** When the serving process started (epoch ms of `clock`). */

@@ -51,6 +51,11 @@ export class ServeError extends FloeError {
   }
 }
 
+/** A route needs a part the serving process was not given (e.g. repository browsing): 503. */
+export class BrowserUnavailableError extends FloeError {
+  readonly _tag = "BrowserUnavailableError" as const;
+}
+
 /** Every tag the API knows, with its status and public code. */
 const BY_TAG: Readonly<Record<string, readonly [ContentfulStatusCode, string]>> = {
   InvalidRequestError: [400, "invalid_request"],
@@ -66,6 +71,17 @@ const BY_TAG: Readonly<Record<string, readonly [ContentfulStatusCode, string]>> 
   InvalidBodyError: [422, "invalid_body"],
   ValidationError: [422, "invalid_params"],
   StoreReadOnlyError: [503, "unavailable"],
+  BrowserUnavailableError: [503, "unavailable"],
+  // Repositories and their contents (src/arraylake, src/browse, src/data).
+  InvalidRepoNameError: [400, "invalid_request"],
+  InvalidPathError: [400, "invalid_path"],
+  InvalidSliceError: [400, "invalid_index"],
+  RepoNotFoundError: [404, "not_found"],
+  OrgNotFoundError: [404, "not_found"],
+  RefNotFoundError: [404, "not_found"],
+  NodeNotFoundError: [404, "not_found"],
+  CannotDrawError: [422, "cannot_draw"],
+  UnsupportedError: [422, "unsupported"],
 };
 
 export interface ErrorResponse {

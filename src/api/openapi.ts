@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import * as common from "../../schemas/api.ts";
+import * as repos from "../../schemas/api-repos.ts";
 import * as runs from "../../schemas/api-runs.ts";
 import * as backfills from "../../schemas/api-backfills.ts";
 import type { RegisteredRoute } from "./route.ts";
@@ -37,6 +38,10 @@ export const API_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   CreateBackfillBody: backfills.CreateBackfillBodySchema,
   Backfill: backfills.BackfillSchema,
   BackfillList: backfills.BackfillListSchema,
+  RepoList: repos.RepoListSchema,
+  RepoOverview: repos.RepoOverviewSchema,
+  RepoTree: repos.TreeSchema,
+  RepoDiff: repos.DiffSchema,
 };
 
 type JsonSchema = Record<string, unknown>;

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { ApiDeps, DaemonStats } from "../api/deps.ts";
+import type { RepoBrowser } from "../browse/index.ts";
 import type { Clock } from "../core/clock.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../core/errors.ts";
 import { isTerminalRunState } from "../core/states.ts";
@@ -28,6 +29,7 @@ export interface DaemonApiDepsInput {
   clock: Clock;
   startedAt: number;
   stats(): DaemonStats;
+  repos?: RepoBrowser | undefined;
 }
 
 export function createDaemonApiDeps(d: DaemonApiDepsInput): ApiDeps {
@@ -75,6 +77,7 @@ export function createDaemonApiDeps(d: DaemonApiDepsInput): ApiDeps {
     },
     subscribe: (listener, runId) => d.bus.subscribe(listener, runId),
     stats: d.stats,
+    repos: d.repos,
     version: FLOE_VERSION,
     startedAt: d.startedAt,
     clock: d.clock,

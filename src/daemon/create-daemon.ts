@@ -37,6 +37,7 @@ import { prepareResolution, snapshotVersion } from "./snapshot.ts";
 import { createSupervisor } from "./supervisor.ts";
 import { mountDashboard } from "../web/index.ts";
 import { seedDemo } from "./demo-seed.ts";
+import { createBrowseProcess } from "./browse-process.ts";
 import { createWatcher, type Watcher } from "./watcher.ts";
 import { shutdown } from "./shutdown.ts";
 import { pruneVersions } from "./versions-gc.ts";
@@ -201,8 +202,14 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
     }
 
     const backfills = createBackfills({ store, registry, runs, params, clock, log });
+    const repos = createBrowseProcess({
+      settings: () => ({ localReposDir: config.arraylake.localReposDir, serviceUri: config.arraylake.serviceUri, cwd: config.rootDir }),
+      cwd: rootDir, env: config.arraylake.token && !env.ARRAYLAKE_TOKEN ? { ...env, ARRAYLAKE_TOKEN: config.arraylake.token } : env,
+      onExit: (reason) => log.warn("browse:exit", `${reason}; it starts again on the next request`),
+    });
+    cleanups.push(() => repos.close());
     const apiDeps = createDaemonApiDeps({
-      store, registry, runs, schedules, backfills, params, bus, clock, startedAt,
+      store, registry, runs, schedules, backfills, params, bus, clock, startedAt, repos,
       stats: () => ({ reloadErrorsTotal: reloader.errors, scheduleLateness: schedules.lateness() }),
     });
     const app = createApp(apiDeps, {
