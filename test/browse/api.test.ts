@@ -117,9 +117,10 @@ test("repository routes: quick looks, trees, diffs and bad input", async (t) => 
     assert.match(station.error.message, /cannot draw "station": dtype string/);
   });
 
-  await t.test("without a browser the routes say so (503)", async () => {
+  await t.test("without a browser the routes say so (404)", async () => {
     const bare = createApp(daemon.deps, { host: "127.0.0.1" });
     const res = await bare.request("/api/repos");
-    assert.equal(res.status, 503);
+    assert.equal(res.status, 404);
+    assert.match(((await res.json()) as { error: { message: string } }).error.message, /not configured/);
   });
 });

@@ -12,19 +12,20 @@ import {
 import { parseIndexSpec, type RepoBrowser } from "../../browse/index.ts";
 import { listCommits } from "../../store/index.ts";
 import type { ApiDeps } from "../deps.ts";
-import { BrowserUnavailableError } from "../errors.ts";
+import { RouteNotFoundError } from "../errors.ts";
 import { sendJson, type Router } from "../route.ts";
 
 const ERRORS = {
   400: { description: "Bad repository name, ref, path or index", schema: ErrorBodySchema },
   404: { description: "No such repository, ref or array", schema: ErrorBodySchema },
-  503: { description: "Repository browsing is not available in this process", schema: ErrorBodySchema },
+  503: { description: "The browse process is unavailable (it restarts on the next request)", schema: ErrorBodySchema },
 } as const;
 
 const SNAPSHOT_ID = /^[0-9A-Z]{20}$/;
 
 function browserOf(deps: ApiDeps): RepoBrowser {
-  if (!deps.repos) throw new BrowserUnavailableError("repository browsing is not configured in this process");
+  // Not a server fault: this process serves no repositories (tests, embedded apps).
+  if (!deps.repos) throw new RouteNotFoundError("repository browsing is not configured in this process");
   return deps.repos;
 }
 
