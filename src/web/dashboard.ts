@@ -4,13 +4,16 @@
  * takes goes through the API's JSON routes, so validation, auth and the single-writer rule stay in one place.
  * @example
  * const app = createApp(deps, { host });
- * mountDashboard(app, deps); // "/" pipelines, "/runs", "/runs/:id", "/commits", "/ui/*"
+ * mountDashboard(app, deps); // "/" pipelines, "/runs", "/runs/:id", "/commits", "/repos/...", "/ui/*"
  */
 import { Hono } from "hono";
 import type { ApiDeps } from "../api/deps.ts";
 import { CLIENT_SCRIPT } from "./client-script.ts";
 import { backfillPage, backfillPart, backfillsPage } from "./pages/backfills.ts";
 import { commitsPage } from "./pages/commits.ts";
+import { diffPage } from "./pages/diff.ts";
+import { lookPage } from "./pages/look.ts";
+import { repoPage, reposPage } from "./pages/repos.ts";
 import { pipelinesPage, pipelinesPart } from "./pages/pipelines.ts";
 import { runPage, runPart } from "./pages/run.ts";
 import { runsPage, runsPart } from "./pages/runs.ts";
@@ -28,6 +31,10 @@ export function createDashboard(deps: ApiDeps): Hono {
   web.get("/backfills", (c) => backfillsPage(c, deps));
   web.get("/backfills/:id", (c) => backfillPage(c, deps, c.req.param("id")));
   web.get("/ui/part/backfills/:id", (c) => backfillPart(c, deps, c.req.param("id")));
+  web.get("/repos", (c) => reposPage(c, deps));
+  web.get("/repos/:org/:name", (c) => repoPage(c, deps, c.req.param("org"), c.req.param("name")));
+  web.get("/repos/:org/:name/look", (c) => lookPage(c, deps, c.req.param("org"), c.req.param("name")));
+  web.get("/repos/:org/:name/diff", (c) => diffPage(c, deps, c.req.param("org"), c.req.param("name")));
   web.get("/ui/part/pipelines", (c) => pipelinesPart(c, deps));
   web.get("/ui/part/runs", (c) => runsPart(c, deps));
   web.get("/ui/part/runs/:id", (c) => runPart(c, deps, c.req.param("id")));

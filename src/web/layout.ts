@@ -18,7 +18,7 @@ export const PAGE_HEADERS = {
   "cache-control": "no-store",
 } as const;
 
-export type Section = "pipelines" | "runs" | "commits" | "backfills";
+export type Section = "pipelines" | "runs" | "commits" | "backfills" | "repos";
 
 export interface PageOptions {
   title: string;
@@ -32,6 +32,7 @@ const NAV: readonly [Section, string, string][] = [
   ["runs", "/runs", "Runs"],
   ["commits", "/commits", "Commits"],
   ["backfills", "/backfills", "Backfills"],
+  ["repos", "/repos", "Repositories"],
 ];
 
 export function layout(opts: PageOptions, body: Html): Html {

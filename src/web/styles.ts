@@ -76,6 +76,14 @@ svg .grid{stroke:var(--line);stroke-width:1}svg .arrowhead{fill:var(--muted)}svg
 .logs li{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.82rem;white-space:pre-wrap;word-break:break-word;padding:.05rem 0}
 .logs .l-warn{color:var(--warn)}.logs .l-error{color:var(--bad)}.logs .l-debug{color:var(--muted)}
 .status{min-height:1.5rem;margin-top:.5rem}
+ul.list li{padding:.3rem 0}.wrap{overflow-wrap:anywhere}
+.button.current{border-color:var(--accent);font-weight:600}
+figure.look{margin:0;max-width:100%}
+figure.look img{display:block;max-width:100%;height:auto;background:#fff}
+figure.look img.look-map{width:min(100%,1080px);image-rendering:pixelated}
+.legend{display:flex;justify-content:space-between;width:min(100%,1080px);font-size:.85rem}
+.swatch-missing{display:inline-block;width:.9em;height:.9em;background:rgb(200,200,200);border:1px solid var(--line);vertical-align:middle}
+.artifacts>li{margin:0 0 1rem}.artifact-md p{margin:.3rem 0}
 @media (max-width:760px){
  main{padding:.75rem .75rem 2rem}.grid2{grid-template-columns:1fr}
  table.reflow thead{position:absolute;left:-9999px}

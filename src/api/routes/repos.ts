@@ -36,6 +36,11 @@ export function madeByIndex(deps: ApiDeps, repo: string): Map<string, { runId: s
   return index;
 }
 
+/** A remote backend cannot list every org: those runs committed to (the most recent 1,000 commits). */
+export function touchedOrgs(deps: ApiDeps): string[] {
+  return [...new Set(listCommits(deps.store, { limit: 1000 }).items.map((r) => r.repo.split("/")[0]!))];
+}
+
 function sendImage(c: Context, bytes: Uint8Array, meta: { contentType: string; snapshotId: string; min: number | null; max: number | null; bytesRead: number; cached: boolean; stride: number[] }, immutable: boolean): Response {
   return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
     "content-type": meta.contentType,
@@ -58,11 +63,7 @@ export function repoRoutes(router: Router, deps: ApiDeps): void {
       path: "/api/repos", operationId: "listRepos", summary: "Repositories floe can see (local; remote when a token is set)", tag: "repos",
       responses: { 200: { description: "Repositories by id", schema: RepoListSchema }, 503: ERRORS[503] },
     },
-    async (c) => {
-      // A remote backend cannot list every org: list those runs have read or committed.
-      const orgs = [...new Set(listCommits(deps.store, { limit: 1000 }).items.map((r) => r.repo.split("/")[0]!))];
-      return sendJson(c, { items: await browserOf(deps).listRepos({ orgs }) });
-    },
+    async (c) => sendJson(c, { items: await browserOf(deps).listRepos({ orgs: touchedOrgs(deps) }) }),
   );
 
   router.get(
