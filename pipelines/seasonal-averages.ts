@@ -47,5 +47,7 @@ export default pipeline({
     await writeDataset(session, params.target, upstream.average);
     const snapshotId = await session.commit("wrote seasonal average temps", { rebaseAttempts: 3 });
     ctx.log.info(`committed ${snapshotId} to ${params.repo}@${params.branch}`);
+    // A picture of what was written, on the run page: the first season's mean.
+    await ctx.artifact.quicklook({ repo: params.repo, array: `${params.target}/${params.variable}`, snapshotId });
     return { repo: params.repo, branch: params.branch, snapshotId };
   });

@@ -139,3 +139,18 @@ export type RunEventBody = z.infer<typeof RunEventSchema>;
 export type LogLineBody = z.infer<typeof LogLineSchema>;
 export type CreateRunBody = z.infer<typeof CreateRunBodySchema>;
 export type SnapshotLineageBody = z.infer<typeof SnapshotLineageSchema>;
+
+export const ArtifactSchema = z.object({
+  seq: z.number().int().describe("1, 2, ... in the order the run attached them"),
+  task: z.string(),
+  kind: z.enum(["markdown", "table", "image", "link"]),
+  title: z.string().nullable(),
+  markdown: z.string().optional().describe("kind markdown: the text"),
+  rows: z.array(z.record(z.string(), z.unknown())).optional().describe("kind table: the rows"),
+  link: z.object({ url: z.string(), label: z.string() }).optional().describe("kind link"),
+  image: z.object({ url: z.string(), mime: z.string(), alt: z.string() }).optional().describe("kind image: where its bytes are"),
+  size: z.number().int().describe("Bytes stored"),
+  createdAt: TimestampSchema,
+});
+export const ArtifactListSchema = z.object({ items: z.array(ArtifactSchema) });
+export const ArtifactPathSchema = z.object({ id: IdParamSchema, seq: z.coerce.number().int().min(1).max(1_000_000) });

@@ -13,6 +13,7 @@ import type { ApiDeps } from "./deps.ts";
 import { PayloadTooLargeError, RouteNotFoundError, toErrorResponse } from "./errors.ts";
 import { createMetrics } from "./metrics.ts";
 import { createRouter } from "./route.ts";
+import { artifactRoutes } from "./routes/artifacts.ts";
 import { commitRoutes } from "./routes/commits.ts";
 import { docsRoutes } from "./routes/docs.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -77,6 +78,7 @@ export function createApp(deps: ApiDeps, options: AppOptions): Hono {
   backfillRoutes(router, deps);
   commitRoutes(router, deps);
   repoRoutes(router, deps);
+  artifactRoutes(router, deps);
   metricsRoutes(router, metrics);
   docsRoutes(router, deps, { auth: token !== undefined });
   return app;

@@ -38,6 +38,8 @@ export const API_COMPONENTS: Readonly<Record<string, z.ZodType>> = {
   CreateBackfillBody: backfills.CreateBackfillBodySchema,
   Backfill: backfills.BackfillSchema,
   BackfillList: backfills.BackfillListSchema,
+  Artifact: runs.ArtifactSchema,
+  ArtifactList: runs.ArtifactListSchema,
   RepoList: repos.RepoListSchema,
   RepoOverview: repos.RepoOverviewSchema,
   RepoTree: repos.TreeSchema,

@@ -81,6 +81,25 @@ export interface RunParamsEvent {
   at: number;
 }
 
+export type ArtifactKind = "markdown" | "table" | "image" | "link";
+
+/** A result a task attached for people (`ctx.artifact.*`), numbered in the order the run attached them. */
+export interface ArtifactEvent {
+  runId: string;
+  task: string;
+  /** 1, 2, ... within the run: the order the run page shows them in. */
+  seq: number;
+  kind: ArtifactKind;
+  title?: string | undefined;
+  /** Markdown text, table rows as JSON, `{ url, label }` as JSON, or an image's alternative text. */
+  text: string;
+  /** Image bytes (PNG or SVG). */
+  content?: Uint8Array | undefined;
+  /** `image/png` or `image/svg+xml` for images. */
+  mime?: string | undefined;
+  at: number;
+}
+
 /** Everything a run reports while it executes, in the order it happened. */
 export interface RunEventMap {
   "run:transition": RunTransitionEvent;
@@ -90,6 +109,7 @@ export interface RunEventMap {
   "log:line": LogEvent;
   "snapshot:read": SnapshotReadEvent;
   "snapshot:commit": CommitEvent;
+  "artifact:add": ArtifactEvent;
 }
 export type RunEventName = keyof RunEventMap;
 export type RunEvent = { [K in RunEventName]: { type: K } & RunEventMap[K] }[RunEventName];

@@ -35,6 +35,33 @@ export interface RunTriggerInfo {
   detail: CommitTriggerDetail | RunEndTriggerDetail | Record<string, unknown> | null;
 }
 
+export interface QuickLookArtifactOptions {
+  /** `org/name` or a repository path. */
+  repo: string;
+  /** Array path in the repository, e.g. `xarray/avg-season-temps/temp`. */
+  array: string;
+  /** Branch or tag (default `main`); `snapshotId` wins when given. */
+  ref?: string | undefined;
+  /** The snapshot to draw, e.g. the one the task just committed. */
+  snapshotId?: string | undefined;
+  /** Index of every dimension not drawn (default 0). */
+  index?: Record<string, number> | undefined;
+  title?: string | undefined;
+}
+
+/** Results attached for people, shown on the run page in order (1 MiB each, 8 MiB per run). */
+export interface ArtifactApi {
+  markdown(text: string, options?: { title?: string }): void;
+  /** Rows of a table: plain objects whose keys are the columns. */
+  table(rows: readonly Record<string, unknown>[], options?: { title?: string }): void;
+  /** PNG or SVG bytes. */
+  image(bytes: Uint8Array, options?: { title?: string; alt?: string }): void;
+  /** An `http(s)://` URL or a path on the floe server. */
+  link(url: string, label?: string): void;
+  /** A quick look (a PNG map, or an SVG line for 1-D arrays) of an array in a repository. */
+  quicklook(options: QuickLookArtifactOptions): Promise<void>;
+}
+
 /** The run-time context of one task attempt. */
 export interface TaskContext {
   runId: string;
@@ -57,6 +84,8 @@ export interface TaskContext {
    * readonly session it opens and every commit it makes is recorded against this run and task.
    */
   arraylake: ArraylakeClient;
+  /** Attach results for people: `ctx.artifact.markdown("...")`, `.table(rows)`, `.image(png)`, `.link(url)`, `.quicklook({ repo, array })`. */
+  artifact: ArtifactApi;
 }
 
 export interface TaskInput<P, U> {

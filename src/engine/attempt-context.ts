@@ -5,7 +5,9 @@
 import type { Clock } from "../core/clock.ts";
 import type { LogLevel, RunEventSink } from "../core/events.ts";
 import { redact } from "../core/redact.ts";
-import type { TaskContext, TaskLogger } from "../dsl/context.ts";
+import type { ArtifactApi, TaskContext, TaskLogger } from "../dsl/context.ts";
+import { createArtifactApi } from "./artifacts.ts";
+import type { QuickLookFn } from "./types.ts";
 
 /** What an attempt needs of its run (a RunContext is one); narrow so that task rows can hold attempts. */
 export interface AttemptScope {
@@ -18,6 +20,9 @@ export interface AttemptScope {
   readonly sink: RunEventSink;
   readonly clock: Clock;
   readonly arraylakeFor: ((task: string, runId: string) => unknown) | undefined;
+  readonly quicklookFor: QuickLookFn | undefined;
+  /** Artifacts attached so far in the run: the last number given and their bytes (for the per-run limit). */
+  readonly artifacts: { seq: number; bytes: number };
 }
 
 export class AttemptContext implements TaskContext {
@@ -33,6 +38,7 @@ export class AttemptContext implements TaskContext {
   private aborted = false;
   private logger: TaskLogger | undefined = undefined;
   private client: { value: unknown } | undefined = undefined;
+  private artifacts: ArtifactApi | undefined = undefined;
 
   constructor(
     private readonly run: AttemptScope,
@@ -72,6 +78,10 @@ export class AttemptContext implements TaskContext {
 
   get log(): TaskLogger {
     return (this.logger ??= this.makeLogger());
+  }
+
+  get artifact(): ArtifactApi {
+    return (this.artifacts ??= createArtifactApi(this.run, this.task));
   }
 
   get arraylake(): TaskContext["arraylake"] {

@@ -31,3 +31,8 @@ export class MapError extends FloeError {
 export class PlanMismatchError extends FloeError {
   readonly _tag = "PlanMismatchError" as const;
 }
+
+/** `ctx.artifact.*` was given something it cannot keep: too large, not an image, an unsafe link. */
+export class ArtifactError extends FloeError {
+  readonly _tag = "ArtifactError" as const;
+}

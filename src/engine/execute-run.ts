@@ -83,6 +83,8 @@ export function executeRun(options: ExecuteRunOptions): Promise<RunOutcome> {
       previous: options.previous,
       cacheLookup: options.cacheLookup,
       arraylakeFor: options.arraylakeFor,
+      quicklookFor: options.quicklookFor,
+      artifacts: { seq: 0, bytes: 0 },
       random: options.random ?? Math.random,
       abort: runAbort,
       tasks: new Map(),

@@ -59,6 +59,8 @@ export interface ExecuteRunOptions {
   cacheLookup?: CacheLookup | undefined;
   /** The value of `ctx.arraylake` for a task key (called lazily, on first use). */
   arraylakeFor?: ((task: string, runId: string) => unknown) | undefined;
+  /** Renders `ctx.artifact.quicklook` images (the runner passes one built on the browse module). */
+  quicklookFor?: QuickLookFn | undefined;
   /** Whole-run timeout; defaults to the plan's. */
   timeoutMs?: number | undefined;
   /** Runs after every task succeeded, before the run is Completed; a rejection makes the run Failed. */
@@ -95,3 +97,12 @@ export interface RunOutcome {
   tasks: ReadonlyMap<string, TaskOutcome>;
   error?: ErrorInfo | undefined;
 }
+
+/** A quick look for an artifact: image bytes and what they show (see `src/browse`). */
+export type QuickLookFn = (request: { repo: string; ref: string; array: string; index: Record<string, number> }) => Promise<{
+  bytes: Uint8Array;
+  meta: {
+    repo: string; array: string; snapshotId: string; contentType: string; longName: string | null; units: string | null;
+    min: number | null; max: number | null; fixed: { dim: string; index: number; label: string | null }[];
+  };
+}>;

@@ -5,6 +5,7 @@
 import type { AnyPipeline } from "../dsl/pipeline.ts";
 import { executeRun, type ExecuteRunOptions, type RunOutcome } from "../engine/index.ts";
 import { runArraylake, type ArraylakeSettings } from "./arraylake.ts";
+import { runQuicklook } from "./quicklook.ts";
 import { verifiedCacheLookup, type CacheSource } from "./cache-check.ts";
 
 /** The engine's options, with the pipeline as the author wrote it and Arraylake settings instead of a factory. */
@@ -40,6 +41,7 @@ export async function executePipelineRun(input: PipelineRunInput): Promise<RunOu
     previous: input.previous,
     cacheLookup: input.cacheSource && verifiedCacheLookup(input.cacheSource, input.arraylake),
     arraylakeFor: input.arraylakeFor ?? arraylake?.clientFor,
+    quicklookFor: input.arraylake ? runQuicklook(input.arraylake) : undefined,
     beforeComplete: transaction
       ? async () => void (await transaction.commitAll(`${input.plan.pipeline}: run ${input.runId}`))
       : undefined,

@@ -39,6 +39,8 @@ VALUES (?, ?, ?, ?, ?, ?, ?)`;
 const INSERT_COMMIT = `INSERT INTO commits (run_id, pipeline, task, repo, branch, snapshot_id, parent_snapshot_id,
   message, at)
 SELECT r.id, r.pipeline, ?, ?, ?, ?, ?, ?, ? FROM runs r WHERE r.id = ?`;
+const INSERT_ARTIFACT = `INSERT INTO artifacts (run_id, seq, task, kind, title, text, content, mime, size, created_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const RELEASE_RUN_LEASES = "DELETE FROM leases WHERE run_id = ?";
 const RUN_STATE = "SELECT state FROM runs WHERE id = ?";
 const SET_PARAMS = "UPDATE runs SET params = ? WHERE id = ?";
@@ -168,6 +170,15 @@ function applyBatch(sql: SqlHandle, events: readonly RunEvent[], rejected: Rejec
         case "snapshot:read":
           sql.stmt(INSERT_READ).run(e.runId, e.task ?? null, e.repo, e.branch ?? null, e.tag ?? null, e.snapshotId, e.at);
           break;
+        case "artifact:add": {
+          const text = redactText(e.text);
+          const size = Buffer.byteLength(text) + (e.content?.byteLength ?? 0);
+          sql.stmt(INSERT_ARTIFACT).run(
+            e.runId, e.seq, e.task, e.kind, e.title === undefined ? null : redactText(e.title), text,
+            e.content ? Buffer.from(e.content.buffer, e.content.byteOffset, e.content.byteLength) : null, e.mime ?? null, size, e.at,
+          );
+          break;
+        }
         case "snapshot:commit": {
           const info = sql.stmt(INSERT_COMMIT).run(
             e.task ?? null, e.repo, e.branch, e.snapshotId, e.parentSnapshotId ?? null, redactText(e.message), e.at,

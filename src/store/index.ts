@@ -9,6 +9,7 @@ export * from "./sink.ts";
 export * from "./queries.ts";
 export * from "./task-runs.ts";
 export * from "./logs.ts";
+export * from "./artifacts.ts";
 export * from "./commits.ts";
 export * from "./liveness.ts";
 export * from "./schedules.ts";

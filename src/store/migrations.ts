@@ -199,9 +199,27 @@ CREATE TABLE trigger_cursors (
 );
 `;
 
+// Results tasks attach for people (ctx.artifact.*), in the order the run attached them; images as bytes.
+const runArtifacts = `
+CREATE TABLE artifacts (
+  run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  task TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('markdown', 'table', 'image', 'link')),
+  title TEXT,
+  text TEXT NOT NULL,
+  content BLOB,
+  mime TEXT,
+  size INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (run_id, seq)
+);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial", sql: initial },
   { version: 2, name: "run change count", sql: runChangeCount },
   { version: 3, name: "scheduled for and backfills", sql: scheduledForAndBackfills },
   { version: 4, name: "trigger cursors", sql: triggerCursors },
+  { version: 5, name: "run artifacts", sql: runArtifacts },
 ];

@@ -3,6 +3,21 @@
 -- migration 2: run change count
 -- migration 3: scheduled for and backfills
 -- migration 4: trigger cursors
+-- migration 5: run artifacts
+
+CREATE TABLE artifacts (
+  run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  task TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('markdown', 'table', 'image', 'link')),
+  title TEXT,
+  text TEXT NOT NULL,
+  content BLOB,
+  mime TEXT,
+  size INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (run_id, seq)
+);
 
 CREATE TABLE backfill_slots (
   backfill_id TEXT NOT NULL REFERENCES backfills (id) ON DELETE CASCADE,

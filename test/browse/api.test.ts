@@ -14,6 +14,8 @@ test("repository routes: quick looks, trees, diffs and bad input", async (t) => 
   await using fixture = await createFixtureRepo();
   await using daemon = createTestDaemon({ pipelines: [] });
   const repos = createRepoBrowser({ client: fixture.client });
+  // Closed before the fixture's client, so the repository handles it held can be released and the process exit.
+  await using _repos = { [Symbol.asyncDispose]: () => repos.close() };
   const app = createApp({ ...daemon.deps, repos }, { host: "127.0.0.1" });
   const get = (path: string) => app.request(path);
 

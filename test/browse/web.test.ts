@@ -25,13 +25,16 @@ let browser: Browser | undefined;
 let fixture: FixtureRepo;
 let daemon: TestDaemon;
 let server: ServedApp;
+let closeRepos: () => Promise<void>;
 
 before(async () => {
   if (skip) return;
   mkdirSync(ARTIFACTS, { recursive: true });
   fixture = await createFixtureRepo();
   daemon = createTestDaemon({ pipelines: [] });
-  const deps = { ...daemon.deps, repos: createRepoBrowser({ client: fixture.client }) };
+  const repos = createRepoBrowser({ client: fixture.client });
+  closeRepos = () => repos.close();
+  const deps = { ...daemon.deps, repos };
   const app = createApp(deps, { host: "127.0.0.1" });
   mountDashboard(app, deps);
   server = await serveApp(app, { host: "127.0.0.1", port: 0 });
@@ -46,6 +49,8 @@ after(async () => {
   await browser?.close();
   await server.close();
   await daemon[Symbol.asyncDispose]();
+  // Before the fixture's client closes, so the repository handles the browser held can be released.
+  await closeRepos();
   await fixture[Symbol.asyncDispose]();
 });
 

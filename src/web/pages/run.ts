@@ -11,6 +11,7 @@ import { isTerminalRunState } from "../../core/states.ts";
 import { FIRST_LOG_LINES, readLogs, readRunView, type RunView } from "../data.ts";
 import { iso } from "../format.ts";
 import { notFoundPage, sendPage, sendPart } from "../layout.ts";
+import { runArtifacts } from "./run-artifacts.ts";
 import { runGraph, runHead, runSnapshots, runSummary } from "./run-sections.ts";
 
 const levelOf = (text: string | undefined): LogLevel | undefined =>
@@ -18,7 +19,7 @@ const levelOf = (text: string | undefined): LogLevel | undefined =>
 
 function live(deps: ApiDeps, v: RunView) {
   const now = deps.clock.now();
-  return html`${runHead(v)}${runSummary(deps, v, now)}${runGraph(v, now)}${runSnapshots(v)}`;
+  return html`${runHead(v)}${runSummary(deps, v, now)}${runGraph(v, now)}${runArtifacts(deps, v.run.id)}${runSnapshots(v)}`;
 }
 
 function logSection(deps: ApiDeps, v: RunView, level: LogLevel | undefined) {
