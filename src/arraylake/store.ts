@@ -65,6 +65,9 @@ export class SessionStore {
 
   async get(key: string): Promise<Uint8Array | undefined> {
     const k = strip(key);
+    // Metadata of a pinned snapshot is in the snapshot file (the same bytes the library serves).
+    const meta = this.#index && isMetadata(k) ? (await this.#index().catch(() => undefined))?.metadata(k) : undefined;
+    if (meta) return this.#track(meta);
     const at = await this.locate(k).catch(() => undefined);
     // A file that cannot be read as the manifest says falls through to the library, which reports it.
     const direct = at && (await readLocation(at).catch(() => undefined));

@@ -63,6 +63,11 @@ test("a repository written by Python Icechunk: native and inline chunks located,
   assert.equal(kinds["group1/big_chunks/c/0/0"], "library", "virtual chunk");
   assert.equal(kinds["group1/big_chunks/c/1/1"], "file");
   assert.equal(kinds["group1/small_chunks/c/0"], "inline");
+  // Metadata comes from the snapshot file: byte for byte what the library serves.
+  for (const key of (await session.store.list()).filter((k) => k.endsWith("zarr.json"))) {
+    assert.deepEqual(Buffer.from((await session.store.get(key))!), Buffer.from((await session.store.raw.get(key))!), key);
+  }
+  assert.equal(await session.store.get("no/such/zarr.json"), undefined);
 });
 
 test("object ids are Crockford base32 without padding", () => {

@@ -90,11 +90,21 @@ interface ArrayEntry {
 export class ChunkIndex {
   readonly root: string;
   readonly #arrays: Map<string, ArrayEntry>;
+  /** Each node's zarr.json, as the snapshot holds it (the bytes the library serves). */
+  readonly #metadata: Map<string, Uint8Array>;
   readonly #manifests = new Map<string, Promise<FbTable | undefined>>();
 
-  private constructor(root: string, arrays: Map<string, ArrayEntry>) {
+  private constructor(root: string, arrays: Map<string, ArrayEntry>, metadata: Map<string, Uint8Array>) {
     this.root = root;
     this.#arrays = arrays;
+    this.#metadata = metadata;
+  }
+
+  /** A node's `zarr.json` (`path/zarr.json`), or undefined for any other key or a node the snapshot lacks. */
+  metadata(key: string): Uint8Array | undefined {
+    const k = key.replace(/^\//, "");
+    if (k !== "zarr.json" && !k.endsWith("/zarr.json")) return undefined;
+    return this.#metadata.get(`/${k.slice(0, -"zarr.json".length).replace(/\/$/, "")}`)?.slice();
   }
 
   /** Undefined when the snapshot file is missing or in a format this reader does not know. */
@@ -103,8 +113,11 @@ export class ChunkIndex {
     const nodes = snapshot?.vector(2);
     if (!snapshot || !nodes) return undefined;
     const arrays = new Map<string, ArrayEntry>();
+    const metadata = new Map<string, Uint8Array>();
     for (let k = 0; k < nodes.length; k++) {
       const node = snapshot.tableAt(nodes.start, k);
+      const userData = node.bytes(2);
+      if (userData) metadata.set(node.string(1)!, userData);
       const data = node.u8(3) === NODE_DATA_ARRAY ? node.table(4) : undefined;
       const refs = data?.vector(2);
       if (!data || !refs) continue;
@@ -121,7 +134,7 @@ export class ChunkIndex {
       }
       arrays.set(node.string(1)!, { nodeId: node.struct(0, 8)!.slice(), manifests });
     }
-    return new ChunkIndex(root, arrays);
+    return new ChunkIndex(root, arrays, metadata);
   }
 
   /** Where the chunk behind a zarr key (`path/c/i/j/k`) is, or undefined when Icechunk must be asked. */
