@@ -13,7 +13,7 @@ import { DTYPES } from "./dtypes.ts";
 import type { IselValue, SelOptions, SelValue } from "./indexing.ts";
 import type { ComputeOptions } from "./schedule.ts";
 import { sourcePlan } from "./source.ts";
-import { groupDataset, resampleDataset } from "../ops/dataset-time.ts";
+import { type DatasetGrouped, groupDataset, resampleDataset } from "../ops/dataset-time.ts";
 import type { ResampleOptions } from "../time/resample-bins.ts";
 
 const COMPUTABLE: ReadonlySet<string> = new Set(DTYPES.filter((d) => d !== "float16"));
@@ -224,7 +224,7 @@ export class LazyDataset implements Dataset {
    * @example
    * const seasonal = ds.groupby("time.season").mean();
    */
-  groupby(key: string): ReturnType<typeof groupDataset> {
+  groupby(key: string): DatasetGrouped<LazyDataset> {
     return groupDataset(this, key);
   }
 
@@ -233,7 +233,7 @@ export class LazyDataset implements Dataset {
    * @example
    * const monthly = ds.resample({ time: "MS" }).mean();
    */
-  resample(frequency: Readonly<Record<string, string>>, options?: ResampleOptions): ReturnType<typeof resampleDataset> {
+  resample(frequency: Readonly<Record<string, string>>, options?: ResampleOptions): DatasetGrouped<LazyDataset> {
     return resampleDataset(this, frequency, options);
   }
 

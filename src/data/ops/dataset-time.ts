@@ -5,12 +5,17 @@
  * for count, 0 for std/var).
  */
 import type { DataArray } from "../array/data-array.ts";
-import type { LazyDataset } from "../array/lazy-dataset.ts";
 import type { Coordinate } from "../array/coords.ts";
 import type { Reduction } from "../array/reduce-kernel.ts";
 import type { ResampleOptions } from "../time/resample-bins.ts";
 
 type Reducible = Extract<Reduction, "mean" | "sum" | "min" | "max" | "std" | "var" | "count" | "median">;
+
+/** What a dataset offers here (LazyDataset): its arrays and a map over them. */
+interface Mappable<T> {
+  readonly arrays: Readonly<Record<string, DataArray>>;
+  map(fn: (array: DataArray, name: string) => DataArray): T;
+}
 
 /** A variable without the time dimension as one group's reduction over no axis sees it. */
 function reducedOverNothing(a: DataArray, fn: Reducible): DataArray {
@@ -20,14 +25,14 @@ function reducedOverNothing(a: DataArray, fn: Reducible): DataArray {
   return a;
 }
 
-class DatasetGrouped {
+export class DatasetGrouped<T> {
   constructor(
-    private readonly dataset: LazyDataset,
+    private readonly dataset: Mappable<T>,
     private readonly dim: string,
     private readonly each: (a: DataArray, fn: Reducible) => DataArray,
   ) {}
 
-  reduce(fn: Reducible): LazyDataset {
+  reduce(fn: Reducible): T {
     let labels: { name: string; coord: Coordinate } | undefined;
     const withTime = Object.entries(this.dataset.arrays).filter(([, a]) => a.dims.includes(this.dim));
     const reduced = new Map(withTime.map(([n, a]) => [n, this.each(a, fn)] as const));
@@ -46,21 +51,21 @@ class DatasetGrouped {
       return reducedOverNothing(a, fn).expandDims({ [labels.name]: size }).assignCoords({ [labels.name]: labels.coord });
     });
   }
-  mean = (): LazyDataset => this.reduce("mean");
-  sum = (): LazyDataset => this.reduce("sum");
-  min = (): LazyDataset => this.reduce("min");
-  max = (): LazyDataset => this.reduce("max");
-  std = (): LazyDataset => this.reduce("std");
-  var = (): LazyDataset => this.reduce("var");
-  count = (): LazyDataset => this.reduce("count");
-  median = (): LazyDataset => this.reduce("median");
+  mean = (): T => this.reduce("mean");
+  sum = (): T => this.reduce("sum");
+  min = (): T => this.reduce("min");
+  max = (): T => this.reduce("max");
+  std = (): T => this.reduce("std");
+  var = (): T => this.reduce("var");
+  count = (): T => this.reduce("count");
+  median = (): T => this.reduce("median");
 }
 
 /**
  * @example
  * const seasonal = ds.groupby("time.season").mean();
  */
-export function groupDataset(dataset: LazyDataset, key: string): DatasetGrouped {
+export function groupDataset<T>(dataset: Mappable<T>, key: string): DatasetGrouped<T> {
   const dim = key.includes(".") ? key.slice(0, key.indexOf(".")) : "time";
   return new DatasetGrouped(dataset, dim, (a, fn) => a.groupby(key).reduce(fn));
 }
@@ -69,7 +74,7 @@ export function groupDataset(dataset: LazyDataset, key: string): DatasetGrouped 
  * @example
  * const monthly = ds.resample({ time: "MS" }).mean();
  */
-export function resampleDataset(dataset: LazyDataset, frequency: Readonly<Record<string, string>>, options?: ResampleOptions): DatasetGrouped {
+export function resampleDataset<T>(dataset: Mappable<T>, frequency: Readonly<Record<string, string>>, options?: ResampleOptions): DatasetGrouped<T> {
   const dim = Object.keys(frequency)[0] ?? "time";
   return new DatasetGrouped(dataset, dim, (a, fn) => a.resample(frequency, options).reduce(fn));
 }
