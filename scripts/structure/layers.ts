@@ -5,7 +5,7 @@
 
 /** B may import A when A is to its left; folders in one brace group may import each other, never in a circle. */
 export const LAYER_ORDER =
-  "core ← schemas ← {dsl, plan, config, store, arraylake, data} ← {engine, schedule, loader, demo} ← run ← {api, web} ← {daemon, testing} ← cli";
+  "core ← schemas ← {dsl, plan, config, store, arraylake, data} ← {engine, schedule, loader, demo, browse} ← run ← {api, web} ← {daemon, testing} ← cli";
 
 /** Layer names whose folder is not `src/<name>`. */
 const FOLDERS: Readonly<Record<string, string>> = { schemas: "schemas", run: "src/runner" };
