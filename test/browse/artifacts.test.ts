@@ -5,6 +5,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync, mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { serveApp } from "../../src/api/index.ts";
 import { pipeline } from "floe";
 import { encode } from "fast-png";
 import { createApp } from "../../src/api/index.ts";
@@ -70,6 +74,33 @@ test("artifacts: attached in order, listed, served, shown; limits are clear erro
   assert.doesNotMatch(page, /href="javascript:/);
   assert.ok(page.indexOf('id="artifact-1"') < page.indexOf('id="artifact-5"'), "in order");
   assert.match(page, /<td>DJF<\/td>/);
+
+  // In Chromium (when installed): the run page shows the artifacts, images decoded, at 1,440 and 375 px.
+  if (existsSync("/usr/bin/chromium")) {
+    const dir = fileURLToPath(new URL("../../test-artifacts/browse/", import.meta.url));
+    mkdirSync(dir, { recursive: true });
+    const server = await serveApp(app, { host: "127.0.0.1", port: 0 });
+    const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+    try {
+      const tab = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      const problems: string[] = [];
+      tab.on("pageerror", (e) => problems.push(e.message));
+      tab.on("console", (m) => void (m.type() === "error" && problems.push(m.text())));
+      await tab.goto(`${server.url}/runs/${id}`);
+      await tab.waitForSelector("#run-artifacts");
+      await tab.waitForFunction(() => [...document.querySelectorAll("#run-artifacts img")].every((i) => (i as HTMLImageElement).complete));
+      const widths = await tab.$$eval("#run-artifacts img", (imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth));
+      assert.deepEqual(widths.map((w) => w > 0), [true, true]);
+      await tab.screenshot({ path: `${dir}run-artifacts-1440.png`, fullPage: true });
+      await tab.setViewportSize({ width: 375, height: 812 });
+      assert.ok(await tab.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), "no sideways scroll at 375 px");
+      await tab.screenshot({ path: `${dir}run-artifacts-375.png`, fullPage: true });
+      assert.deepEqual(problems, []);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  }
 
   const big = await (await app.request(`/api/runs/${await start("too-big")}`)).json() as { state: string; tasks: { error: { message: string } | null }[] };
   assert.equal(big.state, "Failed");
