@@ -30,6 +30,19 @@ export const ConfigSchema = z
       })
       .strict()
       .optional(),
+    notifications: z
+      .array(
+        z
+          .object({
+            on: z.array(z.enum(["Completed", "Failed", "Cancelled", "Crashed", "TimedOut"])).min(1).describe("Run end states to notify"),
+            pipelines: z.array(z.string().min(1)).optional().describe("Only these pipelines (default: all)"),
+            webhook: z.url().describe("POSTed to by the daemon; a secret in the URL is never logged"),
+            format: z.enum(["json", "slack"]).default("json").describe('"slack": { text } for a Slack incoming webhook'),
+          })
+          .strict(),
+      )
+      .optional()
+      .describe("Webhooks the daemon calls when runs end, with retries and backoff; never blocking runs"),
     arraylake: z
       .object({
         token: z.string().optional().describe("Arraylake token (prefer the ARRAYLAKE_TOKEN environment variable)"),

@@ -20,6 +20,7 @@ export interface ResolvedConfig {
     loaderTimeoutMs: number;
   };
   concurrency: { maxActiveRuns: number; tasksPerRun: number; pools: Readonly<Record<string, number>> };
+  notifications: readonly { on: readonly string[]; pipelines: readonly string[] | undefined; webhook: string; format: "json" | "slack" }[];
   arraylake: {
     /** Never logged or returned; see core/redact. */
     token: string | undefined;
@@ -66,6 +67,7 @@ export function resolveConfig(
       tasksPerRun: input.concurrency?.tasksPerRun ?? DEFAULTS.tasksPerRun,
       pools: { ...input.concurrency?.pools },
     },
+    notifications: (input.notifications ?? []).map((n) => ({ on: n.on, pipelines: n.pipelines, webhook: n.webhook, format: n.format ?? "json" })),
     arraylake: {
       token: env.ARRAYLAKE_TOKEN || input.arraylake?.token || undefined,
       serviceUri: env.ARRAYLAKE_SERVICE__URI || input.arraylake?.serviceUri || DEFAULTS.serviceUri,

@@ -14,7 +14,7 @@ import { createApp } from "../api/app.ts";
 import { createLoader, type ConfigLoad } from "../loader/index.ts";
 import { createLoaderPool } from "./loader-pool.ts";
 import {
-  createStoreSink, listRunsInStates, openStore, recordPipelineVersions, removePipelines, upsertPipelines, type Store,
+  createStoreSink, getRun, listRunsInStates, openStore, recordPipelineVersions, removePipelines, upsertPipelines, type Store,
 } from "../store/index.ts";
 import { createDaemonApiDeps } from "./api-deps.ts";
 import { createBackfills } from "./backfills.ts";
@@ -33,6 +33,7 @@ import { createRunManager, type RunManager } from "./run-manager.ts";
 import { createScheduleWiring } from "./schedules.ts";
 import { createHeadReader } from "./heads.ts";
 import { createTriggers, type Triggers } from "./triggers.ts";
+import { createNotifier } from "./notifications.ts";
 import { prepareResolution, snapshotVersion } from "./snapshot.ts";
 import { createSupervisor } from "./supervisor.ts";
 import { mountDashboard } from "../web/index.ts";
@@ -104,11 +105,16 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
     const killGraceMs = options.killGraceMs ?? 5_000;
     let schedulesRef: ReturnType<typeof createScheduleWiring> | undefined;
     let triggersRef: Triggers | undefined;
+    let publicUrl = `http://${config.daemon.host}:${config.daemon.port}`;
+    const notifier = createNotifier({ config: () => config, log, publicUrl: () => publicUrl });
     const runs = createRunManager({
       store, sink, stateDir: config.stateDir, heartbeatMs: config.daemon.heartbeatMs, killGraceMs, limits,
       arraylake: () => ({ localReposDir: config.arraylake.localReposDir, serviceUri: config.arraylake.serviceUri, cwd: config.rootDir }),
       scheduleLimit: (id) => schedulesRef?.limit(id), log, now: () => clock.now(), publish: bus.publish,
-      onEnd: (run, state) => triggersRef?.runEnded(run, state),
+      onEnd: (run, state) => {
+        notifier.runEnded(run, state, getRun(store, run.id)?.error?.message);
+        triggersRef?.runEnded(run, state);
+      },
     });
     const channel = createRunChannel({
       store, sink, pools, log, now: () => clock.now(), heartbeatMs: config.daemon.heartbeatMs, publish: bus.publish,
@@ -220,6 +226,7 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
     if (options.seedDemo ?? registry.get("seasonal-averages") !== undefined) await seedDemo(config, env, log);
     const server: HttpServer = await listen(app.fetch, config.daemon.host, config.daemon.port);
     cleanups.push(() => server.close());
+    publicUrl = server.url;
     writeDaemonFile(config.stateDir, { pid: process.pid, url: server.url, startedAt, stateDir: config.stateDir, auth: config.daemon.apiToken !== undefined });
     cleanups.push(() => removeDaemonFile(config.stateDir));
     schedules.start();
