@@ -51,9 +51,4 @@ export const TOLERATED_TYPE_IMPORTS: readonly { readonly from: RegExp; readonly 
     to: "src/data/array/data-array.ts",
     why: "data ops and helpers (resample, rolling, groupby, weighted, user blocks) take and return DataArray, whose methods build them (issue 11, in progress)",
   },
-  {
-    from: /^src\/data\//,
-    to: "src/data/array/lazy-dataset.ts",
-    why: "dataset-wide ops take and return LazyDataset, whose methods call them (issue 11, in progress)",
-  },
 ];
