@@ -2,7 +2,7 @@
  * @module Coordinates of labelled arrays: small variables held in memory (dimension coordinates, scalar
  * coordinates left by a selection, auxiliary ones such as 2-D lat/lon), indexed along with the data.
  */
-import type { VariableData } from "../dataset.ts";
+import type { Variable, VariableData } from "../dataset.ts";
 import type { Json } from "../metadata.ts";
 import type { Indexer } from "./plan.ts";
 import { sizeOf } from "./plan.ts";
@@ -72,3 +72,14 @@ export function indexCoord(c: Coordinate, indexers: Readonly<Record<string, { ix
 export function sameLabels(a: readonly Label[], b: readonly Label[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i] || (x !== x && b[i] !== b[i]));
 }
+
+/** A coordinate as an in-memory variable of that name (to write it, or to read it as a source). */
+export const coordinateVariable = (name: string, c: Coordinate): Variable => ({
+  name,
+  dims: c.dims,
+  shape: c.shape,
+  dtype: c.dtype,
+  attrs: c.attrs,
+  encoding: { missing: [] },
+  values: c.values,
+});

@@ -7,7 +7,7 @@ import { InvalidOperationError } from "../errors.ts";
 import type { Json } from "../metadata.ts";
 import { type OpenOptions, type Source, openDataset, splitCoords } from "../open.ts";
 import type { StandaloneStore } from "../store.ts";
-import type { Coordinate, Coords } from "./coords.ts";
+import { type Coordinate, type Coords, coordinateVariable } from "./coords.ts";
 import { DataArray } from "./data-array.ts";
 import { DTYPES } from "./dtypes.ts";
 import type { IselValue, SelOptions, SelValue } from "./indexing.ts";
@@ -18,15 +18,6 @@ import type { ResampleOptions } from "../time/resample-bins.ts";
 
 const COMPUTABLE: ReadonlySet<string> = new Set(DTYPES.filter((d) => d !== "float16"));
 
-const toVariable = (name: string, c: Coordinate): Variable => ({
-  name,
-  dims: c.dims,
-  shape: c.shape,
-  dtype: c.dtype,
-  attrs: c.attrs,
-  encoding: { missing: [] },
-  values: c.values,
-});
 
 /** Coordinates whose dimensions an array has (scalar coordinates go everywhere). */
 const coordsFor = (coords: Coords, dims: readonly string[]): Coords =>
@@ -120,7 +111,7 @@ export class LazyDataset implements Dataset {
   /** Every variable as the `Dataset` record has them: coordinates in memory, data computed when read. */
   get variables(): Readonly<Record<string, Variable>> {
     const out: Record<string, Variable> = {};
-    for (const [n, c] of Object.entries(this.coordinates)) out[n] = toVariable(n, c);
+    for (const [n, c] of Object.entries(this.coordinates)) out[n] = coordinateVariable(n, c);
     for (const [n, a] of Object.entries(this.arrays)) {
       const v = a.toVariable(n);
       // Non-dimension coordinates (e.g. `month` along time after group arithmetic) are named in CF `coordinates`, as xarray writes them.

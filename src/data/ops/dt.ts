@@ -3,7 +3,7 @@
  * masks (`da.where(da.coord("time").dt.month.isin([6, 7, 8]))`). Components are computed in the axis' own
  * calendar; `date` is the time floored to midnight, in the coordinate's units.
  */
-import type { Coordinate } from "../array/coords.ts";
+import { type Coordinate, coordinateVariable } from "../array/coords.ts";
 import type { DataArray } from "../array/data-array.ts";
 import { sourcePlan } from "../array/source.ts";
 import type { Variable } from "../dataset.ts";
@@ -28,7 +28,7 @@ export class TimeAccessor {
     }
     if (values.kind === "time") {
       const c = encodeTimes(time, values.values);
-      return a.with({ plan: sourcePlan(asVariable("date", c)), attrs: c.attrs, name: "date" });
+      return a.with({ plan: sourcePlan(coordinateVariable("date", c)), attrs: c.attrs, name: "date" });
     }
     const missing = values.values.some((v) => Number.isNaN(v));
     const c: Coordinate = {
@@ -38,7 +38,7 @@ export class TimeAccessor {
       dtype: missing ? "float64" : "int64",
       attrs: {},
     };
-    return a.with({ plan: sourcePlan(asVariable(name, c)), attrs: {}, name });
+    return a.with({ plan: sourcePlan(coordinateVariable(name, c)), attrs: {}, name });
   }
 
   get year(): DataArray {
@@ -70,12 +70,3 @@ export class TimeAccessor {
   }
 }
 
-const asVariable = (name: string, c: Coordinate): Variable => ({
-  name,
-  dims: c.dims,
-  shape: c.shape,
-  dtype: c.dtype,
-  attrs: c.attrs,
-  encoding: { missing: [] },
-  values: c.values,
-});
