@@ -32,7 +32,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
   // (1) live fragments: fetch, swap each element that has an id, stop at data-live-done
   var liveSrc = main && main.getAttribute("data-live");
   var liveMs = Number((main && main.getAttribute("data-live-ms")) || 3000);
-  var liveTimer = null, liveBusy = false, liveDone = false, liveAgain = false;
+  var liveTimer = null, liveBusy = false, liveDone = false, liveAgain = false, liveFinal = false;
 
   function restoreFocus(oldEl, newEl, active) {
     if (!active || !oldEl.contains(active)) return;
@@ -59,7 +59,11 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       old.replaceWith(next);
       restoreFocus(old, next, active);
     }
-    if (done) {
+    if (done && !liveFinal) {
+      // writes that trail the final state by a moment (the last commit rows) arrive with one more fetch
+      liveFinal = true;
+      setTimeout(function () { liveAgain = false; refresh(); }, 1000);
+    } else if (done) {
       liveDone = true;
       main.setAttribute("data-live-state", "done"); // polling stopped (tests and curious readers can see it)
     }
