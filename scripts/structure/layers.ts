@@ -8,7 +8,7 @@ export const LAYER_ORDER =
   "core ← schemas ← {dsl, plan, config, store, arraylake, data} ← {engine, schedule, loader, demo, browse} ← run ← {api, web} ← {daemon, testing} ← cli";
 
 /** Layer names whose folder is not `src/<name>`. */
-const FOLDERS: Readonly<Record<string, string>> = { schemas: "schemas", run: "src/runner" };
+const FOLDERS: Readonly<Record<string, string>> = { schemas: "schemas" };
 
 /** Packages that exactly one folder may import (the rest go through that folder's API). */
 export const OWNED_PACKAGES: readonly { readonly pattern: RegExp; readonly owner: string }[] = [

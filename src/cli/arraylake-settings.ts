@@ -1,6 +1,6 @@
 /** @module Where runs started from the CLI find Arraylake repositories: the resolved config. */
 import type { ResolvedConfig } from "../config/index.ts";
-import type { ArraylakeSettings } from "../runner/index.ts";
+import type { ArraylakeSettings } from "../run/index.ts";
 
 export function arraylakeSettings(config: ResolvedConfig): ArraylakeSettings {
   return {

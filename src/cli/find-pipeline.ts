@@ -2,7 +2,7 @@
 import type { ResolvedConfig } from "../config/index.ts";
 import type { AnyPipeline } from "../dsl/pipeline.ts";
 import { inspectFiles, listPipelineFiles, type LoadedPipeline } from "../loader/index.ts";
-import { importPipeline } from "../runner/index.ts";
+import { importPipeline } from "../run/index.ts";
 import type { CliIO } from "./command.ts";
 import { allDiagnostics, allPipelines, describeDiagnostic } from "./load-pipelines.ts";
 

@@ -6,7 +6,7 @@ import type { ResolvedConfig } from "../config/index.ts";
 import type { AnyPipeline } from "../dsl/pipeline.ts";
 import type { PreviousTask } from "../engine/index.ts";
 import type { LoadedPipeline } from "../loader/index.ts";
-import { runLocally } from "../runner/index.ts";
+import { runLocally } from "../run/index.ts";
 import type { RunTrigger, Store } from "../store/index.ts";
 import { arraylakeSettings } from "./arraylake-settings.ts";
 import { EXIT, type CliIO } from "./command.ts";

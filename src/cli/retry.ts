@@ -3,7 +3,7 @@
  * complete; completed results are reused (reported Cached).
  */
 import { ValidationError } from "../core/errors.ts";
-import { previousTasks } from "../runner/index.ts";
+import { previousTasks } from "../run/index.ts";
 import { parseCommandArgs } from "./args.ts";
 import { EXIT, type Command } from "./command.ts";
 import { findPipeline } from "./find-pipeline.ts";

@@ -10,7 +10,7 @@ import { ConflictError, NotFoundError, ValidationError } from "../core/errors.ts
 import { isTerminalRunState } from "../core/states.ts";
 import { getRun, type Store } from "../store/index.ts";
 import type { EventBus } from "./event-bus.ts";
-import type { ParamsChecker } from "./params-check.ts";
+import type { ParamsChecker } from "../run/params-check.ts";
 import type { Registry } from "./registry.ts";
 import type { RunManager } from "./run-manager.ts";
 import type { ScheduleWiring } from "./schedules.ts";

@@ -9,7 +9,7 @@ import { isTerminalRunState } from "../core/states.ts";
 import { backfillSlots, scheduleId } from "../schedule/index.ts";
 import { cancelBackfill, createBackfill, getBackfill, type BackfillDetail, type Store } from "../store/index.ts";
 import type { DaemonLogger } from "./logger.ts";
-import type { ParamsChecker } from "./params-check.ts";
+import type { ParamsChecker } from "../run/params-check.ts";
 import type { Registry } from "./registry.ts";
 import type { RunManager } from "./run-manager.ts";
 

@@ -23,7 +23,7 @@ import { readDaemonFile, removeDaemonFile, writeDaemonFile } from "./daemon-file
 import { createEventBus, type EventBus } from "./event-bus.ts";
 import { listen, ListenError, type HttpServer } from "./http-server.ts";
 import type { DaemonLogger } from "./logger.ts";
-import { createParamsChecker } from "./params-check.ts";
+import { createParamsChecker } from "../run/params-check.ts";
 import { createPoolManager } from "./pools.ts";
 import { reconcile, startOrphanSweep } from "./reconcile.ts";
 import { createRegistry, type Registry, type RegistryChange } from "./registry.ts";

@@ -7,7 +7,7 @@ import type { RunEvent } from "../core/events.ts";
 import { findCacheHit, heartbeat, type Store, type StoreSink } from "../store/index.ts";
 import type { DaemonLogger } from "./logger.ts";
 import type { PoolManager } from "./pools.ts";
-import type { DaemonToRun, RunToDaemon } from "./protocol.ts";
+import type { DaemonToRun, RunToDaemon } from "../run/protocol.ts";
 import type { SupervisorHooks } from "./supervisor.ts";
 
 export interface RunChannelDeps {

@@ -12,8 +12,8 @@ import {
 import { endRunEvents, type EndState } from "./finalize.ts";
 import { followUpRun, notBeforeOf } from "./follow-up.ts";
 import type { DaemonLogger } from "./logger.ts";
-import type { ArraylakeSettings } from "../runner/arraylake.ts";
-import type { RunAssignment } from "./protocol.ts";
+import type { ArraylakeSettings } from "../run/arraylake.ts";
+import type { RunAssignment } from "../run/protocol.ts";
 import { readManifest } from "./snapshot.ts";
 import type { RunExit, Supervisor } from "./supervisor.ts";
 import type { VersionManifest } from "./version-manifest.ts";

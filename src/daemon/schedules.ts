@@ -12,7 +12,7 @@ import {
   type ScheduleRecord, type Store,
 } from "../store/index.ts";
 import type { DaemonLogger } from "./logger.ts";
-import type { ParamsChecker } from "./params-check.ts";
+import type { ParamsChecker } from "../run/params-check.ts";
 import type { Registry } from "./registry.ts";
 import type { RunManager } from "./run-manager.ts";
 

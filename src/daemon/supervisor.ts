@@ -5,13 +5,10 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
-import type { DaemonToRun, RunAssignment, RunToDaemon } from "./protocol.ts";
-import { isRunToDaemon } from "./protocol.ts";
+import type { DaemonToRun, RunAssignment, RunToDaemon } from "../run/protocol.ts";
+import { isRunToDaemon, RUN_CHILD_ENTRY } from "../run/protocol.ts";
 import { withHugePages } from "../core/huge-pages.ts";
 
-
-const ENTRY = fileURLToPath(new URL("./run-process.ts", import.meta.url));
 // floe's own tsx, by URL: a project folder need not have tsx in its node_modules
 const TSX = import.meta.resolve("tsx");
 
@@ -72,7 +69,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   let closed = false;
 
   const spawnChild = (): Child => {
-    const child = fork(ENTRY, [], {
+    const child = fork(RUN_CHILD_ENTRY, [], {
       cwd: options.cwd,
       // Run processes compute on arrays: large buffers on huge pages (see core/huge-pages.ts).
       env: withHugePages(options.env),

@@ -1,6 +1,5 @@
 /** @module What the daemon keeps about one snapshotted pipeline version: enough to start a run of it later. */
 import type { PipelineSpec } from "../../schemas/pipeline.ts";
-import type { TaskState } from "../core/states.ts";
 import type { Plan } from "../plan/types.ts";
 
 export interface VersionManifest {
@@ -15,13 +14,6 @@ export interface VersionManifest {
   plan: Plan;
   paramsSchema: Record<string, unknown>;
   createdAt: number;
-}
-
-/** A task of an earlier run, as handed to a retry/resume run. */
-export interface PreviousTaskRecord {
-  task: string;
-  state: TaskState;
-  resultJson?: string | undefined;
 }
 
 export const MANIFEST_FILE = "floe-version.json";

@@ -86,7 +86,7 @@ export class AttemptContext implements TaskContext {
 
   get arraylake(): TaskContext["arraylake"] {
     if (this.run.arraylakeFor === undefined) {
-      throw new Error("ctx.arraylake is not configured for this run (the runner passes Arraylake settings; see src/runner)");
+      throw new Error("ctx.arraylake is not configured for this run (the runner passes Arraylake settings; see src/run)");
     }
     this.client ??= { value: this.run.arraylakeFor(this.task, this.runId) };
     return this.client.value as TaskContext["arraylake"];

@@ -12,7 +12,7 @@ import { validatePipeline } from "../dsl/validate.ts";
 import type { RunOutcome, PreviousTask } from "../engine/index.ts";
 import { collectSources } from "../loader/sources.ts";
 import { planPipeline, type Plan } from "../plan/index.ts";
-import { previousTasks, runLocally, type ArraylakeSettings } from "../runner/index.ts";
+import { previousTasks, runLocally, type ArraylakeSettings } from "../run/index.ts";
 import { DEFAULTS } from "../config/resolve.ts";
 import { getLogs, openStore, type LogRecord, type RunDetail, type Store } from "../store/index.ts";
 

@@ -14,7 +14,7 @@ import type { AnyPipeline } from "../../src/dsl/pipeline.ts";
 import { paramsJsonSchema, validatePipeline } from "../../src/dsl/validate.ts";
 import { createPoolGate } from "../../src/engine/index.ts";
 import type { LoadedPipeline } from "../../src/loader/types.ts";
-import { executePipelineRun, validateParamsOrThrow } from "../../src/runner/index.ts";
+import { executePipelineRun, validateParamsOrThrow } from "../../src/run/index.ts";
 import { scheduleId } from "../../src/schedule/schedule-id.ts";
 import {
   createRun, createStoreSink, getRun, getSchedule, openStore, recordPipelineVersions, setSchedulePaused,

@@ -28,8 +28,8 @@ test("a tree that keeps the order, with subfolders and peers importing each othe
     "src/data/ops/mean.ts": 'import { x } from "../../../schemas/common.ts";\nexport const mean = x;\n',
     "src/data/index.ts": 'export { mean } from "./ops/mean.ts";\n',
     "src/dsl/a.ts": 'import type { mean } from "../data/index.ts";\nexport type A = typeof mean;\n',
-    "src/cli/main.ts": 'import { mean } from "floe/data";\nexport const m = async () => (await import("../runner/x.ts")).x + mean;\n',
-    "src/runner/x.ts": "export const x = 1;\n",
+    "src/cli/main.ts": 'import { mean } from "floe/data";\nexport const m = async () => (await import("../run/x.ts")).x + mean;\n',
+    "src/run/x.ts": "export const x = 1;\n",
     "src/index.ts": 'export { mean } from "./data/index.ts";\n',
     "pipelines/p.ts": 'import { mean } from "floe/data";\nexport default mean;\n',
   });
@@ -38,11 +38,11 @@ test("a tree that keeps the order, with subfolders and peers importing each othe
 
 test("an import against the order names the file, line, import and rule", (t) => {
   const root = tree(t, {
-    "src/data/index.ts": '// a comment\nimport type { Run } from "../runner/run.ts";\nexport type R = Run;\n',
-    "src/runner/run.ts": "export interface Run { id: string }\n",
+    "src/data/index.ts": '// a comment\nimport type { Run } from "../run/run.ts";\nexport type R = Run;\n',
+    "src/run/run.ts": "export interface Run { id: string }\n",
   });
   assert.deepEqual(checkStructure(root, LAYER_ORDER, []), [
-    `src/data/index.ts:2: import type "../runner/run.ts": data may not import run (layer order: ${LAYER_ORDER})`,
+    `src/data/index.ts:2: import type "../run/run.ts": data may not import run (layer order: ${LAYER_ORDER})`,
   ]);
 });
 

@@ -8,10 +8,10 @@ import { toErrorInfo, ValidationError, type ErrorInfo } from "../core/errors.ts"
 import type { RunEventSink } from "../core/events.ts";
 import type { AnyPipeline, TaskDefinition } from "../dsl/pipeline.ts";
 import type { PoolGate, PreviousTask } from "../engine/index.ts";
-import type { CacheSource } from "../runner/cache-check.ts";
+import type { CacheSource } from "./cache-check.ts";
 import { parseParams } from "../dsl/validate.ts";
-import { executePipelineRun } from "../runner/execute.ts";
-import { importPipeline } from "../runner/import-pipeline.ts";
+import { executePipelineRun } from "./execute.ts";
+import { importPipeline } from "./import-pipeline.ts";
 import type { RunAssignment } from "./protocol.ts";
 
 export interface ExecuteDeps {

@@ -2,12 +2,16 @@
  * @module The IPC protocol between the daemon and a run process. The run process never touches SQLite: it sends
  * its {@link RunEvent}s, heartbeats and pool requests here, and the daemon (the one writer) records them.
  */
+import { fileURLToPath } from "node:url";
 import type { RunEvent } from "../core/events.ts";
 import type { ErrorInfo } from "../core/errors.ts";
 import type { Plan } from "../plan/types.ts";
-import type { ArraylakeSettings } from "../runner/arraylake.ts";
+import type { ArraylakeSettings } from "./arraylake.ts";
 import type { CachedRead } from "../store/index.ts";
-import type { PreviousTaskRecord } from "./version-manifest.ts";
+import type { TaskState } from "../core/states.ts";
+
+/** The run process's entry module, forked with tsx by whoever supervises runs (the daemon, a cluster worker). */
+export const RUN_CHILD_ENTRY = fileURLToPath(new URL("./child.ts", import.meta.url));
 
 /** Everything a run process needs to execute one run: plain data, structured-clone safe. */
 export interface RunAssignment {
@@ -33,6 +37,13 @@ export interface RunAssignment {
   previous?: PreviousTaskRecord[] | undefined;
   /** Where `ctx.arraylake` finds repositories, from the daemon's config (the token is in the environment). */
   arraylake: ArraylakeSettings;
+}
+
+/** A task of an earlier run, as handed to a retry/resume run. */
+export interface PreviousTaskRecord {
+  task: string;
+  state: TaskState;
+  resultJson?: string | undefined;
 }
 
 export type DaemonToRun =

@@ -11,7 +11,7 @@ import { captureConsole } from "./console-capture.ts";
 import { createIpcPoolGate } from "./ipc-pools.ts";
 import { createIpcSink } from "./ipc-sink.ts";
 import type { DaemonToRun, RunAssignment, RunToDaemon } from "./protocol.ts";
-import { executeAssignment } from "./run-execute.ts";
+import { executeAssignment } from "./execute-assignment.ts";
 
 const send = (message: RunToDaemon): Promise<void> =>
   new Promise((resolve) => {
@@ -84,5 +84,5 @@ process.on("message", (message: DaemonToRun) => {
 });
 
 // Import the heavy parts now, so a run assigned to this warm process starts without that cost.
-await import("./run-execute.ts");
+await import("./execute-assignment.ts");
 await send({ type: "ready", pid: process.pid });
