@@ -15,6 +15,8 @@ import type { ComputeOptions } from "./schedule.ts";
 import { sourcePlan } from "./source.ts";
 import { type DatasetGrouped, groupDataset, resampleDataset } from "../ops/dataset-time.ts";
 import type { ResampleOptions } from "../time/resample-bins.ts";
+import { DatasetRolling, DatasetWeighted } from "../ops/dataset-windows.ts";
+import type { RollingOptions } from "../ops/rolling.ts";
 
 const COMPUTABLE: ReadonlySet<string> = new Set(DTYPES.filter((d) => d !== "float16"));
 
@@ -226,6 +228,24 @@ export class LazyDataset implements Dataset {
    */
   resample(frequency: Readonly<Record<string, string>>, options?: ResampleOptions): DatasetGrouped<LazyDataset> {
     return resampleDataset(this, frequency, options);
+  }
+
+  /**
+   * Moving windows over every variable with the dimension; the others are kept as they are.
+   * @example
+   * const smooth = ds.rolling({ time: 7 }, { center: true }).mean();
+   */
+  rolling(windows: Readonly<Record<string, number>>, options?: RollingOptions): DatasetRolling<LazyDataset> {
+    return new DatasetRolling(this, windows, options);
+  }
+
+  /**
+   * Weighted reductions of every variable (see `DataArray.weighted`).
+   * @example
+   * const globalMeans = ds.weighted(ds.get("temp").coord("lat").deg2rad().cos()).mean(["lat", "lon"]);
+   */
+  weighted(weights: DataArray): DatasetWeighted<LazyDataset> {
+    return new DatasetWeighted(this, weights);
   }
 
   /** Evaluates every variable into memory. */

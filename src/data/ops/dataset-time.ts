@@ -7,12 +7,13 @@
 import type { DataArray } from "../array/data-array.ts";
 import type { Coordinate } from "../array/coords.ts";
 import type { Reduction } from "../array/reduce-kernel.ts";
+import { UnsupportedError } from "../errors.ts";
 import type { ResampleOptions } from "../time/resample-bins.ts";
 
 type Reducible = Extract<Reduction, "mean" | "sum" | "min" | "max" | "std" | "var" | "count" | "median">;
 
 /** What a dataset offers here (LazyDataset): its arrays and a map over them. */
-interface Mappable<T> {
+export interface Mappable<T> {
   readonly arrays: Readonly<Record<string, DataArray>>;
   map(fn: (array: DataArray, name: string) => DataArray): T;
 }
@@ -32,7 +33,11 @@ export class DatasetGrouped<T> {
     private readonly each: (a: DataArray, fn: Reducible) => DataArray,
   ) {}
 
-  reduce(fn: Reducible): T {
+  /** Reduces each group over the grouped dimension (`dim`, if given, must be that one, as xarray's default). */
+  reduce(fn: Reducible, dim?: string): T {
+    if (dim !== undefined && dim !== this.dim) {
+      throw new UnsupportedError(`grouped reductions reduce over "${this.dim}" (got "${dim}"); reduce other dimensions afterwards`, {});
+    }
     let labels: { name: string; coord: Coordinate } | undefined;
     const withTime = Object.entries(this.dataset.arrays).filter(([, a]) => a.dims.includes(this.dim));
     const reduced = new Map(withTime.map(([n, a]) => [n, this.each(a, fn)] as const));
@@ -51,14 +56,14 @@ export class DatasetGrouped<T> {
       return reducedOverNothing(a, fn).expandDims({ [labels.name]: size }).assignCoords({ [labels.name]: labels.coord });
     });
   }
-  mean = (): T => this.reduce("mean");
-  sum = (): T => this.reduce("sum");
-  min = (): T => this.reduce("min");
-  max = (): T => this.reduce("max");
-  std = (): T => this.reduce("std");
-  var = (): T => this.reduce("var");
-  count = (): T => this.reduce("count");
-  median = (): T => this.reduce("median");
+  mean = (dim?: string): T => this.reduce("mean", dim);
+  sum = (dim?: string): T => this.reduce("sum", dim);
+  min = (dim?: string): T => this.reduce("min", dim);
+  max = (dim?: string): T => this.reduce("max", dim);
+  std = (dim?: string): T => this.reduce("std", dim);
+  var = (dim?: string): T => this.reduce("var", dim);
+  count = (dim?: string): T => this.reduce("count", dim);
+  median = (dim?: string): T => this.reduce("median", dim);
 }
 
 /**

@@ -19,6 +19,9 @@ export interface GroupReduceParams {
   readonly ddof: number;
   /** Groups with no step at all are NaN whatever the reduction (xarray 2023.01 reindexes empty resample bins). */
   readonly emptyIsNaN: boolean;
+  /** quantile: the levels; more than one, or `quantileDim`, adds a trailing `quantile` axis (xarray's layout). */
+  readonly q?: readonly number[] | undefined;
+  readonly quantileDim?: boolean | undefined;
 }
 
 /** Result dtype: xarray's for the reduction; NaN-filled empty bins make counts float64. */
@@ -45,15 +48,19 @@ export function groupReducePlan(
   // Gathering reductions keep every value of a group: one group per block bounds that memory.
   const gathers = params.fn === "median" || params.fn === "quantile";
   const chunks = input.chunks.map((c, i) => (i === axis ? (gathers ? 1 : groupChunk) : c));
+  const levels = params.q?.length ?? 0;
+  if (params.quantileDim) return node("group-reduce", [input], { ...params, axis }, { dims: [...dims, "quantile"], shape: [...shape, levels], dtype, chunks: [...chunks, levels] });
   return node("group-reduce", [input], { ...params, axis }, { dims, shape, dtype, chunks });
 }
 
-export const groupReduceEvaluator: OpEvaluator = async (plan, region, ev) => {
+export const groupReduceEvaluator: OpEvaluator = async (plan, whole, ev) => {
   const input = plan.inputs[0]!;
-  const { fn, axis, index, ddof, emptyIsNaN } = plan.params as GroupReduceParams;
+  const { fn, axis, index, ddof, emptyIsNaN, quantileDim } = plan.params as GroupReduceParams;
   // Stored floats by mean/min/max/sum/count: stream.ts's workers and SIMD fold (the seed's numbers exactly).
-  const fast = emptyIsNaN ? undefined : await streamedRegion(plan, region, ev);
+  const fast = emptyIsNaN ? undefined : await streamedRegion(plan, whole, ev);
   if (fast) return fast;
+  // A trailing `quantile` axis: every level is computed from one gathering, then the region's levels picked.
+  const region = quantileDim ? { start: whole.start.slice(0, -1), shape: whole.shape.slice(0, -1) } : whole;
   const g0 = region.start[axis]!;
   const g1 = g0 + region.shape[axis]!;
   const stepsIn = new Int32Array(region.shape[axis]!);
@@ -88,16 +95,29 @@ export const groupReduceEvaluator: OpEvaluator = async (plan, region, ev) => {
       accumulate(acc, step, stepShape, foldStride, (g - g0) * outStride[axis]!);
     }
   }
-  const values = finishReduce(acc, { skipna: true, ddof, q: fn === "quantile" ? [0.5] : [] });
+  const q = (plan.params as GroupReduceParams).q ?? [0.5];
+  let values = finishReduce(acc, { skipna: true, ddof, q });
   if (emptyIsNaN) {
-    for (let o = 0; o < outer; o++) {
-      for (let g = 0; g < stepsIn.length; g++) {
-        if (stepsIn[g] !== 0) continue;
-        values.fill(NaN, (o * stepsIn.length + g) * inner, (o * stepsIn.length + g + 1) * inner);
+    // finishReduce gives quantiles level-major: blank each level's empty groups.
+    for (let k = 0; k < values.length / size; k++) {
+      for (let o = 0; o < outer; o++) {
+        for (let g = 0; g < stepsIn.length; g++) {
+          if (stepsIn[g] !== 0) continue;
+          const at = k * size + (o * stepsIn.length + g) * inner;
+          values.fill(NaN, at, at + inner);
+        }
       }
     }
   }
+  if (quantileDim) values = levelsLast(values, size, whole.start.at(-1)!, whole.shape.at(-1)!);
   const d = plan.dtype;
   if (d !== "float64") for (let i = 0; i < values.length; i++) values[i] = castValue(d, values[i]!);
   return values;
 };
+
+/** Level-major quantiles ([level][element]) as the trailing axis ([element][level]), levels [k0, k0 + n) only. */
+function levelsLast(values: Float64Array, size: number, k0: number, n: number): Float64Array {
+  const out = new Float64Array(size * n);
+  for (let i = 0; i < size; i++) for (let k = 0; k < n; k++) out[i * n + k] = values[(k0 + k) * size + i]!;
+  return out;
+}

@@ -36,8 +36,8 @@ export class Resample {
     this.bins = resampleBins(this.time.instants, this.time.axis.calendar, parseFrequency(freq), options);
   }
 
-  reduce(fn: Reduction, options: { ddof?: number } = {}): DataArray {
-    if (fn === "quantile" || fn === "any" || fn === "all" || fn === "prod") throw new UnsupportedError(`resample: "${fn}" is not supported (mean, sum, min, max, std, var, count, median)`, {});
+  reduce(fn: Reduction, options: { ddof?: number; q?: number | readonly number[] } = {}): DataArray {
+    if (fn === "any" || fn === "all" || fn === "prod") throw new UnsupportedError(`resample: "${fn}" is not supported (mean, sum, min, max, std, var, count, median, quantile)`, {});
     const labels = encodeTimes(this.time, this.bins.labels);
     return reduceGroups(this.array, this.time, this.time.dim, this.bins, labels, fn, { ...options, emptyIsNaN: true, contiguous: true });
   }
@@ -49,4 +49,6 @@ export class Resample {
   var = (options?: { ddof?: number }): DataArray => this.reduce("var", options);
   count = (): DataArray => this.reduce("count");
   median = (): DataArray => this.reduce("median");
+  /** numpy's linear quantile per bin (a list of q adds a trailing `quantile` dimension). */
+  quantile = (q: number | readonly number[]): DataArray => this.reduce("quantile", { q });
 }

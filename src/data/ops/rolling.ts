@@ -1,7 +1,7 @@
 /**
  * @module `da.rolling({ time: 7 }, { center: true, minPeriods })`: moving-window reductions with xarray's rules
  * (rolling.py): the window of step t is [t - left, t - left + window) with left = window - 1, or window / 2
- * (rounded down) when centred; NaN skipped; fewer than `minPeriods` valid values (default: the window) give NaN.
+ * (rounded down) when centred; NaN skipped (median: of the valid values); fewer than `minPeriods` valid values (default: the window) give NaN.
  * Each block reads its rows plus the halo rows the windows reach into, so a chain streams chunk by chunk.
  */
 import type { DataArray } from "../array/data-array.ts";
@@ -71,6 +71,7 @@ export class Rolling {
   std = (): DataArray => this.reduce("std");
   var = (): DataArray => this.reduce("var");
   count = (): DataArray => this.reduce("count");
+  median = (): DataArray => this.reduce("median");
 }
 
 export const rollingEvaluator: OpEvaluator = async (plan, region, ev) => {

@@ -28,21 +28,33 @@ export function reduceGroups(
   groups: { index: Int32Array; sizes: Int32Array },
   labels: Coordinate,
   fn: Reduction,
-  options: { ddof?: number | undefined; emptyIsNaN: boolean; contiguous?: boolean },
+  options: { ddof?: number | undefined; emptyIsNaN: boolean; contiguous?: boolean; q?: number | readonly number[] | undefined },
 ): DataArray {
   const axis = array.dims.indexOf(time.dim);
   const count = labels.shape[0]!;
-  const dtype = groupDType(fn, array.dtype, groups.sizes, options.emptyIsNaN);
+  const dtype = fn === "quantile" ? "float64" : groupDType(fn, array.dtype, groups.sizes, options.emptyIsNaN);
   // Only bins with no step at all need the NaN rule; without them the node may take the streaming fast path.
   const emptyIsNaN = options.emptyIsNaN && groups.sizes.some((n) => n === 0);
-  const params = { fn, index: groups.index, groups: count, ddof: options.ddof ?? 0, emptyIsNaN };
+  const q = fn !== "quantile" ? undefined : quantileLevels(options.q);
+  const quantileDim = fn === "quantile" && typeof options.q !== "number";
+  const params = { fn, index: groups.index, groups: count, ddof: options.ddof ?? 0, emptyIsNaN, q, quantileDim };
   // Contiguous bins (resample): blocks of about eight input chunks' worth of steps, so few chunks straddle blocks.
   const steps = array.shape[axis]!;
   const perBlock = options.contiguous ? Math.max(1, Math.round((8 * array.plan.chunks[axis]! * count) / Math.max(1, steps))) : count;
   const plan = groupReducePlan(array.plan, axis, groupDim, params, dtype, perBlock);
   const coords: Record<string, Coordinate> = { [groupDim]: labels };
   for (const [n, c] of Object.entries(array.coords)) if (!c.dims.includes(time.dim) && n !== groupDim) coords[n] = c;
-  return array.with({ plan, coords });
+  // xarray: a scalar q leaves a scalar `quantile` coordinate, a list a trailing `quantile` dimension.
+  if (q) coords.quantile = { dims: quantileDim ? ["quantile"] : [], shape: quantileDim ? [q.length] : [], values: Float64Array.from(q), dtype: "float64", attrs: {} };
+  return array.with({ plan, coords, ...(q ? { attrs: {} } : {}) });
+}
+
+/** Quantile levels, each in [0, 1]. */
+export function quantileLevels(q: number | readonly number[] | undefined): number[] {
+  const levels = q === undefined ? [] : typeof q === "number" ? [q] : [...q];
+  if (levels.length === 0) throw new InvalidOperationError("quantile: give q, a level in [0, 1] or a list of them", {});
+  for (const x of levels) if (!(x >= 0 && x <= 1)) throw new InvalidOperationError(`quantile: q must be in [0, 1], got ${x}`, {});
+  return levels;
 }
 
 export class TimeGroupBy {
@@ -72,11 +84,11 @@ export class TimeGroupBy {
   }
 
   /** Reduces each group over the time dimension (the only one xarray's default reduces). */
-  reduce(fn: Reduction, dim?: string, options: { ddof?: number } = {}): DataArray {
+  reduce(fn: Reduction, dim?: string, options: { ddof?: number; q?: number | readonly number[] } = {}): DataArray {
     if (dim !== undefined && dim !== this.time.dim) {
       throw new UnsupportedError(`groupby reductions reduce over "${this.time.dim}" (got "${dim}"); reduce other dimensions afterwards`, {});
     }
-    if (fn === "quantile" || fn === "any" || fn === "all" || fn === "prod") throw new UnsupportedError(`groupby: "${fn}" is not supported (mean, sum, min, max, std, var, count, median)`, {});
+    if (fn === "any" || fn === "all" || fn === "prod") throw new UnsupportedError(`groupby: "${fn}" is not supported (mean, sum, min, max, std, var, count, median, quantile)`, {});
     const labels = labelCoord(this.grouping, this.groups.labels);
     return reduceGroups(this.array, this.time, this.grouping, this.groups, labels, fn, { ...options, emptyIsNaN: false });
   }
@@ -88,6 +100,12 @@ export class TimeGroupBy {
   var = (dim?: string, options?: { ddof?: number }): DataArray => this.reduce("var", dim, options);
   count = (dim?: string): DataArray => this.reduce("count", dim);
   median = (dim?: string): DataArray => this.reduce("median", dim);
+  /**
+   * numpy's linear quantile per group: a scalar `q` keeps the dims, a list adds a trailing `quantile` dimension.
+   * @example
+   * const p90 = da.groupby("time.month").quantile(0.9);
+   */
+  quantile = (q: number | readonly number[], dim?: string): DataArray => this.reduce("quantile", dim, { q });
 
   /** `da.groupby(key) - other`: other indexed by each step's group label. */
   sub = (other: DataArray): DataArray => this.binary("sub", other);

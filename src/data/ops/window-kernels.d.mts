@@ -7,7 +7,7 @@ export interface Layout {
   inner: number;
 }
 
-export type RollingOp = "mean" | "sum" | "count" | "std" | "var" | "min" | "max";
+export type RollingOp = "mean" | "sum" | "count" | "std" | "var" | "min" | "max" | "median";
 
 /**
  * Rolling-window reduction of block rows [from, to): the window of row t is rows [t - left, t - left + window)

@@ -87,8 +87,37 @@ function extremes(op, src, layout, from, to, window, left, minPeriods, out) {
   }
 }
 
+// Median of each window's valid values (the two middle ones averaged), as numpy's nanmedian and bottleneck's
+// move_median; a sort per window, which for the short windows of daily data costs less than a running heap.
+function medians(src, layout, from, to, window, left, minPeriods, out) {
+  const { outer, rows, inner } = layout;
+  const span = to - from;
+  const values = new Float64Array(window);
+  for (let o = 0; o < outer; o++) {
+    for (let t = from; t < to; t++) {
+      const lo = Math.max(0, t - left);
+      const hi = Math.min(rows, t - left + window);
+      const dst = (o * span + (t - from)) * inner;
+      for (let i = 0; i < inner; i++) {
+        let n = 0;
+        for (let r = lo; r < hi; r++) {
+          const v = src[(o * rows + r) * inner + i];
+          if (v === v) values[n++] = v;
+        }
+        if (n < minPeriods || n === 0) {
+          out[dst + i] = NaN;
+          continue;
+        }
+        const sorted = values.subarray(0, n).sort();
+        out[dst + i] = n % 2 === 1 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+      }
+    }
+  }
+}
+
 export function rolling(op, src, layout, from, to, window, left, minPeriods, out) {
-  if (op === "min" || op === "max") extremes(op, src, layout, from, to, window, left, minPeriods, out);
+  if (op === "median") medians(src, layout, from, to, window, left, minPeriods, out);
+  else if (op === "min" || op === "max") extremes(op, src, layout, from, to, window, left, minPeriods, out);
   else slidingSums(op, src, layout, from, to, window, left, minPeriods, out);
 }
 
