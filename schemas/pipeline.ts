@@ -85,6 +85,7 @@ export const TaskSpecSchema = z
     tags: z.array(z.string()).default([]),
     cache: CachePolicySchema,
     concurrency: z.number().int().positive().optional().describe("For a mapped task: items at once"),
+    hookTimeout: DurationSchema.optional().describe("How long each onSuccess/onFailure/onRetry hook of this task may run (default: the pipeline's, 30s)"),
   })
   .strict();
 
@@ -109,6 +110,7 @@ export const PipelineSpecSchema = z
       .default("per-task")
       .describe("on-success: writable sessions commit once at the end, only if every task succeeded"),
     tags: z.array(z.string()).default([]),
+    hookTimeout: DurationSchema.optional().describe("How long each hook may run before it is abandoned and logged (default 30s)"),
   })
   .strict();
 

@@ -10,6 +10,7 @@ export { pipeline, type Pipeline, type PipelineOptions, type TaskOptions, type M
 export type { ParamsOf, ParamsInputOf, ResultsOf } from "./dsl/pipeline.ts";
 export type {
   TaskContext, TaskInput, MapTaskInput, TaskLogger, RunTriggerInfo, CommitTriggerDetail, RunEndTriggerDetail,
+  Hook, Hooks, HookContext,
 } from "./dsl/context.ts";
 export { NonRetriableError, RetryAfterError } from "./core/errors.ts";
 export { defineConfig } from "./config/define.ts";

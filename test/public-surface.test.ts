@@ -17,7 +17,7 @@ const PINS: Readonly<Record<string, Pin | "pinned in test/data/exports.test.ts">
   floe: {
     values: ["NonRetriableError", "RetryAfterError", "defineConfig", "pipeline", "z"],
     types: [
-      "CommitTriggerDetail", "Duration", "MapOptions", "MapTaskInput", "ParamsInputOf", "ParamsOf", "Pipeline",
+      "CommitTriggerDetail", "Duration", "Hook", "HookContext", "Hooks", "MapOptions", "MapTaskInput", "ParamsInputOf", "ParamsOf", "Pipeline",
       "PipelineOptions", "ResultsOf", "RunEndTriggerDetail", "RunState", "RunTriggerInfo", "TaskContext", "TaskInput",
       "TaskLogger", "TaskOptions", "TaskState",
     ],

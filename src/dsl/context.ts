@@ -101,3 +101,32 @@ export interface MapTaskInput<P, U, Item> extends TaskInput<P, U> {
 
 export type TaskFn<P, U, O> = (input: TaskInput<P, U>, ctx: TaskContext) => O | Promise<O>;
 export type MapTaskFn<P, U, Item, O> = (input: MapTaskInput<P, U, Item>, ctx: TaskContext) => O | Promise<O>;
+
+/**
+ * What a hook receives beside the result or error: which run and task it is about, a logger whose lines are
+ * recorded against the run, and a signal aborted when the hook's time (`hookTimeout`, default 30 s) is up.
+ */
+export interface HookContext {
+  runId: string;
+  pipeline: string;
+  /** The task key (`name`, or `name[i]` for a mapped item); undefined in a pipeline's hooks. */
+  task: string | undefined;
+  /** The attempt that ended (task hooks; 0 in pipeline hooks). */
+  attempt: number;
+  /** The state that fired the hook: a task's `Completed`, `Failed`, `TimedOut` or `AwaitingRetry`, or the run's end state. */
+  state: string;
+  /** onRetry of a task: when its next attempt starts. */
+  retryAt: Date | undefined;
+  scheduledFor: Date;
+  trigger: RunTriggerInfo;
+  params: unknown;
+  signal: AbortSignal;
+  log: TaskLogger;
+  /** The run's Arraylake client (reads and commits are recorded against the task, or the run for pipeline hooks). */
+  arraylake: ArraylakeClient;
+}
+
+/** A hook: runs in the run process after the state change; whatever it does or throws changes no state. */
+export type Hook<V> = (value: V, ctx: HookContext) => void | Promise<void>;
+/** One hook or several (run in order). */
+export type Hooks<V> = Hook<V> | readonly Hook<V>[];

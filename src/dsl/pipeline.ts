@@ -9,7 +9,7 @@ import type { CachePolicyInput, RetryPolicyInput, TriggerInput } from "../../sch
 import type { ScheduleInput } from "../../schemas/schedule.ts";
 import type { Duration } from "../core/duration.ts";
 import { callSite } from "./call-site.ts";
-import type { MapTaskFn, TaskContext, TaskFn, TaskInput } from "./context.ts";
+import type { Hooks, MapTaskFn, TaskContext, TaskFn, TaskInput } from "./context.ts";
 
 type AnyParams = z.ZodType<Record<string, unknown>, Record<string, unknown>>;
 
@@ -43,9 +43,17 @@ export interface PipelineOptions<S extends AnyParams> {
   triggers?: TriggerInput[];
   commit?: "per-task" | "on-success";
   tags?: string[];
+  /** After the run Completed, with every task's result by task key. */
+  onSuccess?: Hooks<Record<string, unknown>>;
+  /** After the run ended Failed or TimedOut for good (not Cancelled, not when a run-level retry follows). */
+  onFailure?: Hooks<Error>;
+  /** After the run ended Failed or TimedOut when the daemon will retry it (`retries`). */
+  onRetry?: Hooks<Error>;
+  /** How long each hook may run before it is abandoned and logged (default "30s"); also the default for tasks. */
+  hookTimeout?: Duration;
 }
 
-export interface TaskOptions<Needs extends string> {
+export interface TaskOptions<Needs extends string, O = unknown> {
   description?: string;
   needs?: readonly Needs[];
   /** Retries after the first attempt, or a full policy. */
@@ -58,9 +66,17 @@ export interface TaskOptions<Needs extends string> {
   cache?: CachePolicyInput;
   /** Custom cache key from the task's input; implies caching. */
   cacheKey?: (input: TaskInput<unknown, unknown>) => string;
+  /** After the task Completed (not when reused as Cached), with its result. */
+  onSuccess?: Hooks<NoInfer<O>>;
+  /** After its last attempt Failed or TimedOut, with the error. */
+  onFailure?: Hooks<Error>;
+  /** After an attempt failed and another will follow (`ctx.retryAt` says when), with the error. */
+  onRetry?: Hooks<Error>;
+  /** How long each of this task's hooks may run (default: the pipeline's `hookTimeout`, else "30s"). */
+  hookTimeout?: Duration;
 }
 
-export interface MapOptions<Over extends string, Needs extends string> extends TaskOptions<Needs> {
+export interface MapOptions<Over extends string, Needs extends string, O = unknown> extends TaskOptions<Needs, O> {
   /** The upstream task whose list result this task maps over. */
   over: Over;
   /** Items at once (bounded also by the run's concurrency). */
@@ -70,7 +86,7 @@ export interface MapOptions<Over extends string, Needs extends string> extends T
 /** One task as the engine sees it: options (data + functions) and the function to run. */
 export interface TaskDefinition {
   name: string;
-  options: TaskOptions<string> & { over?: string; concurrency?: number };
+  options: TaskOptions<string, unknown> & { over?: string; concurrency?: number };
   run: (input: TaskInput<unknown, unknown> & { item?: unknown; index?: number }, ctx: TaskContext) => unknown;
   location: SourceLocation;
 }
@@ -102,7 +118,7 @@ export class Pipeline<S extends AnyParams, P, R extends Record<string, unknown>>
   task<N extends string, O>(name: N, run: TaskFn<P, {}, O>): Pipeline<S, P, Simplify<R & Record<N, Awaited<O>>>>;
   task<N extends string, O, D extends keyof R & string = never>(
     name: N,
-    options: TaskOptions<D>,
+    options: TaskOptions<D, Awaited<O>>,
     run: TaskFn<P, Simplify<Pick<R, D>>, O>,
   ): Pipeline<S, P, Simplify<R & Record<N, Awaited<O>>>>;
   task(name: string, a: unknown, b?: unknown): unknown {
@@ -113,7 +129,7 @@ export class Pipeline<S extends AnyParams, P, R extends Record<string, unknown>>
   /** A task run once per item of an upstream list result; its result is the list of item results. */
   map<N extends string, K extends ListKeys<R>, O, D extends keyof R & string = never>(
     name: N,
-    options: MapOptions<K, D>,
+    options: MapOptions<K, D, Awaited<O>>,
     run: MapTaskFn<P, Simplify<Pick<R, D | K>>, ElementOf<R[K]>, O>,
   ): Pipeline<S, P, Simplify<R & Record<N, Awaited<O>[]>>> {
     return this.with({ name, options: options as TaskDefinition["options"], run: run as TaskDefinition["run"] }) as never;

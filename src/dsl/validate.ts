@@ -13,9 +13,20 @@ export type ValidationResult =
   | { ok: false; diagnostics: Diagnostic[] };
 
 const FUNCTION_OPTIONS = ["retryIf", "cacheKey"] as const;
+/** Options holding a function or a list of functions (hooks): checked here, left out of the spec. */
+export const HOOK_OPTIONS = ["onSuccess", "onFailure", "onRetry"] as const;
+
+const isHook = (value: unknown): boolean =>
+  typeof value === "function" || (Array.isArray(value) && value.every((f) => typeof f === "function"));
+
+function withoutHooks(options: object): Record<string, unknown> {
+  const rest: Record<string, unknown> = { ...options };
+  for (const key of HOOK_OPTIONS) delete rest[key];
+  return rest;
+}
 
 function taskData(task: TaskDefinition): Record<string, unknown> {
-  const { over, retryIf: _r, cacheKey, ...rest } = task.options as TaskDefinition["options"];
+  const { over, retryIf: _r, cacheKey, ...rest } = withoutHooks(task.options) as TaskDefinition["options"];
   const data: Record<string, unknown> = { name: task.name, ...rest };
   if (over !== undefined) data.map = over;
   if (cacheKey !== undefined && data.cache === undefined) data.cache = "inputs";
@@ -30,7 +41,7 @@ function scheduleData(schedule: unknown): unknown {
 }
 
 function pipelineData(p: AnyPipeline): Record<string, unknown> {
-  const { params: _params, schedules, ...rest } = p.options;
+  const { params: _params, schedules, ...rest } = withoutHooks(p.options) as unknown as AnyPipeline["options"];
   return { ...rest, ...(Array.isArray(schedules) ? { schedules: schedules.map(scheduleData) } : { schedules }), tasks: p.tasks.map(taskData) };
 }
 
@@ -69,7 +80,17 @@ export function validatePipeline(p: AnyPipeline): ValidationResult {
         at(task.location, `tasks.${task.name}.${key}`, "invalid_type", "expected a function");
       }
     }
+    for (const key of HOOK_OPTIONS) {
+      const value = (task.options as Record<string, unknown>)[key];
+      if (value !== undefined && !isHook(value)) {
+        at(task.location, `tasks.${task.name}.${key}`, "invalid_type", "expected a function or a list of functions");
+      }
+    }
   });
+  for (const key of HOOK_OPTIONS) {
+    const value = (p.options as unknown as Record<string, unknown>)[key];
+    if (value !== undefined && !isHook(value)) at(p.location, key, "invalid_type", "expected a function or a list of functions");
+  }
 
   const parsed = PipelineSpecSchema.safeParse(pipelineData(p));
   if (!parsed.success) {

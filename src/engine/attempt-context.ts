@@ -19,7 +19,7 @@ export interface AttemptScope {
   readonly trigger: unknown;
   readonly sink: RunEventSink;
   readonly clock: Clock;
-  readonly arraylakeFor: ((task: string, runId: string) => unknown) | undefined;
+  readonly arraylakeFor: ((task: string | undefined, runId: string) => unknown) | undefined;
   readonly quicklookFor: QuickLookFn | undefined;
   /** Artifacts attached so far in the run: the last number given and their bytes (for the per-run limit). */
   readonly artifacts: { seq: number; bytes: number };

@@ -11,6 +11,7 @@ import { abortAttempt } from "./attempt.ts";
 import { Deque } from "./deque.ts";
 import { pump } from "./dispatch.ts";
 import { PlanMismatchError, RunCancelledError, RunTimeoutError } from "./errors.ts";
+import { asError, DEFAULT_HOOK_TIMEOUT_MS, fireHooks, hooksOf, hooksSettled, type HookName } from "./hooks.ts";
 import { attemptDone, prepare } from "./lifecycle.ts";
 import { created, transition, type RunContext } from "./run-context.ts";
 import { TaskRun } from "./task-run.ts";
@@ -48,8 +49,24 @@ export function executeRun(options: ExecuteRunOptions): Promise<RunOutcome> {
       runTimer.abort();
       options.signal?.removeEventListener("abort", onCancel);
       move(to, error, reason);
-      const endedAt = clock.now();
-      sink.flush().then(() => resolve({ runId, state: to, startedAt, endedAt, tasks: run.tasks, error }), reject);
+      const outcome: RunOutcome = { runId, state: to, startedAt, endedAt: clock.now(), tasks: run.tasks, error };
+      // deferred: a task hook fired by the transition that ended the run is registered right after it
+      Promise.resolve()
+        .then(() => hooksSettled(run))
+        .then(() => pipelineHooks(outcome))
+        .then(() => hooksSettled(run))
+        .then(() => sink.flush())
+        .then(() => resolve(outcome), reject);
+    };
+    /** The pipeline's hooks for the run's end: after every task hook, before the outcome resolves. */
+    const pipelineHooks = (outcome: RunOutcome): void => {
+      const failed = outcome.state === "Failed" || outcome.state === "TimedOut";
+      if (outcome.state !== "Completed" && !failed) return;
+      const name: HookName = !failed ? "onSuccess" : options.runRetryFollows ? "onRetry" : "onFailure";
+      const fns = hooksOf(options.pipeline.options[name]);
+      if (fns.length === 0) return;
+      const value = !failed ? resultsOf(outcome) : asError(Object.assign(new Error(outcome.error?.message ?? outcome.state), { name: outcome.error?.name ?? "RunFailed" }));
+      fireHooks(run, fns, value, { name, owner: `pipeline "${run.pipeline}"`, task: undefined, attempt: 0, state: outcome.state, timeoutMs: run.hookTimeoutMs });
     };
     /** Cancellation or run timeout: every row not yet terminal ends now. */
     const stop = (to: "Cancelled" | "TimedOut", reason: unknown): void => {
@@ -87,6 +104,8 @@ export function executeRun(options: ExecuteRunOptions): Promise<RunOutcome> {
       artifacts: { seq: 0, bytes: 0 },
       random: options.random ?? Math.random,
       abort: runAbort,
+      hooks: new Set(),
+      hookTimeoutMs: plan.hookTimeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS,
       tasks: new Map(),
       ready: new Deque(),
       queue: new Deque(),
@@ -146,4 +165,11 @@ export function executeRun(options: ExecuteRunOptions): Promise<RunOutcome> {
       run.crash(error);
     }
   });
+}
+
+/** Every successful task's (and mapped item's) result, by task key: what a pipeline's `onSuccess` receives. */
+function resultsOf(outcome: RunOutcome): Record<string, unknown> {
+  const results: Record<string, unknown> = {};
+  for (const [key, t] of outcome.tasks) if (t.state === "Completed" || t.state === "Cached") results[key] = t.result;
+  return results;
 }

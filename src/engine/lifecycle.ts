@@ -4,6 +4,7 @@
  */
 import { NonRetriableError, toErrorInfo } from "../core/errors.ts";
 import { cacheKeyOf, parseResult, previousResult } from "./cache.ts";
+import { asError, fireHooks, hooksOf, type HookName } from "./hooks.ts";
 import { enqueue, markReady, pump, releaseItemSlot } from "./dispatch.ts";
 import { createItems, gather, listOf } from "./fan-out.ts";
 import { NOT_JSON, resultJsonOf } from "./result-json.ts";
@@ -104,7 +105,16 @@ function complete(run: RunContext, t: TaskRun, value: unknown): void {
     const plain = json === undefined && t.cacheKey === undefined;
     transition(run, t, "Completed", plain ? undefined : { resultJson: json, cacheKey: t.cacheKey });
   }
+  if (!t.isMapped && t.def.options.onSuccess !== undefined) taskHooks(run, t, "onSuccess", value);
   succeeded(run, t);
+}
+
+/** A task's own hooks (a mapped task's fire per item, which is what runs). */
+function taskHooks(run: RunContext, t: TaskRun, name: HookName, value: unknown, retryAt?: number): void {
+  fireHooks(run, hooksOf(t.def.options[name]), value, {
+    name, owner: `task "${t.key}"`, task: t.key, attempt: t.attempts, state: t.state, retryAt,
+    timeoutMs: t.spec.hookTimeoutMs ?? run.hookTimeoutMs,
+  });
 }
 
 function failedAttempt(run: RunContext, t: TaskRun, error: unknown, timedOut: boolean): void {
@@ -112,9 +122,12 @@ function failedAttempt(run: RunContext, t: TaskRun, error: unknown, timedOut: bo
   const delay = nextRetry(t.spec.retry, t.attempts, error, t.def.options.retryIf, run.random);
   if (delay === undefined) {
     transition(run, t, timedOut ? "TimedOut" : "Failed", { error: info });
+    if (t.def.options.onFailure !== undefined) taskHooks(run, t, "onFailure", asError(error));
     return unsuccessful(run, t);
   }
-  transition(run, t, "AwaitingRetry", { error: info, retryAt: run.clock.now() + delay });
+  const retryAt = run.clock.now() + delay;
+  transition(run, t, "AwaitingRetry", { error: info, retryAt });
+  if (t.def.options.onRetry !== undefined) taskHooks(run, t, "onRetry", asError(error), retryAt);
   if (delay === 0) return enqueue(run, t);
   run.clock.sleep(delay, run.abort.signal).then(() => {
     if (t.state === "AwaitingRetry" && run.stopping === undefined) enqueue(run, t);

@@ -26,13 +26,16 @@ export interface RunContext {
   readonly pools: PoolGate | undefined;
   readonly previous: ReadonlyMap<string, PreviousTask> | undefined;
   readonly cacheLookup: CacheLookup | undefined;
-  readonly arraylakeFor: ((task: string, runId: string) => unknown) | undefined;
+  readonly arraylakeFor: ((task: string | undefined, runId: string) => unknown) | undefined;
   readonly quicklookFor: QuickLookFn | undefined;
   /** Artifacts attached so far: the last number given and their bytes (for the per-run limit). */
   readonly artifacts: { seq: number; bytes: number };
   readonly random: () => number;
   /** Aborted when the run is cancelled or times out: stops retry sleeps and pool waits. */
   readonly abort: AbortController;
+  /** Hooks in flight (the run's outcome waits for them), and how long one may run unless its task says. */
+  readonly hooks: Set<Promise<void>>;
+  readonly hookTimeoutMs: number;
 
   /** Every row by key, in creation order. */
   readonly tasks: Map<string, TaskRun>;

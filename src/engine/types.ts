@@ -8,7 +8,8 @@ import type { Plan } from "../plan/types.ts";
 
 /** The code half of a pipeline: any `Pipeline` fits. */
 export interface PipelineDefinition {
-  readonly options: { readonly name: string };
+  /** Hook options hold a function or a list of functions (see `Pipeline`'s options). */
+  readonly options: { readonly name: string; readonly onSuccess?: unknown; readonly onFailure?: unknown; readonly onRetry?: unknown };
   readonly tasks: readonly TaskDefinition[];
 }
 
@@ -58,7 +59,7 @@ export interface ExecuteRunOptions {
   previous?: ReadonlyMap<string, PreviousTask> | undefined;
   cacheLookup?: CacheLookup | undefined;
   /** The value of `ctx.arraylake` for a task key (called lazily, on first use). */
-  arraylakeFor?: ((task: string, runId: string) => unknown) | undefined;
+  arraylakeFor?: ((task: string | undefined, runId: string) => unknown) | undefined;
   /** Renders `ctx.artifact.quicklook` images (the runner passes one built on the browse module). */
   quicklookFor?: QuickLookFn | undefined;
   /** Whole-run timeout; defaults to the plan's. */
@@ -67,6 +68,8 @@ export interface ExecuteRunOptions {
   beforeComplete?: (() => Promise<void>) | undefined;
   /** For jitter; tests pass a fixed sequence. */
   random?: (() => number) | undefined;
+  /** True when a Failed/TimedOut end will be retried as a new run (the daemon's run-level `retries`): the pipeline's `onRetry` hooks run instead of `onFailure`. */
+  runRetryFollows?: boolean | undefined;
 }
 
 export interface TaskOutcome {

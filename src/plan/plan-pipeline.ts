@@ -77,6 +77,7 @@ function buildPlan(
     const cache = cacheSpecOf(task.cache);
     if (cache) planned.cache = cache;
     if (task.concurrency !== undefined) planned.concurrency = task.concurrency;
+    if (task.hookTimeout !== undefined) planned.hookTimeoutMs = ms(task.hookTimeout);
     tasks.push(planned);
     for (const from of planned.needs) edges.push({ from, to: task.name });
     (levels[level] ??= []).push(task.name);
@@ -84,6 +85,7 @@ function buildPlan(
   const plan: Plan = { pipeline: spec.name, version: versionOf(spec, sources), tasks, edges, levels };
   if (spec.concurrency !== undefined) plan.concurrency = spec.concurrency;
   if (spec.timeout !== undefined) plan.timeoutMs = ms(spec.timeout);
+  if (spec.hookTimeout !== undefined) plan.hookTimeoutMs = ms(spec.hookTimeout);
   return plan;
 }
 

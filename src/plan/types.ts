@@ -33,6 +33,8 @@ export interface PlanTask {
   cache?: CacheSpec;
   /** For a mapped task: items at once. */
   concurrency?: number;
+  /** How long each of the task's hooks may run (else the plan's, else 30 s). */
+  hookTimeoutMs?: number;
 }
 
 export interface PlanEdge {
@@ -51,6 +53,8 @@ export interface Plan {
   levels: string[][];
   concurrency?: number;
   timeoutMs?: number;
+  /** How long each pipeline hook (and task hook without its own) may run; default 30 s. */
+  hookTimeoutMs?: number;
 }
 
 /** What the loader knows about a pipeline's code. */

@@ -22,7 +22,7 @@ export interface ArraylakeSettings {
 }
 
 export interface RunArraylake {
-  clientFor: (task: string) => ArraylakeClient;
+  clientFor: (task: string | undefined) => ArraylakeClient;
   /** Present for `commit: "on-success"` pipelines. */
   transaction: RunTransaction | undefined;
 }
@@ -53,7 +53,7 @@ export function runArraylake(
   });
   // The end-of-run commit is the run's, recorded without a task.
   const transaction = run.commitOnSuccess ? createRunTransaction(events(undefined)) : undefined;
-  const clientFor = (task: string): ArraylakeClient =>
+  const clientFor = (task: string | undefined): ArraylakeClient =>
     lazyClient(async () => {
       const { Client } = await import("../arraylake/client.ts");
       return new Client({

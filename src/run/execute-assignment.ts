@@ -47,7 +47,7 @@ export async function executeAssignment(
     : undefined;
   const outcome = await executePipelineRun({
     runId: a.runId, pipeline, plan: a.plan, params, scheduledFor: a.scheduledFor, trigger: a.trigger, sink: deps.sink, clock: deps.clock, signal: deps.signal,
-    concurrency: a.concurrency, pools: deps.pools, previous, cacheSource: deps.cacheSource,
+    concurrency: a.concurrency, pools: deps.pools, previous, cacheSource: deps.cacheSource, retriesRuns: true,
     // the daemon's current (last valid) config, never a re-import of a file that may be mid-edit; the token comes
     // through the environment
     arraylake: a.arraylake,

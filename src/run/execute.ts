@@ -18,6 +18,16 @@ export interface PipelineRunInput
   arraylake?: ArraylakeSettings | undefined;
   /** Cached results with the snapshots they read; a hit is used only while those snapshots are current. */
   cacheSource?: CacheSource | undefined;
+  /** The host retries failed runs (the daemon does, per the pipeline's `retries`; a daemon-less run does not). */
+  retriesRuns?: boolean | undefined;
+}
+
+/** Whether the daemon will retry this run if it ends Failed or TimedOut: retries left in its chain. */
+function runRetryFollows(input: PipelineRunInput): boolean {
+  const r = input.pipeline.options.retries;
+  const count = r === undefined ? 0 : typeof r === "number" ? r : r.count;
+  const done = (input.trigger?.detail as { retries?: unknown } | null | undefined)?.retries;
+  return input.retriesRuns === true && count > (typeof done === "number" ? done : 0);
 }
 
 export async function executePipelineRun(input: PipelineRunInput): Promise<RunOutcome> {
@@ -42,6 +52,7 @@ export async function executePipelineRun(input: PipelineRunInput): Promise<RunOu
     cacheLookup: input.cacheSource && verifiedCacheLookup(input.cacheSource, input.arraylake),
     arraylakeFor: input.arraylakeFor ?? arraylake?.clientFor,
     quicklookFor: input.arraylake ? runQuicklook(input.arraylake) : undefined,
+    runRetryFollows: runRetryFollows(input),
     beforeComplete: transaction
       ? async () => void (await transaction.commitAll(`${input.plan.pipeline}: run ${input.runId}`))
       : undefined,

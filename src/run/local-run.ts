@@ -41,7 +41,7 @@ export interface LocalRunOptions {
   idempotencyKey?: string | undefined;
   previous?: ReadonlyMap<string, PreviousTask> | undefined;
   arraylake?: ArraylakeSettings | undefined;
-  arraylakeFor?: ((task: string, runId: string) => unknown) | undefined;
+  arraylakeFor?: ((task: string | undefined, runId: string) => unknown) | undefined;
   /** Sees every event as it is emitted (live views). */
   onEvent?: ((event: RunEvent) => void) | undefined;
   /** Called once the run row exists, before any task starts. */

@@ -24,7 +24,8 @@ export interface TestRunOptions {
   pools?: Record<string, number>;
   /** Re-run only what did not complete in this earlier run (like `floe retry`). */
   retryOf?: RunDetail;
-  arraylakeFor?: (task: string, runId: string) => unknown;
+  /** `task` is undefined for a pipeline hook's client. */
+  arraylakeFor?: (task: string | undefined, runId: string) => unknown;
 }
 
 export interface TestEnvironmentOptions {

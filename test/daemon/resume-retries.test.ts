@@ -29,7 +29,11 @@ const project = makeProject({
     if (count("flaky.tries") < 3) throw new Error("not yet");
     return "ok";
   })`),
-  "pipelines/hopeless.ts": source("hopeless", "retries: 1", `.task("fail", { needs: ["first"] }, () => { throw new Error("never"); })`),
+  // hooks run in the run process: the pipeline's onRetry while a retry follows, then onFailure; a task hook logs
+  "pipelines/hopeless.ts": source("hopeless", `retries: 1,
+    onRetry: (e, ctx) => appendFileSync("hopeless.hooks", \`retry \${ctx.runId} \${e.message}\\n\`),
+    onFailure: (e, ctx) => appendFileSync("hopeless.hooks", \`failure \${ctx.runId} \${ctx.state}\\n\`)`,
+    `.task("fail", { needs: ["first"], onFailure: (e, ctx) => ctx.log.warn(\`hook saw \${e.message}\`) }, () => { throw new Error("never"); })`),
 });
 let d: RunningDaemon;
 before(async () => {
@@ -94,4 +98,11 @@ test("run-level retries: retry runs after the delay reuse completed tasks until 
   await new Promise((r) => setTimeout(r, 500));
   assert.equal((await d.get("/api/runs?pipeline=hopeless")).items.length, 2, "retries: 1 makes exactly one retry");
   assert.deepEqual(hopeless.map((r) => r.state), ["Failed", "Failed"]);
+  assert.equal(
+    readFileSync(join(project.dir, "hopeless.hooks"), "utf8"),
+    `retry ${hopeless[0].id} 1 task(s) failed: fail\nfailure ${hopeless[1].id} Failed\n`,
+    "onRetry while a retry follows, onFailure for the last run",
+  );
+  const logs = (await d.get(`/api/runs/${hopeless[0].id}/logs`)).items as any[];
+  assert.ok(logs.some((l) => l.task === "fail" && l.level === "warn" && l.message === "hook saw never"), JSON.stringify(logs));
 });

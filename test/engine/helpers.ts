@@ -19,10 +19,10 @@ export function collectingSink(): CollectingSink {
 /** The spec/plan of a DSL pipeline (the same mapping the validator does, kept minimal here). */
 export function planOf(p: AnyPipeline): Plan {
   const tasks = p.tasks.map((t) => {
-    const { over, retryIf: _r, cacheKey, ...rest } = t.options;
+    const { over, retryIf: _r, cacheKey, onSuccess: _s, onFailure: _f, onRetry: _t, ...rest } = t.options;
     return { name: t.name, ...rest, ...(over ? { map: over } : {}), ...(cacheKey && !rest.cache ? { cache: "inputs" } : {}) };
   });
-  const { params: _p, ...options } = p.options;
+  const { params: _p, onSuccess: _s, onFailure: _f, onRetry: _t, ...options } = p.options;
   const spec = PipelineSpecSchema.parse({ ...options, tasks });
   const planned = planPipeline(spec, { file: "/virtual/p.ts", contents: new Map() });
   assert.ok(planned.ok, JSON.stringify(!planned.ok && planned.diagnostics));

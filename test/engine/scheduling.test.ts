@@ -144,7 +144,7 @@ test("ctx.arraylake comes from arraylakeFor, made lazily per task key", async ()
     pipeline({ name: "al" })
       .task("quiet", () => 1)
       .task("reader", (_i, ctx) => ctx.arraylake),
-    { arraylakeFor: (task, runId) => (asked.push(task), { task, runId }) },
+    { arraylakeFor: (task, runId) => (asked.push(task ?? "(run)"), { task, runId }) },
   );
   assert.deepEqual(asked, ["reader"]);
   assert.deepEqual(o.tasks.get("reader")?.result, { task: "reader", runId: "run-1" });
