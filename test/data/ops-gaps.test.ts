@@ -10,7 +10,7 @@ import { type DataArray, LazyDataset, formatCalendarDate } from "../../src/data/
 import { decodeTimeCoord } from "../../src/data/ops/time-coord.ts";
 import { fromInstant } from "../../src/data/time/instant.ts";
 import { FIXTURES } from "./helpers.ts";
-import { COLUMNS, type Expected, INPUTS, disagreements } from "./time-helpers.ts";
+import { COLUMNS, type Expected, INPUTS, disagreements, expected } from "./time-helpers.ts";
 
 type Cases = Record<string, Expected & { freq?: string; options?: Record<string, string> }>;
 const gaps = JSON.parse(readFileSync(join(FIXTURES, "ops", "expected-gaps.json"), "utf8")) as Record<"360_day" | "standard" | "hourly", Record<string, Cases>> & {
@@ -110,4 +110,28 @@ test("rolling and weighted on a LazyDataset apply per variable as xarray's Datas
   }
   assert.throws(() => data.rolling({ depth: 3 }), /rolling: no dimension "depth" \(dimensions: /);
   assert.throws(() => data.weighted(weights).mean("depth"), /weighted: no dimension "depth"/);
+});
+
+test("dt.season is a label array: codes named by CF flags, compared by label, strings as a coordinate", async () => {
+  for (const name of ["standard", "noleap", "360_day", "hourly"] as const) {
+    const da = (await LazyDataset.open(INPUTS[name])).get("temp");
+    const season = da.coord("time").dt.season;
+    assert.deepEqual(season.attrs, { flag_values: [0, 1, 2, 3], flag_meanings: "DJF MAM JJA SON" });
+    const labels = "DJF MAM JJA SON".split(" ");
+    assert.deepEqual(Array.from((await season.values()) as BigInt64Array, (c) => labels[Number(c)]), expected[name].dt.season, `${name} codes`);
+    const withSeason = da.assignCoords({ season });
+    assert.equal(withSeason.coords.season!.dtype, "string");
+    assert.deepEqual(withSeason.coords.season!.values, expected[name].dt.season, `${name} coordinate`);
+    const winter = Array.from((await season.eq("DJF").values()) as Uint8Array);
+    const months = Array.from((await da.coord("time").dt.month.isin([12, 1, 2]).values()) as Uint8Array);
+    assert.deepEqual(winter, months, `${name} eq("DJF")`);
+    assert.deepEqual(Array.from((await season.isin(["JJA", "SON"]).values()) as Uint8Array), expected[name].dt.season.map((s) => (s === "JJA" || s === "SON" ? 1 : 0)));
+  }
+  const da = (await LazyDataset.open(INPUTS["360_day"])).get("temp");
+  const winterMean = await da.where(da.coord("time").dt.season.eq("DJF")).mean("time").values();
+  const direct = await da.groupby("time.season").mean().isel({ season: 0 }).values();
+  assert.deepEqual(Array.from(winterMean as Float32Array).slice(0, 8).map((x) => x.toFixed(3)), Array.from(direct as Float32Array).slice(0, 8).map((x) => x.toFixed(3)));
+  assert.throws(() => da.coord("time").dt.season.eq("WINTER"), /eq: no label "WINTER" \(labels: DJF, MAM, JJA, SON\)/);
+  assert.throws(() => da.coord("time").dt.month.eq("DJF"), /"month" holds numbers, not labels/);
+  assert.throws(() => da.assignCoords({ mean: da.mean("time") }), /"mean" is a lazy result; use `await array.compute\(\)` first/);
 });

@@ -22,6 +22,7 @@ import { TimeGroupBy } from "../ops/time-groupby.ts";
 import { timeIndexer } from "../ops/time-select.ts";
 import { Weighted } from "../ops/weighted.ts";
 import { TimeAccessor } from "../ops/dt.ts";
+import { arrayCoordinate, codeOf } from "../ops/labels.ts";
 import { forwardFill, interpolateMissing } from "../ops/fill.ts";
 import { type InterpOptions, interp } from "../ops/interp.ts";
 import { type PadMode, pad, roll } from "../ops/pad.ts";
@@ -218,14 +219,16 @@ export class DataArray implements Aligned {
   }
 
   /**
-   * Adds or replaces coordinates (1-D values along a dimension, or full coordinates).
+   * Adds or replaces coordinates (1-D values along a dimension, full coordinates, or arrays held in memory).
    * @example
    * da.assignCoords({ lon: Float64Array.from(lons, (x) => ((x + 180) % 360) - 180) });
+   * da.assignCoords({ season: da.coord("time").dt.season }); // strings DJF, MAM, ... along time
    */
-  assignCoords(coords: Readonly<Record<string, Coordinate | VariableData | readonly number[]>>): DataArray {
+  assignCoords(coords: Readonly<Record<string, Coordinate | DataArray | VariableData | readonly number[]>>): DataArray {
     const out: Record<string, Coordinate> = { ...this.coords };
     for (const [n, c] of Object.entries(coords)) {
-      const coord: Coordinate = "dims" in c ? (c as Coordinate) : toCoord(n, c as VariableData | readonly number[]);
+      // An array in memory (e.g. `dt.season`, its labels as strings) or a plain coordinate.
+      const coord: Coordinate = c instanceof DataArray ? arrayCoordinate(n, c) : "dims" in c ? (c as Coordinate) : toCoord(n, c as VariableData | readonly number[]);
       coord.dims.forEach((d, i) => {
         if (this.sizes[d] !== undefined && this.sizes[d] !== coord.shape[i]) {
           throw new InvalidOperationError(`assignCoords: "${n}" has ${coord.shape[i]} values along "${d}", which has length ${this.sizes[d]}`, { attribute: n });
@@ -337,11 +340,12 @@ export class DataArray implements Aligned {
   rpow(other: number): DataArray {
     return this.arith("pow", other, true);
   }
-  eq(other: Operand): DataArray {
-    return this.arith("eq", other);
+  /** `this == other`; a label (`"DJF"`) compares a label array such as `dt.season` (ops/labels.ts). */
+  eq(other: Operand | string): DataArray {
+    return this.arith("eq", typeof other === "string" ? codeOf(this, other, "eq") : other);
   }
-  ne(other: Operand): DataArray {
-    return this.arith("ne", other);
+  ne(other: Operand | string): DataArray {
+    return this.arith("ne", typeof other === "string" ? codeOf(this, other, "ne") : other);
   }
   lt(other: Operand): DataArray {
     return this.arith("lt", other);
@@ -410,9 +414,9 @@ export class DataArray implements Aligned {
     return this.apply("clip", [min ?? NaN, max ?? NaN]);
   }
 
-  /** True where the value is one of `values`. */
-  isin(values: readonly number[]): DataArray {
-    return this.apply("isin", values);
+  /** True where the value is one of `values` (labels for a label array: `season.isin(["DJF", "JJA"])`). */
+  isin(values: readonly number[] | readonly string[]): DataArray {
+    return this.apply("isin", values.map((v) => (typeof v === "string" ? codeOf(this, v, "isin") : v)));
   }
 
   /**
