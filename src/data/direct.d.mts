@@ -9,3 +9,6 @@ export interface DirectDecoder {
 
 /** For little-endian C-order floats behind one blosc or zstd codec: a decoder (blosc reuses one output buffer). */
 export function directDecoder(docs: Record<string, unknown>, tileSize?: number): Promise<DirectDecoder | undefined>;
+
+/** Decoders reused by layout, the `limit` most recent (default 2); one user at a time per layout. */
+export function decoderCache(limit?: number): (docs: Record<string, unknown>, tileSize?: number) => Promise<DirectDecoder | undefined>;

@@ -65,6 +65,31 @@ function wasmBuffers(Type, size, tileSize) {
 }
 
 /**
+ * Decoders made once per thread and reused by layout (float type, codec, chunk size, tile size): each holds
+ * ~12 MB of WebAssembly memory (blosc) or its own zstd module, whose fresh pages fault in one by one (costly on
+ * VMs: ~6,000 faults per reduction of the bench array), so making one per reduction cost more than decoding.
+ * Keeps the `limit` most recent. Decoders that share a layout share memory: use one at a time (a worker does).
+ * @example
+ * const decoders = decoderCache();
+ * const direct = await decoders(init.docs, tileSize); // the same decoder for the next reduction of this layout
+ */
+export function decoderCache(limit = 2) {
+  const made = new Map();
+  return (docs, tileSize = 0) => {
+    const [dtype, codec, chunks] = simpleLayout(docs) ?? [];
+    if (!FLOATS[dtype] || !Array.isArray(chunks)) return Promise.resolve(undefined);
+    const key = `${FLOATS[dtype].name} ${codec} ${chunks.join(",")} ${tileSize}`;
+    let got = made.get(key);
+    if (!got) {
+      got = directDecoder(docs, tileSize);
+      if (made.size >= limit) made.delete(made.keys().next().value);
+      made.set(key, got);
+    }
+    return got;
+  };
+}
+
+/**
  * A decoder `(bytes) => Float32Array | Float64Array | undefined` for the simple layout (blosc output reuses
  * one buffer, valid until the next call), or undefined when the array needs zarrita's pipeline. For blosc,
  * `newTile` gives a sum-like tile of `tileSize` elements in the same memory, folded with SIMD (one at a time).

@@ -7,7 +7,7 @@ import { parentPort } from "node:worker_threads";
 import * as zarr from "zarrita";
 import { decodeCF } from "./cf-codec.mjs";
 import { registerCodecs } from "./codec-fixes.mjs";
-import { directDecoder } from "./direct.mjs";
+import { decoderCache } from "./direct.mjs";
 import { accumulate, newTile, settle } from "./kernel.mjs";
 
 registerCodecs(zarr.registry);
@@ -20,6 +20,8 @@ let array;
 let current;
 let direct;
 let readBuffer = new Uint8Array(0);
+// This thread's decoders, kept from one reduction to the next (their memory is touched once).
+const decoders = decoderCache();
 
 // Reads a local chunk file (or `range` of it) into a buffer reused from chunk to chunk (valid until the next
 // read); null if missing.
@@ -35,7 +37,8 @@ function readFile(file, range) {
   try {
     const size = range ? range.length : fstatSync(fd).size;
     const from = range ? range.offset : 0;
-    if (readBuffer.byteLength < size) readBuffer = new Uint8Array(size);
+    // Room to spare: compressed chunks differ by a few bytes, and each fresh buffer's pages fault in anew.
+    if (readBuffer.byteLength < size) readBuffer = new Uint8Array(size + (size >>> 3));
     let at = 0;
     while (at < size) {
       const n = readSync(fd, readBuffer, at, size - at, from + at);
@@ -90,7 +93,7 @@ async function handle(message) {
     array.catch(() => {}); // reported on the first chunk
     const { outer, inner } = message.layout;
     // Packed data (message.cf) is decoded by zarrita then CF-decoded, never by the raw fast path.
-    direct = message.cf ? undefined : await directDecoder(message.docs, outer * message.groups * inner);
+    direct = message.cf ? undefined : await decoders(message.docs, outer * message.groups * inner);
     return;
   }
   if (message.type === "flush") {

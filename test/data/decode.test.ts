@@ -3,7 +3,7 @@ import { test } from "node:test";
 import Blosc from "numcodecs/blosc";
 import Zstd from "numcodecs/zstd";
 import { decodeBlosc } from "../../src/data/blosc-lz4.mjs";
-import { directDecoder } from "../../src/data/direct.mjs";
+import { decoderCache, directDecoder } from "../../src/data/direct.mjs";
 import { accumulate, newTile, settle } from "../../src/data/kernel.mjs";
 import type { Reducer } from "../../src/data/kernel.mjs";
 import { createSimd } from "../../src/data/simd.mjs";
@@ -87,6 +87,23 @@ test("zstd: the frame's stated size, the fast decoder, and its fallback", async 
   assert.equal(zstdContentSize(new Uint8Array([1, 2, 3, 4, 5, 6, 7])), undefined);
   const v3 = { "/t/zarr.json": { zarr_format: 3, node_type: "array", data_type: "float32", chunk_grid: { configuration: { chunk_shape: [50000] } }, codecs: [{ name: "bytes", configuration: { endian: "little" } }, { name: "zstd", configuration: { level: 3 } }] } };
   assert.deepEqual((await directDecoder(v3))!(encoded), data);
+});
+
+test("decoders are reused by layout (v2 or v3 spelling alike), the two most recent kept", async () => {
+  const decoders = decoderCache();
+  const v3 = (chunks: number[]) => ({ "/t/zarr.json": { zarr_format: 3, node_type: "array", data_type: "float32", chunk_grid: { configuration: { chunk_shape: chunks } }, codecs: [{ name: "bytes", configuration: { endian: "little" } }, { name: "blosc", configuration: { cname: "lz4", clevel: 5, shuffle: "shuffle" } }] } });
+  const first = await decoders(v2Docs([64]), 16);
+  assert.ok(first);
+  assert.equal(await decoders(v3([64]), 16), first, "the same layout in v3 metadata shares the decoder");
+  assert.notEqual(await decoders(v2Docs([64]), 32), first, "another tile size does not");
+  assert.equal(await decoders(v2Docs([64], { dtype: ">f4" })), undefined, "declined like directDecoder");
+  assert.notEqual(await decoders(v2Docs([128])), undefined);
+  assert.notEqual(await decoders(v2Docs([64]), 16), first, "evicted by the two since");
+  const data = floats(64);
+  const encoded = await Blosc.fromConfig({ cname: "lz4", clevel: 5, shuffle: 1, blocksize: 0 }).encode(new Uint8Array(data.buffer));
+  const reused = (await decoders(v2Docs([64]), 16))!;
+  assert.deepEqual(reused(encoded), data);
+  assert.deepEqual(reused(encoded), data, "decodes again into the same memory");
 });
 
 /** Naive reference: every element, every step, in order. */
