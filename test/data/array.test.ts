@@ -111,6 +111,36 @@ test("an anomaly's global mean reads every chunk twice (climatology once, anomal
   assert.equal(reads, 2 * chunkCount);
 });
 
+test("a mean over an axis of one chunk streams with its readers: (t - t.mean(\"lon\")) * t reads each chunk once", async () => {
+  const [nt, ny, nx] = [30, 4, 6];
+  const chunks = [7, 2, 6];
+  let reads = 0;
+  const value = (t: number, y: number, x: number) => t * 100 + y * 10 + x * x;
+  const variable = {
+    name: "t",
+    dims: ["time", "lat", "lon"],
+    shape: [nt, ny, nx],
+    dtype: "float64",
+    attrs: {},
+    encoding: { missing: [] },
+    generated: {
+      chunks,
+      read: async (coords: readonly number[]) => {
+        reads++;
+        const data = Float64Array.from({ length: 7 * 2 * 6 }, (_, i) => value(coords[0]! * 7 + Math.floor(i / 12), coords[1]! * 2 + (Math.floor(i / 6) % 2), i % 6));
+        return { data, shape: chunks, stride: [12, 6, 1] } as never;
+      },
+    },
+  };
+  const t = DataArray.fromVariable(variable);
+  const got = await t.sub(t.mean("lon")).mul(t).values();
+  assert.equal(reads, Math.ceil(nt / 7) * 2);
+  const mean = (tt: number, y: number) => Array.from({ length: nx }, (_, x) => value(tt, y, x)).reduce((a, b) => a + b, 0) / nx;
+  for (let tt = 0; tt < nt; tt++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++) assert.equal(got[(tt * ny + y) * nx + x], (value(tt, y, x) - mean(tt, y)) * value(tt, y, x));
+});
+
 test("a string variable does not stop a dataset from opening; computing with it is a clear error", async () => {
   const { tempDir } = await import("./helpers.ts");
   const { writeDataset } = await import("floe/data");

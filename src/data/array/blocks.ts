@@ -2,7 +2,11 @@
  * @module Moving values between C-order blocks: strided gathers (transpose, broadcast, positions) and box
  * copies (chunks into regions, regions into outputs). Pure loops over typed arrays.
  */
+import type { TypedValues } from "./dtypes.ts";
 import { sizeOf } from "./plan.ts";
+
+/** A destination block: float64 inside the engine, or a result's own typed array (no bigint kinds). */
+export type NumberBlock = Exclude<TypedValues, BigInt64Array | BigUint64Array>;
 
 /** C-order strides of a shape. */
 export const stridesOf = (shape: readonly number[]): number[] => shape.map((_, i) => sizeOf(shape.slice(i + 1)));
@@ -51,7 +55,7 @@ export function copyBox(
   src: ArrayLike<number | bigint>,
   ss: readonly number[],
   srcStart: readonly number[],
-  dst: Float64Array,
+  dst: NumberBlock,
   dstShape: readonly number[],
   dstStart: readonly number[],
   extent: readonly number[],

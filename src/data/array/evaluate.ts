@@ -13,6 +13,7 @@ import type { Indexer, LayoutParams, MapParams, PlanNode, ReduceParams, Region, 
 import { sizeOf } from "./plan.ts";
 import { TIME_EVALUATORS } from "../ops/evaluators.ts";
 import { evaluateBlocks } from "./user-blocks.ts";
+import { regionSharer } from "./shared-blocks.ts";
 import type { StreamOptions } from "../stream.ts";
 import { type Reduction, accumulate, finishReduce, newAccumulator } from "./reduce-kernel.ts";
 import type { ChunkReader, DecodedChunk, Evaluator, OpEvaluator } from "./evaluator.ts";
@@ -35,17 +36,24 @@ export const zarritaReader: ChunkReader = {
  */
 export function createMainThreadReader(): ChunkReader {
   const decoders = new WeakMap<Variable, Promise<DirectDecoder | undefined>>();
+  const lend = async (variable: Variable, coords: readonly number[], use: (chunk: DecodedChunk) => void): Promise<void> => {
+    const lazy = variable.lazy;
+    if (!lazy || variable.encoding.cf || lazy.node.codecs.includes("sharding_indexed")) return use(await zarritaReader.read(variable, coords));
+    let decoder = decoders.get(variable);
+    if (!decoder) decoders.set(variable, (decoder = directDecoder(lazy.node.docs)));
+    const direct = await decoder;
+    const bytes = direct && (await lazy.array.store.get(`/${lazy.node.chunkKey(coords)}` as AbsolutePath).catch(() => undefined));
+    const data = bytes && direct!(bytes);
+    if (!data || data.length !== sizeOf(lazy.node.chunks)) return use(await zarritaReader.read(variable, coords));
+    // Synchronous from decode to use: no other read of this variable can reuse the decoder's memory in between.
+    use({ data, stride: stridesOf(lazy.node.chunks) });
+  };
   return {
+    lend,
     read: async (variable, coords) => {
-      const lazy = variable.lazy;
-      if (!lazy || variable.encoding.cf || lazy.node.codecs.includes("sharding_indexed")) return zarritaReader.read(variable, coords);
-      let decoder = decoders.get(variable);
-      if (!decoder) decoders.set(variable, (decoder = directDecoder(lazy.node.docs)));
-      const direct = await decoder;
-      const bytes = direct && (await lazy.array.store.get(`/${lazy.node.chunkKey(coords)}` as AbsolutePath).catch(() => undefined));
-      const data = bytes && direct!(bytes);
-      if (!data || data.length !== sizeOf(lazy.node.chunks)) return zarritaReader.read(variable, coords);
-      return { data: data.slice(), stride: stridesOf(lazy.node.chunks) };
+      let chunk: DecodedChunk | undefined;
+      await lend(variable, coords, (c) => (chunk = { data: (c.data as Float32Array).slice(), stride: c.stride }));
+      return chunk!;
     },
   };
 }
@@ -80,14 +88,13 @@ const source: OpEvaluator = async (node, region, ev) => {
     if (region.shape.every((n) => n > 0)) {
       for (;;) {
         const at = [...coords];
-        reads.push(
-          ev.reader.read(variable, at).then((chunk) => {
-            const origin = at.map((c, i) => c * chunks[i]!);
-            const lo = origin.map((o, i) => Math.max(o, region.start[i]!));
-            const hi = origin.map((o, i) => Math.min(o + chunks[i]!, region.start[i]! + region.shape[i]!));
-            copyBox(chunk.data, chunk.stride, lo.map((l, i) => l - origin[i]!), out, region.shape, lo.map((l, i) => l - region.start[i]!), hi.map((h, i) => h - lo[i]!));
-          }),
-        );
+        const use = (chunk: DecodedChunk): void => {
+          const origin = at.map((c, i) => c * chunks[i]!);
+          const lo = origin.map((o, i) => Math.max(o, region.start[i]!));
+          const hi = origin.map((o, i) => Math.min(o + chunks[i]!, region.start[i]! + region.shape[i]!));
+          copyBox(chunk.data, chunk.stride, lo.map((l, i) => l - origin[i]!), out, region.shape, lo.map((l, i) => l - region.start[i]!), hi.map((h, i) => h - lo[i]!));
+        };
+        reads.push(ev.reader.lend ? ev.reader.lend(variable, at, use) : ev.reader.read(variable, at).then(use));
         let axis = coords.length - 1;
         while (axis >= 0 && ++coords[axis]! > last[axis]!) coords[axis] = first[axis--]!;
         if (axis < 0) break;
@@ -253,6 +260,21 @@ export const KEPT_OPS: ReadonlySet<string> = new Set(["reduce", "group-reduce", 
 const KEEP_LIMIT = 2 ** 24;
 
 /**
+ * Whether `node` is computed whole once when an enclosing op reads it: an op in `kept`, not too large, and not
+ * a reduction over axes that are one input chunk each (`u.mean("lon")`): a block of that costs one block of its
+ * input, so it streams with its readers (and shares their chunks) instead.
+ */
+export function keptWhole(node: PlanNode, kept: ReadonlySet<string> = KEPT_OPS): boolean {
+  if (!kept.has(node.op) || sizeOf(node.shape) > KEEP_LIMIT) return false;
+  if (node.op !== "reduce") return true;
+  const input = node.inputs[0]!;
+  return !(node.params as ReduceParams).axes.every((a) => input.chunks[a]! >= input.shape[a]!);
+}
+
+/** Regions of shared nodes that wait for their other readers (per node): two blocks in flight, and a spare. */
+const SHARED_REGIONS = 4;
+
+/**
  * An evaluator over `reader`; `extra` adds evaluators of ops defined elsewhere. Inner nodes whose op is in
  * `kept` (reductions) are evaluated whole once, block by block, and then sliced: `da - da.mean("time")` reads
  * the mean's input once, not once per block of the difference.
@@ -275,6 +297,8 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
     if (!fn) throw new Error(`no evaluator for plan op "${node.op}"`);
     return fn(node, region, inner);
   };
+  // Set on the first evaluation: the plan evaluated is the root under which nodes are shared.
+  let share: ReturnType<typeof regionSharer> | undefined;
   /** The whole node, evaluated once along its chunks. */
   const all = (node: PlanNode): Promise<Float64Array> => {
     let values = whole.get(node);
@@ -298,12 +322,20 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
     stream,
     memo,
     evaluate: async (node, region) => {
-      if (!kept.has(node.op) || sizeOf(node.shape) > KEEP_LIMIT) return run(node, region);
+      if (!keptWhole(node, kept)) return share ? share(node, region, () => run(node, region)) : run(node, region);
       const values = await all(node);
       const out = empty(region);
       copyBox(values, stridesOf(node.shape), region.start, out, region.shape, region.start.map(() => 0), region.shape);
       return out;
     },
   };
-  return { reader, stream, memo, evaluate: run };
+  return {
+    reader,
+    stream,
+    memo,
+    evaluate: (node, region) => {
+      share ??= regionSharer(node, (n) => keptWhole(n, kept), SHARED_REGIONS);
+      return run(node, region);
+    },
+  };
 }

@@ -15,6 +15,11 @@ export interface DecodedChunk {
 /** Where chunks of stored and generated variables come from (the main thread, or a worker's reader). */
 export interface ChunkReader {
   read(variable: Variable, coords: readonly number[]): Promise<DecodedChunk>;
+  /**
+   * Like `read`, but lends the chunk to `use`, called synchronously while the reader's reused memory holds it
+   * (no copy of the whole chunk when a region needs part of it). Readers without one are read and then used.
+   */
+  lend?(variable: Variable, coords: readonly number[], use: (chunk: DecodedChunk) => void): Promise<void>;
 }
 
 export interface Evaluator {

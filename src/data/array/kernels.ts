@@ -132,6 +132,23 @@ function arithmetic(fn: string, a: Float64Array, b: Float64Array | undefined, s:
   const r = fn.length === 4 && fn[0] === "r";
   const op = r ? fn.slice(1) : fn;
   if (op !== "add" && op !== "sub" && op !== "mul" && op !== "div") return false;
+  // float32 results as numpy's: each operation rounded once, in the same pass (one loop per case and dtype).
+  if (f32) {
+    const f = Math.fround;
+    if (b) {
+      if (op === "add") for (let i = 0; i < n; i++) out[i] = f(a[i]! + b[i]!);
+      else if (op === "sub") for (let i = 0; i < n; i++) out[i] = f(a[i]! - b[i]!);
+      else if (op === "mul") for (let i = 0; i < n; i++) out[i] = f(a[i]! * b[i]!);
+      else for (let i = 0; i < n; i++) out[i] = f(a[i]! / b[i]!);
+    } else if (op === "add") for (let i = 0; i < n; i++) out[i] = f(a[i]! + s);
+    else if (op === "mul") for (let i = 0; i < n; i++) out[i] = f(a[i]! * s);
+    else if (op === "sub") {
+      if (r) for (let i = 0; i < n; i++) out[i] = f(s - a[i]!);
+      else for (let i = 0; i < n; i++) out[i] = f(a[i]! - s);
+    } else if (r) for (let i = 0; i < n; i++) out[i] = f(s / a[i]!);
+    else for (let i = 0; i < n; i++) out[i] = f(a[i]! / s);
+    return true;
+  }
   if (b) {
     if (op === "add") for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!;
     else if (op === "sub") for (let i = 0; i < n; i++) out[i] = a[i]! - b[i]!;
@@ -144,7 +161,5 @@ function arithmetic(fn: string, a: Float64Array, b: Float64Array | undefined, s:
     else for (let i = 0; i < n; i++) out[i] = a[i]! - s;
   } else if (r) for (let i = 0; i < n; i++) out[i] = s / a[i]!;
   else for (let i = 0; i < n; i++) out[i] = a[i]! / s;
-  // float32 results as numpy's: each operation rounded once.
-  if (f32) for (let i = 0; i < n; i++) out[i] = Math.fround(out[i]!);
   return true;
 }

@@ -11,8 +11,8 @@ import { chunkGrid } from "../dataset.ts";
 import { ChunkError, where } from "../errors.ts";
 import type { ReducerPool } from "../pool.ts";
 import type { StreamOptions } from "../stream.ts";
-import { copyBox, stridesOf } from "./blocks.ts";
-import { KEPT_OPS, createEvaluator } from "./evaluate.ts";
+import { type NumberBlock, copyBox, stridesOf } from "./blocks.ts";
+import { createEvaluator, keptWhole } from "./evaluate.ts";
 import { type PlanNode, type Region, sizeOf } from "./plan.ts";
 import { streamable } from "./stream-fast.ts";
 import type { FromArrayWorker, ToArrayWorker } from "./worker-body.ts";
@@ -23,9 +23,6 @@ export interface ParallelOptions {
   /** Workers to use (default: the pool's size). */
   workers?: number | undefined;
 }
-
-/** Kept results larger than this (elements) stay in the plan and are recomputed per block. */
-const KEEP_LIMIT = 2 ** 24;
 
 const blockRegion = (plan: PlanNode, coords: readonly number[]): Region => {
   const start = coords.map((c, i) => c * plan.chunks[i]!);
@@ -49,7 +46,7 @@ async function materialise(root: PlanNode, options: ParallelOptions): Promise<Pl
       out = (async () => {
         const inputs = await Promise.all(n.inputs.map((i) => visit(i, false)));
         const rebuilt = inputs.every((x, k) => x === n.inputs[k]) ? n : { ...n, inputs };
-        if (isRoot || !KEPT_OPS.has(n.op) || sizeOf(n.shape) > KEEP_LIMIT) return rebuilt;
+        if (isRoot || !keptWhole(n)) return rebuilt;
         return valuesNode(n, await computeParallel(rebuilt, options));
       })();
       done.set(n, out);
@@ -123,8 +120,9 @@ function drive(worker: Worker, wired: Wired, queue: { regions: Region[]; next: n
  * await using pool = createReducerPool();
  * const values = await computeParallel(anomaly.mean(["lat", "lon"]).plan, { pool });
  */
-export async function computeParallel(plan: PlanNode, options: ParallelOptions): Promise<Float64Array> {
-  const out = new Float64Array(sizeOf(plan.shape));
+export async function computeParallel(plan: PlanNode, options: ParallelOptions): Promise<Float64Array>;
+export async function computeParallel<T extends NumberBlock>(plan: PlanNode, options: ParallelOptions, out: T): Promise<T>;
+export async function computeParallel(plan: PlanNode, options: ParallelOptions, out: NumberBlock = new Float64Array(sizeOf(plan.shape))): Promise<NumberBlock> {
   const zero = plan.shape.map(() => 0);
   const regions = [...chunkGrid(plan.shape, plan.chunks)].map((c) => blockRegion(plan, c));
   const put = (region: Region, values: Float64Array) => copyBox(values, stridesOf(region.shape), zero, out, plan.shape, region.start, region.shape);

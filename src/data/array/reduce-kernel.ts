@@ -72,9 +72,34 @@ export function accumulateAt(acc: Accumulator, block: Float64Array, shape: reado
     }
     return o;
   };
+  // Sums along a reduced last axis (`u.mean("lon")`) or into consecutive outputs take loops of their own, with
+  // the fn test out of the loop; same additions in the same order as the general loop.
+  const summing = fn === "sum" || fn === "mean";
+  const rowSum = summing && inner.every((r) => r === 0);
+  const rowAdd = summing && !rowSum && inner.every((r, k) => r === k);
   for (let i = 0; i < block.length; i += innerLen) {
     const o = outerOffset();
-    if (o >= 0) {
+    if (o >= 0 && rowSum) {
+      let sum = a[o]!;
+      let c = n[o]!;
+      for (let k = i, end = i + innerLen; k < end; k++) {
+        const x = block[k]!;
+        if (x === x) {
+          sum += x;
+          c++;
+        } else nan[o] = 1;
+      }
+      a[o] = sum;
+      n[o] = c;
+    } else if (o >= 0 && rowAdd) {
+      for (let k = 0; k < innerLen; k++) {
+        const x = block[i + k]!;
+        if (x === x) {
+          a[o + k]! += x;
+          n[o + k]!++;
+        } else nan[o + k] = 1;
+      }
+    } else if (o >= 0) {
       for (let k = 0; k < innerLen; k++) {
         const rel = inner[k]!;
         if (rel < 0) continue;

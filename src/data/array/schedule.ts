@@ -6,8 +6,8 @@
 import type * as zarr from "zarrita";
 import { type Variable, chunkGrid } from "../dataset.ts";
 import type { Json } from "../metadata.ts";
-import { copyBox, stridesOf } from "./blocks.ts";
-import { type TypedValues, isFloat, toTyped } from "./dtypes.ts";
+import { type NumberBlock, copyBox, stridesOf } from "./blocks.ts";
+import { type TypedValues, allocate, isFloat, toTyped } from "./dtypes.ts";
 import { type ReducerPool, createReducerPool } from "../pool.ts";
 import type { StreamOptions } from "../stream.ts";
 import { blockRunner, computeParallel } from "./parallel.ts";
@@ -50,15 +50,19 @@ async function pooled<T>(items: readonly T[], limit: number, work: (item: T) => 
  * @example
  * const values = await computePlan(da.mean(["lat", "lon"]).plan);
  */
-export async function computePlan(plan: PlanNode, options: ComputeOptions = {}): Promise<Float64Array> {
-  if (options.pool) return computeParallel(plan, { pool: options.pool, workers: options.workers });
+export function computePlan(plan: PlanNode, options: ComputeOptions = {}): Promise<Float64Array> {
+  return computeInto(plan, options, new Float64Array(sizeOf(plan.shape)));
+}
+
+/** Evaluates `plan` block by block into `out` (C order, any number array: each block is converted as it lands). */
+async function computeInto<T extends NumberBlock>(plan: PlanNode, options: ComputeOptions, out: T): Promise<T> {
+  if (options.pool) return computeParallel(plan, { pool: options.pool, workers: options.workers }, out);
   if ((options.workers ?? 0) > 0) {
     await using pool = createReducerPool(options.workers);
     // Awaited here: returning the bare promise would dispose of the pool while blocks are still running.
-    return await computeParallel(plan, { pool, workers: options.workers });
+    return await computeParallel(plan, { pool, workers: options.workers }, out);
   }
   const ev = createEvaluator({ reader: options.reader, stream: options.stream });
-  const out = new Float64Array(sizeOf(plan.shape));
   const zero = plan.shape.map(() => 0);
   const blocks = [...chunkGrid(plan.shape, plan.chunks)];
   await pooled(blocks, options.concurrency ?? 2, async (coords) => {
@@ -101,7 +105,10 @@ export function planVariable(name: string, plan: PlanNode, attrs: Json, fillValu
 
 /** Values of a plan in its dtype's typed array (float16 held as float32). */
 export async function computeValues(plan: PlanNode, options: ComputeOptions = {}): Promise<TypedValues> {
-  const values = await computePlan(plan, options);
-  return plan.dtype === "bool" ? toTyped("uint8", values) : toTyped(plan.dtype, values);
+  const dtype = plan.dtype === "bool" ? "uint8" : plan.dtype;
+  const out = allocate(dtype, sizeOf(plan.shape));
+  // Blocks land in the result's own dtype (no whole float64 copy); 64-bit integers go through float64.
+  if (out instanceof BigInt64Array || out instanceof BigUint64Array) return toTyped(dtype, await computePlan(plan, options));
+  return computeInto(plan, options, out);
 }
 

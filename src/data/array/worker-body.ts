@@ -11,7 +11,7 @@ import { decodeCF, needsDecoding, type NumericArray } from "../cf-codec.mjs";
 import type { Variable } from "../dataset.ts";
 import { directDecoder } from "../direct.mjs";
 import { type Json, arrayNode } from "../metadata.ts";
-import { type DecodedChunk, createEvaluator } from "./evaluate.ts";
+import { type ChunkReader, type DecodedChunk, createEvaluator } from "./evaluate.ts";
 import type { PlanNode, Region } from "./plan.ts";
 import type { WireStored, WireValues } from "./wire.ts";
 
@@ -29,6 +29,8 @@ const encoder = new TextEncoder();
 export function serveArrays(port: NonNullable<typeof parentPort>): void {
   const waiting = new Map<number, { resolve: (b: Uint8Array | null) => void; reject: (e: Error) => void }>();
   let rid = 0;
+  // The direct-decode path of each worker-side stored variable (chunks lent from reused memory).
+  const lenders = new WeakMap<Variable, (coords: readonly number[], use: (chunk: DecodedChunk) => void) => Promise<void>>();
   const ask = (id: number, key: string): Promise<Uint8Array | null> =>
     new Promise((resolve, reject) => {
       waiting.set(++rid, { resolve, reject });
@@ -44,13 +46,9 @@ export function serveArrays(port: NonNullable<typeof parentPort>): void {
     const array = (w.format === 3 ? zarr.open.v3 : zarr.open.v2)(new zarr.Location(memory, `/${w.path}`), { kind: "array" });
     // Floats as xarray writes them decode without zarrita (direct.mjs), copied out of the decoder's memory.
     const direct = w.cf || node.codecs.includes("sharding_indexed") ? undefined : directDecoder(w.docs);
-    const read = async (coords: readonly number[]): Promise<zarr.Chunk<zarr.DataType>> => {
-      const key = node.chunkKey(coords);
-      const bytes = w.root ? readLocal(join(w.root, ...key.split("/"))) : await ask(w.id, key);
-      const fast = bytes && (await direct)?.(bytes);
-      if (fast && fast.length === node.chunks.reduce((a, b) => a * b, 1)) {
-        return { data: fast.slice(), shape: node.chunks, stride: node.chunks.map((_, i) => node.chunks.slice(i + 1).reduce((a, b) => a * b, 1)) } as unknown as zarr.Chunk<zarr.DataType>;
-      }
+    const stride = node.chunks.map((_, i) => node.chunks.slice(i + 1).reduce((a, b) => a * b, 1));
+    /** zarrita's pipeline and CF decoding, for what the direct path declines. */
+    const slow = async (coords: readonly number[], key: string, bytes: Uint8Array | null): Promise<zarr.Chunk<zarr.DataType>> => {
       const arr = await array;
       if (bytes) memory.set(`/${key}`, bytes);
       try {
@@ -63,8 +61,24 @@ export function serveArrays(port: NonNullable<typeof parentPort>): void {
         memory.delete(`/${key}`);
       }
     };
+    /** Lends the decoded chunk to `use`: straight from the direct decoder's reused memory when it can. */
+    const lend = async (coords: readonly number[], use: (chunk: DecodedChunk) => void): Promise<void> => {
+      const key = node.chunkKey(coords);
+      const bytes = w.root ? readLocal(join(w.root, ...key.split("/"))) : await ask(w.id, key);
+      const fast = bytes && (await direct)?.(bytes);
+      if (fast && fast.length === node.chunks.reduce((a, b) => a * b, 1)) return use({ data: fast, stride });
+      const chunk = await slow(coords, key, bytes);
+      use({ data: chunk.data as ArrayLike<number>, stride: chunk.stride });
+    };
+    const read = async (coords: readonly number[]): Promise<zarr.Chunk<zarr.DataType>> => {
+      let copy: zarr.Chunk<zarr.DataType> | undefined;
+      await lend(coords, (c) => (copy = { data: (c.data as Float32Array).slice(), shape: node.chunks, stride: c.stride } as unknown as zarr.Chunk<zarr.DataType>));
+      return copy!;
+    };
     const encoding = { missing: w.missing, ...(w.cf && needsDecoding(w.cf) ? { cf: w.cf } : {}) };
-    return { name: w.name, dims: source.dims, shape: source.shape, dtype: source.dtype, attrs: {}, encoding, generated: { chunks: node.chunks, read } };
+    const variable: Variable = { name: w.name, dims: source.dims, shape: source.shape, dtype: source.dtype, attrs: {}, encoding, generated: { chunks: node.chunks, read } };
+    lenders.set(variable, lend);
+    return variable;
   };
 
   /** The plan with worker-side sources (each stored array opened once per plan). */
@@ -83,10 +97,17 @@ export function serveArrays(port: NonNullable<typeof parentPort>): void {
     return visit(plan);
   };
 
-  const reader = { read: async (v: Variable, coords: readonly number[]): Promise<DecodedChunk> => {
-    const chunk = await v.generated!.read(coords);
-    return { data: chunk.data as ArrayLike<number>, stride: chunk.stride };
-  } };
+  const reader: ChunkReader = {
+    read: async (v, coords) => {
+      const chunk = await v.generated!.read(coords);
+      return { data: chunk.data as ArrayLike<number>, stride: chunk.stride };
+    },
+    lend: async (v, coords, use) => {
+      const lend = lenders.get(v);
+      if (lend) return lend(coords, use);
+      use(await reader.read(v, coords));
+    },
+  };
 
   port.on("message", (message: { type: string }) => {
     if (message.type === "bytes") {
