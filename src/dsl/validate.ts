@@ -6,7 +6,6 @@ import { z } from "zod";
 import type { Diagnostic, SourceLocation } from "../core/errors.ts";
 import { PipelineSpecSchema, type PipelineSpec } from "../../schemas/pipeline.ts";
 import type { AnyPipeline, TaskDefinition } from "./pipeline.ts";
-import { declaredParams, unknownParamIssues } from "./unknown-params.ts";
 
 export type ValidationResult =
   | { ok: true; spec: PipelineSpec; locations: Record<string, SourceLocation> }
@@ -103,25 +102,6 @@ export function validatePipeline(p: AnyPipeline): ValidationResult {
   const locations: Record<string, SourceLocation> = {};
   for (const task of p.tasks) locations[task.name] = task.location;
   return { ok: true, spec: parsed.data, locations };
-}
-
-/** Params as a caller gave them -> validated params with defaults, or zod issues with paths. */
-export function parseParams(
-  p: AnyPipeline,
-  input: unknown,
-): { ok: true; params: Record<string, unknown> } | { ok: false; issues: { path: string; message: string }[] } {
-  const schema = p.options.params ?? z.object({});
-  const result = schema.safeParse(input ?? {});
-  const known = declaredParams(paramsJsonSchema(p));
-  const unknown = known ? unknownParamIssues(known, input) : [];
-  if (result.success && unknown.length === 0) return { ok: true, params: result.data as Record<string, unknown> };
-  return {
-    ok: false,
-    issues: [
-      ...unknown,
-      ...(result.success ? [] : result.error.issues.map((i) => ({ path: i.path.map(String).join(".") || "(root)", message: i.message }))),
-    ],
-  };
 }
 
 /** JSON Schema of the params (for the API, forms and editors). */

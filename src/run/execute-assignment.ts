@@ -9,9 +9,9 @@ import type { RunEventSink } from "../core/events.ts";
 import type { AnyPipeline, TaskDefinition } from "../dsl/pipeline.ts";
 import type { PoolGate, PreviousTask } from "../engine/index.ts";
 import type { CacheSource } from "./cache-check.ts";
-import { parseParams } from "../dsl/validate.ts";
 import { executePipelineRun } from "./execute.ts";
 import { importPipeline } from "./import-pipeline.ts";
+import { checkParams, paramsSchemaOf } from "./params-check.ts";
 import type { RunAssignment } from "./protocol.ts";
 
 export interface ExecuteDeps {
@@ -31,12 +31,9 @@ export async function executeAssignment(
   deps.wrapTasks(pipeline.tasks);
   const input = resolveSlotParams(pipeline, a);
   if (!input.ok) return { state: "Failed", error: input.error };
-  const parsed = parseParams(pipeline, input.params);
-  if (!parsed.ok) {
-    const where = a.paramsFromSchedule === undefined ? "params" : `schedules.${a.paramsFromSchedule}.params(${new Date(a.scheduledFor).toISOString()})`;
-    const diagnostics = parsed.issues.map((i) => ({ pipeline: a.pipeline, path: `${where}.${i.path}`, code: "invalid_params", message: i.message }));
-    return { state: "Failed", error: toErrorInfo(new ValidationError(diagnostics)) };
-  }
+  const where = a.paramsFromSchedule === undefined ? undefined : `schedules.${a.paramsFromSchedule}.params(${new Date(a.scheduledFor).toISOString()})`;
+  const parsed = checkParams(paramsSchemaOf(pipeline), input.params, { pipeline: a.pipeline, path: where });
+  if (!parsed.ok) return { state: "Failed", error: toErrorInfo(new ValidationError(parsed.diagnostics)) };
   const params = parsed.params;
   // the run document shows the params the run really used
   if (a.paramsFromSchedule !== undefined) deps.sink.emit({ type: "run:params", runId: a.runId, params, at: deps.clock.now() });

@@ -12,7 +12,7 @@ import { verifiedCacheLookup, type CacheSource } from "./cache-check.ts";
 export interface PipelineRunInput
   extends Omit<ExecuteRunOptions, "pipeline" | "params" | "beforeComplete" | "timeoutMs" | "random" | "cacheLookup"> {
   pipeline: AnyPipeline;
-  /** Validated (see parseParams). */
+  /** Validated (see params-check.ts). */
   params: Record<string, unknown>;
   /** Where `ctx.arraylake` finds repositories; its reads and commits are recorded as run events. */
   arraylake?: ArraylakeSettings | undefined;

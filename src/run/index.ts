@@ -6,9 +6,12 @@
  */
 export { importPipeline } from "./import-pipeline.ts";
 export { executePipelineRun, type PipelineRunInput } from "./execute.ts";
-export { runLocally, previousTasks, validateParamsOrThrow, type LocalRunOptions } from "./local-run.ts";
+export { runLocally, previousTasks, type LocalRunOptions } from "./local-run.ts";
 export { runArraylake, type ArraylakeSettings, type RunArraylake } from "./arraylake.ts";
-export { createParamsChecker, type ParamsCheck, type ParamsChecker } from "./params-check.ts";
+export {
+  checkParams, createParamsChecker, paramsSchemaFromJson, paramsSchemaOf, validateParamsOrThrow,
+  type ParamsCheck, type ParamsChecker, type ParamsSchema,
+} from "./params-check.ts";
 export {
   RUN_CHILD_ENTRY, isRunToDaemon, type DaemonToRun, type PreviousTaskRecord, type RunAssignment, type RunToDaemon,
 } from "./protocol.ts";

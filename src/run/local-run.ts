@@ -3,10 +3,8 @@
  * `floe retry`, and floe/testing. The store is the single writer's; nothing else writes it meanwhile.
  */
 import { systemClock, type Clock } from "../core/clock.ts";
-import { ValidationError } from "../core/errors.ts";
 import type { RunEvent } from "../core/events.ts";
 import type { AnyPipeline } from "../dsl/pipeline.ts";
-import { parseParams } from "../dsl/validate.ts";
 import { createPoolGate, type PreviousTask, type RunOutcome } from "../engine/index.ts";
 import type { Plan } from "../plan/index.ts";
 import {
@@ -21,6 +19,7 @@ import {
   type Store,
 } from "../store/index.ts";
 import { executePipelineRun } from "./execute.ts";
+import { validateParamsOrThrow } from "./params-check.ts";
 import type { ArraylakeSettings } from "./arraylake.ts";
 
 export interface LocalRunOptions {
@@ -46,19 +45,6 @@ export interface LocalRunOptions {
   onEvent?: ((event: RunEvent) => void) | undefined;
   /** Called once the run row exists, before any task starts. */
   onCreated?: ((runId: string) => void) | undefined;
-}
-
-export function validateParamsOrThrow(pipeline: AnyPipeline, input: unknown): Record<string, unknown> {
-  const parsed = parseParams(pipeline, input);
-  if (parsed.ok) return parsed.params;
-  throw new ValidationError(
-    parsed.issues.map((i) => ({
-      pipeline: pipeline.options.name,
-      path: `params.${i.path}`,
-      code: "invalid_params",
-      message: i.message,
-    })),
-  );
 }
 
 export async function runLocally(options: LocalRunOptions): Promise<{ run: RunDetail; outcome: RunOutcome }> {
