@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { ConfigSchema } from "./config.ts";
 import { PipelineSpecSchema, TaskSpecSchema } from "./pipeline.ts";
+import { RunDocumentSchema } from "./run-document.ts";
 import { ScheduleSchema } from "./schedule.ts";
 
 const SOURCES = {
@@ -9,6 +10,7 @@ const SOURCES = {
   "task-spec": TaskSpecSchema,
   schedule: ScheduleSchema,
   config: ConfigSchema,
+  "run-document": RunDocumentSchema,
 } as const;
 
 /** File name -> JSON text, stable across runs. */

@@ -38,7 +38,7 @@ const PINS: Readonly<Record<string, Pin | "pinned in test/data/exports.test.ts">
   "floe/data": "pinned in test/data/exports.test.ts",
   "floe/testing": {
     values: ["createManualClock", "createTestEnvironment", "planForTest", "runPipeline"],
-    types: ["Clock", "ManualClock", "TestEnvironment", "TestRun", "TestRunOptions"],
+    types: ["Clock", "ManualClock", "RunDocument", "TestEnvironment", "TestRun", "TestRunOptions"],
   },
   "floe/config": { values: ["defineConfig"], types: ["FloeConfig"] },
 };

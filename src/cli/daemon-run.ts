@@ -2,7 +2,8 @@
  * @module `floe run` beside a daemon: submit the run to the daemon serving the state folder and follow its
  * progress over the API's event stream. Ctrl-C asks the daemon to cancel the run and keeps following to the end.
  */
-import { cancelViaDaemon, daemonUrl, followRun, getRunFromDaemon, submitToDaemon, type ApiRun } from "../daemon/client.ts";
+import { runDocument } from "../api/run-document.ts";
+import { cancelViaDaemon, daemonUrl, followRun, getRunFromDaemon, submitToDaemon } from "../daemon/client.ts";
 import { EXIT, type CliIO } from "./command.ts";
 import { createLiveView } from "./live-view.ts";
 import { treeOrder } from "./format-run.ts";
@@ -15,32 +16,6 @@ export interface DaemonRunInput {
   scheduledFor?: string | undefined;
   taskNames: readonly string[];
   json: boolean;
-}
-
-/** The `--json` run document from the API's run (same shape as for local runs). */
-export function apiRunDocument(run: ApiRun & { tasks?: unknown[] }) {
-  type ApiTask = { task: string; state: string; attempts: number; startedAt?: string | null; endedAt?: string | null; error: { name?: string; message: string } | null };
-  return {
-    id: run.id,
-    pipeline: run.pipeline,
-    version: run.version,
-    state: run.state,
-    params: run.params,
-    trigger: run.trigger?.kind ?? null,
-    scheduledFor: run.scheduledFor ?? null,
-    createdAt: run.createdAt,
-    startedAt: run.startedAt,
-    endedAt: run.endedAt,
-    error: run.error,
-    tasks: ((run.tasks ?? []) as ApiTask[]).map((t) => ({
-      name: t.task,
-      state: t.state,
-      attempts: t.attempts,
-      startedAt: t.startedAt ?? null,
-      endedAt: t.endedAt ?? null,
-      error: t.error,
-    })),
-  };
 }
 
 /** The exit code, or undefined when no daemon serves the state folder (the caller runs locally). */
@@ -74,7 +49,7 @@ export async function runViaDaemon(io: CliIO, input: DaemonRunInput): Promise<nu
     io.stderr(`floe run: lost contact with the daemon; see \`floe show ${submitted.id}\`\n`);
     return EXIT.failed;
   }
-  const doc = apiRunDocument(run);
+  const doc = runDocument(run);
   if (input.json) io.stdout(`${JSON.stringify(doc, null, 2)}\n`);
   else {
     io.stdout(`run ${doc.id}  ${doc.pipeline}@${doc.version}  ${doc.state}\n`);

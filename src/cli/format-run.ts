@@ -1,32 +1,6 @@
-/** @module How a run looks on the command line: the `--json` document and the human table. */
+/** @module How a run looks on the command line: the human table (the `--json` document is `api/run-document.ts`). */
 import { formatDuration } from "../core/duration.ts";
 import type { RunDetail, RunRecord, TaskRunRecord } from "../store/index.ts";
-
-/** The `--json` document for a run (the shape documented in the README). */
-export function runDocument(run: RunDetail) {
-  return {
-    id: run.id,
-    pipeline: run.pipeline,
-    version: run.version,
-    state: run.state,
-    params: run.params,
-    trigger: run.trigger.kind,
-    retryOf: run.retryOf,
-    scheduledFor: iso(run.scheduledFor),
-    createdAt: iso(run.createdAt),
-    startedAt: iso(run.startedAt),
-    endedAt: iso(run.endedAt),
-    error: run.error ? { name: run.error.name, message: run.error.message } : null,
-    tasks: run.tasks.map((t) => ({
-      name: t.task,
-      state: t.state,
-      attempts: t.attempts,
-      startedAt: iso(t.startedAt),
-      endedAt: iso(t.endedAt),
-      error: t.error ? { name: t.error.name, message: t.error.message } : null,
-    })),
-  };
-}
 
 export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 

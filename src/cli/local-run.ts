@@ -2,6 +2,7 @@
  * @module Running in this process with the live view and the run's final summary (or `--json` document): what
  * `floe run` does without a daemon and what `floe retry` does.
  */
+import { runDocumentOf } from "../api/run-document.ts";
 import type { ResolvedConfig } from "../config/index.ts";
 import type { AnyPipeline } from "../dsl/pipeline.ts";
 import type { PreviousTask } from "../engine/index.ts";
@@ -10,7 +11,7 @@ import { runLocally } from "../run/index.ts";
 import type { RunTrigger, Store } from "../store/index.ts";
 import { arraylakeSettings } from "./arraylake-settings.ts";
 import { EXIT, type CliIO } from "./command.ts";
-import { runDocument, runSummary } from "./format-run.ts";
+import { runSummary } from "./format-run.ts";
 import { createLiveView } from "./live-view.ts";
 
 export interface ForegroundRun {
@@ -54,7 +55,7 @@ export async function runInForeground(io: CliIO, r: ForegroundRun): Promise<numb
       onEvent: live?.onEvent,
     });
     live?.finish();
-    io.stdout(r.json ? `${JSON.stringify(runDocument(run), null, 2)}\n` : runSummary(run));
+    io.stdout(r.json ? `${JSON.stringify(runDocumentOf(run), null, 2)}\n` : runSummary(run));
     return run.state === "Completed" ? EXIT.ok : EXIT.failed;
   } finally {
     process.off("SIGINT", onSigint);

@@ -1,4 +1,5 @@
 /** @module `floe runs`: recent runs, newest first, filtered by pipeline and state. */
+import { runSummaryDocumentOf } from "../api/run-document.ts";
 import { RUN_STATES, type RunState } from "../core/states.ts";
 import { listRuns } from "../store/index.ts";
 import { parseCommandArgs, positiveInt } from "./args.ts";
@@ -25,7 +26,7 @@ export const runsCommand: Command = {
     const page = state
       ? listRuns(state.store, { pipeline: values.pipeline, state: values.state as RunState | undefined, limit })
       : { items: [] };
-    if (values.json) io.stdout(`${JSON.stringify(page.items, null, 2)}\n`);
+    if (values.json) io.stdout(`${JSON.stringify(page.items.map(runSummaryDocumentOf), null, 2)}\n`);
     else if (page.items.length === 0) io.stdout(state ? "no runs match\n" : "no runs yet\n");
     else {
       io.stdout(`${RUN_HEADER}\n`);

@@ -1,8 +1,9 @@
 /** @module `floe show <run-id>`: one run with its tasks (states, attempts, timings, errors). */
+import { runDocumentOf } from "../api/run-document.ts";
 import { getRunSnapshots } from "../store/index.ts";
 import { parseCommandArgs } from "./args.ts";
 import { EXIT, type Command } from "./command.ts";
-import { runDocument, runSummary } from "./format-run.ts";
+import { runSummary } from "./format-run.ts";
 import { openState, requireRun } from "./open-state.ts";
 
 export const showCommand: Command = {
@@ -16,7 +17,7 @@ export const showCommand: Command = {
     const run = requireRun(store, positionals[0]!);
     const { reads, commits } = getRunSnapshots(store, run.id);
     if (values.json) {
-      io.stdout(`${JSON.stringify({ ...runDocument(run), reads, commits }, null, 2)}\n`);
+      io.stdout(`${JSON.stringify({ ...runDocumentOf(run), reads, commits }, null, 2)}\n`);
       return EXIT.ok;
     }
     io.stdout(runSummary(run));

@@ -6,24 +6,10 @@
  * const run = await submitToDaemon(config.stateDir, { pipeline: "hello", params: { who: "ocean" } });
  * if (run) for await (const e of followRun(config.stateDir, run.id)) console.log(e.event, e.data);
  */
+import type { z } from "zod";
 import { ConflictError, NotFoundError, ValidationError, type Diagnostic } from "../core/errors.ts";
+import { RunDetailSchema, RunSchema, type RunBody, type RunDetailBody } from "../../schemas/api-runs.ts";
 import { readDaemonFile, type DaemonInfo } from "./daemon-file.ts";
-
-/** A run as the API returns it (JSON; timestamps as ISO strings). */
-export interface ApiRun {
-  id: string;
-  pipeline: string;
-  version: string;
-  state: string;
-  params: unknown;
-  trigger?: { kind: string; detail: unknown };
-  scheduledFor?: string;
-  createdAt: string;
-  startedAt: string | null;
-  endedAt: string | null;
-  error: { name: string; message: string } | null;
-  tasks?: { task: string; state: string; attempts: number; error: { message: string } | null }[];
-}
 
 export interface ProgressEvent {
   event: "log" | "transition" | "end";
@@ -48,6 +34,14 @@ async function call(t: Target, path: string, init: RequestInit = {}): Promise<Re
   } catch {
     return undefined; // refused: the daemon died without removing its file
   }
+}
+
+/** A daemon's answer checked against the API's schema: a daemon of another floe version gets a clear error. */
+function parseAnswer<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`).join("; ");
+  throw new Error(`the daemon's answer for ${what} is not what this floe expects (${issues}); is the daemon another floe version?`);
 }
 
 async function errorOf(res: Response, what: string): Promise<Error> {
@@ -78,7 +72,7 @@ export async function submitToDaemon(
     scheduledFor?: string | undefined;
   },
   env: NodeJS.ProcessEnv = process.env,
-): Promise<ApiRun | undefined> {
+): Promise<RunBody | undefined> {
   const t = target(stateDir, env);
   if (!t) return undefined;
   const res = await call(t, `/api/pipelines/${encodeURIComponent(input.pipeline)}/runs`, {
@@ -92,16 +86,16 @@ export async function submitToDaemon(
   });
   if (!res) return undefined;
   if (res.status !== 200 && res.status !== 201) throw await errorOf(res, `pipeline "${input.pipeline}"`);
-  return (await res.json()) as ApiRun;
+  return parseAnswer(RunSchema, await res.json(), `the run submitted for "${input.pipeline}"`);
 }
 
 /** The run with its tasks, from the daemon; undefined when no daemon answers. */
-export async function getRunFromDaemon(stateDir: string, runId: string, env: NodeJS.ProcessEnv = process.env): Promise<ApiRun | undefined> {
+export async function getRunFromDaemon(stateDir: string, runId: string, env: NodeJS.ProcessEnv = process.env): Promise<RunDetailBody | undefined> {
   const t = target(stateDir, env);
   const res = t && (await call(t, `/api/runs/${encodeURIComponent(runId)}`));
   if (!res) return undefined;
   if (!res.ok) throw await errorOf(res, "run");
-  return (await res.json()) as ApiRun;
+  return parseAnswer(RunDetailSchema, await res.json(), `run ${runId}`);
 }
 
 /** Asks the daemon to cancel a run: true when accepted, undefined when no daemon answers. */

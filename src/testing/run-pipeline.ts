@@ -5,6 +5,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { RunDocument } from "../../schemas/run-document.ts";
+import { runDocumentOf } from "../api/run-document.ts";
 import type { Clock } from "../core/clock.ts";
 import { ValidationError } from "../core/errors.ts";
 import type { AnyPipeline } from "../dsl/pipeline.ts";
@@ -41,6 +43,8 @@ export interface TestRun {
   results: Record<string, unknown>;
   logs: LogRecord[];
   outcome: RunOutcome;
+  /** The run as `floe run --json` prints it (`schemas/run-document.ts`). */
+  document: RunDocument;
 }
 
 export interface TestEnvironment extends AsyncDisposable {
@@ -101,7 +105,7 @@ export function createTestEnvironment(options: TestEnvironmentOptions = {}): Tes
       });
       const results: Record<string, unknown> = {};
       for (const [key, t] of outcome.tasks) if (t.state === "Completed" || t.state === "Cached") results[key] = t.result;
-      return { run, state: run.state, results, logs: getLogs(store, run.id, { limit: 10_000 }), outcome };
+      return { run, state: run.state, results, logs: getLogs(store, run.id, { limit: 10_000 }), outcome, document: runDocumentOf(run) };
     },
     async [Symbol.asyncDispose]() {
       store.close();

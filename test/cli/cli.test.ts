@@ -1,6 +1,7 @@
 /** The `floe` CLI as scripts use it: real processes, real state folders, exit codes 0 / 1 / 2. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { RunDocumentSchema, RunSummaryDocumentSchema } from "../../schemas/run-document.ts";
 import { fixture, floeCli } from "./helpers.ts";
 
 const cli = floeCli({ FLOE_PIPELINES_DIR: fixture("cli/pipelines") });
@@ -30,8 +31,8 @@ test("validate --json lists valid pipelines; a broken folder exits 1 naming file
 test("run --json prints the run document and exits 0 on Completed", () => {
   const r = cli.run("run", "greet", "--param", "who=ocean", "--param", "times=2", "--json");
   assert.equal(r.status, 0, r.stderr);
-  const run = JSON.parse(r.stdout);
-  assert.deepEqual(Object.keys(run).filter((k) => ["id", "pipeline", "version", "state", "params", "startedAt", "endedAt", "tasks"].includes(k)).length, 8);
+  const run = RunDocumentSchema.parse(JSON.parse(r.stdout));
+  assert.deepEqual(Object.keys(JSON.parse(r.stdout)), Object.keys(RunDocumentSchema.shape));
   assert.equal(run.state, "Completed");
   assert.deepEqual(run.params, { who: "ocean", times: 2 });
   assert.deepEqual(run.tasks.map((t: { name: string; state: string; attempts: number }) => [t.name, t.state, t.attempts]), [
@@ -40,7 +41,10 @@ test("run --json prints the run document and exits 0 on Completed", () => {
   ]);
 
   const shown = JSON.parse(cli.run("show", run.id, "--json").stdout);
-  assert.equal(shown.id, run.id);
+  assert.deepEqual(RunDocumentSchema.parse(shown), run);
+  const listed = JSON.parse(cli.run("runs", "--pipeline", "greet", "--json").stdout) as unknown[];
+  const { tasks: _, ...summary } = run;
+  assert.deepEqual(listed.map((item) => RunSummaryDocumentSchema.strict().parse(item)).find((item) => item.id === run.id), summary);
   const logs = cli.run("logs", run.id, "--level", "warn");
   assert.match(logs.stdout, /WARN +deliver +delivering/);
   assert.doesNotMatch(logs.stdout, /composing/);

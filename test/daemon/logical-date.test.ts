@@ -4,6 +4,7 @@
  * runs take `scheduledFor` (API) / `--at` (CLI) or default to their creation time.
  */
 import assert from "node:assert/strict";
+import { RunDocumentSchema } from "../../schemas/run-document.ts";
 import { after, before, test } from "node:test";
 import { makeProject, spawnFloe, startDaemon, waitFor, waitRun, type RunningDaemon } from "./helpers.ts";
 
@@ -93,6 +94,11 @@ test("floe run --at sets the logical date through the daemon and locally; a bad 
   assert.equal(JSON.parse(viaDaemon.out).scheduledFor, "2025-03-01T00:00:00.000Z");
   assert.equal(local.code, 0, local.err);
   assert.equal(JSON.parse(local.out).scheduledFor, "2025-03-02T02:00:00.000Z");
+  // one document, whichever way the run went: the same schema, the same fields in the same order
+  for (const doc of [JSON.parse(viaDaemon.out), JSON.parse(local.out)]) {
+    assert.deepEqual(Object.keys(doc), Object.keys(RunDocumentSchema.shape));
+    RunDocumentSchema.parse(doc);
+  }
   assert.equal(bad.code, 2);
   assert.match(bad.err, /--at expects an ISO 8601 time/);
 });

@@ -21,6 +21,8 @@ test("a run's record comes back with states, attempts, results and logs", async 
   assert.equal(result.state, "Completed");
   assert.equal(result.results.total, 18);
   assert.deepEqual(result.run.params, { factor: 3 });
+  assert.deepEqual(result.document.tasks.map((t) => [t.name, t.state]), [["source", "Completed"], ["scale", "Completed"], ["total", "Completed"]]);
+  assert.equal(result.document.trigger, "manual");
   assert.deepEqual(result.run.tasks.map((t) => [t.task, t.state]), [["source", "Completed"], ["scale", "Completed"], ["total", "Completed"]]);
 });
 
