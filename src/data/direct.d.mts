@@ -12,3 +12,12 @@ export function directDecoder(docs: Record<string, unknown>, tileSize?: number):
 
 /** Decoders reused by layout, the `limit` most recent (default 2); one user at a time per layout. */
 export function decoderCache(limit?: number): (docs: Record<string, unknown>, tileSize?: number) => Promise<DirectDecoder | undefined>;
+
+/** A decoder lent to one user until `release` (then kept for the next borrower of the layout). */
+export interface DecoderLoan {
+  readonly decoder: DirectDecoder | undefined;
+  release(): void;
+}
+
+/** Decoders lent one user at a time and kept when given back, at most `keep` idle (default 2). */
+export function decoderLoans(keep?: number): (docs: Record<string, unknown>, tileSize?: number) => Promise<DecoderLoan>;

@@ -115,3 +115,32 @@ export async function directDecoder(docs, tileSize = 0) {
   };
   return Object.assign(decode, { newTile });
 }
+
+/**
+ * Decoders lent to one user at a time (a reduction whose tile lives in the decoder's memory across awaits) and
+ * kept when given back, at most `keep` idle in all, the oldest dropped first.
+ * @example
+ * const borrow = decoderLoans();
+ * const loan = await borrow(docs, tileSize);
+ * try { loan.decoder?.(bytes); } finally { loan.release(); }
+ */
+export function decoderLoans(keep = 2) {
+  const idle = [];
+  return async (docs, tileSize = 0) => {
+    const [dtype, codec, chunks] = simpleLayout(docs) ?? [];
+    if (!FLOATS[dtype] || !Array.isArray(chunks)) return { decoder: undefined, release() {} };
+    const key = `${FLOATS[dtype].name} ${codec} ${chunks.join(",")} ${tileSize}`;
+    const at = idle.findIndex((d) => d.key === key);
+    const decoder = at >= 0 ? idle.splice(at, 1)[0].decoder : await directDecoder(docs, tileSize);
+    let given = false;
+    return {
+      decoder,
+      release() {
+        if (given || !decoder) return;
+        given = true;
+        idle.push({ key, decoder });
+        if (idle.length > keep) idle.shift();
+      },
+    };
+  };
+}

@@ -8,7 +8,8 @@ import type { Worker } from "node:worker_threads";
 import type { AbsolutePath } from "zarrita";
 import { type Variable, chunkGrid, readChunk, sizeOf } from "./dataset.ts";
 import { needsDecoding } from "./cf-codec.mjs";
-import { directDecoder } from "./direct.mjs";
+import type { DirectDecoder } from "./direct.mjs";
+import { borrowDecoder } from "./thread-decoders.ts";
 import { ChunkError, UnsupportedError, where } from "./errors.ts";
 import type { Reducer } from "./groupby.ts";
 import { type ChunkLayout, type FloatData, type Tile, accumulate, combine, newTile, settle } from "./kernel.mjs";
@@ -73,9 +74,19 @@ function mergeTile(p: Plan, op: Reducer, tileId: string, tile: Tile): void {
 
 /** Reduces on the main thread (no workers, or sharded arrays whose chunks need range reads). */
 async function reduceHere(variable: Variable, p: Plan, op: Reducer, index: Int32Array, missing: number[], prefetch: number): Promise<void> {
-  const { node, array } = variable.lazy!;
+  const { node } = variable.lazy!;
   // Packed data decodes through readChunk (CF decoding included), never the raw fast path.
-  const direct = needsDecoding(variable.encoding.cf) ? undefined : await directDecoder(node.docs, p.layout.outer * p.groups * p.layout.inner);
+  const loan = needsDecoding(variable.encoding.cf) ? undefined : await borrowDecoder(node.docs, p.layout.outer * p.groups * p.layout.inner);
+  try {
+    await foldHere(variable, p, op, index, missing, prefetch, loan?.decoder);
+  } finally {
+    loan?.release();
+  }
+}
+
+/** reduceHere's loop, with this reduction's own decoder (its tile lives in the decoder's memory). */
+async function foldHere(variable: Variable, p: Plan, op: Reducer, index: Int32Array, missing: number[], prefetch: number, direct: DirectDecoder | undefined): Promise<void> {
+  const { node, array } = variable.lazy!;
   // Reads run `prefetch` chunks ahead so slow stores (Icechunk) overlap decoding; a failed read or decode goes
   // through zarrita again, which reports it with the chunk key.
   const read = (i: number) => (direct ? array.store.get(`/${node.chunkKey(p.items[i]!.coords)}` as AbsolutePath).catch(() => undefined) : undefined);

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import Blosc from "numcodecs/blosc";
 import Zstd from "numcodecs/zstd";
 import { decodeBlosc } from "../../src/data/blosc-lz4.mjs";
-import { decoderCache, directDecoder } from "../../src/data/direct.mjs";
+import { decoderCache, decoderLoans, directDecoder } from "../../src/data/direct.mjs";
 import { accumulate, newTile, settle } from "../../src/data/kernel.mjs";
 import type { Reducer } from "../../src/data/kernel.mjs";
 import { createSimd } from "../../src/data/simd.mjs";
@@ -187,4 +187,21 @@ test("the SIMD fold in the decoder's memory equals the JavaScript kernel, bit fo
     assert.deepEqual(Array.from(tile.count), Array.from(plain.count));
     assert.equal(decode.newTile!("min", 4, layout), undefined, "min/max keep JavaScript tiles");
   }
+});
+
+test("a lent decoder has one user until released, then serves the next borrower of its layout", async () => {
+  const borrow = decoderLoans(1);
+  const a = await borrow(v2Docs([64]), 16);
+  const b = await borrow(v2Docs([64]), 16);
+  assert.ok(a.decoder && b.decoder);
+  assert.notEqual(a.decoder, b.decoder, "two users at once get two decoders");
+  a.release();
+  a.release(); // a second release changes nothing
+  const c = await borrow(v2Docs([64]), 16);
+  assert.equal(c.decoder, a.decoder, "given back, it is lent again");
+  b.release();
+  c.release();
+  const d = await borrow(v2Docs([64]), 16);
+  assert.equal(d.decoder, c.decoder, "one kept idle: the most recent");
+  assert.equal((await borrow(v2Docs([64], { dtype: ">f4" }))).decoder, undefined, "declined like directDecoder");
 });

@@ -5,7 +5,8 @@
  */
 import type { AbsolutePath } from "zarrita";
 import { type Variable, chunkGrid, readChunk } from "../dataset.ts";
-import { type DirectDecoder, directDecoder } from "../direct.mjs";
+import type { DirectDecoder } from "../direct.mjs";
+import { sharedDecoder } from "../thread-decoders.ts";
 import { copyBox, gather, stridesOf } from "./blocks.ts";
 import { castValue, isFloat } from "./dtypes.ts";
 import { applyMap } from "./kernels.ts";
@@ -40,7 +41,7 @@ export function createMainThreadReader(): ChunkReader {
     const lazy = variable.lazy;
     if (!lazy || variable.encoding.cf || lazy.node.codecs.includes("sharding_indexed")) return use(await zarritaReader.read(variable, coords));
     let decoder = decoders.get(variable);
-    if (!decoder) decoders.set(variable, (decoder = directDecoder(lazy.node.docs)));
+    if (!decoder) decoders.set(variable, (decoder = sharedDecoder(lazy.node.docs)));
     const direct = await decoder;
     const bytes = direct && (await lazy.array.store.get(`/${lazy.node.chunkKey(coords)}` as AbsolutePath).catch(() => undefined));
     const data = bytes && direct!(bytes);

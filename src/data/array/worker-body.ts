@@ -9,7 +9,7 @@ import { parentPort } from "node:worker_threads";
 import * as zarr from "zarrita";
 import { decodeCF, needsDecoding, type NumericArray } from "../cf-codec.mjs";
 import type { Variable } from "../dataset.ts";
-import { directDecoder } from "../direct.mjs";
+import { sharedDecoder } from "../thread-decoders.ts";
 import { type Json, arrayNode } from "../metadata.ts";
 import { type ChunkReader, type DecodedChunk, createEvaluator } from "./evaluate.ts";
 import type { PlanNode, Region } from "./plan.ts";
@@ -45,7 +45,7 @@ export function serveArrays(port: NonNullable<typeof parentPort>): void {
     const memory = new Map<string, Uint8Array>(Object.entries(w.docs).map(([k, v]) => [k, encoder.encode(JSON.stringify(v))]));
     const array = (w.format === 3 ? zarr.open.v3 : zarr.open.v2)(new zarr.Location(memory, `/${w.path}`), { kind: "array" });
     // Floats as xarray writes them decode without zarrita (direct.mjs), copied out of the decoder's memory.
-    const direct = w.cf || node.codecs.includes("sharding_indexed") ? undefined : directDecoder(w.docs);
+    const direct = w.cf || node.codecs.includes("sharding_indexed") ? undefined : sharedDecoder(w.docs);
     const stride = node.chunks.map((_, i) => node.chunks.slice(i + 1).reduce((a, b) => a * b, 1));
     /** zarrita's pipeline and CF decoding, for what the direct path declines. */
     const slow = async (coords: readonly number[], key: string, bytes: Uint8Array | null): Promise<zarr.Chunk<zarr.DataType>> => {
