@@ -13,7 +13,7 @@ import { endRunEvents, type EndState } from "./finalize.ts";
 import { followUpRun, notBeforeOf } from "./follow-up.ts";
 import type { DaemonLogger } from "./logger.ts";
 import type { ArraylakeSettings } from "../run/arraylake.ts";
-import type { RunAssignment } from "../run/protocol.ts";
+import { runAssignment } from "../run/assignment.ts";
 import { readManifest } from "./snapshot.ts";
 import type { RunExit, Supervisor } from "./supervisor.ts";
 import type { VersionManifest } from "./version-manifest.ts";
@@ -156,18 +156,10 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
       deps.log.error("run:start", `${run.id}: no snapshot of ${run.pipeline} ${run.version}`);
       return fail(run, "Failed", `the code of ${run.pipeline} version ${run.version} is not available`);
     }
-    const previous = run.retryOf
-      ? getTaskRuns(deps.store, run.retryOf)
-          .filter((t) => t.state === "Completed" || t.state === "Cached")
-          .map((t) => ({ task: t.task, state: t.state, ...(t.resultJson !== null ? { resultJson: t.resultJson } : {}) }))
-      : undefined;
-    const fromSchedule = slotParamsSchedule(run, manifest);
-    const assignment: RunAssignment = {
-      runId: run.id, pipeline: run.pipeline, version: run.version, file: manifest.entry, exportName: manifest.exportName,
-      plan: manifest.plan, params: run.params, scheduledFor: run.scheduledFor, trigger: run.trigger, concurrency: deps.limits().tasksPerRun, heartbeatMs: deps.heartbeatMs,
-      arraylake: deps.arraylake(), ...(previous ? { previous } : {}),
-      ...(fromSchedule !== undefined ? { paramsFromSchedule: fromSchedule } : {}),
-    };
+    const assignment = runAssignment(run, manifest, {
+      concurrency: deps.limits().tasksPerRun, heartbeatMs: deps.heartbeatMs, arraylake: deps.arraylake(),
+      retried: run.retryOf ? getTaskRuns(deps.store, run.retryOf) : undefined,
+    });
     const entry: Active = { run, timer: undefined, timedOut: false };
     active.set(run.id, entry);
     const timeoutMs = manifest.plan.timeoutMs;
@@ -265,14 +257,6 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
       return queue.length;
     },
   };
-}
-
-/** The schedule whose `params(slot)` function this slot run evaluates, if its schedule has one. */
-function slotParamsSchedule(run: RunRecord, manifest: VersionManifest): string | undefined {
-  if (run.slotAt === null && run.trigger.kind !== "schedule") return undefined;
-  const name = (run.trigger.detail as { schedule?: unknown } | null)?.schedule;
-  if (typeof name !== "string") return undefined;
-  return manifest.spec.schedules.find((s) => s.name === name)?.paramsFromSlot === true ? name : undefined;
 }
 
 /** The backfill a run belongs to (its trigger detail), with that backfill's limit. */

@@ -7,9 +7,10 @@ import type { Clock } from "../core/clock.ts";
 import { toErrorInfo, ValidationError, type ErrorInfo } from "../core/errors.ts";
 import type { RunEventSink } from "../core/events.ts";
 import type { AnyPipeline, TaskDefinition } from "../dsl/pipeline.ts";
-import type { PoolGate, PreviousTask } from "../engine/index.ts";
+import type { PoolGate } from "../engine/index.ts";
 import type { CacheSource } from "./cache-check.ts";
 import { executePipelineRun } from "./execute.ts";
+import { previousTaskMap } from "./assignment.ts";
 import { importPipeline } from "./import-pipeline.ts";
 import { checkParams, paramsSchemaOf } from "./params-check.ts";
 import type { RunAssignment } from "./protocol.ts";
@@ -37,11 +38,7 @@ export async function executeAssignment(
   const params = parsed.params;
   // the run document shows the params the run really used
   if (a.paramsFromSchedule !== undefined) deps.sink.emit({ type: "run:params", runId: a.runId, params, at: deps.clock.now() });
-  const previous = a.previous
-    ? new Map<string, PreviousTask>(
-        a.previous.map((t) => [t.task, { state: t.state, resultJson: t.resultJson, persisted: t.resultJson !== undefined }]),
-      )
-    : undefined;
+  const previous = a.previous ? previousTaskMap(a.previous) : undefined;
   const outcome = await executePipelineRun({
     runId: a.runId, pipeline, plan: a.plan, params, scheduledFor: a.scheduledFor, trigger: a.trigger, sink: deps.sink, clock: deps.clock, signal: deps.signal,
     concurrency: a.concurrency, pools: deps.pools, previous, cacheSource: deps.cacheSource, retriesRuns: true,

@@ -5,6 +5,9 @@
  * the CLI and `floe/testing` (`local-run.ts`).
  */
 export { importPipeline } from "./import-pipeline.ts";
+export {
+  previousTaskMap, reusableTasks, runAssignment, type AssignableVersion, type AssignmentHost,
+} from "./assignment.ts";
 export { executePipelineRun, type PipelineRunInput } from "./execute.ts";
 export { runLocally, previousTasks, type LocalRunOptions } from "./local-run.ts";
 export { runArraylake, type ArraylakeSettings, type RunArraylake } from "./arraylake.ts";

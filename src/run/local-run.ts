@@ -18,6 +18,7 @@ import {
   type RunTrigger,
   type Store,
 } from "../store/index.ts";
+import { previousTaskMap, reusableTasks } from "./assignment.ts";
 import { executePipelineRun } from "./execute.ts";
 import { validateParamsOrThrow } from "./params-check.ts";
 import type { ArraylakeSettings } from "./arraylake.ts";
@@ -100,10 +101,4 @@ export async function runLocally(options: LocalRunOptions): Promise<{ run: RunDe
 }
 
 /** Completed/Cached tasks of an earlier run, reusable by a retry. */
-export function previousTasks(run: RunDetail): Map<string, PreviousTask> {
-  return new Map(
-    run.tasks
-      .filter((t) => t.state === "Completed" || t.state === "Cached")
-      .map((t) => [t.task, { state: t.state, resultJson: t.resultJson ?? undefined, persisted: t.resultJson !== null }]),
-  );
-}
+export const previousTasks = (run: RunDetail): Map<string, PreviousTask> => previousTaskMap(reusableTasks(run.tasks));
