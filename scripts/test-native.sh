@@ -117,7 +117,7 @@ in_root "node -e 'const { Storage } = require(\"@earthmover/icechunk\"); if (typ
 say "native Icechunk binary loaded"
 
 failed=
-TESTS='$(find test/arraylake test/data test/runner test/testing test/cli -name "*.test.ts" | sort)'
+TESTS='$(find test/arraylake test/data test/run test/testing test/cli -name "*.test.ts" | sort)'
 in_root "node --import tsx --test --test-concurrency=2 --test-reporter=dot $TESTS" || failed="tests"
 in_root "export FLOE_STATE_DIR=/tmp/floe-native-state; rm -rf \$FLOE_STATE_DIR; node bin/floe.js demo seed && node bin/floe.js run seasonal-averages --local" \
   || failed="${failed:+$failed, }seed job"
@@ -125,4 +125,4 @@ if [ -n "$failed" ]; then
   say "FAILED on the native build: $failed"
   exit 1
 fi
-say "passed on the native build: Arraylake, data, runner, testing and CLI tests; demo seed + seasonal-averages"
+say "passed on the native build: Arraylake, data, run, testing and CLI tests; demo seed + seasonal-averages"
