@@ -9,7 +9,7 @@ import {
 export const RunStateSchema = z.enum(RUN_STATES);
 export const TaskStateSchema = z.enum(TASK_STATES);
 export const LogLevelSchema = z.enum(["debug", "info", "warn", "error"]);
-export const TriggerKindSchema = z.enum(["manual", "schedule", "api", "retry"]);
+export const TriggerKindSchema = z.enum(["manual", "schedule", "api", "retry", "commit", "runEnd", "child"]);
 
 export const RunSchema = z.object({
   id: z.string(),
@@ -23,6 +23,7 @@ export const RunSchema = z.object({
   slotAt: NullableTimestampSchema,
   scheduledFor: TimestampSchema.describe("The run's logical date (ctx.scheduledFor): its slot, or when it was asked for"),
   retryOf: z.string().nullable(),
+  parentRunId: z.string().nullable().describe("The run whose task started this one (ctx.runPipeline); its trigger kind is 'child'"),
   createdAt: TimestampSchema,
   startedAt: NullableTimestampSchema,
   endedAt: NullableTimestampSchema,
@@ -48,6 +49,9 @@ export const RunDetailSchema = RunSchema.extend({
   tasks: z.array(TaskRunSchema),
   commits: z.array(CommitSchema).describe("Snapshots this run committed"),
   snapshotsRead: z.array(SnapshotReadSchema).describe("Snapshots this run read"),
+  children: z
+    .array(z.object({ id: z.string(), pipeline: z.string(), task: z.string().nullable(), wait: z.boolean() }))
+    .describe("Runs this run's tasks started (ctx.runPipeline), oldest first; GET each for its state"),
 });
 
 export const RunPageSchema = z.object({ items: z.array(RunSchema), nextCursor: z.string().nullable() });

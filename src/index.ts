@@ -10,9 +10,9 @@ export { pipeline, type Pipeline, type PipelineOptions, type TaskOptions, type M
 export type { ParamsOf, ParamsInputOf, ResultsOf } from "./dsl/pipeline.ts";
 export type {
   TaskContext, TaskInput, MapTaskInput, TaskLogger, RunTriggerInfo, CommitTriggerDetail, RunEndTriggerDetail,
-  Hook, Hooks, HookContext,
+  Hook, Hooks, HookContext, ChildRunResult, ChildRunStarted, RunPipelineOptions,
 } from "./dsl/context.ts";
-export { NonRetriableError, RetryAfterError } from "./core/errors.ts";
+export { NonRetriableError, RetryAfterError, ChildRunError } from "./core/errors.ts";
 export { defineConfig } from "./config/define.ts";
 export type { RunState, TaskState } from "./core/states.ts";
 export type { Duration } from "./core/duration.ts";

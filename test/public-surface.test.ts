@@ -15,10 +15,10 @@ interface Pin {
 
 const PINS: Readonly<Record<string, Pin | "pinned in test/data/exports.test.ts">> = {
   floe: {
-    values: ["NonRetriableError", "RetryAfterError", "defineConfig", "pipeline", "z"],
+    values: ["ChildRunError", "NonRetriableError", "RetryAfterError", "defineConfig", "pipeline", "z"],
     types: [
-      "CommitTriggerDetail", "Duration", "Hook", "HookContext", "Hooks", "MapOptions", "MapTaskInput", "ParamsInputOf", "ParamsOf", "Pipeline",
-      "PipelineOptions", "ResultsOf", "RunEndTriggerDetail", "RunState", "RunTriggerInfo", "TaskContext", "TaskInput",
+      "ChildRunResult", "ChildRunStarted", "CommitTriggerDetail", "Duration", "Hook", "HookContext", "Hooks", "MapOptions", "MapTaskInput", "ParamsInputOf", "ParamsOf", "Pipeline",
+      "PipelineOptions", "ResultsOf", "RunEndTriggerDetail", "RunState", "RunPipelineOptions", "RunTriggerInfo", "TaskContext", "TaskInput",
       "TaskLogger", "TaskOptions", "TaskState",
     ],
   },

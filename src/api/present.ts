@@ -31,6 +31,7 @@ export function presentRun(r: RunRecord): RunBody {
     slotAt: isoOrNull(r.slotAt),
     scheduledFor: iso(r.scheduledFor),
     retryOf: r.retryOf,
+    parentRunId: r.parentRunId,
     createdAt: iso(r.createdAt),
     startedAt: isoOrNull(r.startedAt),
     endedAt: isoOrNull(r.endedAt),
@@ -86,12 +87,17 @@ export function presentRunDetail(
   run: RunDetail,
   commits: readonly CommitRecord[],
   reads: readonly SnapshotReadRecord[],
+  children: readonly RunRecord[] = [],
 ): RunDetailBody {
   return {
     ...presentRun(run),
     tasks: run.tasks.map(presentTask),
     commits: commits.map(presentCommit),
     snapshotsRead: reads.map(presentRead),
+    children: children.map((c) => {
+      const d = c.trigger.detail as { parentTask?: unknown; wait?: unknown } | null;
+      return { id: c.id, pipeline: c.pipeline, task: typeof d?.parentTask === "string" ? d.parentTask : null, wait: d?.wait === true };
+    }),
   };
 }
 

@@ -9,7 +9,7 @@
 import type { Clock } from "../core/clock.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { isTerminalRunState } from "../core/states.ts";
-import { getRunChangeCount, getRunSnapshots, type Store } from "../store/index.ts";
+import { getRunChangeCount, getRunSnapshots, listChildRuns, type Store } from "../store/index.ts";
 import { presentRunDetail } from "./present.ts";
 import { safeJson } from "./route.ts";
 import { mustGetRun } from "./routes/run-read.ts";
@@ -50,7 +50,7 @@ export function createRunDetailCache(store: Store, clock: Clock, opts: RunDetail
   const build = (runId: string): { text: string; ended: boolean } => {
     const run = mustGetRun(store, runId);
     const { commits, reads } = getRunSnapshots(store, run.id);
-    return { text: safeJson(presentRunDetail(run, commits, reads)), ended: isTerminalRunState(run.state) };
+    return { text: safeJson(presentRunDetail(run, commits, reads, listChildRuns(store, run.id))), ended: isTerminalRunState(run.state) };
   };
   return {
     get(runId) {

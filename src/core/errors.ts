@@ -20,6 +20,16 @@ export class NonRetriableError extends FloeError {
   readonly _tag = "NonRetriableError" as const;
 }
 
+/** From `ctx.runPipeline` with `wait`: the child run ended in a state other than Completed. */
+export class ChildRunError extends FloeError {
+  readonly _tag = "ChildRunError" as const;
+  readonly context: { runId: string; pipeline: string; state: string };
+  constructor(message: string, context: { runId: string; pipeline: string; state: string }) {
+    super(message);
+    this.context = context;
+  }
+}
+
 /** Thrown from a task: retry after `delayMs` instead of the policy's delay (still bounded by its attempts). */
 export class RetryAfterError extends FloeError {
   readonly _tag = "RetryAfterError" as const;

@@ -29,6 +29,7 @@ import { reconcile, startOrphanSweep } from "./reconcile.ts";
 import { createRegistry, type Registry, type RegistryChange } from "./registry.ts";
 import { createReloader, type Reloader } from "./reloader.ts";
 import { createRunChannel } from "./run-channel.ts";
+import { createChildRuns, type ChildRuns } from "./children.ts";
 import { createRunManager, type RunManager } from "./run-manager.ts";
 import { createScheduleWiring } from "./schedules.ts";
 import { createHeadReader } from "./heads.ts";
@@ -105,6 +106,7 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
     const killGraceMs = options.killGraceMs ?? 5_000;
     let schedulesRef: ReturnType<typeof createScheduleWiring> | undefined;
     let triggersRef: Triggers | undefined;
+    let childrenRef: ChildRuns | undefined;
     let publicUrl = `http://${config.daemon.host}:${config.daemon.port}`;
     const notifier = createNotifier({ config: () => config, log, publicUrl: () => publicUrl });
     const runs = createRunManager({
@@ -114,11 +116,14 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
       onEnd: (run, state) => {
         notifier.runEnded(run, state, getRun(store, run.id)?.error?.message);
         triggersRef?.runEnded(run, state);
+        childrenRef?.runEnded(run, state);
       },
     });
+    const children = createChildRuns({ store, registry, runs, params, now: () => clock.now(), log });
+    childrenRef = children;
     const channel = createRunChannel({
       store, sink, pools, log, now: () => clock.now(), heartbeatMs: config.daemon.heartbeatMs, publish: bus.publish,
-      pipelineOf: (id) => runs.active().find((r) => r.id === id)?.pipeline,
+      pipelineOf: (id) => runs.active().find((r) => r.id === id)?.pipeline, children,
     });
     cleanups.push(() => channel.close());
     const schedules = createScheduleWiring({ store, registry, runs, params, clock, log });

@@ -8,6 +8,7 @@ import { findCacheHit, heartbeat, type Store, type StoreSink } from "../store/in
 import type { DaemonLogger } from "./logger.ts";
 import type { PoolManager } from "./pools.ts";
 import type { DaemonToRun, RunToDaemon } from "../run/protocol.ts";
+import type { ChildRuns } from "./children.ts";
 import type { SupervisorHooks } from "./supervisor.ts";
 
 export interface RunChannelDeps {
@@ -19,6 +20,7 @@ export interface RunChannelDeps {
   heartbeatMs: number;
   publish(event: RunEvent): void;
   pipelineOf(runId: string): string | undefined;
+  children: ChildRuns;
 }
 
 export interface RunChannel extends Omit<SupervisorHooks, "onExit"> {
@@ -79,6 +81,12 @@ export function createRunChannel(deps: RunChannelDeps): RunChannel {
           });
           return reply({ type: "cached", id: m.id, ...(found ? { resultJson: found.resultJson, reads: found.reads } : {}) });
         }
+        case "child": {
+          const { type: _t, ...request } = m;
+          return deps.children.request(runId, request, reply);
+        }
+        case "childCancel":
+          return deps.children.cancel(runId, m.runId, m.reason);
         default:
           return;
       }

@@ -202,11 +202,13 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
       if (!run) throw new NotFoundError("run", runId);
       if (isTerminalRunState(run.state)) throw new ConflictError(`run ${runId} already ended (${run.state})`);
       const i = queue.findIndex((r) => r.id === runId);
-      if (i >= 0) {
-        queue.splice(i, 1);
-        return fail(run, "Cancelled", reason);
+      if (i >= 0 || !active.has(runId)) {
+        // never started: it ends here, and whoever waits for its end (a parent, a chained trigger) is told
+        if (i >= 0) queue.splice(i, 1);
+        fail(run, "Cancelled", reason);
+        deps.onEnd?.(run, "Cancelled");
+        return;
       }
-      if (!active.has(runId)) return fail(run, "Cancelled", reason);
       if (run.state === "Running") {
         const e: RunEvent = { type: "run:transition", runId, from: "Running", to: "Cancelling", at: deps.now(), reason };
         deps.sink.emit(e);

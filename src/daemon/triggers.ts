@@ -65,11 +65,11 @@ export function createTriggers(deps: {
     return { version: manifest.version, params: checked.params };
   }
 
-  function start(pipeline: string, key: string, detail: Record<string, unknown>): boolean {
+  function start(pipeline: string, key: string, detail: { on: "commit" | "runEnd" } & Record<string, unknown>): boolean {
     const p = paramsFor(pipeline);
     if (!p) return false;
     const { run, created } = runs.create({
-      pipeline, version: p.version, params: p.params, trigger: { kind: "api", detail }, idempotencyKey: key, createdAt: deps.clock.now(),
+      pipeline, version: p.version, params: p.params, trigger: { kind: detail.on, detail }, idempotencyKey: key, createdAt: deps.clock.now(),
     });
     if (created) log.info("trigger:fire", `${pipeline}: run ${run.id} (${String(detail.on)})`, { runId: run.id, pipeline, ...detail });
     return true;
@@ -111,7 +111,7 @@ export function createTriggers(deps: {
           // our own run may have committed and not yet reported it: look again on the next check
           if (!lineage && runs.active().some((r) => r.pipeline === pipeline)) continue;
         }
-        const detail = { on: "commit", repo: w.repo, branch: w.branch, snapshotId: head };
+        const detail = { on: "commit" as const, repo: w.repo, branch: w.branch, snapshotId: head };
         if (start(pipeline, `commit:${w.repo}@${w.branch}:${head}`, detail)) setTriggerCursor(store, id, pipeline, head, now);
       }
     } catch (error) {
@@ -187,7 +187,7 @@ export function createTriggers(deps: {
         for (const t of spec?.triggers ?? []) {
           if (!("onRunEnd" in t) || t.onRunEnd.pipeline !== run.pipeline || !t.onRunEnd.states.includes(state as never)) continue;
           const commits = getRunSnapshots(store, run.id).commits.map((c) => ({ repo: c.repo, branch: c.branch, snapshotId: c.snapshotId }));
-          start(spec!.name, `runEnd:${run.id}`, { on: "runEnd", pipeline: run.pipeline, runId: run.id, state, commits });
+          start(spec!.name, `runEnd:${run.id}`, { on: "runEnd" as const, pipeline: run.pipeline, runId: run.id, state, commits });
         }
       }
     },

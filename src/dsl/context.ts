@@ -1,4 +1,5 @@
 /** @module What a task function receives: its input (params, upstream results, item) and its context. */
+import type { z } from "zod";
 import type { LogLevel } from "../core/events.ts";
 // Type-only: the DSL names the client's type; the runner builds the client.
 import type { ArraylakeClient } from "../arraylake/client-like.ts";
@@ -31,7 +32,8 @@ export interface RunEndTriggerDetail {
 
 /** Why the run exists: as recorded on the run (`trigger` in the run document). Narrow `detail` by `detail.on`. */
 export interface RunTriggerInfo {
-  kind: "manual" | "schedule" | "api" | "retry";
+  /** `commit` and `runEnd` for data triggers, `child` for a run started by another run's `ctx.runPipeline`. */
+  kind: "manual" | "schedule" | "api" | "retry" | "commit" | "runEnd" | "child";
   detail: CommitTriggerDetail | RunEndTriggerDetail | Record<string, unknown> | null;
 }
 
@@ -62,6 +64,43 @@ export interface ArtifactApi {
   quicklook(options: QuickLookArtifactOptions): Promise<void>;
 }
 
+/**
+ * A pipeline as `ctx.runPipeline` takes it: its name, or the pipeline object itself (imported from its module),
+ * which types the params and the results. Structural, so that this module need not import the builder.
+ */
+export interface PipelineRef<S extends z.ZodType = z.ZodType, R = Record<string, unknown>> {
+  readonly options: { readonly name: string; readonly params?: S | undefined };
+  readonly __results: R;
+}
+
+export interface RunPipelineOptions {
+  /** Wait for the child run to end and return its results (default true). */
+  wait?: boolean | undefined;
+}
+
+/** A child run that Completed (`wait`): its id and every task's result by name (results that were JSON). */
+export interface ChildRunResult<R = Record<string, unknown>> {
+  runId: string;
+  pipeline: string;
+  state: "Completed";
+  results: R;
+}
+
+/** A child run created without waiting (`wait: false`): it runs on its own. */
+export interface ChildRunStarted {
+  runId: string;
+  pipeline: string;
+  state: "Pending";
+}
+
+/** `ctx.runPipeline`: start another pipeline as a child run of this one (needs the daemon). */
+export interface RunPipelineFn {
+  <S extends z.ZodType, R>(pipeline: PipelineRef<S, R>, params?: z.input<S>, options?: RunPipelineOptions & { wait?: true }): Promise<ChildRunResult<R>>;
+  <S extends z.ZodType, R>(pipeline: PipelineRef<S, R>, params: z.input<S> | undefined, options: RunPipelineOptions & { wait: false }): Promise<ChildRunStarted>;
+  (pipeline: string, params?: Record<string, unknown>, options?: RunPipelineOptions & { wait?: true }): Promise<ChildRunResult>;
+  (pipeline: string, params: Record<string, unknown> | undefined, options: RunPipelineOptions & { wait: false }): Promise<ChildRunStarted>;
+}
+
 /** The run-time context of one task attempt. */
 export interface TaskContext {
   runId: string;
@@ -86,6 +125,17 @@ export interface TaskContext {
   arraylake: ArraylakeClient;
   /** Attach results for people: `ctx.artifact.markdown("...")`, `.table(rows)`, `.image(png)`, `.link(url)`, `.quicklook({ repo, array })`. */
   artifact: ArtifactApi;
+  /**
+   * Starts another pipeline as a child run of this run (recorded both ways), by name or by its pipeline object for
+   * typed params and results. By default waits and resolves with its results once it Completed; throws a
+   * `ChildRunError` if it ends otherwise. A waited-on child is cancelled when this task's attempt is abandoned or this
+   * run ends. `{ wait: false }` resolves once the child is created. Needs the daemon (a run without one gets an error).
+   * @example
+   * import ingest from "./ingest.ts";
+   * const child = await ctx.runPipeline(ingest, { day: "2025-03-01" });
+   * child.results.write; // typed as ingest's "write" result
+   */
+  runPipeline: RunPipelineFn;
 }
 
 export interface TaskInput<P, U> {

@@ -5,9 +5,10 @@
 import type { Clock } from "../core/clock.ts";
 import type { LogLevel, RunEventSink } from "../core/events.ts";
 import { redact } from "../core/redact.ts";
-import type { ArtifactApi, TaskContext, TaskLogger } from "../dsl/context.ts";
+import type { ArtifactApi, RunPipelineFn, TaskContext, TaskLogger } from "../dsl/context.ts";
 import { createArtifactApi } from "./artifacts.ts";
-import type { QuickLookFn } from "./types.ts";
+import { runChild } from "./children.ts";
+import type { ChildRunner, QuickLookFn } from "./types.ts";
 
 /** What an attempt needs of its run (a RunContext is one); narrow so that task rows can hold attempts. */
 export interface AttemptScope {
@@ -21,6 +22,7 @@ export interface AttemptScope {
   readonly clock: Clock;
   readonly arraylakeFor: ((task: string | undefined, runId: string) => unknown) | undefined;
   readonly quicklookFor: QuickLookFn | undefined;
+  readonly childRuns: ChildRunner | undefined;
   /** Artifacts attached so far in the run: the last number given and their bytes (for the per-run limit). */
   readonly artifacts: { seq: number; bytes: number };
 }
@@ -39,6 +41,7 @@ export class AttemptContext implements TaskContext {
   private logger: TaskLogger | undefined = undefined;
   private client: { value: unknown } | undefined = undefined;
   private artifacts: ArtifactApi | undefined = undefined;
+  private children = 0;
 
   constructor(
     private readonly run: AttemptScope,
@@ -82,6 +85,13 @@ export class AttemptContext implements TaskContext {
 
   get artifact(): ArtifactApi {
     return (this.artifacts ??= createArtifactApi(this.run, this.task));
+  }
+
+  /** A function made on read (most tasks never start a child run). */
+  get runPipeline(): RunPipelineFn {
+    const caller = { runId: this.runId, task: this.task, attempt: this.attempt, signal: this.signal, log: this.log, nextChild: () => ++this.children };
+    return ((pipeline: unknown, params?: unknown, options?: { wait?: boolean }) =>
+      runChild(this.run.childRuns, caller, pipeline, params, options)) as RunPipelineFn;
   }
 
   get arraylake(): TaskContext["arraylake"] {

@@ -36,3 +36,8 @@ export class PlanMismatchError extends FloeError {
 export class ArtifactError extends FloeError {
   readonly _tag = "ArtifactError" as const;
 }
+
+/** `ctx.runPipeline` in a run without a host for child runs (no daemon). */
+export class ChildRunsUnavailableError extends FloeError {
+  readonly _tag = "ChildRunsUnavailableError" as const;
+}

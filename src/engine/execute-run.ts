@@ -101,6 +101,7 @@ export function executeRun(options: ExecuteRunOptions): Promise<RunOutcome> {
       cacheLookup: options.cacheLookup,
       arraylakeFor: options.arraylakeFor,
       quicklookFor: options.quicklookFor,
+      childRuns: options.childRuns,
       artifacts: { seq: 0, bytes: 0 },
       random: options.random ?? Math.random,
       abort: runAbort,

@@ -2,7 +2,7 @@ export { executeRun } from "./execute-run.ts";
 export { createPoolGate } from "./pools.ts";
 export { retryDelayMs, nextRetry } from "./retry-policy.ts";
 export { RESULT_NOT_PERSISTED } from "./lifecycle.ts";
-export { TaskTimeoutError, RunCancelledError, RunTimeoutError, MapError, PlanMismatchError } from "./errors.ts";
+export { TaskTimeoutError, RunCancelledError, RunTimeoutError, MapError, PlanMismatchError, ChildRunsUnavailableError } from "./errors.ts";
 export type {
   ExecuteRunOptions,
   RunOutcome,
@@ -12,4 +12,7 @@ export type {
   PreviousTask,
   CacheLookup,
   PipelineDefinition,
+  ChildRunner,
+  ChildRunRequest,
+  ChildRunReply,
 } from "./types.ts";

@@ -8,7 +8,7 @@ import type { RunEventSink, TaskTransitionEvent } from "../core/events.ts";
 import { TERMINAL_TASK_STATES, checkTaskTransition, type RunState, type TaskState } from "../core/states.ts";
 import type { Deque } from "./deque.ts";
 import type { TaskRun } from "./task-run.ts";
-import type { CacheLookup, PoolGate, PreviousTask, QuickLookFn } from "./types.ts";
+import type { CacheLookup, ChildRunner, PoolGate, PreviousTask, QuickLookFn } from "./types.ts";
 
 export interface RunContext {
   readonly runId: string;
@@ -28,6 +28,7 @@ export interface RunContext {
   readonly cacheLookup: CacheLookup | undefined;
   readonly arraylakeFor: ((task: string | undefined, runId: string) => unknown) | undefined;
   readonly quicklookFor: QuickLookFn | undefined;
+  readonly childRuns: ChildRunner | undefined;
   /** Artifacts attached so far: the last number given and their bytes (for the per-run limit). */
   readonly artifacts: { seq: number; bytes: number };
   readonly random: () => number;

@@ -68,6 +68,8 @@ export interface ExecuteRunOptions {
   beforeComplete?: (() => Promise<void>) | undefined;
   /** For jitter; tests pass a fixed sequence. */
   random?: (() => number) | undefined;
+  /** Creates child runs for `ctx.runPipeline` (the daemon, over IPC); without it `ctx.runPipeline` throws. */
+  childRuns?: ChildRunner | undefined;
   /** True when a Failed/TimedOut end will be retried as a new run (the daemon's run-level `retries`): the pipeline's `onRetry` hooks run instead of `onFailure`. */
   runRetryFollows?: boolean | undefined;
 }
@@ -109,3 +111,29 @@ export type QuickLookFn = (request: { repo: string; ref: string; array: string; 
     min: number | null; max: number | null; fixed: { dim: string; index: number; label: string | null }[];
   };
 }>;
+
+/** What `ctx.runPipeline` asks of the host: one child run, created under `key` (a repeat returns the same run). */
+export interface ChildRunRequest {
+  pipeline: string;
+  /** As the task gave them; the host validates them against the child's params schema. */
+  params: unknown;
+  wait: boolean;
+  /** The key of the task that asks. */
+  parentTask: string;
+  key: string;
+}
+
+/** The child run as the host reports it: once created (`wait: false`) or once ended. */
+export interface ChildRunReply {
+  runId: string;
+  pipeline: string;
+  state: string;
+  /** Task results by name, for a Completed child (only results that were JSON). */
+  results?: Record<string, unknown> | undefined;
+  error?: ErrorInfo | undefined;
+}
+
+/** Creates (and, when asked, awaits) child runs. Aborting `signal` while waiting cancels the child and rejects. */
+export interface ChildRunner {
+  run(request: ChildRunRequest, signal: AbortSignal): Promise<ChildRunReply>;
+}

@@ -8,6 +8,7 @@ import { systemClock } from "../core/clock.ts";
 import { toErrorInfo } from "../core/errors.ts";
 import type { CacheHit } from "../store/index.ts";
 import { captureConsole } from "./console-capture.ts";
+import { createIpcChildRunner } from "./ipc-children.ts";
 import { createIpcPoolGate } from "./ipc-pools.ts";
 import { createIpcSink } from "./ipc-sink.ts";
 import type { DaemonToRun, RunAssignment, RunToDaemon } from "./protocol.ts";
@@ -25,6 +26,7 @@ process.on("disconnect", () => process.exit(70));
 const controller = new AbortController();
 const sink = createIpcSink((m) => void send(m));
 const pools = createIpcPoolGate((m) => void send(m));
+const childRuns = createIpcChildRunner((m) => void send(m));
 let started = false;
 let cacheIds = 0;
 const cacheWaiters = new Map<number, (hit: CacheHit | undefined) => void>();
@@ -42,7 +44,7 @@ async function run(assignment: RunAssignment): Promise<void> {
   let error;
   try {
     const outcome = await executeAssignment(assignment, {
-      sink, pools, cacheSource, signal: controller.signal, clock: systemClock, wrapTasks: capture.wrapTasks,
+      sink, pools, cacheSource, childRuns, signal: controller.signal, clock: systemClock, wrapTasks: capture.wrapTasks,
     });
     state = outcome.state;
     error = outcome.error;
@@ -80,6 +82,15 @@ process.on("message", (message: DaemonToRun) => {
       return;
     case "denied":
       pools.denied(message.id, message.message);
+      return;
+    case "childStarted":
+      childRuns.started(message.id, message.runId);
+      return;
+    case "childEnded":
+      childRuns.ended(message.id, message.reply);
+      return;
+    case "childRefused":
+      childRuns.refused(message.id, message.message);
   }
 });
 

@@ -7,7 +7,7 @@ import type { Clock } from "../core/clock.ts";
 import { toErrorInfo, ValidationError, type ErrorInfo } from "../core/errors.ts";
 import type { RunEventSink } from "../core/events.ts";
 import type { AnyPipeline, TaskDefinition } from "../dsl/pipeline.ts";
-import type { PoolGate } from "../engine/index.ts";
+import type { ChildRunner, PoolGate } from "../engine/index.ts";
 import type { CacheSource } from "./cache-check.ts";
 import { executePipelineRun } from "./execute.ts";
 import { previousTaskMap } from "./assignment.ts";
@@ -19,6 +19,7 @@ export interface ExecuteDeps {
   sink: RunEventSink;
   pools: PoolGate;
   cacheSource: CacheSource;
+  childRuns: ChildRunner;
   signal: AbortSignal;
   clock: Clock;
   wrapTasks: (tasks: readonly TaskDefinition[]) => void;
@@ -42,6 +43,7 @@ export async function executeAssignment(
   const outcome = await executePipelineRun({
     runId: a.runId, pipeline, plan: a.plan, params, scheduledFor: a.scheduledFor, trigger: a.trigger, sink: deps.sink, clock: deps.clock, signal: deps.signal,
     concurrency: a.concurrency, pools: deps.pools, previous, cacheSource: deps.cacheSource, retriesRuns: true,
+    childRuns: deps.childRuns,
     // the daemon's current (last valid) config, never a re-import of a file that may be mid-edit; the token comes
     // through the environment
     arraylake: a.arraylake,

@@ -53,6 +53,7 @@ export async function executePipelineRun(input: PipelineRunInput): Promise<RunOu
     arraylakeFor: input.arraylakeFor ?? arraylake?.clientFor,
     quicklookFor: input.arraylake ? runQuicklook(input.arraylake) : undefined,
     runRetryFollows: runRetryFollows(input),
+    childRuns: input.childRuns,
     beforeComplete: transaction
       ? async () => void (await transaction.commitAll(`${input.plan.pipeline}: run ${input.runId}`))
       : undefined,

@@ -5,6 +5,7 @@
 import { fileURLToPath } from "node:url";
 import type { RunEvent } from "../core/events.ts";
 import type { ErrorInfo } from "../core/errors.ts";
+import type { ChildRunReply, ChildRunRequest } from "../engine/types.ts";
 import type { Plan } from "../plan/types.ts";
 import type { ArraylakeSettings } from "./arraylake.ts";
 import type { CachedRead } from "../store/index.ts";
@@ -52,7 +53,10 @@ export type DaemonToRun =
   | { type: "ack"; seq: number }
   | { type: "granted"; id: number }
   | { type: "cached"; id: number; resultJson?: string | undefined; reads?: CachedRead[] | undefined }
-  | { type: "denied"; id: number; message: string };
+  | { type: "denied"; id: number; message: string }
+  | { type: "childStarted"; id: number; runId: string }
+  | { type: "childEnded"; id: number; reply: ChildRunReply }
+  | { type: "childRefused"; id: number; message: string };
 
 export type RunToDaemon =
   | { type: "ready"; pid: number }
@@ -62,6 +66,9 @@ export type RunToDaemon =
   | { type: "abandon"; id: number }
   | { type: "cache"; id: number; task: string; cacheKey: string; maxAgeMs?: number | undefined }
   | { type: "release"; id: number }
+  /** `ctx.runPipeline`: create a child run of this run (and report its end when `wait`). */
+  | ({ type: "child"; id: number } & ChildRunRequest)
+  | { type: "childCancel"; runId: string; reason: string }
   | { type: "done"; state: string; error?: ErrorInfo | undefined };
 
 export const isRunToDaemon = (value: unknown): value is RunToDaemon =>

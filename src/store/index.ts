@@ -4,6 +4,7 @@ export { openStore, integrityCheck, type Store, type OpenStoreOptions } from "./
 export { MIGRATIONS, type Migration } from "./migrations.ts";
 export { dumpSchema } from "./schema-dump.ts";
 export * from "./runs.ts";
+export * from "./children.ts";
 export * from "./events-apply.ts";
 export * from "./sink.ts";
 export * from "./queries.ts";

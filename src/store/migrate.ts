@@ -26,6 +26,10 @@ export function migrate(
   migrations: readonly Migration[] = MIGRATIONS,
 ): number[] {
   const applied: number[] = [];
+  // A migration may rebuild a table others reference (SQLite's documented 12 steps): with foreign keys on, dropping
+  // it would cascade. They are off for the transaction (the pragma is a no-op inside one) and checked before commit.
+  const foreignKeys = db.pragma("foreign_keys", { simple: true }) === 1;
+  if (foreignKeys) db.pragma("foreign_keys = OFF");
   // IMMEDIATE: two processes opening a fresh file at once cannot both apply migration 1.
   const run = db.transaction(() => {
     db.exec(CREATE_TABLE);
@@ -56,8 +60,18 @@ export function migrate(
       insert.run(m.version, m.name, checksumOf(m), Date.now());
       applied.push(m.version);
     }
+    const broken = db.pragma("foreign_key_check") as { table: string }[];
+    if (applied.length > 0 && broken.length > 0) {
+      throw new MigrationError(`${broken.length} row(s) break a foreign key (first in ${broken[0]!.table})`, {
+        path, version: applied.at(-1)!, name: "foreign key check",
+      });
+    }
   });
-  run.immediate();
+  try {
+    run.immediate();
+  } finally {
+    if (foreignKeys) db.pragma("foreign_keys = ON");
+  }
   return applied;
 }
 

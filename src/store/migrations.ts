@@ -216,10 +216,57 @@ CREATE TABLE artifacts (
 );
 `;
 
+
+// Runs started by data triggers and by other runs get kinds of their own ('commit', 'runEnd', 'child'; they were
+// recorded as 'api' with detail.on), and a child run records its parent. SQLite cannot change a CHECK in place, so
+// the table is rebuilt (migrate() turns foreign keys off around it and checks them before committing).
+const triggerKindsAndParents = `
+CREATE TABLE runs_new (
+  id TEXT NOT NULL PRIMARY KEY,
+  pipeline TEXT NOT NULL,
+  version TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN (${RUN_STATES})),
+  params TEXT NOT NULL,
+  trigger_kind TEXT NOT NULL CHECK (trigger_kind IN ('manual', 'schedule', 'api', 'retry', 'commit', 'runEnd', 'child')),
+  trigger_detail TEXT,
+  idempotency_key TEXT,
+  schedule_id TEXT,
+  slot_at INTEGER,
+  retry_of TEXT REFERENCES runs (id),
+  created_at INTEGER NOT NULL,
+  started_at INTEGER,
+  ended_at INTEGER,
+  error TEXT,
+  pid INTEGER,
+  heartbeat_at INTEGER,
+  change_count INTEGER NOT NULL DEFAULT 0,
+  scheduled_for INTEGER,
+  parent_run_id TEXT REFERENCES runs (id),
+  UNIQUE (pipeline, idempotency_key),
+  UNIQUE (schedule_id, slot_at)
+);
+INSERT INTO runs_new (id, pipeline, version, state, params, trigger_kind, trigger_detail, idempotency_key, schedule_id,
+  slot_at, retry_of, created_at, started_at, ended_at, error, pid, heartbeat_at, change_count, scheduled_for)
+SELECT id, pipeline, version, state, params,
+  CASE WHEN trigger_kind = 'api' AND json_extract(trigger_detail, '$.on') IN ('commit', 'runEnd')
+    THEN json_extract(trigger_detail, '$.on') ELSE trigger_kind END,
+  trigger_detail, idempotency_key, schedule_id, slot_at, retry_of, created_at, started_at, ended_at, error, pid,
+  heartbeat_at, change_count, scheduled_for
+FROM runs;
+DROP TABLE runs;
+ALTER TABLE runs_new RENAME TO runs;
+CREATE INDEX runs_created ON runs (created_at, id);
+CREATE INDEX runs_pipeline_created ON runs (pipeline, created_at, id);
+CREATE INDEX runs_state_created ON runs (state, created_at, id);
+CREATE INDEX runs_retry_of ON runs (retry_of);
+CREATE INDEX runs_parent ON runs (parent_run_id) WHERE parent_run_id IS NOT NULL;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial", sql: initial },
   { version: 2, name: "run change count", sql: runChangeCount },
   { version: 3, name: "scheduled for and backfills", sql: scheduledForAndBackfills },
   { version: 4, name: "trigger cursors", sql: triggerCursors },
   { version: 5, name: "run artifacts", sql: runArtifacts },
+  { version: 6, name: "trigger kinds and parent runs", sql: triggerKindsAndParents },
 ];

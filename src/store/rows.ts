@@ -40,6 +40,7 @@ export interface RunRow {
   pid: number | null;
   heartbeat_at: number | null;
   scheduled_for: number | null;
+  parent_run_id: string | null;
 }
 
 export function toRun(r: RunRow): RunRecord {
@@ -61,6 +62,7 @@ export function toRun(r: RunRow): RunRecord {
     pid: r.pid,
     heartbeatAt: r.heartbeat_at,
     scheduledFor: r.scheduled_for ?? r.slot_at ?? r.created_at,
+    parentRunId: r.parent_run_id ?? null,
   };
 }
 

@@ -19,6 +19,8 @@ export interface CreateRunInput {
   scheduleId?: string | undefined;
   slotAt?: number | undefined;
   retryOf?: string | undefined;
+  /** The run whose task starts this one (`ctx.runPipeline`). */
+  parentRunId?: string | undefined;
   /** The run's logical date (`ctx.scheduledFor`); defaults to `slotAt`, else `createdAt`. */
   scheduledFor?: number | undefined;
   state?: "Pending" | "Scheduled" | undefined;
@@ -29,12 +31,13 @@ export interface CreateRunInput {
 }
 
 const INSERT_RUN = `INSERT INTO runs (id, pipeline, version, state, params, trigger_kind, trigger_detail,
-  idempotency_key, schedule_id, slot_at, retry_of, created_at, scheduled_for)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  idempotency_key, schedule_id, slot_at, retry_of, created_at, scheduled_for, parent_run_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT DO NOTHING`;
 const INSERT_CREATED_EVENT = `INSERT INTO events (run_id, task, from_state, to_state, at, reason, attempt)
 VALUES (?, NULL, NULL, ?, ?, 'created', NULL)`;
 const BY_ID = "SELECT * FROM runs WHERE id = ?";
+const BUMP_CHANGE_COUNT = "UPDATE runs SET change_count = change_count + 1 WHERE id = ?";
 const BY_KEY = "SELECT * FROM runs WHERE pipeline = ? AND idempotency_key = ?";
 const BY_SLOT = "SELECT * FROM runs WHERE schedule_id = ? AND slot_at = ?";
 
@@ -53,9 +56,12 @@ export function createRun(store: Store, input: CreateRunInput): { run: RunRecord
       id, input.pipeline, input.version, state, jsonOrNull(input.params ?? {}), input.trigger.kind,
       jsonOrNull(input.trigger.detail), input.idempotencyKey ?? null, input.scheduleId ?? null,
       input.slotAt ?? null, input.retryOf ?? null, createdAt, input.scheduledFor ?? input.slotAt ?? createdAt,
+      input.parentRunId ?? null,
     );
     if (info.changes === 1) {
       sql.stmt(INSERT_CREATED_EVENT).run(id, state, createdAt);
+      // the parent's detail lists its children
+      if (input.parentRunId !== undefined) sql.stmt(BUMP_CHANGE_COUNT).run(input.parentRunId);
       return { run: toRun(sql.stmt(BY_ID).get(id) as RunRow), created: true };
     }
     const existing = findExisting(store, input, id);

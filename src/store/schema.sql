@@ -4,6 +4,7 @@
 -- migration 3: scheduled for and backfills
 -- migration 4: trigger cursors
 -- migration 5: run artifacts
+-- migration 6: trigger kinds and parent runs
 
 CREATE TABLE artifacts (
   run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
@@ -100,13 +101,13 @@ CREATE TABLE pipelines (
   updated_at INTEGER NOT NULL
 );
 
-CREATE TABLE runs (
+CREATE TABLE "runs" (
   id TEXT NOT NULL PRIMARY KEY,
   pipeline TEXT NOT NULL,
   version TEXT NOT NULL,
   state TEXT NOT NULL CHECK (state IN ('Scheduled','Pending','Running','Cancelling','Completed','Failed','Cancelled','Crashed','TimedOut')),
   params TEXT NOT NULL,
-  trigger_kind TEXT NOT NULL CHECK (trigger_kind IN ('manual', 'schedule', 'api', 'retry')),
+  trigger_kind TEXT NOT NULL CHECK (trigger_kind IN ('manual', 'schedule', 'api', 'retry', 'commit', 'runEnd', 'child')),
   trigger_detail TEXT,
   idempotency_key TEXT,
   schedule_id TEXT,
@@ -117,7 +118,10 @@ CREATE TABLE runs (
   ended_at INTEGER,
   error TEXT,
   pid INTEGER,
-  heartbeat_at INTEGER, change_count INTEGER NOT NULL DEFAULT 0, scheduled_for INTEGER,
+  heartbeat_at INTEGER,
+  change_count INTEGER NOT NULL DEFAULT 0,
+  scheduled_for INTEGER,
+  parent_run_id TEXT REFERENCES runs (id),
   UNIQUE (pipeline, idempotency_key),
   UNIQUE (schedule_id, slot_at)
 );
@@ -197,6 +201,8 @@ CREATE INDEX leases_run ON leases (run_id);
 CREATE INDEX logs_run ON logs (run_id, seq);
 
 CREATE INDEX runs_created ON runs (created_at, id);
+
+CREATE INDEX runs_parent ON runs (parent_run_id) WHERE parent_run_id IS NOT NULL;
 
 CREATE INDEX runs_pipeline_created ON runs (pipeline, created_at, id);
 

@@ -3,7 +3,8 @@ import type { ErrorInfo } from "../core/errors.ts";
 import type { LogLevel } from "../core/events.ts";
 import type { RunState, TaskState } from "../core/states.ts";
 
-export type TriggerKind = "manual" | "schedule" | "api" | "retry";
+/** Why a run exists: `commit`/`runEnd` for data triggers, `child` for a run another run started (`ctx.runPipeline`). */
+export type TriggerKind = "manual" | "schedule" | "api" | "retry" | "commit" | "runEnd" | "child";
 
 export interface RunTrigger {
   kind: TriggerKind;
@@ -30,6 +31,8 @@ export interface RunRecord {
   heartbeatAt: number | null;
   /** The logical date (ms): the schedule slot, the time asked for (`floe run --at`), or the creation time. */
   scheduledFor: number;
+  /** The run whose task started this one (`ctx.runPipeline`). */
+  parentRunId: string | null;
 }
 
 export interface TaskRunRecord {

@@ -7,7 +7,7 @@ import { redactDeep } from "../core/redact.ts";
 import type { LogLevel } from "../core/events.ts";
 import type { Plan } from "../plan/types.ts";
 import {
-  getLogs, getPipelineVersion, getRun, getRunEvents, getRunSnapshots, getSnapshotLineage, listCommits, listRuns,
+  getLogs, getPipelineVersion, listChildRuns, getRun, getRunEvents, getRunSnapshots, getSnapshotLineage, listCommits, listRuns,
   type CommitRecord, type EventRecord, type ListRunsQuery, type LogRecord, type Page, type RunDetail, type RunRecord,
   type SnapshotReadRecord,
 } from "../store/index.ts";
@@ -27,6 +27,8 @@ export interface RunView {
   commits: CommitRecord[];
   /** The plan of the version the run executed, when recorded. */
   plan: PlanShape | null;
+  /** Runs this run's tasks started (`ctx.runPipeline`). */
+  children: RunRecord[];
 }
 
 function isPlan(v: unknown): v is PlanShape {
@@ -42,7 +44,8 @@ export function readRunView(deps: ApiDeps, id: string): RunView | undefined {
   const recorded = getPipelineVersion(deps.store, run.pipeline, run.version)?.plan;
   const active = deps.pipelines().find((p) => p.name === run.pipeline)?.active;
   const plan = isPlan(recorded) ? recorded : active?.version === run.version ? active.plan : null;
-  return redactDeep({ run, events, eventsCut: events.length >= MAX_EVENTS, reads, commits, plan });
+  const children = listChildRuns(deps.store, id);
+  return redactDeep({ run, events, eventsCut: events.length >= MAX_EVENTS, reads, commits, plan, children });
 }
 
 export function readLogs(deps: ApiDeps, runId: string, level: LogLevel | undefined): LogRecord[] {

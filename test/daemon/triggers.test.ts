@@ -82,7 +82,7 @@ test("a commit by another process starts exactly one run with its snapshot; onRu
   const first = await waitFor(async () => (await runsOf("react"))[0], 30_000, "a triggered run");
   const run = await waitRun(d, first.id);
   assert.equal(run.state, "Completed");
-  assert.deepEqual(run.tasks[0].result, { kind: "api", detail: { on: "commit", repo: "acme/raw", branch: "main", snapshotId: snapshot } });
+  assert.deepEqual(run.tasks[0].result, { kind: "commit", detail: { on: "commit", repo: "acme/raw", branch: "main", snapshotId: snapshot } });
   const chained = await waitFor(async () => (await runsOf("chained"))[0], 30_000, "the chained run");
   const done = await waitRun(d, chained.id);
   assert.deepEqual(done.tasks[0].result, { on: "runEnd", pipeline: "react", runId: run.id, state: "Completed", commits: [] });

@@ -71,3 +71,27 @@ test("migration 2 upgrades a version-1 database in place: runs keep their rows a
   ]);
   assert.deepEqual(integrityCheck(store), ["ok"]);
 });
+
+test("migration 6 rebuilds runs (new trigger kinds, parent_run_id) keeping every run, its tasks and retry chain", (t) => {
+  const path = join(tempDir(t), "floe.db");
+  const db = new Database(path);
+  db.pragma("foreign_keys = ON");
+  migrate(db, path, MIGRATIONS.filter((m) => m.version <= 5));
+  const run = db.prepare(`INSERT INTO runs (id, pipeline, version, state, params, trigger_kind, trigger_detail, created_at, retry_of)
+    VALUES (?, 'p', 'v', 'Completed', '{}', ?, ?, 1, ?)`);
+  run.run("r1", "api", JSON.stringify({ on: "commit", repo: "a/b", branch: "main", snapshotId: "S" }), null);
+  run.run("r2", "retry", null, "r1");
+  run.run("r3", "api", JSON.stringify({ client: "curl" }), null);
+  db.prepare("INSERT INTO task_runs (run_id, task, parent, state) VALUES ('r1', 't', 't', 'Completed')").run();
+  db.close();
+  using store = openStore(path);
+  const rows = store.sql.db.prepare("SELECT id, trigger_kind, retry_of, parent_run_id FROM runs ORDER BY id").all();
+  assert.deepEqual(rows.map((r) => ({ ...(r as object) })), [
+    { id: "r1", trigger_kind: "commit", retry_of: null, parent_run_id: null },
+    { id: "r2", trigger_kind: "retry", retry_of: "r1", parent_run_id: null },
+    { id: "r3", trigger_kind: "api", retry_of: null, parent_run_id: null },
+  ]);
+  assert.equal((store.sql.db.prepare("SELECT COUNT(*) AS n FROM task_runs").get() as { n: number }).n, 1, "no cascade");
+  assert.equal(store.sql.db.pragma("foreign_keys", { simple: true }), 1, "foreign keys are back on");
+  assert.deepEqual(store.sql.db.pragma("foreign_key_check"), []);
+});

@@ -24,6 +24,11 @@ export function runHead(v: RunView): Html {
 </div>`;
 }
 
+const parentTask = (detail: unknown): string => {
+  const task = (detail as { parentTask?: unknown } | null)?.parentTask;
+  return typeof task === "string" ? ` (task ${task})` : "";
+};
+
 export function runSummary(deps: ApiDeps, v: RunView, now: number): Html {
   const { run } = v;
   const active = deps.pipelines().find((p) => p.name === run.pipeline)?.active?.version;
@@ -34,6 +39,8 @@ export function runSummary(deps: ApiDeps, v: RunView, now: number): Html {
 <dt>Version</dt><dd class="mono">${run.version}${active === undefined ? "" : active === run.version ? html` <span class="muted">(active)</span>` : html` <span class="muted">(active is now ${active})</span>`}</dd>
 <dt>Trigger</dt><dd>${trigger}${run.slotAt !== null ? html` · slot ${when(run.slotAt)}` : ""}</dd>
 ${run.retryOf ? html`<dt>Retry of</dt><dd><a class="mono" href="${runHref(run.retryOf)}">${run.retryOf}</a></dd>` : ""}
+${run.parentRunId ? html`<dt>Parent run</dt><dd id="run-parent"><a class="mono" href="${runHref(run.parentRunId)}">${run.parentRunId}</a>${parentTask(run.trigger.detail)}</dd>` : ""}
+${v.children.length > 0 ? html`<dt>Child runs</dt><dd id="run-children"><ul class="plain">${v.children.map((c) => html`<li><a class="mono" href="${runHref(c.id)}">${c.id}</a> ${c.pipeline} ${badge(c.state)}</li>`)}</ul></dd>` : ""}
 <dt>Scheduled for</dt><dd id="run-scheduled-for">${when(run.scheduledFor)}</dd>
 <dt>Created</dt><dd>${when(run.createdAt)}</dd>
 <dt>Started</dt><dd>${when(run.startedAt)}</dd>
