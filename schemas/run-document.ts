@@ -15,6 +15,7 @@ export const RunSummaryDocumentSchema = z.object({
   params: z.unknown().describe("Validated params (secrets redacted)"),
   trigger: TriggerKindSchema,
   retryOf: z.string().nullable(),
+  parentRunId: z.string().nullable().describe("The run whose task started this one (ctx.runPipeline)"),
   scheduledFor: TimestampSchema.describe("The run's logical date (ctx.scheduledFor)"),
   createdAt: TimestampSchema,
   startedAt: NullableTimestampSchema,

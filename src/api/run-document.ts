@@ -20,6 +20,7 @@ export function runSummaryDocument(run: RunBody): RunSummaryDocument {
     params: run.params,
     trigger: run.trigger.kind,
     retryOf: run.retryOf,
+    parentRunId: run.parentRunId,
     scheduledFor: run.scheduledFor,
     createdAt: run.createdAt,
     startedAt: run.startedAt,
