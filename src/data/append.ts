@@ -4,7 +4,8 @@
  * variable exists with the same dimensions and decoded dtype, non-append dimensions have the stored sizes,
  * variables without the append dimension (coordinates such as lat/lon) hold the stored values, an explicit CF
  * encoding equals the stored one, and the new times decode (CF, any calendar) strictly after the stored ones,
- * in order. New times are re-encoded into the stored units; values are encoded with the stored encoding.
+ * in order. New times are re-encoded into the stored units; values are encoded with the stored encoding, into
+ * the stored Zarr format (v2 or v3) and chunk keys.
  */
 import { dayNumber } from "./calendar.ts";
 import { decodeTime, type TimeAxis } from "./cf-time.ts";
@@ -12,8 +13,8 @@ import { type Dataset, type Variable, readVariable } from "./dataset.ts";
 import { InvalidDatasetError, UnsupportedError, where, type DataErrorContext } from "./errors.ts";
 import type { Json } from "./metadata.ts";
 import { type Source, openDataset, resolveStore } from "./open.ts";
-import { writeRegionChunks } from "./write-chunks.ts";
-import { encodeJson } from "./write.ts";
+import { type ArrayTarget, writeRegionChunks } from "./write-chunks.ts";
+import { storeShape, storedTarget } from "./write-target.ts";
 
 export interface AppendOptions {
   /** The dimension to append along (default `time`); its coordinate variable must hold CF time. */
@@ -95,14 +96,14 @@ export async function appendDataset(target: Source, group: string, dataset: Data
   const length = stored.dims[dim]!;
   const missing = Object.keys(stored.variables).filter((n) => stored.variables[n]!.dims.includes(dim) && !(n in dataset.variables));
   if (missing.length > 0) refuse(ctx, `variables ${missing.join(", ")} along "${dim}" are missing from the new data`);
-  const writes: { v: Variable; old: Variable }[] = [];
+  const writes: { v: Variable; old: Variable; shape: number[]; target: ArrayTarget }[] = [];
   let times: StoredTimes | undefined;
   for (const v of Object.values(dataset.variables)) {
     const vctx = { group: path, variable: v.name };
     const old = stored.variables[v.name] ?? refuse(vctx, "not in the stored group (appending adds times, not variables)");
     if (old.dims.join() !== v.dims.join()) refuse(vctx, `dimensions (${v.dims.join(", ")}) differ from the stored (${old.dims.join(", ")})`);
     if (v.name !== dim && old.dtype !== v.dtype) refuse({ ...vctx, attribute: "dtype" }, `dtype "${v.dtype}" differs from the stored "${old.dtype}"`);
-    if (old.lazy?.node.format !== 3) throw new UnsupportedError(`${where(vctx)}: appending to Zarr v2 is not supported (import it as v3 first)`, vctx);
+    if (!old.lazy) refuse(vctx, "the stored variable is not a Zarr array");
     v.dims.forEach((d, i) => {
       if (d !== dim && v.shape[i] !== old.shape[i]) refuse(vctx, `dimension "${d}" has ${v.shape[i]} elements, the stored ${old.shape[i]}`);
     });
@@ -113,26 +114,24 @@ export async function appendDataset(target: Source, group: string, dataset: Data
       continue;
     }
     if (v.name === dim) times = toStored(await appendedTimes(old, v, vctx), old.encoding.dtype ?? old.dtype, vctx);
-    writes.push({ v, old });
+    // Planned now, so an array floe cannot encode (a v2 filter) refuses the append before anything is written.
+    const shape = old.shape.map((n, i) => (v.dims[i] === dim ? length + added : n));
+    writes.push({ v, old, shape, target: storedTarget(resolveStore(target), old as Stored, vctx, shape) });
   }
   if (!times) refuse(ctx, `no "${dim}" coordinate variable in the new data`);
   const store = resolveStore(target);
-  const consolidatedDoc = (await store.get(`/${path ? `${path}/` : ""}zarr.json`)) ?? new Uint8Array();
-  const groupDoc = JSON.parse(new TextDecoder().decode(consolidatedDoc)) as Json;
   // Shapes first (Icechunk checks chunk keys against them), then the chunks; a session commits both at once.
-  for (const { v, old } of writes) {
+  // Zarr v2 and v3 alike: each array keeps its format, keys and consolidated metadata (write-target.ts).
+  for (const { old, shape } of writes) await storeShape(store, path, old as Stored, shape);
+  for (const { v, old, target: into } of writes) {
     const axis = v.dims.indexOf(dim);
-    const meta = structuredClone(Object.values(old.lazy!.node.docs)[0]!);
-    (meta.shape as number[])[axis] = length + added;
-    await store.set(`/${old.lazy!.node.path}/zarr.json`, encodeJson(meta));
-    const consolidated = (groupDoc.consolidated_metadata as { metadata?: Record<string, Json> } | null | undefined)?.metadata;
-    if (consolidated?.[v.name]) consolidated[v.name] = meta;
     const source = v.name === dim ? { ...v, dtype: old.dtype, lazy: undefined, generated: undefined, values: times! } : v;
     const origin = v.dims.map((_, i) => (i === axis ? length : 0));
-    await writeRegionChunks({ store, path: old.lazy!.node.path, meta, plan: old.encoding.cf }, source, { origin, partial: "merge", concurrency: options.concurrency, ctx: { group: path, variable: v.name } });
+    await writeRegionChunks(into, source, { origin, partial: "merge", concurrency: options.concurrency, ctx: { group: path, variable: v.name } });
   }
-  if (groupDoc.consolidated_metadata) await store.set(`/${path ? `${path}/` : ""}zarr.json`, encodeJson(groupDoc));
 }
+
+type Stored = Parameters<typeof storeShape>[2];
 
 type StoredTimes = Float64Array | BigInt64Array | Int32Array | Float32Array;
 

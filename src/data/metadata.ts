@@ -30,6 +30,9 @@ export interface ArrayNode {
 
 const decoder = new TextDecoder();
 
+/** A metadata document as stored (indented, as zarr-python writes it). */
+export const encodeJson = (doc: Json): Uint8Array => new TextEncoder().encode(JSON.stringify(doc, null, 2));
+
 /** Reads and parses a JSON document; undefined when absent. */
 export async function readJson(store: StandaloneStore, key: string): Promise<Json | undefined> {
   const bytes = await store.get(key as AbsolutePath);

@@ -22,6 +22,8 @@ export interface ArrayTarget {
   plan: CFPlan | undefined;
   /** Store key of a chunk (default: v3 `path/c/i/j`). */
   chunkKey?: ((coords: readonly number[]) => string) | undefined;
+  /** The array as opened before this write (any Zarr format), to read chunks a region covers in part. */
+  stored?: zarr.Array<zarr.DataType, StandaloneStore> | undefined;
 }
 
 export interface RegionOptions {
@@ -99,7 +101,8 @@ function* grid(first: readonly number[], last: readonly number[]): Generator<num
 /** Encodes one chunk-shaped block with an array's codecs, via a one-chunk array in memory. */
 export async function encodeChunk(meta: Json, chunks: readonly number[], data: unknown): Promise<Uint8Array> {
   const memory = new Map<string, Uint8Array>();
-  const one = new zarr.Array(memory, "/", { ...meta, shape: [...chunks] } as unknown as zarr.ArrayMetadata<zarr.DataType>);
+  // The default key encoding whatever the stored one (v2 keys, "." separators): the key read back is known.
+  const one = new zarr.Array(memory, "/", { ...meta, shape: [...chunks], chunk_key_encoding: { name: "default", configuration: { separator: "/" } } } as unknown as zarr.ArrayMetadata<zarr.DataType>);
   await zarr.set(one as zarr.Array<zarr.DataType, Map<string, Uint8Array>>, null, { data, shape: [...chunks], stride: stridesOf(chunks) } as never);
   return memory.get(`/${["c", ...chunks.map(() => 0)].join("/")}`)!;
 }
@@ -136,7 +139,7 @@ export async function writeRegionChunks(target: ArrayTarget, source: Variable, o
         const c = { ...ctx };
         throw new InvalidDatasetError(`${where(c)}: the region covers this chunk only in part (chunks [${chunks.join(", ")}]); regions written in parallel must align with chunks`, c);
       }
-      stored ??= await zarr.open.v3(new zarr.Location(target.store, `/${target.path}`), { kind: "array" });
+      stored ??= target.stored ?? (await zarr.open.v3(new zarr.Location(target.store, `/${target.path}`), { kind: "array" }));
       const existing = await stored.getChunk(coords);
       buffer = target.plan ? decodeCF(target.plan, existing.data as NumericArray) : existing.data;
     }

@@ -7,11 +7,12 @@
  */
 import { type Dataset, type Variable, chunksOf } from "./dataset.ts";
 import { DatasetNotFoundError, InvalidDatasetError, where } from "./errors.ts";
-import type { Json } from "./metadata.ts";
+import { type Json, encodeJson } from "./metadata.ts";
 import { type Source, openDataset, resolveStore } from "./open.ts";
 import type { StandaloneStore } from "./store.ts";
 import { writeRegionChunks } from "./write-chunks.ts";
 import { v2ChunkKey, v3ToV2 } from "./write-v2.ts";
+import { storedTarget } from "./write-target.ts";
 import { type Compressor, type PlannedArray, type VariableEncoding, arrayMetadata, defaultChunks, itemSize, writeEncoding } from "./write-metadata.ts";
 
 export { encodeFloatFill, type Compressor, type VariableEncoding } from "./write-metadata.ts";
@@ -34,14 +35,14 @@ export interface WriteOptions {
   concurrency?: number | undefined;
   /**
    * 3 (default): what xarray with zarr-python 3 writes. 2: what xarray 2023.01 with zarr 2 writes (`.zarray`,
-   * `_ARRAY_DIMENSIONS`, consolidated `.zmetadata`), for readers without Zarr v3; append and regions need 3.
+   * `_ARRAY_DIMENSIONS`, consolidated `.zmetadata`), for readers without Zarr v3. Append and region writes keep
+   * the stored format.
    */
   zarrFormat?: 2 | 3 | undefined;
 }
 
 const trim = (group: string): string => group.replace(/^\/+|\/+$/g, "");
 const join = (path: string, name: string): string => (path ? `${path}/${name}` : name);
-export const encodeJson = (doc: Json): Uint8Array => new TextEncoder().encode(JSON.stringify(doc, null, 2));
 
 /** Chunks: per variable, else per dimension over the variable's own (or default) chunks. */
 function chunksFor(v: Variable, options: WriteOptions, stored: string): number[] {
@@ -194,13 +195,13 @@ export async function writeRegion(target: Source, group: string, dataset: Datase
       throw new InvalidDatasetError(`${where(ctx)}: not in the stored group with dimensions (${v.dims.join(", ")}); write the template first`, ctx);
     }
     const expected = old.shape.map((n, i) => (options.region[v.dims[i]!] ? options.region[v.dims[i]!]![1] - options.region[v.dims[i]!]![0] : n));
-    if (expected.join() !== v.shape.join() || old.dtype !== v.dtype || old.lazy?.node.format !== 3) {
-      throw new InvalidDatasetError(`${where(ctx)}: shape [${v.shape.join(", ")}] ${v.dtype} does not fill the region ([${expected.join(", ")}] ${old.dtype}, Zarr v3)`, ctx);
+    if (expected.join() !== v.shape.join() || old.dtype !== v.dtype || !old.lazy) {
+      throw new InvalidDatasetError(`${where(ctx)}: shape [${v.shape.join(", ")}] ${v.dtype} does not fill the region ([${expected.join(", ")}] ${old.dtype})`, ctx);
     }
-    const meta = Object.values(old.lazy.node.docs)[0]!;
+    // The stored array's own format (v2 or v3), keys and encoding.
+    const into = storedTarget(store, old as Parameters<typeof storedTarget>[1], ctx);
     const origin = v.dims.map((d) => options.region[d]?.[0] ?? 0);
-    const plan = old.encoding.cf;
-    jobs.push(() => writeRegionChunks({ store, path: old.lazy!.node.path, meta, plan }, v, { origin, partial: "refuse", concurrency: options.concurrency, ctx }));
+    jobs.push(() => writeRegionChunks(into, v, { origin, partial: "refuse", concurrency: options.concurrency, ctx }));
   }
   if (jobs.length === 0) throw new DatasetNotFoundError(`${where({ group: path })}: no variable of the dataset has a region dimension`, { group: path });
   await checkAlignment(stored, dataset, options, path);
