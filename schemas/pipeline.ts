@@ -53,10 +53,19 @@ export const TriggerSchema = z
           .object({
             repo: z.string().min(1).describe("org/name, or a path to a local repository"),
             branch: z.string().min(1).default("main"),
+            path: z
+              .string()
+              .min(1)
+              .regex(/^\/?[^/]+(\/[^/]+)*\/?$/, "a group or array path in the repository, e.g. raw/sst")
+              .refine((p) => !p.split("/").some((part) => part === ".." || part === "."), "no '.' or '..' parts")
+              .optional()
+              .describe("Only commits that change something under this group (or this array) start a run"),
             coalesce: z
-              .literal("latest")
+              .enum(["latest", "all"])
               .default("latest")
-              .describe("A burst of commits starts one run for the latest snapshot once no run of this trigger is waiting"),
+              .describe(
+                "latest: a burst starts one run for the newest snapshot once no run of this trigger is waiting; all: one run per snapshot, in commit order",
+              ),
             includeOwnCommits: z.boolean().default(false).describe("Also trigger on commits made by this pipeline's own runs"),
           })
           .strict(),

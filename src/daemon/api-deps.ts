@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import type { ApiDeps, DaemonStats } from "../api/deps.ts";
 import type { RepoBrowser } from "../browse/index.ts";
 import type { Clock } from "../core/clock.ts";
-import { ConflictError, NotFoundError, ValidationError } from "../core/errors.ts";
+import { ConflictError, NotFoundError, ValidationError, type Diagnostic } from "../core/errors.ts";
 import { isTerminalRunState } from "../core/states.ts";
 import { getRun, type Store } from "../store/index.ts";
 import type { EventBus } from "./event-bus.ts";
@@ -30,6 +30,8 @@ export interface DaemonApiDepsInput {
   startedAt: number;
   stats(): DaemonStats;
   repos?: RepoBrowser | undefined;
+  /** Load-time warnings of valid pipelines (a trigger's missing repository), shown with their diagnostics. */
+  warnings?: ((pipeline: string) => readonly Diagnostic[]) | undefined;
 }
 
 export function createDaemonApiDeps(d: DaemonApiDepsInput): ApiDeps {
@@ -41,7 +43,11 @@ export function createDaemonApiDeps(d: DaemonApiDepsInput): ApiDeps {
   };
   return {
     store: d.store,
-    pipelines: () => d.registry.list(),
+    pipelines: () =>
+      d.registry.list().map((e) => {
+        const extra = d.warnings?.(e.name) ?? [];
+        return extra.length === 0 ? e : { ...e, diagnostics: [...e.diagnostics, ...extra] };
+      }),
     async submitRun(input) {
       const manifest = activeOf(input.pipeline);
       const checked = d.params.check(`${manifest.pipeline}@${manifest.version}`, manifest.paramsSchema, input.params ?? {}, manifest.pipeline);

@@ -8,7 +8,8 @@
  * console.log(daemon.url);
  */
 import { systemClock, type Clock } from "../core/clock.ts";
-import { formatDiagnostic } from "../core/errors.ts";
+import { formatDiagnostic, type Diagnostic } from "../core/errors.ts";
+import { PIPELINE_LOCATION } from "../dsl/validate.ts";
 import type { ResolvedConfig } from "../config/index.ts";
 import { createApp } from "../api/app.ts";
 import { createLoader, type ConfigLoad } from "../loader/index.ts";
@@ -130,8 +131,33 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
     schedulesRef = schedules;
     cleanups.push(() => schedules.stop());
     const token = config.arraylake.token ?? (env.ARRAYLAKE_TOKEN || undefined);
+    /** Load-time warnings of valid pipelines (a trigger's repository that does not exist), by pipeline and path. */
+    const warnings = new Map<string, Map<string, Diagnostic>>();
+    const recordPipelines = (names: Iterable<string>): void => {
+      const now = clock.now();
+      upsertPipelines(store, [...names].map((n) => registry.get(n)).filter((e) => e !== undefined).map((e) => ({
+        name: e.name, file: e.file, activeVersion: e.active?.version ?? null, valid: e.valid,
+        diagnostics: [...e.diagnostics, ...(warnings.get(e.name)?.values() ?? [])], updatedAt: now,
+      })));
+    };
     const triggers = createTriggers({
       store, registry, runs, params, clock, log, pollMs: Number(env.FLOE_TRIGGER_POLL_MS ?? 1000),
+      onRepoMissing: (pipeline, repo, index) => {
+        const entry = registry.get(pipeline);
+        const mine = warnings.get(pipeline) ?? new Map<string, Diagnostic>();
+        warnings.set(pipeline, mine);
+        for (const key of [...mine.keys()]) if (mine.get(key)!.code === "trigger_repo_not_found" && mine.get(key)!.message.includes(`"${repo}"`)) mine.delete(key);
+        if (index !== undefined && entry) {
+          const at = entry.active?.locations[PIPELINE_LOCATION] ?? { file: entry.file };
+          const d: Diagnostic = {
+            ...at, file: at.file ?? entry.file, pipeline, path: `triggers.${index}.onCommit.repo`, code: "trigger_repo_not_found",
+            message: `repository "${repo}" does not exist: this trigger waits for it (checked with backoff); the pipeline stays valid for manual runs`,
+          };
+          mine.set(d.path!, d);
+          log.warn("trigger:missing", formatDiagnostic(d), { pipeline, repo });
+        }
+        recordPipelines([pipeline]);
+      },
       heads: createHeadReader({ localReposDir: config.arraylake.localReposDir, cwd: config.rootDir, remote: token !== undefined, token }),
     });
     triggersRef = triggers;
@@ -159,9 +185,7 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
       const gone = change.removed.filter((n) => !registry.get(n));
       if (gone.length) removePipelines(store, gone);
       const touched = new Set([...change.activated.map((p) => p.name), ...change.invalid.map((i) => i.name)]);
-      upsertPipelines(store, [...touched].map((n) => registry.get(n)).filter((e) => e !== undefined).map((e) => ({
-        name: e.name, file: e.file, activeVersion: e.active?.version ?? null, valid: e.valid, diagnostics: e.diagnostics, updatedAt: now,
-      })));
+      recordPipelines(touched);
       schedules.sync(gone);
       triggers.sync();
       if (now - lastPrune > 60_000) {
@@ -221,6 +245,7 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
     cleanups.push(() => repos.close());
     const apiDeps = createDaemonApiDeps({
       store, registry, runs, schedules, backfills, params, bus, clock, startedAt, repos,
+      warnings: (name) => [...(warnings.get(name)?.values() ?? [])],
       stats: () => ({ reloadErrorsTotal: reloader.errors, scheduleLateness: schedules.lateness() }),
     });
     const app = createApp(apiDeps, {

@@ -5,7 +5,9 @@
  * fallback, and the only way for remote repositories); a new head starts one run keyed by its snapshot id, then
  * the trigger's cursor moves (both idempotent, so restarts neither lose nor repeat a commit). Coalescing `latest`:
  * while a run of the trigger waits to start, new heads wait too; the next check starts one run for the newest.
- * A commit made by the pipeline's own run does not trigger it unless `includeOwnCommits`.
+ * `all`: one run per snapshot since the cursor, in commit order. With `path`, only snapshots that changed something
+ * under it start runs (the others just move the cursor). A commit made by the pipeline's own run does not trigger
+ * it unless `includeOwnCommits`. A repository that does not exist is reported (`onRepoMissing`) and polled with backoff.
  */
 import { watch, type FSWatcher } from "node:fs";
 import type { Trigger } from "../../schemas/pipeline.ts";
@@ -24,6 +26,10 @@ type OnCommit = Extract<Trigger, { onCommit: unknown }>["onCommit"];
 /** Reads a branch head (the daemon's Arraylake client), and says where a local repository lives, if it is local. */
 export interface HeadReader {
   head(repo: string, branch: string): Promise<string>;
+  /** Snapshots after `cursor` up to `head`, oldest first; undefined when `cursor` is not among head's recent ancestors. */
+  since(repo: string, cursor: string, head: string): Promise<string[] | undefined>;
+  /** Paths of groups and arrays that changed between two snapshots. */
+  changedPaths(repo: string, from: string, to: string): Promise<string[]>;
   localDir(repo: string): string | undefined;
   close(): void;
 }
@@ -38,8 +44,10 @@ export interface Triggers {
 interface Watched {
   repo: string;
   branch: string;
-  subscribers: { pipeline: string; trigger: OnCommit }[];
+  subscribers: { pipeline: string; trigger: OnCommit; index: number }[];
   fsWatcher: FSWatcher | undefined;
+  /** The repository was found missing (reported once, until it appears). */
+  missing: boolean;
   checking: boolean;
   again: boolean;
   failures: number;
@@ -49,6 +57,8 @@ interface Watched {
 export function createTriggers(deps: {
   store: Store; registry: Registry; runs: RunManager; params: ParamsChecker; clock: Clock; log: DaemonLogger;
   heads: HeadReader; pollMs: number;
+  /** A watched repository does not exist (`index`: the trigger's place in the pipeline's list), or exists again (undefined). */
+  onRepoMissing?(pipeline: string, repo: string, index: number | undefined): void;
 }): Triggers {
   const { store, registry, runs, log } = deps;
   const watched = new Map<string, Watched>();
@@ -82,6 +92,56 @@ export function createTriggers(deps: {
       return r.pipeline === pipeline && d?.on === "commit" && d.repo === repo && d.branch === branch;
     });
 
+  /** A commit by this pipeline's own run: skip it (true), or not yet known while its run may still report it (undefined). */
+  function ownCommit(pipeline: string, repo: string, snapshotId: string, trigger: OnCommit): boolean | undefined {
+    if (trigger.includeOwnCommits) return false;
+    const lineage = getSnapshotLineage(store, repo, snapshotId);
+    if (lineage) return lineage.run.pipeline === pipeline;
+    return runs.active().some((r) => r.pipeline === pipeline) ? undefined : false;
+  }
+
+  /** With `path`: whether the snapshots between `from` and `to` changed anything under it. */
+  async function touches(w: Watched, trigger: OnCommit, from: string, to: string): Promise<boolean> {
+    if (trigger.path === undefined) return true;
+    const path = trigger.path.replace(/^\/+|\/+$/g, "");
+    const changed = await deps.heads.changedPaths(w.repo, from, to);
+    return changed.some((p) => {
+      const q = p.replace(/^\/+/, "");
+      return q === path || q.startsWith(`${path}/`);
+    });
+  }
+
+  /** Starts the runs one subscriber owes for the commits since its cursor, moving the cursor as it goes. */
+  async function catchUp(w: Watched, pipeline: string, trigger: OnCommit, head: string): Promise<void> {
+    const id = `${pipeline}:${w.repo}@${w.branch}`;
+    const cursor = getTriggerCursor(store, id);
+    const now = deps.clock.now();
+    // a trigger seen for the first time starts from the current head, like a new schedule starts from now
+    if (cursor === undefined) {
+      setTriggerCursor(store, id, pipeline, head, now);
+      log.info("trigger:watch", `${pipeline}: watching ${w.repo}@${w.branch} from ${head}`, { pipeline, repo: w.repo, branch: w.branch, snapshotId: head });
+      return;
+    }
+    if (cursor === head) return;
+    let snapshots = [head];
+    if (trigger.coalesce === "all") {
+      const since = await deps.heads.since(w.repo, cursor, head);
+      if (since === undefined) log.warn("trigger:gap", `${pipeline}: ${cursor} is not among the last commits of ${w.repo}@${w.branch}; starting from its head`, { pipeline });
+      snapshots = since ?? [head];
+    } else if (waiting(pipeline, w.repo, w.branch)) return; // latest: the next check takes the newest head
+    let from = cursor;
+    for (const snapshotId of snapshots) {
+      const own = ownCommit(pipeline, w.repo, snapshotId, trigger);
+      if (own === undefined) return; // look again on the next check
+      if (!own && (await touches(w, trigger, from, snapshotId))) {
+        const detail = { on: "commit" as const, repo: w.repo, branch: w.branch, snapshotId };
+        if (!start(pipeline, `commit:${w.repo}@${w.branch}:${snapshotId}`, detail)) return;
+      }
+      setTriggerCursor(store, id, pipeline, snapshotId, deps.clock.now());
+      from = snapshotId;
+    }
+  }
+
   async function check(w: Watched): Promise<void> {
     if (w.checking) {
       w.again = true;
@@ -91,31 +151,18 @@ export function createTriggers(deps: {
     try {
       const head = await deps.heads.head(w.repo, w.branch);
       w.failures = 0;
-      for (const { pipeline, trigger } of w.subscribers) {
-        const id = `${pipeline}:${w.repo}@${w.branch}`;
-        const cursor = getTriggerCursor(store, id);
-        const now = deps.clock.now();
-        // a trigger seen for the first time starts from the current head, like a new schedule starts from now
-        if (cursor === undefined) {
-          setTriggerCursor(store, id, pipeline, head, now);
-          log.info("trigger:watch", `${pipeline}: watching ${w.repo}@${w.branch} from ${head}`, { pipeline, repo: w.repo, branch: w.branch, snapshotId: head });
-        }
-        if (cursor === undefined || cursor === head) continue;
-        if (waiting(pipeline, w.repo, w.branch)) continue; // coalesce: the next check takes the newest head
-        const lineage = getSnapshotLineage(store, w.repo, head);
-        if (!trigger.includeOwnCommits) {
-          if (lineage?.run.pipeline === pipeline) {
-            setTriggerCursor(store, id, pipeline, head, now);
-            continue;
-          }
-          // our own run may have committed and not yet reported it: look again on the next check
-          if (!lineage && runs.active().some((r) => r.pipeline === pipeline)) continue;
-        }
-        const detail = { on: "commit" as const, repo: w.repo, branch: w.branch, snapshotId: head };
-        if (start(pipeline, `commit:${w.repo}@${w.branch}:${head}`, detail)) setTriggerCursor(store, id, pipeline, head, now);
+      if (w.missing) {
+        w.missing = false;
+        for (const { pipeline } of w.subscribers) deps.onRepoMissing?.(pipeline, w.repo, undefined);
       }
+      for (const { pipeline, trigger } of w.subscribers) await catchUp(w, pipeline, trigger, head);
     } catch (error) {
       w.failures++;
+      const tag = (error as { _tag?: unknown } | null)?._tag;
+      if ((tag === "RepoNotFoundError" || tag === "NotARepositoryError") && !w.missing) {
+        w.missing = true;
+        for (const { pipeline, index } of w.subscribers) deps.onRepoMissing?.(pipeline, w.repo, index);
+      }
       if (w.failures === 1 || w.failures % 20 === 0) {
         log.warn("trigger:error", `${w.repo}@${w.branch}: ${(error as Error)?.message ?? String(error)} (retrying with backoff)`, { repo: w.repo });
       }
@@ -153,11 +200,11 @@ export function createTriggers(deps: {
     const next = new Map<string, { repo: string; branch: string; subscribers: Watched["subscribers"] }>();
     for (const entry of registry.list()) {
       const spec = entry.manifest?.spec;
-      for (const t of spec?.triggers ?? []) {
+      for (const [index, t] of (spec?.triggers ?? []).entries()) {
         if (!("onCommit" in t)) continue;
         const key = `${t.onCommit.repo}@${t.onCommit.branch}`;
         const target = next.get(key) ?? { repo: t.onCommit.repo, branch: t.onCommit.branch, subscribers: [] };
-        target.subscribers.push({ pipeline: spec!.name, trigger: t.onCommit });
+        target.subscribers.push({ pipeline: spec!.name, trigger: t.onCommit, index });
         next.set(key, target);
       }
     }
@@ -170,9 +217,11 @@ export function createTriggers(deps: {
       const existing = watched.get(key);
       if (existing) {
         existing.subscribers = target.subscribers;
+        // a reload rewrote the pipelines' records: say again that the repository is missing
+        if (existing.missing) for (const { pipeline, index } of existing.subscribers) deps.onRepoMissing?.(pipeline, existing.repo, index);
         continue;
       }
-      const w: Watched = { ...target, fsWatcher: undefined, checking: false, again: false, failures: 0, nextPollAt: 0 };
+      const w: Watched = { ...target, fsWatcher: undefined, missing: false, checking: false, again: false, failures: 0, nextPollAt: 0 };
       watched.set(key, w);
       watchLocal(w);
       void check(w);

@@ -39,7 +39,7 @@ export interface PipelineOptions<S extends AnyParams> {
   maxResumes?: number;
   /** Run-level retries: a Failed/Crashed/TimedOut run is retried as a new run reusing its completed tasks. */
   retries?: number | { count: number; delay?: Duration };
-  /** Runs started by data: `{ onCommit: { repo, branch } }` or `{ onRunEnd: { pipeline, states } }`. */
+  /** Runs started by data: `{ onCommit: { repo, branch, path?, coalesce? } }` or `{ onRunEnd: { pipeline, states } }`. */
   triggers?: TriggerInput[];
   commit?: "per-task" | "on-success";
   tags?: string[];

@@ -7,6 +7,9 @@ import type { Diagnostic, SourceLocation } from "../core/errors.ts";
 import { PipelineSpecSchema, type PipelineSpec } from "../../schemas/pipeline.ts";
 import type { AnyPipeline, TaskDefinition } from "./pipeline.ts";
 
+/** The key of the pipeline's own definition in `locations` (no task can have this name). */
+export const PIPELINE_LOCATION = "(pipeline)";
+
 export type ValidationResult =
   | { ok: true; spec: PipelineSpec; locations: Record<string, SourceLocation> }
   | { ok: false; diagnostics: Diagnostic[] };
@@ -99,7 +102,7 @@ export function validatePipeline(p: AnyPipeline): ValidationResult {
   }
   if (diagnostics.length > 0 || !parsed.success) return { ok: false, diagnostics };
 
-  const locations: Record<string, SourceLocation> = {};
+  const locations: Record<string, SourceLocation> = { [PIPELINE_LOCATION]: p.location };
   for (const task of p.tasks) locations[task.name] = task.location;
   return { ok: true, spec: parsed.data, locations };
 }
