@@ -62,6 +62,8 @@ export default pipeline({
     }
     const snapshotId = await session.commit("wrote monthly anomalies", { rebaseAttempts: 3 });
     ctx.log.info(`wrote ${params.target}/{climatology,anomaly,global-mean} in ${Date.now() - started} ms; committed ${snapshotId}`);
+    // A picture of what was written, on the run page: the anomaly of the first time step.
+    await ctx.artifact.quicklook({ repo: params.repo, array: `${params.target}/anomaly/${params.variable}`, snapshotId, title: "Anomaly, first time step" });
     return { repo: params.repo, branch: params.branch, snapshotId };
   });
 

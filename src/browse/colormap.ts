@@ -1,12 +1,13 @@
 /**
  * @module Colormaps as palettes for indexed PNGs: viridis (perceptually uniform) for values, RdBu for
- * differences, one grey for missing values and white for the legend's margin. Colours come from
- * `d3-scale-chromatic`.
+ * differences, one dark grey for the legend's text, one light grey for missing values and white for the margin.
+ * Colours come from `d3-scale-chromatic`.
  */
 import { interpolateRdBu, interpolateViridis } from "d3-scale-chromatic";
 
 /** Palette entries used by the colour ramp; indices above are special. */
-export const LEVELS = 254;
+export const LEVELS = 253;
+export const TEXT_INDEX = 253;
 export const MISSING_INDEX = 254;
 export const MARGIN_INDEX = 255;
 /** Light grey: not part of either ramp, so "no data" never reads as a value. */
@@ -25,7 +26,7 @@ function parseColor(text: string): [number, number, number] {
 function palette(interpolate: (t: number) => string): readonly (readonly number[])[] {
   const out: number[][] = [];
   for (let i = 0; i < LEVELS; i++) out.push(parseColor(interpolate(i / (LEVELS - 1))));
-  out.push([...MISSING_RGB], [255, 255, 255]);
+  out.push([40, 40, 40], [...MISSING_RGB], [255, 255, 255]);
   return out;
 }
 
@@ -35,7 +36,7 @@ const PALETTES: Readonly<Record<ColormapName, readonly (readonly number[])[]>> =
   RdBu: palette((t) => interpolateRdBu(1 - t)),
 };
 
-/** 256 RGB triples: the ramp, then missing, then margin. */
+/** 256 RGB triples: the ramp, then text, missing and margin. */
 export function paletteOf(name: ColormapName): number[][] {
   return PALETTES[name].map((c) => [...c]);
 }

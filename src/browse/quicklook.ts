@@ -108,7 +108,7 @@ export async function renderQuickLook(input: RenderInput): Promise<QuickLook> {
     // A difference is drawn on a range symmetric around zero, so white means "unchanged".
     const m = Math.max(Math.abs(range.min ?? 0), Math.abs(range.max ?? 0));
     const scale = input.base ? { min: -m, max: m } : { min: range.min ?? 0, max: range.max ?? 0 };
-    const image = encodeMap(values, plan.out[1]!, plan.out[0]!, { ...scale, colormap });
+    const image = encodeMap(values, plan.out[1]!, plan.out[0]!, { ...scale, colormap, units });
     ({ png: bytes, width, height } = image);
     kind = "map";
   } else {
