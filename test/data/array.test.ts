@@ -156,3 +156,22 @@ test("a string variable does not stop a dataset from opening; computing with it 
     dir.remove();
   }
 });
+
+test("a block pool hands a given-back block to the next taker of its length, keeping a few", async () => {
+  const { blockPool } = await import("../../src/data/array/block-pool.ts");
+  const pool = blockPool(2);
+  const a = pool.take(1 << 16);
+  const b = pool.take(1 << 16);
+  assert.notEqual(a, b);
+  pool.give(a);
+  pool.give(a); // twice: still one idle entry
+  assert.equal(pool.take(1 << 16), a);
+  assert.notEqual(pool.take(1 << 16), a, "taken blocks are not handed out again");
+  pool.give(a);
+  pool.give(b);
+  pool.give(pool.take(1 << 17));
+  assert.notEqual(pool.take(1 << 16), a, "the oldest idle block was dropped for the newest");
+  const small = pool.take(8);
+  pool.give(small);
+  assert.notEqual(pool.take(8), small, "small blocks are left to the allocator");
+});

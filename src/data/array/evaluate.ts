@@ -7,6 +7,7 @@ import type { AbsolutePath } from "zarrita";
 import { type Variable, chunkGrid, readChunk } from "../dataset.ts";
 import type { DirectDecoder } from "../direct.mjs";
 import { sharedDecoder } from "../thread-decoders.ts";
+import { type BlockPool, blockPool } from "./block-pool.ts";
 import { copyBox, gather, stridesOf } from "./blocks.ts";
 import { castValue, isFloat } from "./dtypes.ts";
 import { applyMap } from "./kernels.ts";
@@ -67,6 +68,8 @@ export interface EvaluatorOptions {
   stream?: StreamOptions | undefined;
   /** Evaluators of ops defined elsewhere. */
   extra?: Readonly<Record<string, OpEvaluator>> | undefined;
+  /** Where blocks are reused (default: a pool of this evaluator's own). */
+  blocks?: BlockPool | undefined;
   /** Ops kept whole once read by an enclosing op (default `KEPT_OPS`). */
   kept?: ReadonlySet<string> | undefined;
 }
@@ -77,7 +80,8 @@ const empty = (region: Region): Float64Array => new Float64Array(sizeOf(region.s
 /** Reads the chunks a region overlaps and copies them in; missing-value markers become NaN for floats. */
 const source: OpEvaluator = async (node, region, ev) => {
   const { variable } = node.params as SourceParams;
-  const out = empty(region);
+  // Every element is written: the region is covered by the values or by the chunks it overlaps.
+  const out = ev.blocks.take(sizeOf(region.shape));
   if (variable.values) {
     copyBox(variable.values as ArrayLike<number>, stridesOf(variable.shape), region.start, out, region.shape, region.start.map(() => 0), region.shape);
   } else {
@@ -124,7 +128,7 @@ const isel: OpEvaluator = async (node, region, ev) => {
   const picks = indexers.map((ix) => (ix.kind === "at" ? positions(ix, 0, 1) : positions(ix, region.start[o]!, region.shape[o++]!)));
   const lo = picks.map((p) => p.reduce((m, x) => (x >= 0 && x < m ? x : m), Infinity));
   const hi = picks.map((p) => p.reduce((m, x) => Math.max(m, x), -1));
-  const out = empty(region).fill(NaN);
+  const out = ev.blocks.take(sizeOf(region.shape)).fill(NaN);
   if (lo.some((l, i) => l > hi[i]!)) return out;
   const box: Region = { start: lo, shape: lo.map((l, i) => hi[i]! - l + 1) };
   const block = await ev.evaluate(input, box);
@@ -151,6 +155,7 @@ const isel: OpEvaluator = async (node, region, ev) => {
       if (valid) out.set(block.subarray(at, at + n), row * n);
       for (let k = L - 1; k >= 0 && ++idx[k]! === region.shape[k]; k--) idx[k] = 0;
     }
+    ev.blocks.give(block);
     return out;
   }
   for (let i = 0; i < out.length; i++) {
@@ -164,6 +169,7 @@ const isel: OpEvaluator = async (node, region, ev) => {
     if (valid) out[i] = block[at]!;
     for (let k = kept.length - 1; k >= 0 && ++idx[k]! === region.shape[k]; k--) idx[k] = 0;
   }
+  ev.blocks.give(block);
   return out;
 };
 
@@ -178,8 +184,9 @@ const layout: OpEvaluator = async (node, region, ev) => {
     const i = axes.indexOf(a);
     return i < 0 ? 0 : inStride[i]!;
   });
-  const out = empty(region);
+  const out = ev.blocks.take(sizeOf(region.shape));
   gather(block, 0, stride, region.shape, out);
+  ev.blocks.give(block);
   return out;
 };
 
@@ -187,9 +194,10 @@ const layout: OpEvaluator = async (node, region, ev) => {
 const map: OpEvaluator = async (node, region, ev) => {
   const { fn, args } = node.params as MapParams;
   const inputs = await Promise.all(node.inputs.map((input) => ev.evaluate(input, region)));
-  const out = empty(region);
+  const out = ev.blocks.take(sizeOf(region.shape));
   const d = node.dtype;
   applyMap(fn, inputs, args, out, d === "float64" ? (x) => x : d === "float32" ? Math.fround : (x) => castValue(d, x));
+  for (const input of inputs) ev.blocks.give(input);
   return out;
 };
 
@@ -213,7 +221,11 @@ const reduce: OpEvaluator = async (node, region, ev) => {
     const start = input.shape.map((_, a) => (reduced.has(a) ? block[a]! * input.chunks[a]! : outRegion.start[o++]!));
     o = 0;
     const shape = input.shape.map((n, a) => (reduced.has(a) ? Math.min(input.chunks[a]!, n - start[a]!) : outRegion.shape[o++]!));
-    if (shape.every((n) => n > 0)) accumulate(acc, await ev.evaluate(input, { start, shape }), shape, strideOfAxis, 0);
+    if (shape.every((n) => n > 0)) {
+      const block = await ev.evaluate(input, { start, shape });
+      accumulate(acc, block, shape, strideOfAxis, 0);
+      ev.blocks.give(block);
+    }
     let axis = input.shape.length - 1;
     while (axis >= 0 && ++block[axis]! >= steps[axis]!) block[axis--] = 0;
     if (axis < 0) break;
@@ -288,6 +300,7 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
   const stream = options.stream ?? {};
   const table = { ...EVALUATORS, ...options.extra };
   const whole = new Map<PlanNode, Promise<Float64Array>>();
+  const blocks = options.blocks ?? blockPool();
   const memos = new Map<PlanNode, Promise<unknown>>();
   const memo = <T>(node: PlanNode, make: () => Promise<T>): Promise<T> => {
     if (!memos.has(node)) memos.set(node, make());
@@ -321,6 +334,7 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
   const inner: Evaluator = {
     reader,
     stream,
+    blocks,
     memo,
     evaluate: async (node, region) => {
       if (!keptWhole(node, kept)) return share ? share(node, region, () => run(node, region)) : run(node, region);
@@ -333,6 +347,7 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
   return {
     reader,
     stream,
+    blocks,
     memo,
     evaluate: (node, region) => {
       share ??= regionSharer(node, (n) => keptWhole(n, kept), SHARED_REGIONS);

@@ -4,6 +4,7 @@
  */
 import type { Variable } from "../dataset.ts";
 import type { StreamOptions } from "../stream.ts";
+import type { BlockPool } from "./block-pool.ts";
 import type { PlanNode, Region } from "./plan.ts";
 
 /** A decoded chunk: values in any typed array, with their strides (zarrita may hand back F order). */
@@ -27,6 +28,11 @@ export interface Evaluator {
   readonly reader: ChunkReader;
   /** Worker threads and read-ahead for ops that stream stored chunks themselves (group reductions). */
   readonly stream: StreamOptions;
+  /**
+   * Blocks reused within this evaluation: `take` for an output every element of which is written, `give` for an
+   * input block once it has been read (blocks from `evaluate` belong to the caller alone).
+   */
+  readonly blocks: BlockPool;
   /** A value computed once per evaluation for `node` (e.g. a whole result served region by region). */
   memo<T>(node: PlanNode, make: () => Promise<T>): Promise<T>;
 }

@@ -69,6 +69,7 @@ async function computeInto<T extends NumberBlock>(plan: PlanNode, options: Compu
     const region = blockRegion(plan, coords);
     const block = await ev.evaluate(plan, region);
     copyBox(block, stridesOf(region.shape), zero, out, plan.shape, region.start, region.shape);
+    ev.blocks.give(block);
   });
   return out;
 }

@@ -12,6 +12,7 @@ import type { Variable } from "../dataset.ts";
 import { sharedDecoder } from "../thread-decoders.ts";
 import { type Json, arrayNode } from "../metadata.ts";
 import { type ChunkReader, type DecodedChunk, createEvaluator } from "./evaluate.ts";
+import { blockPool } from "./block-pool.ts";
 import type { PlanNode, Region } from "./plan.ts";
 import type { WireStored, WireValues } from "./wire.ts";
 
@@ -29,6 +30,8 @@ const encoder = new TextEncoder();
 export function serveArrays(port: NonNullable<typeof parentPort>): void {
   const waiting = new Map<number, { resolve: (b: Uint8Array | null) => void; reject: (e: Error) => void }>();
   let rid = 0;
+  // Inner blocks reused from one block message to the next (results are transferred, never given back).
+  const blocks = blockPool();
   // The direct-decode path of each worker-side stored variable (chunks lent from reused memory).
   const lenders = new WeakMap<Variable, (coords: readonly number[], use: (chunk: DecodedChunk) => void) => Promise<void>>();
   const ask = (id: number, key: string): Promise<Uint8Array | null> =>
@@ -120,7 +123,7 @@ export function serveArrays(port: NonNullable<typeof parentPort>): void {
     }
     if (message.type !== "block") return;
     const { id, plan, region } = message as Extract<ToArrayWorker, { type: "block" }>;
-    const ev = createEvaluator({ reader });
+    const ev = createEvaluator({ reader, blocks });
     ev.evaluate(localise(plan), region).then(
       (values) => port.postMessage({ type: "block-done", id, values } satisfies FromArrayWorker, [values.buffer as ArrayBuffer]),
       (error: Error & { key?: string }) => port.postMessage({ type: "block-error", id, message: error.message, key: error.key } satisfies FromArrayWorker),

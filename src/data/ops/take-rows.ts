@@ -33,8 +33,8 @@ export const takeRowsEvaluator: OpEvaluator = async (plan, region, ev) => {
     lo = Math.min(lo, p);
     hi = Math.max(hi, p);
   }
-  const out = new Float64Array(sizeOf(region.shape)).fill(Number.NaN);
-  if (hi < 0) return out;
+  const out = ev.blocks.take(sizeOf(region.shape));
+  if (hi < 0) return out.fill(Number.NaN);
   const span = hi - lo + 1;
   const block = await ev.evaluate(input, {
     start: region.start.map((s, a) => (a === axis ? lo : s)),
@@ -45,10 +45,11 @@ export const takeRowsEvaluator: OpEvaluator = async (plan, region, ev) => {
   for (let o = 0; o < outer; o++) {
     for (let t = 0; t < rows; t++) {
       const p = wanted[t]!;
-      if (p < 0) continue;
-      const from = (o * span + (p - lo)) * inner;
-      out.set(block.subarray(from, from + inner), (o * rows + t) * inner);
+      const to = (o * rows + t) * inner;
+      if (p < 0) out.fill(Number.NaN, to, to + inner);
+      else out.set(block.subarray((o * span + (p - lo)) * inner, (o * span + (p - lo) + 1) * inner), to);
     }
   }
+  ev.blocks.give(block);
   return out;
 };
