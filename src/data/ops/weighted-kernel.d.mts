@@ -10,10 +10,19 @@ export interface WeightedAccumulator {
 export function newWeightedAccumulator(size: number): WeightedAccumulator;
 
 /**
- * Folds a block of values and its same-shaped weights into the accumulator; `outStride[axis]` is the output
- * stride of each block axis (0 for reduced axes), `outOffset` the output index of the block's first element.
+ * Folds a block of values and its weights into the accumulator; `outStride[axis]` is the output stride of each
+ * block axis (0 for reduced axes), `outOffset` the output index of the block's first element. The weights are
+ * block-shaped, or indexed by `weightStride` (0 along axes they are broadcast over).
  */
-export function weightedFold(acc: WeightedAccumulator, data: Float64Array, weights: Float64Array, shape: readonly number[], outStride: readonly number[], outOffset: number): void;
+export function weightedFold(
+  acc: WeightedAccumulator,
+  data: Float64Array,
+  weights: Float64Array,
+  shape: readonly number[],
+  outStride: readonly number[],
+  outOffset: number,
+  weightStride?: readonly number[],
+): void;
 
 /** mean = Σwx / Σw (NaN where Σw is 0), sum = Σwx, var/std from the same sums with the weighted mean. */
 export function weightedFinish(op: "mean" | "sum" | "std" | "var" | "sum_of_weights", acc: WeightedAccumulator, out: Float64Array): void;

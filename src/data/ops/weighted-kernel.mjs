@@ -6,7 +6,9 @@ export function newWeightedAccumulator(size) {
   return { wx: new Float64Array(size), wxx: new Float64Array(size), w: new Float64Array(size) };
 }
 
-export function weightedFold(acc, data, weights, shape, outStride, outOffset) {
+// `weightStride` (optional): the weights' index stride along each block axis, 0 where they are broadcast (a
+// cos(lat) column is read as is, never spread over the block); without it the weights are block-shaped.
+export function weightedFold(acc, data, weights, shape, outStride, outOffset, weightStride) {
   const rank = shape.length;
   const { wx, wxx, w } = acc;
   if (rank === 0) {
@@ -21,13 +23,16 @@ export function weightedFold(acc, data, weights, shape, outStride, outOffset) {
   const last = rank - 1;
   const inner = shape[last];
   const step = outStride[last];
+  const wStride = weightStride ?? shape.map((_, a) => shape.slice(a + 1).reduce((m, n) => m * n, 1));
+  const wStep = wStride[last];
   const idx = new Array(rank).fill(0);
   let out = outOffset;
+  let wAt = 0;
   for (let i = 0; i < data.length; ) {
-    for (let k = 0, o = out; k < inner; k++, i++, o += step) {
+    for (let k = 0, o = out, j = wAt; k < inner; k++, i++, o += step, j += wStep) {
       const x = data[i];
       if (x !== x) continue;
-      const q = weights[i];
+      const q = weights[j];
       wx[o] += q * x;
       wxx[o] += q * x * x;
       w[o] += q;
@@ -35,8 +40,10 @@ export function weightedFold(acc, data, weights, shape, outStride, outOffset) {
     let axis = last - 1;
     for (; axis >= 0; axis--) {
       out += outStride[axis];
+      wAt += wStride[axis];
       if (++idx[axis] < shape[axis]) break;
       out -= outStride[axis] * shape[axis];
+      wAt -= wStride[axis] * shape[axis];
       idx[axis] = 0;
     }
     if (axis < 0) break;

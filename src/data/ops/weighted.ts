@@ -8,8 +8,8 @@ import { align, broadcastTo, mergeCoords, unionDims } from "../array/align.ts";
 import { stridesOf } from "../array/blocks.ts";
 import type { Coordinate } from "../array/coords.ts";
 import type { DataArray } from "../array/data-array.ts";
-import type { OpEvaluator } from "../array/evaluator.ts";
-import { node, sizeOf } from "../array/plan.ts";
+import type { Evaluator, OpEvaluator } from "../array/evaluator.ts";
+import { type LayoutParams, type PlanNode, type Region, node, sizeOf } from "../array/plan.ts";
 import { InvalidOperationError } from "../errors.ts";
 import { newWeightedAccumulator, weightedFinish, weightedFold } from "./weighted-kernel.mjs";
 
@@ -61,6 +61,18 @@ export class Weighted {
   sumOfWeights = (dims?: string | readonly string[]): DataArray => this.reduce("sum_of_weights", dims);
 }
 
+/**
+ * The weights of a block with their stride per block axis: weights broadcast over the data (a `layout` of
+ * cos(lat)) are read unbroadcast, stride 0 along the axes they do not have, instead of spread over the block.
+ */
+async function weightsOf(weights: PlanNode, region: Region, ev: Evaluator): Promise<[Float64Array, number[]]> {
+  if (weights.op !== "layout") return [await ev.evaluate(weights, region), stridesOf(region.shape)];
+  const { axes } = weights.params as LayoutParams;
+  const box: Region = { start: axes.map((a) => region.start[a]!), shape: axes.map((a) => region.shape[a]!) };
+  const inStride = stridesOf(box.shape);
+  return [await ev.evaluate(weights.inputs[0]!, box), region.shape.map((_, a) => (axes.includes(a) ? inStride[axes.indexOf(a)]! : 0))];
+}
+
 export const weightedEvaluator: OpEvaluator = async (plan, region, ev) => {
   const [data, weights] = plan.inputs as [typeof plan, typeof plan];
   const { fn, axes } = plan.params as WeightedParams;
@@ -77,13 +89,15 @@ export const weightedEvaluator: OpEvaluator = async (plan, region, ev) => {
     o = 0;
     const shape = data.shape.map((n, a) => (reduced.has(a) ? Math.min(data.chunks[a]!, n - start[a]!) : region.shape[o++]!));
     if (shape.every((n) => n > 0)) {
-      const [x, w] = await Promise.all([ev.evaluate(data, { start, shape }), ev.evaluate(weights, { start, shape })]);
+      const [x, [w, wStride]] = await Promise.all([ev.evaluate(data, { start, shape }), weightsOf(weights, { start, shape }, ev)]);
       for (let i = 0; i < w.length; i++) {
-        if (Number.isNaN(w[i]!)) {
+        if (w[i] !== w[i]) {
           throw new InvalidOperationError("weighted: `weights` cannot contain missing values; replace them with `weights.fillna(0)`", {});
         }
       }
-      weightedFold(acc, x, w, shape, strideOfAxis, 0);
+      weightedFold(acc, x, w, shape, strideOfAxis, 0, wStride);
+      ev.blocks.give(x);
+      ev.blocks.give(w);
     }
     let axis = data.shape.length - 1;
     while (axis >= 0 && ++block[axis]! >= steps[axis]!) block[axis--] = 0;
