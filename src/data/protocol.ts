@@ -38,7 +38,21 @@ export interface ChunkMessage {
   range?: { offset: number; length: number } | undefined;
 }
 
-export type ToWorker = InitMessage | ChunkMessage | { type: "flush" };
+/** A chunk a worker reads from the local disk itself: what a ChunkMessage says, without bytes. */
+export type LocalChunk = Omit<ChunkMessage, "type" | "bytes"> & { file: string };
+
+/**
+ * Every chunk of the reduction, each on the local disk: workers take the next index from `next` (shared by
+ * all of them) until none is left, then flush, without a message per chunk.
+ */
+export interface ClaimMessage {
+  type: "claim";
+  items: LocalChunk[];
+  /** One Int32 over a SharedArrayBuffer: the next item to take. */
+  next: Int32Array;
+}
+
+export type ToWorker = InitMessage | ChunkMessage | ClaimMessage | { type: "flush" };
 
 export type FromWorker =
   | { type: "ready" }

@@ -101,10 +101,24 @@ async function handle(message) {
     port.postMessage({ type: "flushed" });
     return;
   }
-  const { coords, key, tile, tStart, steps, file, range } = message;
+  if (message.type === "claim") {
+    // Chunks on the local disk, taken from a counter shared with the other workers: no message per chunk.
+    const { items, next } = message;
+    for (let i = Atomics.add(next, 0, 1); i < items.length; i = Atomics.add(next, 0, 1)) {
+      if (!(await fold(items[i]))) return;
+    }
+    flushTile();
+    port.postMessage({ type: "flushed" });
+    return;
+  }
+  if (await fold(message)) port.postMessage({ type: "done" });
+}
+
+// Reads (or takes), decodes and folds one chunk; false after posting the error that stops the reduction.
+async function fold({ coords, key, tile, tStart, steps, file, range, bytes: sent }) {
   const chunkKey = `/${key}`;
   try {
-    const bytes = file ? readFile(file, range) : message.bytes;
+    const bytes = file ? readFile(file, range) : sent;
     // zarrita gets a standalone copy: some codecs read `bytes.buffer` whole.
     const data = (bytes && direct?.(bytes)) || (await viaZarrita(coords, chunkKey, file && bytes ? bytes.slice() : bytes));
     if (current?.id !== tile) {
@@ -112,16 +126,17 @@ async function handle(message) {
       current = { id: tile, tile: direct?.newTile?.(init.op, init.groups, init.layout) ?? newTile(init.op, init.groups, init.layout) };
     }
     accumulate(init.op, current.tile, init.groups, data, init.layout, init.index.subarray(tStart, tStart + steps), steps, init.missing);
-    port.postMessage({ type: "done" });
+    return true;
   } catch (error) {
     store?.delete(chunkKey);
     port.postMessage({ type: "error", key, message: error?.message ?? String(error) });
+    return false;
   }
 }
 
 // Messages are handled strictly in order: a promise chain keeps async decoding sequential.
 let queue = Promise.resolve();
-const MINE = new Set(["init", "chunk", "flush"]);
+const MINE = new Set(["init", "chunk", "claim", "flush"]);
 port.on("message", (message) => {
   // The same thread serves lazy-array blocks (array/worker-body.ts): those messages are not ours.
   if (!MINE.has(message?.type)) return;

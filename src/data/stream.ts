@@ -1,7 +1,9 @@
 /**
- * @module Streaming group-by reduction of one lazy variable. The main thread fetches chunk bytes (any store;
- * workers read a local folder's files themselves) and hands them to workers in tile-major order, at most `prefetch` in flight per worker; workers decode and
- * fold; the main thread merges tiles into the output. Memory is a few chunks per worker plus the output,
+ * @module Streaming group-by reduction of one lazy variable. When every chunk is a file (or file range) on the
+ * local disk (a plain folder, a local repository), workers read them themselves, each taking the next from a
+ * counter they share, in tile-major order. Otherwise the main thread fetches chunk bytes (any store) and hands
+ * them out, at most `prefetch` in flight per worker. Workers decode and fold; the main thread merges tiles
+ * into the output. Memory is a few chunks per worker plus the output,
  * whatever the length of the time axis.
  */
 import type { Worker } from "node:worker_threads";
@@ -15,7 +17,7 @@ import type { Reducer } from "./groupby.ts";
 import { type ChunkLayout, type FloatData, type Tile, accumulate, combine, newTile, settle } from "./kernel.mjs";
 import type { ReducerPool } from "./pool.ts";
 import { FileSystemStore } from "./store.ts";
-import type { ChunkMessage, FromWorker, InitMessage } from "./protocol.ts";
+import type { ChunkMessage, ClaimMessage, FromWorker, InitMessage, LocalChunk } from "./protocol.ts";
 
 export interface StreamOptions {
   /** Worker threads to use; 0 reduces on the main thread. Default: the pool's size, capped by the chunk count. */
@@ -131,13 +133,7 @@ function drive(worker: Worker, variable: Variable, p: Plan, op: Reducer, queue: 
         const item = queue.items[queue.next++]!;
         inFlight++;
         const key = node.chunkKey(item.coords);
-        if (store.inner instanceof FileSystemStore) {
-          // Local chunks are read by the worker: no copy, transfer or garbage on this thread.
-          const message: ChunkMessage = { type: "chunk", key, ...item, bytes: null, file: store.inner.filePath(key) };
-          worker.postMessage(message);
-          continue;
-        }
-        // A store that can say where a chunk lies on disk (a local repository) lets the worker read it too.
+        // Where some chunks lie on disk (a local repository with inline chunks too), the worker reads those.
         (store.inner.locate ? store.inner.locate(key).catch(() => undefined) : Promise.resolve(undefined))
           .then(async (at) => {
             if (at && "path" in at) {
@@ -179,6 +175,54 @@ function drive(worker: Worker, variable: Variable, p: Plan, op: Reducer, queue: 
 }
 
 /**
+ * Every item as a file (and byte range) on the local disk when workers can read them all themselves: a plain
+ * folder, or a store that locates each chunk in a file (a local repository); else undefined.
+ */
+async function localChunks(variable: Variable, items: Plan["items"]): Promise<LocalChunk[] | undefined> {
+  const { node } = variable.lazy!;
+  const inner = variable.lazy!.array.store.inner;
+  if (!(inner instanceof FileSystemStore) && !inner.locate) return undefined;
+  const out: LocalChunk[] = [];
+  for (const item of items) {
+    const key = node.chunkKey(item.coords);
+    if (inner instanceof FileSystemStore) {
+      out.push({ ...item, key, file: inner.filePath(key) });
+      continue;
+    }
+    // A chunk the store cannot place in a file (inline, virtual, never written) takes the per-chunk path.
+    const at = await inner.locate!(key).catch(() => undefined);
+    if (!at || !("path" in at)) return undefined;
+    out.push({ ...item, key, file: at.path, range: { offset: at.offset, length: at.length } });
+  }
+  return out;
+}
+
+/** Runs one worker over local chunks it takes itself from a counter shared by all the workers. */
+function claim(worker: Worker, variable: Variable, p: Plan, op: Reducer, message: ClaimMessage): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stop = (error: unknown) => {
+      Atomics.store(message.next, 0, message.items.length); // the other workers take nothing more
+      worker.off("message", onMessage);
+      reject(error);
+    };
+    const onMessage = (m: FromWorker) => {
+      if (m.type === "tile") mergeTile(p, op, m.tile, { acc: m.acc, count: m.count });
+      else if (m.type === "error") {
+        const ctx = { variable: variable.name, key: m.key };
+        stop(new ChunkError(`${where(ctx)}: cannot read or decode (${m.message})`, ctx));
+      } else if (m.type === "flushed") {
+        worker.off("message", onMessage);
+        worker.off("error", stop);
+        resolve();
+      }
+    };
+    worker.on("message", onMessage);
+    worker.once("error", stop);
+    worker.postMessage(message);
+  });
+}
+
+/**
  * Reduces `variable` along `timeDim`, grouping steps by `index` (group per step, -1 to skip).
  * Returns float64 accumulators for the output shape (time axis replaced by the groups).
  */
@@ -207,12 +251,14 @@ export async function streamReduce(
   const cf = needsDecoding(variable.encoding.cf) ? variable.encoding.cf : undefined;
   const init: InitMessage = { type: "init", format: node.format, path: node.path, docs: node.docs, op, groups, layout: p.layout, index, missing, cf };
   const queue: Queue = { items: p.items, next: 0 };
+  const local = await localChunks(variable, p.items);
+  const claims: ClaimMessage | undefined = local && { type: "claim", items: local, next: new Int32Array(new SharedArrayBuffer(4)) };
   let ok = false;
   try {
     await Promise.all(
       workers.map((w) => {
         w.postMessage(init);
-        return drive(w, variable, p, op, queue, options.prefetch ?? 2);
+        return claims ? claim(w, variable, p, op, claims) : drive(w, variable, p, op, queue, options.prefetch ?? 2);
       }),
     );
     ok = true;
