@@ -83,10 +83,13 @@ export const rollingEvaluator: OpEvaluator = async (plan, region, ev) => {
   const hi = Math.min(input.shape[axis]!, to - left + window - 1);
   const shape = region.shape.map((n, a) => (a === axis ? hi - lo : n));
   const block = await readRows(ev, plan, input, axis, region, lo, hi);
-  const out = new Float64Array(sizeOf(region.shape));
+  // Every element is written by the kernel.
+  const out = ev.blocks.take(sizeOf(region.shape));
   const layout = { outer: sizeOf(shape.slice(0, axis)), rows: hi - lo, inner: sizeOf(shape.slice(axis + 1)) };
   rolling(fn, block, layout, from - lo, to - lo, window, left, minPeriods, out);
+  ev.blocks.give(block);
   const d = plan.dtype;
-  if (d !== "float64") for (let i = 0; i < out.length; i++) out[i] = castValue(d, out[i]!);
+  if (d === "float32") for (let i = 0; i < out.length; i++) out[i] = Math.fround(out[i]!);
+  else if (d !== "float64") for (let i = 0; i < out.length; i++) out[i] = castValue(d, out[i]!);
   return out;
 };

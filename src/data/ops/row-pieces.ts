@@ -20,7 +20,8 @@ export async function readRows(ev: Evaluator, owner: PlanNode, input: PlanNode, 
   const chunk = input.chunks[axis]!;
   const others = region.start.map((s, a) => (a === axis ? "" : `${s}+${region.shape[a]}`)).join(",");
   const shape = region.shape.map((n, a) => (a === axis ? hi - lo : n));
-  const out = new Float64Array(sizeOf(shape));
+  // Every row of [lo, hi) is copied in from a piece.
+  const out = ev.blocks.take(sizeOf(shape));
   const outer = sizeOf(shape.slice(0, axis));
   const inner = sizeOf(shape.slice(axis + 1));
   const first = Math.floor(lo / chunk);
