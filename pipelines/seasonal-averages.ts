@@ -1,10 +1,11 @@
 /**
- * The seed's nightly job: read the ocean temperature dataset, compute seasonal means (xarray's
- * `ds.groupby("time.season").mean()`), write them back as a new group and commit a new version.
- * On a fresh machine `npm run dev` (or `floe demo seed`) creates the synthetic source dataset.
+ * The seed's nightly job: read the ocean temperature dataset, compute seasonal means, write them back as a new
+ * group and commit a new version. The `average` task is what one writes with xarray:
+ * `ds[[variable]].groupby("time.season").mean("time")`. On a fresh machine `npm run dev` (or `floe demo seed`)
+ * creates the synthetic source dataset.
  */
 import { pipeline, z } from "floe";
-import { openDataset, seasonalMean, writeDataset } from "floe/data";
+import { LazyDataset, openDataset, writeDataset } from "floe/data";
 
 export default pipeline({
   name: "seasonal-averages",
@@ -35,9 +36,10 @@ export default pipeline({
   .task("average", { needs: ["load"] }, async ({ params, upstream }, ctx) => {
     const repo = await ctx.arraylake.getRepo(params.repo);
     const session = await repo.readonlySession({ snapshotId: upstream.load.snapshotId });
-    const ds = await openDataset(session, { group: params.source });
+    const ds = await LazyDataset.open(session, { group: params.source });
     const started = Date.now();
-    const means = await seasonalMean(ds, { variables: [params.variable] });
+    // Lazy until compute(): one streamed pass over the chunks, then the four seasons held in memory.
+    const means = await ds.get([params.variable]).groupby("time.season").mean("time").compute();
     ctx.log.info(`seasonal means of ${params.variable} in ${Date.now() - started} ms: ${JSON.stringify(means.dims)}`);
     return means;
   })

@@ -2,7 +2,7 @@
  * @module Coordinates of labelled arrays: small variables held in memory (dimension coordinates, scalar
  * coordinates left by a selection, auxiliary ones such as 2-D lat/lon), indexed along with the data.
  */
-import type { Variable, VariableData } from "../dataset.ts";
+import type { Encoding, Variable, VariableData } from "../dataset.ts";
 import type { Json } from "../metadata.ts";
 import type { Indexer } from "./plan.ts";
 import { sizeOf } from "./plan.ts";
@@ -15,6 +15,8 @@ export interface Coordinate {
   /** zarrita dtype name: `float64`, `int64`, `string`, ... */
   readonly dtype: string;
   readonly attrs: Json;
+  /** How a stored coordinate was encoded (fill value, CF packing): written back with it, as xarray does. */
+  readonly encoding?: Encoding | undefined;
 }
 
 export type Coords = Readonly<Record<string, Coordinate>>;

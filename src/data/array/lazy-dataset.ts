@@ -66,7 +66,8 @@ export class LazyDataset implements Dataset {
     const coords: Record<string, Coordinate> = {};
     for (const name of dataset.coords) {
       const v = getVariable(dataset, name);
-      coords[name] = { dims: v.dims, shape: v.shape, dtype: v.dtype, attrs: v.attrs, values: await readVariable(v) };
+      // The stored encoding (e.g. lat's `_FillValue`) is kept for writing back; the values are in memory now.
+      coords[name] = { dims: v.dims, shape: v.shape, dtype: v.dtype, attrs: v.attrs, values: await readVariable(v), encoding: { ...v.encoding, chunks: undefined } };
     }
     const arrays: Record<string, DataArray> = {};
     const skipped: Record<string, Variable> = {};
@@ -92,8 +93,22 @@ export class LazyDataset implements Dataset {
     return LazyDataset.from(await openDataset(source, options));
   }
 
-  /** The data variable `name`, or an error listing those there are. */
-  get(name: string): DataArray {
+  /**
+   * The data variable `name` (xarray's `ds["temp"]`), or a dataset of the named ones with the coordinates they
+   * use (`ds[["temp"]]`); an unknown name is an error listing those there are.
+   * @example
+   * const temp = ds.get("temp");
+   * const seasonal = ds.get(["temp"]).groupby("time.season").mean("time");
+   */
+  get(name: string): DataArray;
+  get(names: readonly string[]): LazyDataset;
+  get(name: string | readonly string[]): DataArray | LazyDataset {
+    if (typeof name !== "string") {
+      const arrays = Object.fromEntries(name.map((n) => [n, this.get(n)] as const));
+      const used = new Set(Object.values(arrays).flatMap((a) => [...a.dims, ...Object.keys(a.coords)]));
+      const coords = Object.fromEntries(Object.entries(this.coordinates).filter(([n, c]) => used.has(n) || c.dims.every((d) => used.has(d))));
+      return new LazyDataset({ arrays, coords, attrs: this.attrs, group: this.group, store: this.store, computeOptions: this.computeOptions });
+    }
     const a = this.arrays[name];
     if (a) return a;
     const skipped = this.skipped[name];
@@ -113,7 +128,7 @@ export class LazyDataset implements Dataset {
   /** Every variable as the `Dataset` record has them: coordinates in memory, data computed when read. */
   get variables(): Readonly<Record<string, Variable>> {
     const out: Record<string, Variable> = {};
-    for (const [n, c] of Object.entries(this.coordinates)) out[n] = coordinateVariable(n, c);
+    for (const [n, c] of Object.entries(this.coordinates)) out[n] = c.encoding ? { ...coordinateVariable(n, c), encoding: c.encoding } : coordinateVariable(n, c);
     for (const [n, a] of Object.entries(this.arrays)) {
       const v = a.toVariable(n);
       // Non-dimension coordinates (e.g. `month` along time after group arithmetic) are named in CF `coordinates`, as xarray writes them.
