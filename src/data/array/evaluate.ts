@@ -350,7 +350,7 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
     blocks,
     memo,
     evaluate: (node, region) => {
-      share ??= regionSharer(node, (n) => keptWhole(n, kept), SHARED_REGIONS);
+      share ??= regionSharer(node, (n) => keptWhole(n, kept), SHARED_REGIONS, blocks);
       return run(node, region);
     },
   };

@@ -3,6 +3,7 @@
  * is read by the subtraction and by the mean, block by block over the same regions. The first request computes
  * the region; the others share it, so each chunk is read and decoded once per block instead of once per reader.
  */
+import type { BlockPool } from "./block-pool.ts";
 import type { PlanNode, Region } from "./plan.ts";
 
 /**
@@ -36,13 +37,14 @@ interface Entry {
  * earlier ones a copy (an evaluator may change its input in place). At most `limit` regions per node wait for
  * their readers; a region asked by only some of them is dropped when newer ones push it out.
  * @example
- * const share = regionSharer(plan, (n) => keptWhole(n), 4);
+ * const share = regionSharer(plan, (n) => keptWhole(n), 4, blockPool());
  * const block = await share(node, region, () => evaluateRegion(node, region));
  */
 export function regionSharer(
   root: PlanNode,
   apart: (node: PlanNode) => boolean,
   limit: number,
+  blocks: BlockPool,
 ): (node: PlanNode, region: Region, compute: () => Promise<Float64Array>) => Promise<Float64Array> {
   const shared = sharedNodes(root, apart);
   const waiting = new Map<PlanNode, Map<string, Entry>>();
@@ -58,7 +60,13 @@ export function regionSharer(
       entries.set(key, entry);
       if (entries.size > limit) entries.delete(entries.keys().next().value!);
     }
-    if (--entry.left > 0) return entry.value.then((block) => block.slice());
+    if (--entry.left > 0) {
+      return entry.value.then((block) => {
+        const copy = blocks.take(block.length);
+        copy.set(block);
+        return copy;
+      });
+    }
     entries.delete(key);
     return entry.value;
   };
