@@ -141,6 +141,33 @@ test("a mean over an axis of one chunk streams with its readers: (t - t.mean(\"l
       for (let x = 0; x < nx; x++) assert.equal(got[(tt * ny + y) * nx + x], (value(tt, y, x) - mean(tt, y)) * value(tt, y, x));
 });
 
+test("a time window cut across chunks reads each chunk once, though neighbouring blocks share chunks", async () => {
+  const [nt, ny, nx] = [40, 4, 6];
+  const chunks = [7, 4, 6];
+  let reads = 0;
+  const value = (t: number, y: number, x: number) => t * 100 + y * 10 + x;
+  const variable = {
+    name: "t",
+    dims: ["time", "lat", "lon"],
+    shape: [nt, ny, nx],
+    dtype: "float64",
+    attrs: {},
+    encoding: { missing: [] },
+    generated: {
+      chunks,
+      read: async (coords: readonly number[]) => {
+        reads++;
+        const data = Float64Array.from({ length: 7 * 24 }, (_, i) => value(coords[0]! * 7 + Math.floor(i / 24), Math.floor(i / 6) % 4, i % 6));
+        return { data, shape: chunks, stride: [24, 6, 1] } as never;
+      },
+    },
+  };
+  const window = DataArray.fromVariable(variable).isel({ time: slice(3, 25), lat: slice(1, 3), lon: slice(2, 5) });
+  const got = await window.mean(["lat", "lon"]).values();
+  assert.equal(reads, 4, "chunks 0 to 3, once each");
+  assert.deepEqual([...got], Array.from({ length: 22 }, (_, i) => value(3 + i, 1.5, 3)));
+});
+
 test("a string variable does not stop a dataset from opening; computing with it is a clear error", async () => {
   const { tempDir } = await import("./helpers.ts");
   const { writeDataset } = await import("floe/data");

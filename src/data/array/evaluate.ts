@@ -16,6 +16,7 @@ import { sizeOf } from "./plan.ts";
 import { TIME_EVALUATORS } from "../ops/evaluators.ts";
 import { evaluateBlocks } from "./user-blocks.ts";
 import { regionSharer } from "./shared-blocks.ts";
+import { chunkPiece, cutsChunk } from "./source-pieces.ts";
 import type { StreamOptions } from "../stream.ts";
 import { type Reduction, accumulate, finishReduce, newAccumulator } from "./reduce-kernel.ts";
 import type { ChunkReader, DecodedChunk, Evaluator, OpEvaluator } from "./evaluator.ts";
@@ -93,13 +94,14 @@ const source: OpEvaluator = async (node, region, ev) => {
     if (region.shape.every((n) => n > 0)) {
       for (;;) {
         const at = [...coords];
-        const use = (chunk: DecodedChunk): void => {
-          const origin = at.map((c, i) => c * chunks[i]!);
-          const lo = origin.map((o, i) => Math.max(o, region.start[i]!));
-          const hi = origin.map((o, i) => Math.min(o + chunks[i]!, region.start[i]! + region.shape[i]!));
-          copyBox(chunk.data, chunk.stride, lo.map((l, i) => l - origin[i]!), out, region.shape, lo.map((l, i) => l - region.start[i]!), hi.map((h, i) => h - lo[i]!));
-        };
-        reads.push(ev.reader.lend ? ev.reader.lend(variable, at, use) : ev.reader.read(variable, at).then(use));
+        const origin = at.map((c, i) => c * chunks[i]!);
+        const lo = origin.map((o, i) => Math.max(o, region.start[i]!));
+        const hi = origin.map((o, i) => Math.min(o + chunks[i]!, region.start[i]! + region.shape[i]!));
+        // `from`: the absolute index of the values' first element (a chunk's origin, or a kept piece's start).
+        const use = (chunk: DecodedChunk, from: readonly number[] = origin): void =>
+          copyBox(chunk.data, chunk.stride, lo.map((l, i) => l - from[i]!), out, region.shape, lo.map((l, i) => l - region.start[i]!), hi.map((h, i) => h - lo[i]!));
+        if (cutsChunk(region, origin, chunks, variable.shape)) reads.push(chunkPiece(ev, node, variable, at, chunks, region).then((piece) => use(piece, piece.start)));
+        else reads.push(ev.reader.lend ? ev.reader.lend(variable, at, use) : ev.reader.read(variable, at).then((chunk) => use(chunk)));
         let axis = coords.length - 1;
         while (axis >= 0 && ++coords[axis]! > last[axis]!) coords[axis] = first[axis--]!;
         if (axis < 0) break;
