@@ -69,7 +69,8 @@ test("a module that loops forever at import is killed after the timeout", async 
     assert.equal(e.reason, "timeout");
     return true;
   });
-  assert.ok(Date.now() - started < 6000);
+  // far below "forever", far above 1.5 s + a loader's start on a machine at load 35 (it took 7.1 s there)
+  assert.ok(Date.now() - started < 30_000);
 });
 
 test("a module that exits at import is reported, and the warm loader serves the next load", async () => {
