@@ -4,6 +4,7 @@
  */
 import type * as zarr from "zarrita";
 import { type CFPlan, type NumericArray, decodeCF } from "./cf-codec.mjs";
+import { widenChunk } from "./float16.ts";
 import { ChunkError, DatasetNotFoundError, UnsupportedError, where } from "./errors.ts";
 import type { ArrayNode, Json } from "./metadata.ts";
 import type { StandaloneStore } from "./store.ts";
@@ -103,7 +104,8 @@ export async function readChunk(variable: Variable, coords: readonly number[]): 
 export async function readRawChunk(variable: Variable, coords: readonly number[]): Promise<zarr.Chunk<zarr.DataType>> {
   if (!variable.lazy) throw new UnsupportedError(`variable "${variable.name}" is in memory, it has no chunks`, { variable: variable.name });
   try {
-    const chunk = await variable.lazy.array.getChunk([...coords]);
+    const read = await variable.lazy.array.getChunk([...coords]);
+    const chunk = variable.lazy.node.dtype === "float16" ? widenChunk(read) : read;
     // Some decoders (blosc in numcodecs.js) return short output for garbage instead of failing.
     const expected = sizeOf(variable.lazy.node.chunks);
     if (chunk.data.length !== expected) throw new Error(`decoded ${chunk.data.length} elements, expected ${expected}`);

@@ -3,6 +3,7 @@
  * metadata, or v3) in any zarrita store, an Icechunk session, or a plain folder on disk.
  */
 import * as zarr from "zarrita";
+import { asUint16Docs } from "./float16.ts";
 import "./codecs.ts";
 import type { Dataset, Variable } from "./dataset.ts";
 import { DatasetNotFoundError, InvalidDatasetError, UnsupportedError, where } from "./errors.ts";
@@ -104,7 +105,9 @@ async function toVariable(store: StandaloneStore, node: ArrayNode, group: string
   const cf = splitCF(node.dtype, rest, fill, { group, variable: name });
   let array: zarr.Array<zarr.DataType, StandaloneStore>;
   try {
-    const location = new zarr.Location(withDocs(store, new Map(Object.entries(node.docs))), `/${node.path}`);
+    // float16: opened as uint16 with the same bytes; readRawChunk widens the values (float16.ts).
+    const docs = node.dtype === "float16" ? asUint16Docs(node.docs) : node.docs;
+    const location = new zarr.Location(withDocs(store, new Map(Object.entries(docs))), `/${node.path}`);
     array = await (node.format === 3 ? zarr.open.v3 : zarr.open.v2)(location, { kind: "array" });
   } catch (cause) {
     const ctx = { group, variable: name };

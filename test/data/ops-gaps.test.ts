@@ -135,3 +135,15 @@ test("dt.season is a label array: codes named by CF flags, compared by label, st
   assert.throws(() => da.coord("time").dt.month.eq("DJF"), /"month" holds numbers, not labels/);
   assert.throws(() => da.assignCoords({ mean: da.mean("time") }), /"mean" is a lazy result; use `await array.compute\(\)` first/);
 });
+
+test("float16 data (what compact archives store) reads exactly and casts as numpy does, here and on workers", async () => {
+  const want = (gaps as unknown as { float16: Record<string, Expected> & { dtype: string } }).float16;
+  const h = (await LazyDataset.open(join(FIXTURES, "ops", "v2-float16.zarr"))).get("h");
+  assert.equal(h.dtype, want.dtype);
+  await agree(h.astype("float64"), want.float64!, "astype float64");
+  await agree(h.fillna(0).clip(-100, 100).astype("int16"), want.int16!, "astype int16");
+  await agree(h.fillna(0).clip(-100, 100).mul(100).astype("uint16"), want.uint16!, "astype uint16");
+  await agree(h.astype("float64").mean("time"), want.mean!, "mean of the widened values");
+  const onWorkers = await h.astype("float64").values({ workers: 1 });
+  assert.deepEqual(Array.from(onWorkers as Float64Array), Array.from((await h.astype("float64").values()) as Float64Array));
+});

@@ -18,7 +18,7 @@ import type { ResampleOptions } from "../time/resample-bins.ts";
 import { DatasetRolling, DatasetWeighted } from "../ops/dataset-windows.ts";
 import type { RollingOptions } from "../ops/rolling.ts";
 
-const COMPUTABLE: ReadonlySet<string> = new Set(DTYPES.filter((d) => d !== "float16"));
+const COMPUTABLE: ReadonlySet<string> = new Set(DTYPES);
 
 
 /** Coordinates whose dimensions an array has (scalar coordinates go everywhere). */

@@ -11,6 +11,7 @@ import { decodeCF, needsDecoding, type NumericArray } from "../cf-codec.mjs";
 import type { Variable } from "../dataset.ts";
 import { sharedDecoder } from "../thread-decoders.ts";
 import { type Json, arrayNode } from "../metadata.ts";
+import { asUint16Docs, widenChunk } from "../float16.ts";
 import { type ChunkReader, type DecodedChunk, createEvaluator } from "./evaluate.ts";
 import { blockPool } from "./block-pool.ts";
 import type { PlanNode, Region } from "./plan.ts";
@@ -45,7 +46,8 @@ export function serveArrays(port: NonNullable<typeof parentPort>): void {
     const main = w.docs[`/${w.path ? `${w.path}/` : ""}${w.format === 3 ? "zarr.json" : ".zarray"}`] as Json;
     const attrs = w.docs[`/${w.path ? `${w.path}/` : ""}.zattrs`] as Json | undefined;
     const node = arrayNode(w.path, main, attrs);
-    const memory = new Map<string, Uint8Array>(Object.entries(w.docs).map(([k, v]) => [k, encoder.encode(JSON.stringify(v))]));
+    const docs = node.dtype === "float16" ? asUint16Docs(w.docs) : w.docs;
+    const memory = new Map<string, Uint8Array>(Object.entries(docs).map(([k, v]) => [k, encoder.encode(JSON.stringify(v))]));
     const array = (w.format === 3 ? zarr.open.v3 : zarr.open.v2)(new zarr.Location(memory, `/${w.path}`), { kind: "array" });
     // Floats as xarray writes them decode without zarrita (direct.mjs), copied out of the decoder's memory.
     const direct = w.cf || node.codecs.includes("sharding_indexed") ? undefined : sharedDecoder(w.docs);
@@ -55,7 +57,8 @@ export function serveArrays(port: NonNullable<typeof parentPort>): void {
       const arr = await array;
       if (bytes) memory.set(`/${key}`, bytes);
       try {
-        const chunk = await arr.getChunk([...coords]);
+        const read = await arr.getChunk([...coords]);
+        const chunk = node.dtype === "float16" ? widenChunk(read) : read;
         const data = w.cf && needsDecoding(w.cf) ? decodeCF(w.cf, chunk.data as NumericArray) : chunk.data;
         return { ...chunk, data } as zarr.Chunk<zarr.DataType>;
       } catch (cause) {
