@@ -18,6 +18,8 @@ import { Client } from "../src/arraylake/index.ts";
 import { emit, median, peakRssMb, round } from "./emit.ts";
 import { runCommitter } from "../test/arraylake/workers/run-committer.ts";
 
+const REGISTER_TSX = fileURLToPath(new URL("../src/core/register-tsx.mjs", import.meta.url));
+
 export const SHAPE = [730, 180, 360];
 export const CHUNKS = [73, 180, 360]; // 10 chunks
 export const MB = (SHAPE[0]! * SHAPE[1]! * SHAPE[2]! * 4) / 1e6;
@@ -66,7 +68,8 @@ interface ChildRead {
 
 function readInChild(kind: "plain" | "icechunk", path: string): ChildRead {
   const script = fileURLToPath(new URL("./arraylake-read.ts", import.meta.url));
-  const out = execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", "--no-warnings", script, kind, path], { encoding: "utf8" });
+  // As run processes start: tsx on the main thread only (Icechunk's own threads need none).
+  const out = execFileSync(process.execPath, ["--expose-gc", "--import", REGISTER_TSX, "--no-warnings", script, kind, path], { encoding: "utf8" });
   return JSON.parse(out.trim().split("\n").pop()!) as ChildRead;
 }
 

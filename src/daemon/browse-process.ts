@@ -11,7 +11,8 @@ import { RemoteBrowseError, type RepoBrowser } from "../browse/index.ts";
 import { isFromBrowse, type BrowseMethod, type BrowseSettings, type ToBrowse } from "../browse/protocol.ts";
 
 const ENTRY = fileURLToPath(new URL("../browse/child.ts", import.meta.url));
-const TSX = import.meta.resolve("tsx");
+// floe's own tsx (a project folder need not have it), on the main thread only: Icechunk's worker threads need none.
+const TSX = import.meta.resolve("../core/register-tsx.mjs");
 
 export interface BrowseProcessOptions {
   settings: () => BrowseSettings;

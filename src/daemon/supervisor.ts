@@ -9,8 +9,8 @@ import type { DaemonToRun, RunAssignment, RunToDaemon } from "../run/protocol.ts
 import { isRunToDaemon, RUN_CHILD_ENTRY } from "../run/protocol.ts";
 import { withHugePages } from "../core/huge-pages.ts";
 
-// floe's own tsx, by URL: a project folder need not have tsx in its node_modules
-const TSX = import.meta.resolve("tsx");
+// floe's own tsx (a project folder need not have it), on the main thread only: Icechunk's worker threads need none.
+const TSX = import.meta.resolve("../core/register-tsx.mjs");
 
 export interface RunExit {
   code: number | null;
