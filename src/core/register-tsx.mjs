@@ -5,7 +5,5 @@
 // after it 0.9 s -> 0.45 s). floe's own workers run a prebuilt bundle (data/pool.ts), so none needs tsx.
 import { isMainThread } from "node:worker_threads";
 
-if (isMainThread) {
-  const { register } = await import("tsx/esm/api");
-  register();
-}
+// tsx's own entry, exactly what `--import tsx` loads (ESM and CommonJS hooks).
+if (isMainThread) await import("tsx");
