@@ -2,7 +2,8 @@
  * @module Reading float16 arrays (`<f2`, what compact archives store): zarrita 0.7.5 has no float16 type (Node 20
  * has no Float16Array), so the array is opened as uint16 with the same bytes and codecs, and each decoded chunk's
  * bits are widened to float32 exactly. floe then computes with the values as xarray does with float16
- * (`astype("float64")`, arithmetic, reductions); writing float16 is refused (a dtype floe cannot store).
+ * (`astype("float64")`, arithmetic, reductions). Writing float16 is the reverse: values rounded to float16 bits
+ * (round half to even) and encoded as uint16 with the array's codecs, under float16 metadata.
  */
 import type { Json } from "./metadata.ts";
 
@@ -20,8 +21,13 @@ export function asUint16Docs<T>(docs: Readonly<Record<string, T>>): Record<strin
   return out as Record<string, T>;
 }
 
+/** float32 values (float16 values already: the engine rounds to float16) as their float16 bits. */
+export function floatToHalf(values: ArrayLike<number>): Uint16Array {
+  return Uint16Array.from({ length: values.length }, (_, i) => halfBits(values[i]!)!);
+}
+
 /** A Zarr fill value as float16 bits (null stays null). */
-function halfBits(fill: unknown): number | null {
+export function halfBits(fill: unknown): number | null {
   if (fill === null || fill === undefined) return null;
   const x = fill === "NaN" ? NaN : fill === "Infinity" ? Infinity : fill === "-Infinity" ? -Infinity : Number(fill);
   if (Number.isNaN(x)) return 0x7e00;

@@ -9,6 +9,7 @@ import * as zarr from "zarrita";
 import { type CFPlan, type NumericArray, arrayClass, decodeCF, encodeCF } from "./cf-codec.mjs";
 import { type Variable, chunksOf, readChunk, sizeOf } from "./dataset.ts";
 import { ChunkError, InvalidDatasetError, where, type DataErrorContext } from "./errors.ts";
+import { floatToHalf, halfBits, halfToFloat } from "./float16.ts";
 import { eachLimited } from "./limit.ts";
 import type { Json } from "./metadata.ts";
 import type { StandaloneStore } from "./store.ts";
@@ -63,6 +64,7 @@ function copyBox(src: unknown, srcStride: readonly number[], srcAt: readonly num
 /** A fresh decoded buffer of `n` elements for a variable's dtype. */
 function newBuffer(dtype: string, n: number): unknown {
   if (dtype === "bool") return new zarr.BoolArray(n);
+  if (dtype === "float16") return new Float32Array(n); // float16 values are held as float32 (float16.ts)
   const Class = arrayClass(dtype);
   return Class ? new Class(n) : new Array<string>(n).fill("");
 }
@@ -141,7 +143,8 @@ export async function writeRegionChunks(target: ArrayTarget, source: Variable, o
       }
       stored ??= target.stored ?? (await zarr.open.v3(new zarr.Location(target.store, `/${target.path}`), { kind: "array" }));
       const existing = await stored.getChunk(coords);
-      buffer = target.plan ? decodeCF(target.plan, existing.data as NumericArray) : existing.data;
+      const data = target.meta.data_type === "float16" ? halfToFloat(existing.data as Uint16Array) : existing.data;
+      buffer = target.plan ? decodeCF(target.plan, data as NumericArray) : data;
     }
     await fillFromSource(source, { lo: iLo.map((l, i) => l - lo[i]!), hi: iHi.map((h, i) => h - lo[i]!) }, buffer, stride, iLo.map((l, i) => l - cLo[i]!));
     let raw = buffer;
@@ -150,6 +153,9 @@ export async function writeRegionChunks(target: ArrayTarget, source: Variable, o
     } catch (cause) {
       throw new ChunkError(`${where(ctx)}: cannot encode as ${target.plan!.raw} (${(cause as Error).message})`, ctx, { cause });
     }
-    await target.store.set(`/${key}` as zarr.AbsolutePath, await encodeChunk(target.meta, chunks, raw));
+    // float16: the bits as uint16 through the same codecs (zarrita has no float16 type).
+    const half = target.meta.data_type === "float16";
+    const meta = half ? { ...target.meta, data_type: "uint16", fill_value: halfBits(target.meta.fill_value) ?? 0 } : target.meta;
+    await target.store.set(`/${key}` as zarr.AbsolutePath, await encodeChunk(meta, chunks, half ? floatToHalf(raw as Float32Array) : raw));
   });
 }

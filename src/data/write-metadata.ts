@@ -29,7 +29,7 @@ export interface VariableEncoding {
   compressor?: Compressor | undefined;
 }
 
-const NUMERIC = new Set(["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64", "bool"]);
+const NUMERIC = new Set(["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float16", "float32", "float64", "bool"]);
 const SIZE: Record<string, number> = { int8: 1, uint8: 1, bool: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, float32: 4 };
 export const itemSize = (dtype: string): number => SIZE[dtype] ?? 8;
 export const isStringDtype = (dtype: string): boolean => dtype === "string" || dtype === "v2:object" || dtype.startsWith("v2:U");

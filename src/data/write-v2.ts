@@ -7,7 +7,7 @@ import type { Json } from "./metadata.ts";
 
 const V2_TYPES: Record<string, string> = {
   bool: "|b1", int8: "|i1", uint8: "|u1", int16: "<i2", uint16: "<u2", int32: "<i4", uint32: "<u4",
-  int64: "<i8", uint64: "<u8", float32: "<f4", float64: "<f8", string: "|O",
+  int64: "<i8", uint64: "<u8", float16: "<f2", float32: "<f4", float64: "<f8", string: "|O",
 };
 const SHUFFLE: Record<string, number> = { noshuffle: 0, shuffle: 1, bitshuffle: 2 };
 

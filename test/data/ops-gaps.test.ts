@@ -6,10 +6,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { type DataArray, LazyDataset, formatCalendarDate } from "../../src/data/index.ts";
+import { type DataArray, LazyDataset, formatCalendarDate, openDataset, readVariable, writeDataset } from "../../src/data/index.ts";
 import { decodeTimeCoord } from "../../src/data/ops/time-coord.ts";
 import { fromInstant } from "../../src/data/time/instant.ts";
-import { FIXTURES } from "./helpers.ts";
+import { FIXTURES, tempDir } from "./helpers.ts";
 import { COLUMNS, type Expected, INPUTS, disagreements, expected } from "./time-helpers.ts";
 
 type Cases = Record<string, Expected & { freq?: string; options?: Record<string, string> }>;
@@ -146,4 +146,19 @@ test("float16 data (what compact archives store) reads exactly and casts as nump
   await agree(h.astype("float64").mean("time"), want.mean!, "mean of the widened values");
   const onWorkers = await h.astype("float64").values({ workers: 1 });
   assert.deepEqual(Array.from(onWorkers as Float64Array), Array.from((await h.astype("float64").values()) as Float64Array));
+  // Written back as float16 (never silently widened), in Zarr v3 and v2, and read back bit for bit.
+  const dir = tempDir();
+  try {
+    const stored = Array.from((await h.values()) as Float32Array);
+    for (const zarrFormat of [3, 2] as const) {
+      const out = join(dir.path, `h${zarrFormat}.zarr`);
+      await writeDataset(out, "", new LazyDataset({ arrays: { h, half: h.mul(0.5) } }), { zarrFormat });
+      const back = await openDataset(out);
+      assert.equal(back.variables.h!.dtype, "float16");
+      assert.deepEqual(Array.from((await readVariable(back.variables.h!)) as Float32Array), stored, `v${zarrFormat}`);
+      assert.deepEqual(Array.from((await readVariable(back.variables.half!)) as Float32Array), stored.map((x) => x / 2), `v${zarrFormat} half`);
+    }
+  } finally {
+    dir.remove();
+  }
 });

@@ -498,8 +498,8 @@ export class DataArray implements Aligned {
   /** Evaluates the plan into an array held in memory (same dims, coords and attrs). */
   async compute(options?: ComputeOptions): Promise<DataArray> {
     const values = await this.values(options);
-    const variable: Variable = { name: this.name ?? "values", dims: this.dims, shape: this.shape, dtype: this.dtype === "float16" ? "float32" : this.dtype, attrs: this.attrs, encoding: { missing: [] }, values: values as VariableData };
-    return this.with({ plan: { ...sourcePlan(variable), dtype: this.dtype } });
+    const variable: Variable = { name: this.name ?? "values", dims: this.dims, shape: this.shape, dtype: this.dtype, attrs: this.attrs, encoding: { missing: [] }, values: values as VariableData };
+    return this.with({ plan: sourcePlan(variable) });
   }
   load = (options?: ComputeOptions): Promise<DataArray> => this.compute(options);
 

@@ -97,7 +97,7 @@ export function planVariable(name: string, plan: PlanNode, attrs: Json, fillValu
     name,
     dims: plan.dims,
     shape: plan.shape,
-    dtype: plan.dtype === "float16" ? "float32" : plan.dtype,
+    dtype: plan.dtype, // float16 values are held as float32; writes store them as float16
     attrs,
     encoding: { chunks: plan.chunks, missing: [], ...(fill === undefined ? {} : { fillValue: fill }) },
     generated: { chunks: plan.chunks, read: (coords) => chunkOf(ev, plan, coords) },
