@@ -7,6 +7,7 @@
  * process scheduling delay to every step).
  */
 import { spawn } from "node:child_process";
+import os from "node:os";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -59,6 +60,8 @@ export default async function triggerBench(args: string[]): Promise<void> {
   });
   const latencies: number[] = [];
   const detections: number[] = [];
+  /** Commit to the run Running (its process took the assignment, imported the pipeline, validated params). */
+  const runStarts: number[] = [];
   try {
     // the trigger's baseline (the head before the first measured commit) is taken
     for (const t0 = Date.now(); getTriggerCursor(daemon.store, "reactor:bench/raw@main") === undefined; ) {
@@ -76,6 +79,7 @@ export default async function triggerBench(args: string[]): Promise<void> {
         if (detail && started != null && ["Completed", "Failed", "Crashed"].includes(detail.state)) {
           latencies.push(started - at!);
           detections.push(detail.createdAt - at!);
+          if (detail.startedAt !== null) runStarts.push(detail.startedAt - at!);
           break;
         }
         if (Date.now() - t0 > 30_000) throw new Error(`commit ${id} started no run within 30 s`);
@@ -84,7 +88,9 @@ export default async function triggerBench(args: string[]): Promise<void> {
     }
     emit("trigger", {
       commits, p50_ms: round(percentile(latencies, 50)), p99_ms: round(percentile(latencies, 99)), max_ms: round(Math.max(...latencies)),
-      run_created_p50_ms: round(percentile(detections, 50)), poll_ms: 1000, target_p99_ms: 1000,
+      run_created_p50_ms: round(percentile(detections, 50)), run_created_p99_ms: round(percentile(detections, 99)),
+      run_started_p50_ms: round(percentile(runStarts, 50)), run_started_p99_ms: round(percentile(runStarts, 99)),
+      poll_ms: 1000, target_p99_ms: 1000, load1: round(os.loadavg()[0]!),
     });
   } finally {
     committer.stdin!.end();
