@@ -21,8 +21,8 @@ import { emit, round } from "./emit.ts";
 const TASKS = 10;
 
 /** One finished run with TASKS tasks, logs, a read and a commit: what a typical detail request returns. */
-function seedRun(store: Store, pipeline: string, at: number, end = true): string {
-  const { run } = createRun(store, { pipeline, version: "v1", params: { year: 2024, region: "eu" }, trigger: { kind: "manual" }, createdAt: at });
+async function seedRun(store: Store, pipeline: string, at: number, end = true): Promise<string> {
+  const { run } = await createRun(store, { pipeline, version: "v1", params: { year: 2024, region: "eu" }, trigger: { kind: "manual" }, createdAt: at });
   const tasks = Array.from({ length: TASKS }, (_, i) => `t${i}`);
   const events: RunEvent[] = [{ type: "run:transition", runId: run.id, from: "Pending", to: "Running", at }];
   for (const task of tasks) {
@@ -34,7 +34,7 @@ function seedRun(store: Store, pipeline: string, at: number, end = true): string
   events.push({ type: "snapshot:read", runId: run.id, task: "t0", repo: "org/in", snapshotId: `S${at}`, at });
   events.push({ type: "snapshot:commit", runId: run.id, task: "t9", repo: "org/out", branch: "main", snapshotId: `C${at}`, message: "seasonal means", at: at + 5 });
   if (end) events.push({ type: "run:transition", runId: run.id, from: "Running", to: "Completed", at: at + 10 });
-  applyRunEvents(store, events);
+  await applyRunEvents(store, events);
   return run.id;
 }
 
@@ -46,16 +46,16 @@ function startWriter(store: Store, active: string): { stop(): void; readonly eve
   let events = 0;
   let current: { id: string; n: number } | undefined;
   let tick = 0;
-  const newRun = setInterval(() => {
-    const { run } = createRun(store, { pipeline: "live", version: "v1", params: {}, trigger: { kind: "schedule" } });
-    applyRunEvents(store, [
+  const newRun = setInterval(async () => {
+    const { run } = await createRun(store, { pipeline: "live", version: "v1", params: {}, trigger: { kind: "schedule" } });
+    await applyRunEvents(store, [
       { type: "task:create", runId: run.id, task: "work", parent: "work", mapIndex: null, at: Date.now() },
       { type: "run:transition", runId: run.id, from: "Pending", to: "Running", at: Date.now() },
       { type: "task:transition", runId: run.id, task: "work", from: "Pending", to: "Running", at: Date.now(), attempt: 1 },
     ]);
     current = { id: run.id, n: 0 };
   }, 50);
-  const lines = setInterval(() => {
+  const lines = setInterval(async () => {
     if (!current) return;
     const runId = tick++ % 2 === 0 ? active : current.id;
     const batch: RunEvent[] = Array.from({ length: 20 }, () => ({
@@ -69,7 +69,7 @@ function startWriter(store: Store, active: string): { stop(): void; readonly eve
         { type: "task:transition", runId, task, from: "AwaitingRetry", to: "Running", at: Date.now(), attempt: tick + 1 },
       );
     }
-    events += applyRunEvents(store, batch).applied;
+    events += (await applyRunEvents(store, batch)).applied;
   }, 5);
   return {
     stop: () => (clearInterval(newRun), clearInterval(lines)),
@@ -124,8 +124,8 @@ export default async function apiBench(args: string[]): Promise<void> {
   try {
     const start = Date.now() - 1_000_000;
     let ended = "";
-    for (let i = 0; i < 1000; i++) ended = seedRun(store, i % 2 ? "seasonal-means" : "ingest", start + i * 1000);
-    const active = seedRun(store, "seasonal-means", Date.now(), false);
+    for (let i = 0; i < 1000; i++) ended = await seedRun(store, i % 2 ? "seasonal-means" : "ingest", start + i * 1000);
+    const active = await seedRun(store, "seasonal-means", Date.now(), false);
 
     await using apiServer = await serveApp(createApp(benchDeps(store), { host: "127.0.0.1" }), { host: "127.0.0.1", port: 0 });
     // The limit: constant JSON of the same bytes as the run detail, so transport and client parsing cost the same.
@@ -174,7 +174,7 @@ export default async function apiBench(args: string[]): Promise<void> {
       pass: ok(ended_, ratio) && ok(active_, activeRunRatio),
     });
   } finally {
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -58,12 +58,12 @@ function dagOf(name: string, specs: TaskSpecInput[], run: TaskDefinition["run"])
 
 /** Runs the DAG with every event written through the store sink; returns the outcome, seconds and rows written. */
 async function persisted(store: Store, dag: Dag, concurrency: number): Promise<{ outcome: RunOutcome; seconds: number; cpuSeconds: number; events: number }> {
-  const { run } = createRun(store, { pipeline: dag.plan.pipeline, version: dag.plan.version, params: {}, trigger: { kind: "manual" } });
+  const { run } = await createRun(store, { pipeline: dag.plan.pipeline, version: dag.plan.version, params: {}, trigger: { kind: "manual" } });
   const sink = createStoreSink(store);
   const { value: outcome, seconds, cpuSeconds } = await timed(() =>
     executeRun({ runId: run.id, pipeline: dag.pipeline, plan: dag.plan, params: {}, sink, clock: systemClock, concurrency }));
   if (sink.stats.rejected > 0) throw new Error(`store rejected ${sink.stats.rejected} events`);
-  const rows = getTaskRuns(store, run.id);
+  const rows = await getTaskRuns(store, run.id);
   if (outcome.state !== "Completed" || rows.some((r) => r.state !== "Completed")) throw new Error("run did not complete");
   return { outcome, seconds, cpuSeconds, events: sink.stats.written };
 }
@@ -80,10 +80,10 @@ async function inMemory(dag: Dag, concurrency: number): Promise<{ seconds: numbe
 
 /** The store alone: the events of a run applied with applyRunEvents in the sink's batch size, to a fresh run. */
 async function storeApplySeconds(store: Store, dag: Dag, events: readonly RunEvent[]): Promise<{ seconds: number; cpuSeconds: number }> {
-  const { run } = createRun(store, { pipeline: dag.plan.pipeline, version: dag.plan.version, params: {}, trigger: { kind: "manual" } });
+  const { run } = await createRun(store, { pipeline: dag.plan.pipeline, version: dag.plan.version, params: {}, trigger: { kind: "manual" } });
   const rebased = events.map((e) => ({ ...e, runId: run.id }));
-  return timed(() => {
-    for (let i = 0; i < rebased.length; i += BATCH) applyRunEvents(store, rebased.slice(i, i + BATCH));
+  return timed(async () => {
+    for (let i = 0; i < rebased.length; i += BATCH) await applyRunEvents(store, rebased.slice(i, i + BATCH));
   });
 }
 
@@ -180,7 +180,7 @@ export default async function engineBench(args: string[]): Promise<void> {
     const a = await persisted(store, asyncDag, concurrency);
     emit("engine", { case: "layered-async-noop", tasks, seconds: round(a.seconds, 3), tasksPerSec: Math.round(tasks / a.seconds) });
   } finally {
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

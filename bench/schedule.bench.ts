@@ -39,10 +39,10 @@ export default async function scheduleBench(args: string[]): Promise<void> {
   });
   const daemon = await createDaemon({ cwd: dir, env: { ...process.env, FLOE_PORT: "0", FLOE_STATE_DIR: "" }, log });
   const seen = new Set<string>();
-  daemon.bus.subscribe((event) => {
+  daemon.bus.subscribe(async (event) => {
     if (event.type !== "task:transition" || event.to !== "Running" || seen.has(event.runId)) return;
     seen.add(event.runId);
-    const slotAt = getRun(daemon.store, event.runId)?.slotAt;
+    const slotAt = (await getRun(daemon.store, event.runId))?.slotAt;
     if (slotAt != null && firstTask.length < fires) firstTask.push(Date.now() - slotAt);
     if (firstTask.length >= fires && recorded.length >= fires) done();
   });

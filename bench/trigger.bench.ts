@@ -64,7 +64,7 @@ export default async function triggerBench(args: string[]): Promise<void> {
   const runStarts: number[] = [];
   try {
     // the trigger's baseline (the head before the first measured commit) is taken
-    for (const t0 = Date.now(); getTriggerCursor(daemon.store, "reactor:bench/raw@main") === undefined; ) {
+    for (const t0 = Date.now(); await getTriggerCursor(daemon.store, "reactor:bench/raw@main") === undefined; ) {
       if (Date.now() - t0 > 60_000) throw new Error("the trigger did not start watching within 60 s");
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -73,8 +73,8 @@ export default async function triggerBench(args: string[]): Promise<void> {
       const { id, at } = await next();
       const t0 = Date.now();
       for (;;) {
-        const run = listRuns(daemon.store, { pipeline: "reactor", limit: 5 }).items.find((r) => (r.trigger.detail as { snapshotId?: string })?.snapshotId === id);
-        const detail = run && getRun(daemon.store, run.id);
+        const run = (await listRuns(daemon.store, { pipeline: "reactor", limit: 5 })).items.find((r) => (r.trigger.detail as { snapshotId?: string })?.snapshotId === id);
+        const detail = run && await getRun(daemon.store, run.id);
         const started = detail?.tasks[0]?.startedAt;
         if (detail && started != null && ["Completed", "Failed", "Crashed"].includes(detail.state)) {
           latencies.push(started - at!);

@@ -8,7 +8,7 @@ import type { Clock } from "../core/clock.ts";
 import type { Diagnostic } from "../core/errors.ts";
 import type { RunEvent } from "../core/events.ts";
 import type { LoadedPipeline } from "../loader/types.ts";
-import type { Store } from "../store/open-store.ts";
+import type { Store } from "../store/store.ts";
 import type { RunRecord, RunTrigger, ScheduleRecord } from "../store/types.ts";
 import type { BackfillDetail } from "../store/backfills.ts";
 import type { CreateBackfillBody } from "../../schemas/api-backfills.ts";

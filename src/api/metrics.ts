@@ -24,17 +24,17 @@ export function createMetrics(deps: ApiDeps): ApiMetrics {
     help: "Runs in the store by pipeline and state",
     labelNames: ["pipeline", "state"],
     registers: [registry],
-    collect() {
+    async collect() {
       this.reset();
-      for (const r of countRunsByPipelineAndState(deps.store)) this.set({ pipeline: r.pipeline, state: r.state }, r.count);
+      for (const r of await countRunsByPipelineAndState(deps.store)) this.set({ pipeline: r.pipeline, state: r.state }, r.count);
     },
   });
   new Gauge({
     name: "floe_active_runs",
     help: "Runs not yet in a terminal state",
     registers: [registry],
-    collect() {
-      this.set(countRunsInStates(deps.store, ACTIVE_RUN_STATES));
+    async collect() {
+      this.set(await countRunsInStates(deps.store, ACTIVE_RUN_STATES));
     },
   });
   new Gauge({
@@ -90,23 +90,25 @@ export function createMetrics(deps: ApiDeps): ApiMetrics {
     startedAt: number | undefined;
     starts: Map<string, number>;
   }
-  const live = new Map<string, Live>();
+  // The promise is kept, so a run's events, awaiting the same read, are handled in the order they came.
+  const live = new Map<string, Promise<Live | undefined>>();
   const MAX_LIVE = 10_000; // a run that never reports its end (a crash) must not grow the map forever
-  const entry = (runId: string): Live | undefined => {
+  const entry = (runId: string): Promise<Live | undefined> => {
     let e = live.get(runId);
     if (!e) {
-      const run = getRun(deps.store, runId);
-      if (!run) return undefined;
-      e = { pipeline: run.pipeline, startedAt: run.startedAt ?? undefined, starts: new Map() };
+      e = getRun(deps.store, runId).then((run) =>
+        run ? { pipeline: run.pipeline, startedAt: run.startedAt ?? undefined, starts: new Map<string, number>() } : undefined,
+      );
       if (live.size >= MAX_LIVE) live.delete(live.keys().next().value!);
       live.set(runId, e);
     }
     return e;
   };
-  const onEvent = (event: RunEvent): void => {
+  const onEvent = (event: RunEvent): void => void observe(event);
+  const observe = async (event: RunEvent): Promise<void> => {
     try {
       if (event.type === "task:transition") {
-        const e = entry(event.runId);
+        const e = await entry(event.runId);
         if (!e) return;
         if (event.to === "Running") e.starts.set(event.task, event.at);
         else if (event.from === "Running") {
@@ -115,7 +117,7 @@ export function createMetrics(deps: ApiDeps): ApiMetrics {
           if (start !== undefined) taskDuration.observe({ pipeline: e.pipeline, state: event.to }, Math.max(0, event.at - start) / 1000);
         }
       } else if (event.type === "run:transition") {
-        const e = entry(event.runId);
+        const e = await entry(event.runId);
         if (!e) return;
         if (event.to === "Running") e.startedAt ??= event.at;
         if (!isTerminalRunState(event.to)) return;

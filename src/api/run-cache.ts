@@ -24,7 +24,7 @@ interface Entry {
 
 export interface RunDetailCache {
   /** The JSON text of the run's detail; NotFoundError for an unknown id. */
-  get(runId: string): string;
+  get(runId: string): Promise<string>;
   /** Forgets a run (called on its live events). */
   evict(runId: string): void;
 }
@@ -47,17 +47,17 @@ export function createRunDetailCache(store: Store, clock: Clock, opts: RunDetail
     chars -= e.text.length;
     entries.delete(runId);
   };
-  const build = (runId: string): { text: string; ended: boolean } => {
-    const run = mustGetRun(store, runId);
-    const { commits, reads } = getRunSnapshots(store, run.id);
-    return { text: safeJson(presentRunDetail(run, commits, reads, listChildRuns(store, run.id))), ended: isTerminalRunState(run.state) };
+  const build = async (runId: string): Promise<{ text: string; ended: boolean }> => {
+    const run = await mustGetRun(store, runId);
+    const { commits, reads } = await getRunSnapshots(store, run.id);
+    return { text: safeJson(presentRunDetail(run, commits, reads, await listChildRuns(store, run.id))), ended: isTerminalRunState(run.state) };
   };
   return {
-    get(runId) {
+    async get(runId) {
       const hit = entries.get(runId);
       const now = clock.now();
       if (hit !== undefined && hit.ended && now - hit.checkedAt < revalidateMs) return hit.text;
-      const count = getRunChangeCount(store, runId);
+      const count = await getRunChangeCount(store, runId);
       if (count === undefined) {
         drop(runId);
         throw new NotFoundError("run", runId);
@@ -68,7 +68,7 @@ export function createRunDetailCache(store: Store, clock: Clock, opts: RunDetail
       }
       drop(runId);
       // The count is read before the rows: a write in between only makes the entry look stale, never fresh.
-      const { text, ended } = build(runId);
+      const { text, ended } = await build(runId);
       entries.set(runId, { text, count, ended, checkedAt: now });
       chars += text.length;
       // Insertion order approximates age; the oldest entries go first.

@@ -19,9 +19,9 @@ export const logsCommand: Command = {
       throw new UsageError(`--level must be one of ${LOG_LEVELS.join(", ")}`);
     }
     const { store } = await openState(io);
-    using _ = store;
-    const run = requireRun(store, positionals[0]!);
-    const lines = getLogs(store, run.id, { task: values.task, level: values.level as LogLevel | undefined, limit: 10_000 });
+    await using _ = store;
+    const run = await requireRun(store, positionals[0]!);
+    const lines = await getLogs(store, run.id, { task: values.task, level: values.level as LogLevel | undefined, limit: 10_000 });
     if (values.json) {
       io.stdout(`${JSON.stringify(lines, null, 2)}\n`);
       return EXIT.ok;

@@ -18,8 +18,8 @@ export async function openStateIfAny(io: CliIO): Promise<{ config: ResolvedConfi
   return existsSync(config.dbPath) ? { config, store: openStore(config.dbPath) } : undefined;
 }
 
-export function requireRun(store: Store, id: string): RunDetail {
-  const run = getRun(store, id);
+export async function requireRun(store: Store, id: string): Promise<RunDetail> {
+  const run = await getRun(store, id);
   if (!run) throw new NotFoundError("run", id);
   return run;
 }

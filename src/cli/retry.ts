@@ -17,8 +17,8 @@ export const retryCommand: Command = {
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, { json: { type: "boolean" } }, { min: 1, max: 1, names: "<run-id>" });
     const { config, store } = await openState(io);
-    using _ = store;
-    const original = requireRun(store, positionals[0]!);
+    await using _ = store;
+    const original = await requireRun(store, positionals[0]!);
     const found = await findPipeline(config, original.pipeline, io, "retry");
     if (!found) return EXIT.failed;
     const { loaded, pipeline } = found;

@@ -22,9 +22,9 @@ export const runsCommand: Command = {
     }
     const limit = positiveInt(values.limit, "limit", 20);
     const state = await openStateIfAny(io);
-    using _ = state?.store;
+    await using _ = state?.store;
     const page = state
-      ? listRuns(state.store, { pipeline: values.pipeline, state: values.state as RunState | undefined, limit })
+      ? await listRuns(state.store, { pipeline: values.pipeline, state: values.state as RunState | undefined, limit })
       : { items: [] };
     if (values.json) io.stdout(`${JSON.stringify(page.items.map(runSummaryDocumentOf), null, 2)}\n`);
     else if (page.items.length === 0) io.stdout(state ? "no runs match\n" : "no runs yet\n");

@@ -13,9 +13,9 @@ export const showCommand: Command = {
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, { json: { type: "boolean" } }, { min: 1, max: 1, names: "<run-id>" });
     const { store } = await openState(io);
-    using _ = store;
-    const run = requireRun(store, positionals[0]!);
-    const { reads, commits } = getRunSnapshots(store, run.id);
+    await using _ = store;
+    const run = await requireRun(store, positionals[0]!);
+    const { reads, commits } = await getRunSnapshots(store, run.id);
     if (values.json) {
       io.stdout(`${JSON.stringify({ ...runDocumentOf(run), reads, commits }, null, 2)}\n`);
       return EXIT.ok;

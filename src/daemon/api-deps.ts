@@ -58,17 +58,18 @@ export function createDaemonApiDeps(d: DaemonApiDepsInput): ApiDeps {
       });
     },
     async cancelRun(runId) {
-      d.runs.cancel(runId, "cancelled on request");
+      await d.runs.cancel(runId, "cancelled on request");
     },
     async retryRun(runId) {
-      const old = getRun(d.store, runId);
+      const old = await getRun(d.store, runId);
       if (!old) throw new NotFoundError("run", runId);
       if (!isTerminalRunState(old.state)) throw new ConflictError(`run ${runId} is still ${old.state}; cancel it first`);
       const manifest = activeOf(old.pipeline);
-      return d.runs.create({
+      const { run } = await d.runs.create({
         pipeline: old.pipeline, version: manifest.version, params: old.params, retryOf: old.id, scheduledFor: old.scheduledFor,
         trigger: { kind: "retry", detail: { retryOf: old.id } },
-      }).run;
+      });
+      return run;
     },
     async createBackfill(input) {
       return d.backfills.create(input);
@@ -77,7 +78,7 @@ export function createDaemonApiDeps(d: DaemonApiDepsInput): ApiDeps {
       return d.backfills.cancel(id);
     },
     async pauseSchedule(id, paused) {
-      const record = d.schedules.pause(id, paused);
+      const record = await d.schedules.pause(id, paused);
       if (!record) throw new NotFoundError("schedule", id);
       return record;
     },

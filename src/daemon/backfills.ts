@@ -24,14 +24,14 @@ export interface BackfillRequest {
 }
 
 export interface Backfills {
-  create(request: BackfillRequest): BackfillDetail;
-  cancel(id: string): BackfillDetail;
+  create(request: BackfillRequest): Promise<BackfillDetail>;
+  cancel(id: string): Promise<BackfillDetail>;
 }
 
 export function createBackfills(deps: { store: Store; registry: Registry; runs: RunManager; params: ParamsChecker; clock: Clock; log: DaemonLogger }): Backfills {
   const { store, log } = deps;
   return {
-    create(r) {
+    async create(r) {
       const entry = deps.registry.get(r.pipeline);
       if (!entry) throw new NotFoundError("pipeline", r.pipeline);
       const manifest = entry.manifest;
@@ -47,31 +47,31 @@ export function createBackfills(deps: { store: Store; registry: Registry; runs: 
         if (!checked.ok) throw new ValidationError(checked.diagnostics);
         params = checked.params;
       }
-      const { backfill, created } = createBackfill(store, {
+      const { backfill, created } = await createBackfill(store, {
         pipeline: r.pipeline, version: manifest.version, scheduleId: id, scheduleName: schedule.name, slots,
         fromAt: Date.parse(r.from), toAt: Date.parse(r.to), maxActive: r.maxActive, rerunFailed: r.rerunFailed,
         params, createdAt: deps.clock.now(),
       });
       deps.runs.enqueue(created);
       log.info("backfill:create", `${backfill.id} ${id}: ${slots.length} slot(s), ${created.length} new run(s), ${slots.length - created.length} skipped`, { backfillId: backfill.id, slots: slots.length, created: created.length });
-      return getBackfill(store, backfill.id)!;
+      return (await getBackfill(store, backfill.id))!;
     },
-    cancel(id) {
-      const before = getBackfill(store, id);
+    async cancel(id) {
+      const before = await getBackfill(store, id);
       if (!before) throw new NotFoundError("backfill", id);
-      if (before.state !== "Running" || !cancelBackfill(store, id, deps.clock.now())) {
+      if (before.state !== "Running" || !(await cancelBackfill(store, id, deps.clock.now()))) {
         throw new ConflictError(`backfill ${id} already ended (${before.state})`);
       }
       for (const slot of before.slots) {
         if (!slot.created || slot.runId === null || slot.state === null || isTerminalRunState(slot.state)) continue;
         try {
-          deps.runs.cancel(slot.runId, `backfill ${id} cancelled`);
+          await deps.runs.cancel(slot.runId, `backfill ${id} cancelled`);
         } catch {
           // ended meanwhile
         }
       }
       log.info("backfill:cancel", `${id} cancelled`, { backfillId: id });
-      return getBackfill(store, id)!;
+      return (await getBackfill(store, id))!;
     },
   };
 }

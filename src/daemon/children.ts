@@ -23,10 +23,10 @@ export interface ChildDetail {
 }
 
 export interface ChildRuns {
-  request(parentRunId: string, m: ChildRunRequest & { id: number }, reply: (m: DaemonToRun) => void): void;
+  request(parentRunId: string, m: ChildRunRequest & { id: number }, reply: (m: DaemonToRun) => void): Promise<void>;
   /** The parent's task stopped waiting: cancel the child if it is this parent's and still going. */
-  cancel(parentRunId: string, childRunId: string, reason: string): void;
-  runEnded(run: RunRecord, state: RunState): void;
+  cancel(parentRunId: string, childRunId: string, reason: string): Promise<void>;
+  runEnded(run: RunRecord, state: RunState): Promise<void>;
 }
 
 export function createChildRuns(deps: {
@@ -36,25 +36,25 @@ export function createChildRuns(deps: {
   /** Waited-on children by run id: who to tell when each ends. */
   const waiters = new Map<string, { parentRunId: string; id: number; reply: (m: DaemonToRun) => void }>();
 
-  function replyOf(runId: string): ChildRunReply {
-    const run = getRun(store, runId)!;
+  async function replyOf(runId: string): Promise<ChildRunReply> {
+    const run = (await getRun(store, runId))!;
     const results: Record<string, unknown> = {};
     for (const t of run.tasks) if (t.mapIndex === null && t.resultJson !== null) results[t.task] = JSON.parse(t.resultJson) as unknown;
     return { runId, pipeline: run.pipeline, state: run.state, results, ...(run.error ? { error: run.error } : {}) };
   }
 
-  function cancelIfGoing(child: RunRecord, reason: string): void {
+  async function cancelIfGoing(child: RunRecord, reason: string): Promise<void> {
     if (isTerminalRunState(child.state)) return;
     try {
-      runs.cancel(child.id, reason);
+      await runs.cancel(child.id, reason);
     } catch (error) {
       log.warn("child:cancel", `${child.id}: ${(error as Error)?.message ?? String(error)}`, { runId: child.id });
     }
   }
 
   return {
-    request(parentRunId, m, reply) {
-      const parent = getRun(store, parentRunId);
+    async request(parentRunId, m, reply) {
+      const parent = await getRun(store, parentRunId);
       const manifest = registry.get(m.pipeline)?.manifest;
       if (!parent || !manifest) {
         const hint = suggest(m.pipeline, registry.list().map((e) => e.name));
@@ -67,32 +67,32 @@ export function createChildRuns(deps: {
         return reply({ type: "childRefused", id: m.id, message: `ctx.runPipeline("${m.pipeline}"): invalid params: ${issues}` });
       }
       const detail: ChildDetail = { parentRunId, parentTask: m.parentTask, wait: m.wait };
-      const { run, created } = runs.create({
+      const { run, created } = await runs.create({
         pipeline: manifest.pipeline, version: manifest.version, params: checked.params, trigger: { kind: "child", detail },
         idempotencyKey: m.key, parentRunId, scheduledFor: parent.scheduledFor, createdAt: deps.now(),
       });
       if (created) log.info("child:start", `${parent.pipeline} ${parentRunId} (task ${m.parentTask}) started ${run.pipeline} ${run.id}`, { runId: run.id, parentRunId });
       reply({ type: "childStarted", id: m.id, runId: run.id });
       if (!m.wait) return;
-      if (isTerminalRunState(run.state)) return reply({ type: "childEnded", id: m.id, reply: replyOf(run.id) });
+      if (isTerminalRunState(run.state)) return reply({ type: "childEnded", id: m.id, reply: await replyOf(run.id) });
       waiters.set(run.id, { parentRunId, id: m.id, reply });
     },
-    cancel(parentRunId, childRunId, reason) {
-      const child = getRun(store, childRunId);
+    async cancel(parentRunId, childRunId, reason) {
+      const child = await getRun(store, childRunId);
       if (child?.parentRunId !== parentRunId) return; // only a run's own children
       waiters.delete(childRunId);
-      cancelIfGoing(child, reason);
+      await cancelIfGoing(child, reason);
     },
-    runEnded(run, state) {
+    async runEnded(run, state) {
       const waiter = waiters.get(run.id);
       if (waiter) {
         waiters.delete(run.id);
-        waiter.reply({ type: "childEnded", id: waiter.id, reply: replyOf(run.id) });
+        waiter.reply({ type: "childEnded", id: waiter.id, reply: await replyOf(run.id) });
       }
-      for (const child of listChildRuns(store, run.id)) {
+      for (const child of await listChildRuns(store, run.id)) {
         if (!(child.trigger.detail as Partial<ChildDetail> | null)?.wait) continue;
         waiters.delete(child.id);
-        cancelIfGoing(child, `its parent run ${run.id} ended ${state}`);
+        await cancelIfGoing(child, `its parent run ${run.id} ended ${state}`);
       }
     },
   };

@@ -115,9 +115,10 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
       arraylake: () => ({ localReposDir: config.arraylake.localReposDir, serviceUri: config.arraylake.serviceUri, cwd: config.rootDir }),
       scheduleLimit: (id) => schedulesRef?.limit(id), log, now: () => clock.now(), publish: bus.publish,
       onEnd: (run, state) => {
-        notifier.runEnded(run, state, getRun(store, run.id)?.error?.message);
-        triggersRef?.runEnded(run, state);
-        childrenRef?.runEnded(run, state);
+        const failed = (what: string) => (e: unknown): void => log.error(what, `${run.id}: ${(e as Error)?.message ?? String(e)}`);
+        getRun(store, run.id).then((detail) => notifier.runEnded(run, state, detail?.error?.message), failed("store:read"));
+        triggersRef?.runEnded(run, state).catch(failed("trigger:error"));
+        childrenRef?.runEnded(run, state).catch(failed("child:error"));
       },
     });
     const children = createChildRuns({ store, registry, runs, params, now: () => clock.now(), log });
@@ -133,9 +134,9 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
     const token = config.arraylake.token ?? (env.ARRAYLAKE_TOKEN || undefined);
     /** Load-time warnings of valid pipelines (a trigger's repository that does not exist), by pipeline and path. */
     const warnings = new Map<string, Map<string, Diagnostic>>();
-    const recordPipelines = (names: Iterable<string>): void => {
+    const recordPipelines = async (names: Iterable<string>): Promise<void> => {
       const now = clock.now();
-      upsertPipelines(store, [...names].map((n) => registry.get(n)).filter((e) => e !== undefined).map((e) => ({
+      await upsertPipelines(store, [...names].map((n) => registry.get(n)).filter((e) => e !== undefined).map((e) => ({
         name: e.name, file: e.file, activeVersion: e.active?.version ?? null, valid: e.valid,
         diagnostics: [...e.diagnostics, ...(warnings.get(e.name)?.values() ?? [])], updatedAt: now,
       })));
@@ -156,7 +157,7 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
           mine.set(d.path!, d);
           log.warn("trigger:missing", formatDiagnostic(d), { pipeline, repo });
         }
-        recordPipelines([pipeline]);
+        recordPipelines([pipeline]).catch((e: unknown) => log.error("store:write", String(e)));
       },
       heads: createHeadReader({ localReposDir: config.arraylake.localReposDir, cwd: config.rootDir, remote: token !== undefined, token }),
     });
@@ -179,19 +180,19 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
     };
     let watcher: Watcher | undefined;
     let lastPrune = 0;
-    const persist = (change: RegistryChange): void => {
+    const persist = async (change: RegistryChange): Promise<void> => {
       const now = clock.now();
-      recordPipelineVersions(store, change.activated.map((p) => ({ pipeline: p.name, version: p.version, file: p.file, plan: p.plan, createdAt: now })));
+      await recordPipelineVersions(store, change.activated.map((p) => ({ pipeline: p.name, version: p.version, file: p.file, plan: p.plan, createdAt: now })));
       const gone = change.removed.filter((n) => !registry.get(n));
-      if (gone.length) removePipelines(store, gone);
+      if (gone.length) await removePipelines(store, gone);
       const touched = new Set([...change.activated.map((p) => p.name), ...change.invalid.map((i) => i.name)]);
-      recordPipelines(touched);
-      schedules.sync(gone);
+      await recordPipelines(touched);
+      await schedules.sync(gone);
       triggers.sync();
       if (now - lastPrune > 60_000) {
         lastPrune = now;
         const keep = new Set(registry.list().flatMap((e) => (e.active ? [`${e.name}/${e.active.version}`] : [])));
-        for (const r of listRunsInStates(store, ["Pending", "Running", "Cancelling"])) keep.add(`${r.pipeline}/${r.version}`);
+        for (const r of await listRunsInStates(store, ["Pending", "Running", "Cancelling"])) keep.add(`${r.pipeline}/${r.version}`);
         pruneVersions(config.stateDir, keep);
       }
       watcher?.add([...registry.files().values()].flatMap((f) => f.imports));
@@ -211,8 +212,9 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
       hooks: {
         onMessage: channel.onMessage, onOutput: channel.onOutput,
         onExit: (runId, exit) => {
-          pools.releaseRun(runId);
-          runs.onExit(runId, exit);
+          pools.releaseRun(runId)
+            .then(() => runs.onExit(runId, exit))
+            .catch((e: unknown) => log.error("run:exit", `${runId}: ${(e as Error)?.message ?? String(e)}`));
         },
       },
     });

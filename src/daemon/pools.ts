@@ -1,18 +1,19 @@
 /**
  * @module Named pools across runs, daemon side: a task's request (over IPC) takes a lease in the database when
  * the pool has room, else waits in a FIFO queue. Leases carry the run id, so a crashed run's slots are freed with
- * its run, and they expire if the daemon itself dies (the next daemon prunes them at start).
+ * its run, and they expire if the daemon itself dies (the next daemon prunes them at start). Operations run one at
+ * a time, in call order, so a queue never sees two database writes of its own interleave.
  */
 import { extendLeasesOfRuns, releaseLease, releaseLeasesOfRuns, tryAcquireLease, type Store } from "../store/index.ts";
 
 export interface PoolManager {
-  acquire(runId: string, id: number, pool: string, grant: () => void): void;
+  acquire(runId: string, id: number, pool: string, grant: () => void): Promise<void>;
   abandon(runId: string, id: number): void;
-  release(runId: string, id: number): void;
+  release(runId: string, id: number): Promise<void>;
   /** Frees everything a finished or crashed run held or waited for. */
-  releaseRun(runId: string): void;
+  releaseRun(runId: string): Promise<void>;
   /** Keeps the leases of live runs from expiring (called with heartbeats). */
-  extend(runIds: readonly string[]): void;
+  extend(runIds: readonly string[]): Promise<void>;
 }
 
 interface Waiter {
@@ -25,10 +26,16 @@ export function createPoolManager(deps: { store: Store; limits: () => Readonly<R
   const queues = new Map<string, Waiter[]>();
   const held = new Map<string, string>(); // holder -> pool
   const holder = (runId: string, id: number): string => `${runId}#${id}`;
+  let turn: Promise<unknown> = Promise.resolve();
+  const serial = (fn: () => Promise<void>): Promise<void> => {
+    const done = turn.then(fn);
+    turn = done.catch(() => undefined);
+    return done;
+  };
 
-  const take = (w: Waiter, pool: string, limit: number): boolean => {
+  const take = async (w: Waiter, pool: string, limit: number): Promise<boolean> => {
     const now = deps.now();
-    const ok = tryAcquireLease(deps.store, { pool, limit, holder: holder(w.runId, w.id), runId: w.runId, expiresAt: now + deps.ttlMs, now });
+    const ok = await tryAcquireLease(deps.store, { pool, limit, holder: holder(w.runId, w.id), runId: w.runId, expiresAt: now + deps.ttlMs, now });
     if (ok) {
       held.set(holder(w.runId, w.id), pool);
       w.grant();
@@ -36,7 +43,7 @@ export function createPoolManager(deps: { store: Store; limits: () => Readonly<R
     return ok;
   };
 
-  const pump = (pool: string): void => {
+  const pump = async (pool: string): Promise<void> => {
     const queue = queues.get(pool);
     const limit = deps.limits()[pool];
     while (queue && queue.length > 0) {
@@ -44,7 +51,7 @@ export function createPoolManager(deps: { store: Store; limits: () => Readonly<R
         queue.shift()!.grant();
         continue;
       }
-      if (!take(queue[0]!, pool, limit)) break;
+      if (!(await take(queue[0]!, pool, limit))) break;
       queue.shift();
     }
   };
@@ -52,11 +59,16 @@ export function createPoolManager(deps: { store: Store; limits: () => Readonly<R
   return {
     acquire(runId, id, pool, grant) {
       const limit = deps.limits()[pool];
-      if (limit === undefined) return grant(); // not a configured pool: unlimited
+      if (limit === undefined) {
+        grant(); // not a configured pool: unlimited
+        return Promise.resolve();
+      }
       const queue = queues.get(pool) ?? [];
       queues.set(pool, queue);
       const w = { runId, id, grant };
-      if (queue.length > 0 || !take(w, pool, limit)) queue.push(w);
+      // Queued at once, so a later request cannot overtake it while the database answers.
+      queue.push(w);
+      return serial(() => pump(pool));
     },
     abandon(runId, id) {
       for (const queue of queues.values()) {
@@ -68,19 +80,26 @@ export function createPoolManager(deps: { store: Store; limits: () => Readonly<R
       const h = holder(runId, id);
       const pool = held.get(h);
       held.delete(h);
-      releaseLease(deps.store, h);
-      if (pool) pump(pool);
+      return serial(async () => {
+        await releaseLease(deps.store, h);
+        if (pool) await pump(pool);
+      });
     },
     releaseRun(runId) {
       for (const queue of queues.values()) {
         for (let i = queue.length - 1; i >= 0; i--) if (queue[i]!.runId === runId) queue.splice(i, 1);
       }
       for (const h of [...held.keys()]) if (h.startsWith(`${runId}#`)) held.delete(h);
-      releaseLeasesOfRuns(deps.store, [runId]);
-      for (const pool of queues.keys()) pump(pool);
+      return serial(async () => {
+        await releaseLeasesOfRuns(deps.store, [runId]);
+        for (const pool of queues.keys()) await pump(pool);
+      });
     },
     extend(runIds) {
-      if (runIds.length > 0) extendLeasesOfRuns(deps.store, runIds, deps.now() + deps.ttlMs);
+      if (runIds.length === 0) return Promise.resolve();
+      return serial(async () => {
+        await extendLeasesOfRuns(deps.store, runIds, deps.now() + deps.ttlMs);
+      });
     },
   };
 }

@@ -28,8 +28,8 @@ export interface ReconcileResult {
 export async function reconcile(deps: { store: Store; sink: StoreSink; runs: RunManager; stateDir: string; log: DaemonLogger; now: number }): Promise<ReconcileResult> {
   const { store, log } = deps;
   const result: ReconcileResult = { crashed: [], resumed: [], requeued: [] };
-  pruneExpiredLeases(store, Number.MAX_SAFE_INTEGER);
-  let left = listRunsInStates(store, ["Running", "Cancelling"]).filter((r) => r.pid !== null);
+  await pruneExpiredLeases(store, Number.MAX_SAFE_INTEGER);
+  let left = (await listRunsInStates(store, ["Running", "Cancelling"])).filter((r) => r.pid !== null);
   // run processes of a killed daemon exit as soon as they notice; give them a moment
   const end = Date.now() + 3_000;
   while (left.some((r) => isAlive(r.pid!)) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
@@ -37,7 +37,7 @@ export async function reconcile(deps: { store: Store; sink: StoreSink; runs: Run
   const events: RunEvent[] = [];
   const next: { old: RunRecord; input: CreateRunInput & { kind: string } }[] = [];
   for (const run of left) {
-    const detail = getRun(store, run.id);
+    const detail = await getRun(store, run.id);
     if (!detail) continue;
     const spec = run.state === "Running" ? readManifest(deps.stateDir, run.pipeline, run.version)?.spec : undefined;
     const input = spec && followUpRun(run, "Crashed", true, spec, deps.now);
@@ -47,16 +47,16 @@ export async function reconcile(deps: { store: Store; sink: StoreSink; runs: Run
     if (input) next.push({ old: run, input });
   }
   for (const e of events) deps.sink.emit(e);
-  void deps.sink.flush();
+  await deps.sink.flush();
   for (const run of result.crashed) log.warn("run:crashed", `${run} was left running by a previous daemon: Crashed`, { runId: run });
   for (const { old, input } of next) {
     const { kind, ...create } = input;
-    const { run } = deps.runs.create(create);
+    const { run } = await deps.runs.create(create);
     result.resumed.push({ from: old.id, to: run.id });
     log.info(`run:${kind}`, `${old.id} ${kind === "resume" ? "resumed" : "retried"} as ${run.id} (completed tasks reused)`, { runId: run.id, retryOf: old.id });
   }
-  const pending = listRunsInStates(store, ["Pending"]);
-  for (const run of pending) if (run.pid !== null) setRunPid(store, run.id, null);
+  const pending = await listRunsInStates(store, ["Pending"]);
+  for (const run of pending) if (run.pid !== null) await setRunPid(store, run.id, null);
   deps.runs.enqueue(pending.filter((r) => !result.resumed.some((x) => x.to === r.id)));
   result.requeued = pending.map((r) => r.id);
   return result;
@@ -67,21 +67,22 @@ export async function reconcile(deps: { store: Store; sink: StoreSink; runs: Run
  * `floe run` killed hard) is marked Crashed within `everyMs`.
  */
 export function startOrphanSweep(deps: { store: Store; sink: StoreSink; runs: RunManager; log: DaemonLogger; now: () => number; everyMs: number }): NodeJS.Timeout {
-  const timer = setInterval(() => {
+  const sweep = async (): Promise<void> => {
     try {
       const ours = new Set(deps.runs.active().map((r) => r.id));
-      for (const run of listRunsInStates(deps.store, ["Running", "Cancelling"])) {
+      for (const run of await listRunsInStates(deps.store, ["Running", "Cancelling"])) {
         if (ours.has(run.id) || run.pid === null || isAlive(run.pid)) continue;
-        const detail = getRun(deps.store, run.id);
+        const detail = await getRun(deps.store, run.id);
         if (!detail) continue;
         for (const e of endRunEvents(detail, "Crashed", `its process (pid ${run.pid}) is gone`, deps.now())) deps.sink.emit(e);
         deps.log.warn("run:crashed", `${run.id}: its process (pid ${run.pid}) is gone: Crashed`, { runId: run.id });
       }
-      deps.sink.flush().catch(() => undefined);
+      await deps.sink.flush().catch(() => undefined);
     } catch (error) {
       deps.log.error("run:sweep", String(error));
     }
-  }, deps.everyMs);
+  };
+  const timer = setInterval(() => void sweep(), deps.everyMs);
   timer.unref();
   return timer;
 }

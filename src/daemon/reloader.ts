@@ -22,7 +22,7 @@ export interface ReloaderDeps {
   log: DaemonLogger;
   snapshot(p: LoadedPipeline): VersionManifest | undefined;
   /** After each batch: persist, re-schedule, watch new imports. */
-  onApplied(change: RegistryChange, durationMs: number): void;
+  onApplied(change: RegistryChange, durationMs: number): void | Promise<void>;
   onConfig(config: ConfigLoad): void;
 }
 
@@ -88,7 +88,7 @@ export function createReloader(deps: ReloaderDeps): Reloader {
       for (const d of bad.diagnostics) deps.log.warn("pipeline:invalid", `  ${formatDiagnostic(d.file ? { ...d, file: relative(deps.rootDir, d.file) } : d)}`);
     }
     for (const name of change.removed) if (!deps.registry.get(name)) deps.log.info("pipeline:remove", `${name} removed; its schedules stop`, { pipeline: name });
-    deps.onApplied(change, ms);
+    await deps.onApplied(change, ms);
   }
 
   async function drain(): Promise<void> {

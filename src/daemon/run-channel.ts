@@ -39,17 +39,18 @@ export function createRunChannel(deps: RunChannelDeps): RunChannel {
       (error: unknown) => deps.log.error("store:write", `could not record run events: ${String(error)}`),
     );
   };
-  const beatTimer = setInterval(() => {
+  const beat = async (): Promise<void> => {
     if (beats.size === 0) return;
     const ids = [...beats];
     beats.clear();
     try {
-      heartbeat(deps.store, ids, deps.now());
-      deps.pools.extend(ids);
+      await heartbeat(deps.store, ids, deps.now());
+      await deps.pools.extend(ids);
     } catch (error) {
       deps.log.error("store:write", `could not record heartbeats: ${String(error)}`);
     }
-  }, deps.heartbeatMs);
+  };
+  const beatTimer = setInterval(() => void beat(), deps.heartbeatMs);
   beatTimer.unref();
 
   const emit = (event: RunEvent): void => {
@@ -58,7 +59,8 @@ export function createRunChannel(deps: RunChannelDeps): RunChannel {
   };
 
   return {
-    onMessage(runId: string, m: RunToDaemon, reply: (m: DaemonToRun) => void) {
+    onMessage(runId: string, m: RunToDaemon, reply: (m: DaemonToRun) => void): void {
+      const failed = (what: string) => (e: unknown): void => deps.log.error(what, `${runId}: ${(e as Error)?.message ?? String(e)}`);
       switch (m.type) {
         case "events":
           for (const e of m.events) emit(e);
@@ -69,24 +71,32 @@ export function createRunChannel(deps: RunChannelDeps): RunChannel {
           beats.add(runId);
           return;
         case "acquire":
-          return deps.pools.acquire(runId, m.id, m.pool, () => reply({ type: "granted", id: m.id }));
+          deps.pools.acquire(runId, m.id, m.pool, () => reply({ type: "granted", id: m.id })).catch(failed("pool:acquire"));
+          return;
         case "abandon":
           return deps.pools.abandon(runId, m.id);
         case "release":
-          return deps.pools.release(runId, m.id);
+          deps.pools.release(runId, m.id).catch(failed("pool:release"));
+          return;
         case "cache": {
           const pipeline = deps.pipelineOf(runId);
-          const found = pipeline === undefined ? undefined : findCacheHit(deps.store, {
+          const lookup = pipeline === undefined ? Promise.resolve(undefined) : findCacheHit(deps.store, {
             pipeline, task: m.task, cacheKey: m.cacheKey, notBefore: m.maxAgeMs === undefined ? 0 : deps.now() - m.maxAgeMs,
           });
-          return reply({ type: "cached", id: m.id, ...(found ? { resultJson: found.resultJson, reads: found.reads } : {}) });
+          // A failed lookup answers "no cached result": the task computes it.
+          lookup.catch((e: unknown) => (failed("cache:read")(e), undefined)).then((found) =>
+            reply({ type: "cached", id: m.id, ...(found ? { resultJson: found.resultJson, reads: found.reads } : {}) }),
+          ).catch(failed("cache:read"));
+          return;
         }
         case "child": {
           const { type: _t, ...request } = m;
-          return deps.children.request(runId, request, reply);
+          deps.children.request(runId, request, reply).catch(failed("child:start"));
+          return;
         }
         case "childCancel":
-          return deps.children.cancel(runId, m.runId, m.reason);
+          deps.children.cancel(runId, m.runId, m.reason).catch(failed("child:cancel"));
+          return;
         default:
           return;
       }

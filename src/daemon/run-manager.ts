@@ -49,17 +49,17 @@ interface Active {
 export interface RunManager {
   /** Set once: the supervisor is built with this manager's exit hook. */
   attach(supervisor: Supervisor): void;
-  create(input: CreateRunInput): { run: RunRecord; created: boolean };
+  create(input: CreateRunInput): Promise<{ run: RunRecord; created: boolean }>;
   /** Queues runs left Pending (by a previous daemon) in creation order. */
   enqueue(runs: readonly RunRecord[]): void;
-  cancel(runId: string, reason: string): void;
+  cancel(runId: string, reason: string): Promise<void>;
   /** Runs with a process (not the queued ones). */
   active(): RunRecord[];
   /** Queued runs, waiting for their turn. */
   pending(): RunRecord[];
   /** Queued and active runs of a schedule, oldest first. */
   ofSchedule(scheduleId: string): RunRecord[];
-  onExit(runId: string, exit: RunExit): void;
+  onExit(runId: string, exit: RunExit): Promise<void>;
   /** Stops starting queued runs (shutdown). */
   hold(): void;
   readonly queued: number;
@@ -129,39 +129,48 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
   }
 
   /** A resume or run-level retry of a run that just ended, when its pipeline asks for one. */
-  function followUp(run: RunRecord, end: RunState, processDied: boolean): void {
+  async function followUp(run: RunRecord, end: RunState, processDied: boolean): Promise<void> {
     const manifest = manifestOf(run);
     const next = manifest && followUpRun(run, end, processDied, manifest.spec, deps.now());
     if (!next) return;
     const { kind, ...input } = next;
-    const created = createRun(deps.store, input);
+    const created = await createRun(deps.store, input);
     if (!created.created) return;
     queue.push(created.run);
     deps.log.info(`run:${kind}`, `${run.id} ${end}: ${kind === "resume" ? "resumed" : "retried"} as ${created.run.id} (completed tasks reused)`, { runId: created.run.id, retryOf: run.id });
   }
 
-  function fail(run: RunRecord, to: EndState, reason: string, error?: ErrorInfo): void {
-    const detail = getRun(deps.store, run.id);
+  async function fail(run: RunRecord, to: EndState, reason: string, error?: ErrorInfo): Promise<void> {
+    const detail = await getRun(deps.store, run.id);
     if (!detail) return;
     for (const e of endRunEvents(detail, to, reason, deps.now(), error)) {
       deps.sink.emit(e);
       deps.publish(e);
     }
-    deps.sink.flush().catch((e: unknown) => deps.log.error("store:write", String(e)));
+    await deps.sink.flush().catch((e: unknown) => deps.log.error("store:write", String(e)));
   }
+
+  const report = (what: string) => (e: unknown): void => deps.log.error(what, (e as Error)?.message ?? String(e));
 
   function start(run: RunRecord): void {
     const manifest = manifestOf(run);
     if (!manifest) {
       deps.log.error("run:start", `${run.id}: no snapshot of ${run.pipeline} ${run.version}`);
-      return fail(run, "Failed", `the code of ${run.pipeline} version ${run.version} is not available`);
+      fail(run, "Failed", `the code of ${run.pipeline} version ${run.version} is not available`).catch(report("run:start"));
+      return;
     }
-    const assignment = runAssignment(run, manifest, {
-      concurrency: deps.limits().tasksPerRun, heartbeatMs: deps.heartbeatMs, arraylake: deps.arraylake(),
-      retried: run.retryOf ? getTaskRuns(deps.store, run.retryOf) : undefined,
-    });
+    // Active at once, so the dispatch loop that called this counts it before the database answers.
     const entry: Active = { run, timer: undefined, timedOut: false };
     active.set(run.id, entry);
+    launch(entry, manifest).catch(report("run:start"));
+  }
+
+  async function launch(entry: Active, manifest: VersionManifest): Promise<void> {
+    const { run } = entry;
+    const assignment = runAssignment(run, manifest, {
+      concurrency: deps.limits().tasksPerRun, heartbeatMs: deps.heartbeatMs, arraylake: deps.arraylake(),
+      retried: run.retryOf ? await getTaskRuns(deps.store, run.retryOf) : undefined,
+    });
     const timeoutMs = manifest.plan.timeoutMs;
     if (timeoutMs !== undefined) {
       // the engine times the run out itself; this only catches a process that ignores it
@@ -171,12 +180,12 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
       }, timeoutMs + deps.killGraceMs);
     }
     deps.log.info("run:start", `${run.pipeline} ${run.id} (${run.trigger.kind}, version ${run.version})`, { runId: run.id, pipeline: run.pipeline });
-    supervisor!.start(assignment).then(
-      (handle) => {
-        if (handle.pid !== undefined && active.has(run.id)) setRunPid(deps.store, run.id, handle.pid);
-      },
-      (error: unknown) => deps.log.error("run:start", `${run.id}: ${(error as Error)?.message ?? String(error)}`),
-    );
+    try {
+      const handle = await supervisor!.start(assignment);
+      if (handle.pid !== undefined && active.has(run.id)) await setRunPid(deps.store, run.id, handle.pid);
+    } catch (error) {
+      deps.log.error("run:start", `${run.id}: ${(error as Error)?.message ?? String(error)}`);
+    }
   }
 
   return {
@@ -184,8 +193,8 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
       supervisor = s;
       dispatch();
     },
-    create(input) {
-      const result = createRun(deps.store, { ...input, createdAt: input.createdAt ?? deps.now() });
+    async create(input) {
+      const result = await createRun(deps.store, { ...input, createdAt: input.createdAt ?? deps.now() });
       if (result.created) {
         queue.push(result.run);
         // after the caller's own writes (a schedule's cursor), which should not wait for a process to start
@@ -197,15 +206,15 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
       queue.push(...runs);
       dispatch();
     },
-    cancel(runId, reason) {
-      const run = getRun(deps.store, runId);
+    async cancel(runId, reason) {
+      const run = await getRun(deps.store, runId);
       if (!run) throw new NotFoundError("run", runId);
       if (isTerminalRunState(run.state)) throw new ConflictError(`run ${runId} already ended (${run.state})`);
       const i = queue.findIndex((r) => r.id === runId);
       if (i >= 0 || !active.has(runId)) {
         // never started: it ends here, and whoever waits for its end (a parent, a chained trigger) is told
         if (i >= 0) queue.splice(i, 1);
-        fail(run, "Cancelled", reason);
+        await fail(run, "Cancelled", reason);
         deps.onEnd?.(run, "Cancelled");
         return;
       }
@@ -219,12 +228,12 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
     active: () => [...active.values()].map((a) => a.run),
     pending: () => [...queue],
     ofSchedule: (id) => [...active.values()].map((a) => a.run).concat(queue).filter((r) => r.scheduleId === id && !backfillOf(r)),
-    onExit(runId, exit) {
+    async onExit(runId, exit) {
       const entry = active.get(runId);
       active.delete(runId);
       clearTimeout(entry?.timer);
-      deps.sink.flush().catch(() => undefined); // writes what the child sent before reading its state
-      const run = getRun(deps.store, runId);
+      await deps.sink.flush().catch(() => undefined); // writes what the child sent before reading its state
+      const run = await getRun(deps.store, runId);
       if (run && !isTerminalRunState(run.state)) {
         const how = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
         let to: EndState = "Crashed";
@@ -240,13 +249,13 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
           reason = exit.done.error?.message ?? reason;
           error = exit.done.error;
         }
-        fail(run, to, reason, error);
+        await fail(run, to, reason, error);
         deps.log.warn("run:end", `${run.pipeline} ${runId} ${to}: ${reason}`, { runId, state: to });
-        followUp(run, to, to === "Crashed" && !exit.done);
+        await followUp(run, to, to === "Crashed" && !exit.done);
         deps.onEnd?.(run, to);
       } else if (run) {
         deps.log.info("run:end", `${run.pipeline} ${runId} ${run.state}`, { runId, state: run.state });
-        followUp(run, run.state, false);
+        await followUp(run, run.state, false);
         deps.onEnd?.(run, run.state);
       }
       dispatch();

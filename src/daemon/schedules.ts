@@ -2,7 +2,8 @@
  * @module Schedules wired to the registry and the store. Firing a slot creates the run under the unique key
  * (schedule id, slot time) and then advances the cursor. Both writes are idempotent, so a crash between them is
  * harmless: the next daemon sees the old cursor, fires the slot again, and `createRun` returns the existing run
- * (no slot ever runs twice). Overlap policy decides between start, skip, queue and cancel-previous.
+ * (no slot ever runs twice). Overlap policy decides between start, skip, queue and cancel-previous. The
+ * scheduler reads cursors synchronously, from a copy loaded at each sync and updated by each advance here.
  */
 import type { Schedule } from "../../schemas/schedule.ts";
 import type { Clock } from "../core/clock.ts";
@@ -19,8 +20,8 @@ import type { RunManager } from "./run-manager.ts";
 export interface ScheduleWiring extends AsyncDisposable {
   start(): void;
   /** Re-reads every active pipeline's schedules (after a reload); removed pipelines' schedules stop. */
-  sync(removedPipelines: readonly string[]): void;
-  pause(id: string, paused: boolean): ScheduleRecord | undefined;
+  sync(removedPipelines: readonly string[]): Promise<void>;
+  pause(id: string, paused: boolean): Promise<ScheduleRecord | undefined>;
   /** Max concurrent runs a schedule allows (its overlap policy). */
   limit(id: string): number | undefined;
   next(id: string, count: number): number[];
@@ -41,13 +42,18 @@ export function createScheduleWiring(deps: ScheduleWiringDeps): ScheduleWiring {
   const { store, registry, runs, log } = deps;
   const known = new Map<string, { pipeline: string; schedule: Schedule }>();
   const late = new Map<string, { pipeline: string; seconds: number }>();
+  const cursors = new Map<string, number>();
+  const advance = async (id: string, slotAt: number, now: number): Promise<void> => {
+    await advanceScheduleCursor(store, id, slotAt, now);
+    if (!(slotAt <= (cursors.get(id) ?? Number.NEGATIVE_INFINITY))) cursors.set(id, slotAt);
+  };
 
   async function fire(target: ScheduledTarget, slotAt: number): Promise<void> {
     const now = deps.clock.now();
     const entry = registry.get(target.pipeline);
     const manifest = entry?.manifest;
     if (!manifest) {
-      advanceScheduleCursor(store, target.id, slotAt, now);
+      await advance(target.id, slotAt, now);
       return;
     }
     const decision = decideOverlap(
@@ -56,14 +62,14 @@ export function createScheduleWiring(deps: ScheduleWiringDeps): ScheduleWiring {
       target.schedule.maxActiveRuns,
     );
     if (decision.action === "skip") {
-      advanceScheduleCursor(store, target.id, slotAt, now);
+      await advance(target.id, slotAt, now);
       log.info("schedule:skip", `${target.id} slot ${new Date(slotAt).toISOString()} skipped: a run is still active (overlap: skip)`);
       return;
     }
     if (decision.action === "cancel-previous") {
       for (const id of decision.cancel) {
         try {
-          runs.cancel(id, `cancelled by slot ${new Date(slotAt).toISOString()} (overlap: cancel-previous)`);
+          await runs.cancel(id, `cancelled by slot ${new Date(slotAt).toISOString()} (overlap: cancel-previous)`);
         } catch {
           // already ended
         }
@@ -74,24 +80,24 @@ export function createScheduleWiring(deps: ScheduleWiringDeps): ScheduleWiring {
     const checked = target.schedule.paramsFromSlot
       ? { ok: false as const }
       : deps.params.check(`${manifest.pipeline}@${manifest.version}`, manifest.paramsSchema, input, manifest.pipeline);
-    const { run, created } = runs.create({
+    const { run, created } = await runs.create({
       pipeline: target.pipeline, version: manifest.version, params: checked.ok ? checked.params : input,
       trigger: { kind: "schedule", detail: { schedule: target.schedule.name, slotAt } },
       scheduleId: target.id, slotAt, createdAt: now,
     });
-    advanceScheduleCursor(store, target.id, slotAt, now);
+    await advance(target.id, slotAt, now);
     late.set(target.id, { pipeline: target.pipeline, seconds: (now - slotAt) / 1000 });
     if (created) log.info("schedule:fire", `${target.id} slot ${new Date(slotAt).toISOString()} -> run ${run.id}${decision.action === "queue" ? " (queued)" : ""}`, { scheduleId: target.id, runId: run.id, slotAt, lateMs: now - slotAt });
   }
 
   const scheduler = createScheduler({
     clock: deps.clock,
-    getCursor: (id) => getSchedule(store, id)?.cursorAt ?? undefined,
+    getCursor: (id) => cursors.get(id),
     fire,
     onError: (error, target) => log.error("schedule:error", `${target?.id ?? "scheduler"}: ${(error as Error)?.message ?? String(error)}`),
   });
 
-  function sync(removedPipelines: readonly string[]): void {
+  async function sync(removedPipelines: readonly string[]): Promise<void> {
     known.clear();
     const byPipeline = new Map<string, string[]>();
     const rows = [];
@@ -108,21 +114,24 @@ export function createScheduleWiring(deps: ScheduleWiringDeps): ScheduleWiring {
       }
       byPipeline.set(spec.name, ids);
     }
-    upsertSchedules(store, rows, deps.clock.now());
-    for (const [pipeline, ids] of byPipeline) removeSchedulesNotIn(store, pipeline, ids);
-    for (const pipeline of removedPipelines) if (!byPipeline.has(pipeline)) removeSchedulesNotIn(store, pipeline, []);
+    await upsertSchedules(store, rows, deps.clock.now());
+    for (const [pipeline, ids] of byPipeline) await removeSchedulesNotIn(store, pipeline, ids);
+    for (const pipeline of removedPipelines) if (!byPipeline.has(pipeline)) await removeSchedulesNotIn(store, pipeline, []);
     // the stored pause flag (API pause/resume) wins over the spec's initial one
-    const paused = new Map(listSchedules(store).map((s) => [s.id, s.paused]));
+    const stored = await listSchedules(store);
+    const paused = new Map(stored.map((s) => [s.id, s.paused]));
+    cursors.clear();
+    for (const s of stored) if (s.cursorAt !== null) cursors.set(s.id, s.cursorAt);
     scheduler.setSchedules([...known.entries()].map(([id, k]) => ({ pipeline: k.pipeline, schedule: { ...k.schedule, paused: paused.get(id) ?? k.schedule.paused } })));
   }
 
   return {
     start: () => scheduler.start(),
     sync,
-    pause(id, paused) {
-      if (!setSchedulePaused(store, id, paused, deps.clock.now())) return undefined;
-      sync([]);
-      return getSchedule(store, id);
+    async pause(id, paused) {
+      if (!(await setSchedulePaused(store, id, paused, deps.clock.now()))) return undefined;
+      await sync([]);
+      return await getSchedule(store, id);
     },
     limit(id) {
       const s = known.get(id)?.schedule;

@@ -24,7 +24,7 @@ export async function shutdown(d: { schedules: ScheduleWiring; runs: RunManager;
   }
   for (const run of d.runs.active()) {
     try {
-      d.runs.cancel(run.id, "the daemon is shutting down");
+      await d.runs.cancel(run.id, "the daemon is shutting down");
     } catch {
       // ended meanwhile
     }

@@ -37,7 +37,7 @@ export interface HeadReader {
 export interface Triggers {
   /** Re-reads every active pipeline's triggers (after a reload). */
   sync(): void;
-  runEnded(run: RunRecord, state: RunState): void;
+  runEnded(run: RunRecord, state: RunState): Promise<void>;
   stop(): void;
 }
 
@@ -75,10 +75,10 @@ export function createTriggers(deps: {
     return { version: manifest.version, params: checked.params };
   }
 
-  function start(pipeline: string, key: string, detail: { on: "commit" | "runEnd" } & Record<string, unknown>): boolean {
+  async function start(pipeline: string, key: string, detail: { on: "commit" | "runEnd" } & Record<string, unknown>): Promise<boolean> {
     const p = paramsFor(pipeline);
     if (!p) return false;
-    const { run, created } = runs.create({
+    const { run, created } = await runs.create({
       pipeline, version: p.version, params: p.params, trigger: { kind: detail.on, detail }, idempotencyKey: key, createdAt: deps.clock.now(),
     });
     if (created) log.info("trigger:fire", `${pipeline}: run ${run.id} (${String(detail.on)})`, { runId: run.id, pipeline, ...detail });
@@ -93,9 +93,9 @@ export function createTriggers(deps: {
     });
 
   /** A commit by this pipeline's own run: skip it (true), or not yet known while its run may still report it (undefined). */
-  function ownCommit(pipeline: string, repo: string, snapshotId: string, trigger: OnCommit): boolean | undefined {
+  async function ownCommit(pipeline: string, repo: string, snapshotId: string, trigger: OnCommit): Promise<boolean | undefined> {
     if (trigger.includeOwnCommits) return false;
-    const lineage = getSnapshotLineage(store, repo, snapshotId);
+    const lineage = await getSnapshotLineage(store, repo, snapshotId);
     if (lineage) return lineage.run.pipeline === pipeline;
     return runs.active().some((r) => r.pipeline === pipeline) ? undefined : false;
   }
@@ -114,11 +114,11 @@ export function createTriggers(deps: {
   /** Starts the runs one subscriber owes for the commits since its cursor, moving the cursor as it goes. */
   async function catchUp(w: Watched, pipeline: string, trigger: OnCommit, head: string): Promise<void> {
     const id = `${pipeline}:${w.repo}@${w.branch}`;
-    const cursor = getTriggerCursor(store, id);
+    const cursor = await getTriggerCursor(store, id);
     const now = deps.clock.now();
     // a trigger seen for the first time starts from the current head, like a new schedule starts from now
     if (cursor === undefined) {
-      setTriggerCursor(store, id, pipeline, head, now);
+      await setTriggerCursor(store, id, pipeline, head, now);
       log.info("trigger:watch", `${pipeline}: watching ${w.repo}@${w.branch} from ${head}`, { pipeline, repo: w.repo, branch: w.branch, snapshotId: head });
       return;
     }
@@ -131,13 +131,13 @@ export function createTriggers(deps: {
     } else if (waiting(pipeline, w.repo, w.branch)) return; // latest: the next check takes the newest head
     let from = cursor;
     for (const snapshotId of snapshots) {
-      const own = ownCommit(pipeline, w.repo, snapshotId, trigger);
+      const own = await ownCommit(pipeline, w.repo, snapshotId, trigger);
       if (own === undefined) return; // look again on the next check
       if (!own && (await touches(w, trigger, from, snapshotId))) {
         const detail = { on: "commit" as const, repo: w.repo, branch: w.branch, snapshotId };
-        if (!start(pipeline, `commit:${w.repo}@${w.branch}:${snapshotId}`, detail)) return;
+        if (!(await start(pipeline, `commit:${w.repo}@${w.branch}:${snapshotId}`, detail))) return;
       }
-      setTriggerCursor(store, id, pipeline, snapshotId, deps.clock.now());
+      await setTriggerCursor(store, id, pipeline, snapshotId, deps.clock.now());
       from = snapshotId;
     }
   }
@@ -230,13 +230,13 @@ export function createTriggers(deps: {
 
   return {
     sync,
-    runEnded(run, state) {
+    async runEnded(run, state) {
       for (const entry of registry.list()) {
         const spec = entry.manifest?.spec;
         for (const t of spec?.triggers ?? []) {
           if (!("onRunEnd" in t) || t.onRunEnd.pipeline !== run.pipeline || !t.onRunEnd.states.includes(state as never)) continue;
-          const commits = getRunSnapshots(store, run.id).commits.map((c) => ({ repo: c.repo, branch: c.branch, snapshotId: c.snapshotId }));
-          start(spec!.name, `runEnd:${run.id}`, { on: "runEnd" as const, pipeline: run.pipeline, runId: run.id, state, commits });
+          const commits = (await getRunSnapshots(store, run.id)).commits.map((c) => ({ repo: c.repo, branch: c.branch, snapshotId: c.snapshotId }));
+          await start(spec!.name, `runEnd:${run.id}`, { on: "runEnd" as const, pipeline: run.pipeline, runId: run.id, state, commits });
         }
       }
     },

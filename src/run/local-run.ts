@@ -52,8 +52,8 @@ export async function runLocally(options: LocalRunOptions): Promise<{ run: RunDe
   const clock = options.clock ?? systemClock;
   const { store, plan } = options;
   const params = validateParamsOrThrow(options.pipeline, options.params);
-  recordPipelineVersions(store, [{ pipeline: plan.pipeline, version: plan.version, file: options.file, plan, createdAt: clock.now() }]);
-  const { run } = createRun(store, {
+  await recordPipelineVersions(store, [{ pipeline: plan.pipeline, version: plan.version, file: options.file, plan, createdAt: clock.now() }]);
+  const { run } = await createRun(store, {
     pipeline: plan.pipeline,
     version: plan.version,
     params,
@@ -64,7 +64,7 @@ export async function runLocally(options: LocalRunOptions): Promise<{ run: RunDe
     createdAt: clock.now(),
   });
   // A daemon that starts meanwhile leaves a run with a live pid alone, and marks it Crashed once the pid is gone.
-  setRunPid(store, run.id, process.pid);
+  await setRunPid(store, run.id, process.pid);
   options.onCreated?.(run.id);
   const storeSink = createStoreSink(store);
   const sink = options.onEvent
@@ -84,8 +84,8 @@ export async function runLocally(options: LocalRunOptions): Promise<{ run: RunDe
       concurrency: options.concurrency,
       pools: createPoolGate(options.pools ?? {}),
       previous: options.previous,
-      cacheSource: (task, cacheKey, maxAgeMs) =>
-        findCacheHit(store, {
+      cacheSource: async (task, cacheKey, maxAgeMs) =>
+        await findCacheHit(store, {
           pipeline: plan.pipeline,
           task,
           cacheKey,
@@ -94,7 +94,7 @@ export async function runLocally(options: LocalRunOptions): Promise<{ run: RunDe
       arraylake: options.arraylake,
       arraylakeFor: options.arraylakeFor,
     });
-    return { run: getRun(store, run.id)!, outcome };
+    return { run: (await getRun(store, run.id))!, outcome };
   } finally {
     storeSink[Symbol.dispose]();
   }

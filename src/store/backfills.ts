@@ -6,7 +6,7 @@
  */
 import { newId } from "../core/ids.ts";
 import type { RunState } from "../core/states.ts";
-import type { Store } from "./open-store.ts";
+import type { Db, Sql } from "./sql.ts";
 import { toRun, type RunRow } from "./rows.ts";
 import { createRun } from "./runs.ts";
 import type { RunRecord, RunTrigger } from "./types.ts";
@@ -66,37 +66,36 @@ const INSERT_SLOT = "INSERT INTO backfill_slots (backfill_id, slot_at, run_id, c
 /**
  * Creates the backfill and its runs (Pending); returns it with the runs it created, for the run queue.
  * @example
- * const { backfill, created } = createBackfill(store, { pipeline: "p", version, scheduleId: "p:daily", scheduleName: "daily", slots, ... });
+ * const { backfill, created } = await createBackfill(store, { pipeline: "p", version, scheduleId: "p:daily", scheduleName: "daily", slots, ... });
  */
-export function createBackfill(store: Store, input: CreateBackfillInput): { backfill: BackfillRecord; created: RunRecord[] } {
-  const { sql } = store;
-  return sql.tx(() => {
+export function createBackfill(store: Db, input: CreateBackfillInput): Promise<{ backfill: BackfillRecord; created: RunRecord[] }> {
+  return store.sql.tx(async (sql) => {
     const id = newId(input.createdAt);
-    sql.stmt(INSERT).run(id, input.pipeline, input.scheduleId, input.fromAt, input.toAt, input.maxActive, input.rerunFailed ? 1 : 0, input.createdAt);
+    await sql.run(INSERT, [id, input.pipeline, input.scheduleId, input.fromAt, input.toAt, input.maxActive, input.rerunFailed ? 1 : 0, input.createdAt]);
     const created: RunRecord[] = [];
     const detail = { schedule: input.scheduleName, backfill: id, maxActive: input.maxActive };
     for (const slotAt of input.slots) {
       const trigger: RunTrigger = { kind: "schedule", detail: { ...detail, slotAt } };
       const base = { pipeline: input.pipeline, version: input.version, params: input.params, createdAt: input.createdAt };
-      let { run, created: isNew } = createRun(store, { ...base, trigger, scheduleId: input.scheduleId, slotAt });
+      let { run, created: isNew } = await createRun({ sql }, { ...base, trigger, scheduleId: input.scheduleId, slotAt });
       // the slot's newest run, if an earlier backfill reran it
-      if (!isNew) run = latestSlotRun(store, input.scheduleId, slotAt) ?? run;
+      if (!isNew) run = (await latestSlotRun(sql, input.scheduleId, slotAt)) ?? run;
       if (!isNew && input.rerunFailed && RERUN.has(run.state)) {
         const rerunOf = run.id;
-        ({ run, created: isNew } = createRun(store, { ...base, trigger: { kind: "schedule", detail: { ...detail, slotAt, rerunOf } }, scheduledFor: slotAt }));
+        ({ run, created: isNew } = await createRun({ sql }, { ...base, trigger: { kind: "schedule", detail: { ...detail, slotAt, rerunOf } }, scheduledFor: slotAt }));
       }
       if (isNew) created.push(run);
-      sql.stmt(INSERT_SLOT).run(id, slotAt, run.id, isNew ? 1 : 0);
+      await sql.run(INSERT_SLOT, [id, slotAt, run.id, isNew ? 1 : 0]);
     }
-    return { backfill: getBackfillRecord(store, id)!, created };
+    return { backfill: (await getBackfillRecord({ sql }, id))!, created };
   });
 }
 
 const LATEST_SLOT_RUN = `SELECT r.* FROM backfill_slots s JOIN backfills b ON b.id = s.backfill_id JOIN runs r ON r.id = s.run_id
 WHERE b.schedule_id = ? AND s.slot_at = ? ORDER BY r.created_at DESC, r.id DESC LIMIT 1`;
 
-function latestSlotRun(store: Store, scheduleId: string, slotAt: number): RunRecord | undefined {
-  const row = store.sql.stmt(LATEST_SLOT_RUN).get(scheduleId, slotAt) as RunRow | undefined;
+async function latestSlotRun(sql: Sql, scheduleId: string, slotAt: number): Promise<RunRecord | undefined> {
+  const row = await sql.get<RunRow>(LATEST_SLOT_RUN, [scheduleId, slotAt]);
   return row ? toRun(row) : undefined;
 }
 
@@ -118,8 +117,8 @@ const toBackfill = (r: BackfillRow): BackfillRecord => ({
   rerunFailed: r.rerun_failed === 1, state: r.state as BackfillState, createdAt: r.created_at, endedAt: r.ended_at,
 });
 
-function getBackfillRecord(store: Store, id: string): BackfillRecord | undefined {
-  const row = store.sql.stmt("SELECT * FROM backfills WHERE id = ?").get(id) as BackfillRow | undefined;
+async function getBackfillRecord(store: Db, id: string): Promise<BackfillRecord | undefined> {
+  const row = (await store.sql.get("SELECT * FROM backfills WHERE id = ?", [id])) as BackfillRow | undefined;
   return row ? toBackfill(row) : undefined;
 }
 
@@ -129,10 +128,10 @@ WHERE s.backfill_id = ? ORDER BY s.slot_at`;
 const TERMINAL: ReadonlySet<string> = new Set(["Completed", "Failed", "Cancelled", "Crashed", "TimedOut"]);
 
 /** A backfill with each slot and the state of its run; the state is derived from the slots while it runs. */
-export function getBackfill(store: Store, id: string): BackfillDetail | undefined {
-  const record = getBackfillRecord(store, id);
+export async function getBackfill(store: Db, id: string): Promise<BackfillDetail | undefined> {
+  const record = await getBackfillRecord(store, id);
   if (!record) return undefined;
-  const rows = store.sql.stmt(SLOTS).all(id) as { slot_at: number; run_id: string | null; created: number; state: string | null }[];
+  const rows = (await store.sql.all(SLOTS, [id])) as { slot_at: number; run_id: string | null; created: number; state: string | null }[];
   const slots = rows.map((r) => ({ slotAt: r.slot_at, runId: r.run_id, state: r.state as RunState | null, created: r.created === 1 }));
   let state = record.state;
   if (state === "Running" && slots.every((s) => s.state !== null && TERMINAL.has(s.state))) {
@@ -142,15 +141,15 @@ export function getBackfill(store: Store, id: string): BackfillDetail | undefine
 }
 
 /** Marks a backfill Cancelled (its runs are cancelled by the caller); false when unknown or already ended. */
-export function cancelBackfill(store: Store, id: string, at: number): boolean {
-  return store.sql.stmt("UPDATE backfills SET state = 'Cancelled', ended_at = ? WHERE id = ? AND state = 'Running'").run(at, id).changes === 1;
+export async function cancelBackfill(store: Db, id: string, at: number): Promise<boolean> {
+  return (await store.sql.run("UPDATE backfills SET state = 'Cancelled', ended_at = ? WHERE id = ? AND state = 'Running'", [at, id])) === 1;
 }
 
 /** Newest first, optionally one pipeline's. */
-export function listBackfills(store: Store, opts: { pipeline?: string | undefined; limit?: number } = {}): BackfillRecord[] {
+export async function listBackfills(store: Db, opts: { pipeline?: string | undefined; limit?: number } = {}): Promise<BackfillRecord[]> {
   const limit = Math.min(500, Math.max(1, opts.limit ?? 50));
   const rows = opts.pipeline === undefined
-    ? store.sql.stmt("SELECT * FROM backfills ORDER BY created_at DESC, id DESC LIMIT ?").all(limit)
-    : store.sql.stmt("SELECT * FROM backfills WHERE pipeline = ? ORDER BY created_at DESC, id DESC LIMIT ?").all(opts.pipeline, limit);
+    ? (await store.sql.all("SELECT * FROM backfills ORDER BY created_at DESC, id DESC LIMIT ?", [limit]))
+    : (await store.sql.all("SELECT * FROM backfills WHERE pipeline = ? ORDER BY created_at DESC, id DESC LIMIT ?", [opts.pipeline, limit]));
   return (rows as BackfillRow[]).map(toBackfill);
 }

@@ -1,5 +1,5 @@
 /** @module The child runs of a run (`ctx.runPipeline`), oldest first. */
-import type { Store } from "./open-store.ts";
+import type { Db } from "./sql.ts";
 import { toRun, type RunRow } from "./rows.ts";
 import type { RunRecord } from "./types.ts";
 
@@ -7,8 +7,8 @@ const CHILDREN = "SELECT * FROM runs WHERE parent_run_id = ? ORDER BY created_at
 
 /**
  * @example
- * for (const child of listChildRuns(store, run.id)) console.log(child.id, child.state);
+ * for (const child of await listChildRuns(store, run.id)) console.log(child.id, child.state);
  */
-export function listChildRuns(store: Store, parentRunId: string): RunRecord[] {
-  return (store.sql.stmt(CHILDREN).all(parentRunId) as RunRow[]).map(toRun);
+export async function listChildRuns(store: Db, parentRunId: string): Promise<RunRecord[]> {
+  return (await store.sql.all<RunRow>(CHILDREN, [parentRunId])).map(toRun);
 }

@@ -1,6 +1,6 @@
 /** @module Commits and snapshot reads made by runs: listings, a run's snapshots, and snapshot lineage. */
 import { InvalidCursorError } from "./errors.ts";
-import type { Store } from "./open-store.ts";
+import type { Db } from "./sql.ts";
 import { clampLimit, decodeCursor, encodeCursor, parseJson, toRun, type RunRow } from "./rows.ts";
 import type { CommitRecord, Page, PipelineVersionRecord, RunRecord, SnapshotReadRecord } from "./types.ts";
 
@@ -48,7 +48,7 @@ export interface ListCommitsQuery {
 }
 
 /** Commits made by runs, newest first, with a stable cursor. */
-export function listCommits(store: Store, query: ListCommitsQuery = {}): Page<CommitRecord> {
+export async function listCommits(store: Db, query: ListCommitsQuery = {}): Promise<Page<CommitRecord>> {
   const where: string[] = [];
   const args: (string | number)[] = [];
   for (const [column, value] of [["repo", query.repo], ["pipeline", query.pipeline], ["run_id", query.runId]] as const) {
@@ -64,7 +64,7 @@ export function listCommits(store: Store, query: ListCommitsQuery = {}): Page<Co
   }
   const limit = clampLimit(query.limit, 50, 1000);
   const sql = `SELECT * FROM commits${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY seq DESC LIMIT ?`;
-  const rows = store.sql.stmt(sql).all(...args, limit + 1) as CommitRow[];
+  const rows = (await store.sql.all(sql, [...args, limit + 1])) as CommitRow[];
   const items = rows.slice(0, limit).map(toCommit);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.seq]) : null };
@@ -74,10 +74,10 @@ const RUN_READS = "SELECT * FROM snapshot_reads WHERE run_id = ? ORDER BY seq";
 const RUN_COMMITS = "SELECT * FROM commits WHERE run_id = ? ORDER BY seq";
 
 /** The snapshots a run read and the commits it made, in order. */
-export function getRunSnapshots(store: Store, runId: string): { reads: SnapshotReadRecord[]; commits: CommitRecord[] } {
+export async function getRunSnapshots(store: Db, runId: string): Promise<{ reads: SnapshotReadRecord[]; commits: CommitRecord[] }> {
   return {
-    reads: (store.sql.stmt(RUN_READS).all(runId) as ReadRow[]).map(toRead),
-    commits: (store.sql.stmt(RUN_COMMITS).all(runId) as CommitRow[]).map(toCommit),
+    reads: ((await store.sql.all(RUN_READS, [runId])) as ReadRow[]).map(toRead),
+    commits: ((await store.sql.all(RUN_COMMITS, [runId])) as CommitRow[]).map(toCommit),
   };
 }
 
@@ -96,13 +96,13 @@ const RUN = "SELECT * FROM runs WHERE id = ?";
 const VERSION = "SELECT * FROM pipeline_versions WHERE pipeline = ? AND version = ?";
 
 /** Which run produced `snapshotId` in `repo`, from which inputs, with which code; undefined if no run did. */
-export function getSnapshotLineage(store: Store, repo: string, snapshotId: string): SnapshotLineage | undefined {
+export async function getSnapshotLineage(store: Db, repo: string, snapshotId: string): Promise<SnapshotLineage | undefined> {
   const { sql } = store;
-  const commit = sql.stmt(COMMIT_BY_SNAPSHOT).get(repo, snapshotId) as CommitRow | undefined;
+  const commit = (await sql.get(COMMIT_BY_SNAPSHOT, [repo, snapshotId])) as CommitRow | undefined;
   if (!commit) return undefined;
-  const run = sql.stmt(RUN).get(commit.run_id) as RunRow | undefined;
+  const run = (await sql.get(RUN, [commit.run_id])) as RunRow | undefined;
   if (!run) return undefined;
-  const version = sql.stmt(VERSION).get(run.pipeline, run.version) as
+  const version = (await sql.get(VERSION, [run.pipeline, run.version])) as
     | { pipeline: string; version: string; file: string; plan: string; created_at: number }
     | undefined;
   return {
@@ -112,7 +112,7 @@ export function getSnapshotLineage(store: Store, repo: string, snapshotId: strin
       ? { pipeline: version.pipeline, version: version.version, file: version.file,
           plan: parseJson(version.plan), createdAt: version.created_at }
       : null,
-    reads: (sql.stmt(RUN_READS).all(run.id) as ReadRow[]).map(toRead),
+    reads: ((await sql.all(RUN_READS, [run.id])) as ReadRow[]).map(toRead),
   };
 }
 
@@ -133,8 +133,8 @@ const READERS = `SELECT r.run_id, runs.pipeline, runs.state, MIN(r.at) AS at, MI
   WHERE r.repo = ? AND r.snapshot_id = ? GROUP BY r.run_id ORDER BY seq DESC LIMIT ?`;
 
 /** Runs that read `snapshotId` in `repo`, newest first (by first read), at most `limit` (1..1000, default 100). */
-export function getSnapshotReaders(store: Store, repo: string, snapshotId: string, limit?: number): SnapshotReader[] {
-  const rows = store.sql.stmt(READERS).all(repo, snapshotId, clampLimit(limit, 100, 1000)) as {
+export async function getSnapshotReaders(store: Db, repo: string, snapshotId: string, limit?: number): Promise<SnapshotReader[]> {
+  const rows = (await store.sql.all(READERS, [repo, snapshotId, clampLimit(limit, 100, 1000)])) as {
     run_id: string; pipeline: string; state: string; at: number; tasks: string;
   }[];
   return rows.map((r) => ({

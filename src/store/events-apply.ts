@@ -9,7 +9,7 @@
 import type { LogEvent, RunEvent, RunTransitionEvent, TaskTransitionEvent } from "../core/events.ts";
 import { RUN_TRANSITIONS, TASK_TRANSITIONS, TERMINAL_RUN_STATES, type RunState, type TaskState } from "../core/states.ts";
 import { insertMany, rowTexts, type RowSpec } from "./insert-many.ts";
-import type { SqlHandle, Store } from "./open-store.ts";
+import { INT, TEXT, type Db, type Sql } from "./sql.ts";
 import { errorJson, jsonOrNull, redactText } from "./rows.ts";
 import { writePatches, type PatchSink } from "./patch-writes.ts";
 import { BARE_CREATE_ROWS, fold, newPatch, type TaskPatch } from "./task-patch.ts";
@@ -38,7 +38,7 @@ const INSERT_READ = `INSERT INTO snapshot_reads (run_id, task, repo, branch, tag
 VALUES (?, ?, ?, ?, ?, ?, ?)`;
 const INSERT_COMMIT = `INSERT INTO commits (run_id, pipeline, task, repo, branch, snapshot_id, parent_snapshot_id,
   message, at)
-SELECT r.id, r.pipeline, ?, ?, ?, ?, ?, ?, ? FROM runs r WHERE r.id = ?`;
+SELECT r.id, r.pipeline, ${TEXT}, ${TEXT}, ${TEXT}, ${TEXT}, ${TEXT}, ${TEXT}, ${INT} FROM runs r WHERE r.id = ?`;
 const INSERT_ARTIFACT = `INSERT INTO artifacts (run_id, seq, task, kind, title, text, content, mime, size, created_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const RELEASE_RUN_LEASES = "DELETE FROM leases WHERE run_id = ?";
@@ -76,16 +76,16 @@ const messageOf = (cause: unknown): string => (cause instanceof Error ? cause.me
 /**
  * Applies a batch of run events in one transaction and reports the ones it rejected.
  * @example
- * const { rejected } = applyRunEvents(store, [{ type: "run:transition", runId, from: "Pending", to: "Running", at }]);
+ * const { rejected } = await applyRunEvents(store, [{ type: "run:transition", runId, from: "Pending", to: "Running", at }]);
  */
-export function applyRunEvents(store: Store, events: readonly RunEvent[]): ApplyResult {
+export async function applyRunEvents(db: Db, events: readonly RunEvent[]): Promise<ApplyResult> {
   const rejected: RejectedEvent[] = [];
-  if (events.length > 0) store.sql.tx(() => applyBatch(store.sql, events, rejected));
+  if (events.length > 0) await db.sql.tx((sql) => applyBatch(sql, events, rejected));
   rejected.sort((a, b) => a.index - b.index);
   return { applied: events.length - rejected.length, rejected };
 }
 
-function applyBatch(sql: SqlHandle, events: readonly RunEvent[], rejected: RejectedEvent[]): void {
+async function applyBatch(sql: Sql, events: readonly RunEvent[], rejected: RejectedEvent[]): Promise<void> {
   const isRejected = new Uint8Array(events.length);
   const reject = (index: number, reason: RejectReason, currentState: string | null, message: string): void => {
     isRejected[index] = 1;
@@ -148,13 +148,13 @@ function applyBatch(sql: SqlHandle, events: readonly RunEvent[], rejected: Rejec
           // A second create of a key seen in this batch: what came before it is written first, in order.
           if (earlier) {
             if (earlier.create && earlier.indices.length === 0) creates.push(earlier);
-            else writePatches(sql, [earlier], report);
+            else await writePatches(sql, [earlier], report);
           }
           ofRun.set(e.task, newPatch(e.runId, e.task, "Pending", { parent: e.parent, mapIndex: e.mapIndex, index: i }));
           break;
         }
         case "run:transition": {
-          const m = applyRun(sql, e);
+          const m = await applyRun(sql, e);
           if (m) reject(i, m.reason, m.currentState, m.message);
           else transitions.push(i);
           break;
@@ -163,28 +163,28 @@ function applyBatch(sql: SqlHandle, events: readonly RunEvent[], rejected: Rejec
           logs.push(i);
           break;
         case "run:params":
-          if (sql.stmt(SET_PARAMS).run(jsonOrNull(e.params ?? {}), e.runId).changes === 0) {
+          if ((await sql.run(SET_PARAMS, [jsonOrNull(e.params ?? {}), e.runId])) === 0) {
             reject(i, "not-found", null, `run ${e.runId} not found`);
           }
           break;
         case "snapshot:read":
-          sql.stmt(INSERT_READ).run(e.runId, e.task ?? null, e.repo, e.branch ?? null, e.tag ?? null, e.snapshotId, e.at);
+          await sql.guard((g) => g.run(INSERT_READ, [e.runId, e.task ?? null, e.repo, e.branch ?? null, e.tag ?? null, e.snapshotId, e.at]));
           break;
         case "artifact:add": {
           const text = redactText(e.text);
           const size = Buffer.byteLength(text) + (e.content?.byteLength ?? 0);
-          sql.stmt(INSERT_ARTIFACT).run(
-            e.runId, e.seq, e.task, e.kind, e.title === undefined ? null : redactText(e.title), text,
-            e.content ? Buffer.from(e.content.buffer, e.content.byteOffset, e.content.byteLength) : null, e.mime ?? null, size, e.at,
-          );
+          const content = e.content ? Buffer.from(e.content.buffer, e.content.byteOffset, e.content.byteLength) : null;
+          await sql.guard((g) => g.run(INSERT_ARTIFACT, [
+            e.runId, e.seq, e.task, e.kind, e.title === undefined ? null : redactText(e.title), text, content, e.mime ?? null, size, e.at,
+          ]));
           break;
         }
         case "snapshot:commit": {
-          const info = sql.stmt(INSERT_COMMIT).run(
+          const changes = await sql.guard((g) => g.run(INSERT_COMMIT, [
             e.task ?? null, e.repo, e.branch, e.snapshotId, e.parentSnapshotId ?? null, redactText(e.message), e.at,
             e.runId,
-          );
-          if (info.changes === 0) reject(i, "not-found", null, `run ${e.runId} not found`);
+          ]));
+          if (changes === 0) reject(i, "not-found", null, `run ${e.runId} not found`);
           break;
         }
       }
@@ -199,31 +199,31 @@ function applyBatch(sql: SqlHandle, events: readonly RunEvent[], rejected: Rejec
   for (const ofRun of patches.values()) {
     for (const p of ofRun.values()) (p.create && p.indices.length === 0 ? creates : withTransitions).push(p);
   }
-  writePatches(sql, withTransitions, report);
-  insertMany(sql, BARE_CREATE_ROWS, creates, (p, cause) => reject(p.create!.index, "error", null, messageOf(cause)));
+  await writePatches(sql, withTransitions, report);
+  await insertMany(sql, BARE_CREATE_ROWS, creates, (p, cause) => reject(p.create!.index, "error", null, messageOf(cause)));
   // Event rows only for transitions that held, in batch order.
   const held = rejected.length === 0 ? transitions : transitions.filter((i) => isRejected[i] === 0);
-  insertMany(sql, eventRows(events), held, (i, cause) => reject(i, "error", null, messageOf(cause)));
-  insertMany(sql, logRows(events), logs, (i, cause) => reject(i, "error", null, messageOf(cause)));
-  for (const runId of touched) sql.stmt(BUMP_RUN).run(runId);
+  await insertMany(sql, eventRows(events), held, (i, cause) => reject(i, "error", null, messageOf(cause)));
+  await insertMany(sql, logRows(events), logs, (i, cause) => reject(i, "error", null, messageOf(cause)));
+  for (const runId of touched) await sql.run(BUMP_RUN, [runId]);
 }
 
 type Miss = Pick<RejectedEvent, "reason" | "currentState" | "message">;
 
-function applyRun(sql: SqlHandle, e: RunTransitionEvent): Miss | undefined {
+async function applyRun(sql: Sql, e: RunTransitionEvent): Promise<Miss | undefined> {
   if (!runAllowed(e.from, e.to)) {
     return { reason: "not-allowed", currentState: null, message: `run ${e.runId}: ${e.from} -> ${e.to} is not allowed` };
   }
   const terminal = TERMINAL_RUN_STATES.has(e.to);
-  const info = sql.stmt(UPDATE_RUN).run(
+  const changes = await sql.run(UPDATE_RUN, [
     e.to, e.to === "Running" ? e.at : null, terminal ? e.at : null, errorJson(e.error), e.runId, e.from,
-  );
-  if (info.changes === 0) {
-    const row = sql.stmt(RUN_STATE).get(e.runId) as { state: string } | undefined;
+  ]);
+  if (changes === 0) {
+    const row = await sql.get<{ state: string }>(RUN_STATE, [e.runId]);
     return missOf(`run ${e.runId}`, e.from, e.to, row?.state ?? null);
   }
   // A finished run holds no pool slots: this is how a crash frees its leases.
-  if (terminal) sql.stmt(RELEASE_RUN_LEASES).run(e.runId);
+  if (terminal) await sql.run(RELEASE_RUN_LEASES, [e.runId]);
   return undefined;
 }
 

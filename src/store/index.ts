@@ -1,8 +1,10 @@
 export * from "./errors.ts";
 export * from "./types.ts";
-export { openStore, integrityCheck, type Store, type OpenStoreOptions } from "./open-store.ts";
+export type { Store } from "./store.ts";
+export type { Db, Dialect, Sql } from "./sql.ts";
+export { openStore, integrityCheck, type SqliteStore, type OpenStoreOptions } from "./sqlite/open.ts";
 export { MIGRATIONS, type Migration } from "./migrations.ts";
-export { dumpSchema } from "./schema-dump.ts";
+export { dumpSchema } from "./sqlite/schema-dump.ts";
 export * from "./runs.ts";
 export * from "./children.ts";
 export * from "./events-apply.ts";

@@ -1,12 +1,12 @@
 /** @module Multi-row INSERT for append-only rows: one statement per chunk instead of per row (the hot path). */
-import type { SqlHandle } from "./open-store.ts";
+import type { Sql } from "./sql.ts";
 
 /** Rows per statement: big chunks first, then small ones, so a batch of any size needs few statements. */
 export const CHUNKS: readonly number[] = [100, 10, 1];
 
-/** `(?, ?), (?, ?)` for `n` rows of `width` values. */
-export const tuples = (width: number, n: number): string => {
-  const one = `(${"?, ".repeat(width - 1)}?)`;
+/** `(?, ?), (?, ?)` for `n` rows of `width` values, or `n` copies of the row template `width`. */
+export const tuples = (width: number | string, n: number): string => {
+  const one = typeof width === "string" ? width : `(${"?, ".repeat(width - 1)}?)`;
   return `${one}, `.repeat(n - 1) + one;
 };
 
@@ -39,44 +39,42 @@ export function rowTexts(head: string, width: number, tail = ""): ReadonlyMap<nu
  * Inserts `items` (in order) in chunks. When a chunk fails (e.g. a foreign key), its rows are retried one by one
  * so only the failing ones are reported through `onError`. Returns the number of rows inserted.
  */
-export function insertMany<T>(
-  sql: SqlHandle,
+export async function insertMany<T>(
+  sql: Sql,
   spec: RowSpec<T>,
   items: readonly T[],
   onError: (item: T, cause: unknown) => void,
-): number {
-  const args: unknown[] = [];
+): Promise<number> {
   let inserted = 0;
   let at = 0;
   for (const n of chunkSizes(items.length)) {
-    args.length = 0;
+    const args: unknown[] = [];
     for (let j = at; j < at + n; j++) spec.bind(items[j]!, args);
-    const stmt = sql.stmt(spec.texts.get(n)!);
     try {
-      inserted += stmt.run(...args).changes; // spread: better-sqlite3 binds arguments faster than array items
+      inserted += await sql.guard((g) => g.run(spec.texts.get(n)!, args));
     } catch (cause) {
       // A failed statement changed nothing: retry its rows one by one so only the failing ones are reported.
       if (n === 1) onError(items[at]!, cause);
-      else inserted += insertOneByOne(sql.stmt(spec.texts.get(1)!), spec, items.slice(at, at + n), onError);
+      else inserted += await insertOneByOne(sql, spec, items.slice(at, at + n), onError);
     }
     at += n;
   }
   return inserted;
 }
 
-function insertOneByOne<T>(
-  one: { run(...args: unknown[]): { changes: number } },
+async function insertOneByOne<T>(
+  sql: Sql,
   spec: RowSpec<T>,
   items: readonly T[],
   onError: (item: T, cause: unknown) => void,
-): number {
-  const args: unknown[] = [];
+): Promise<number> {
+  const text = spec.texts.get(1)!;
   let inserted = 0;
   for (const item of items) {
-    args.length = 0;
+    const args: unknown[] = [];
     spec.bind(item, args);
     try {
-      inserted += one.run(...args).changes;
+      inserted += await sql.guard((g) => g.run(text, args));
     } catch (cause) {
       onError(item, cause);
     }

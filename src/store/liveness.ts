@@ -1,5 +1,5 @@
 /** @module Run liveness: heartbeats and pids from run processes, and finding runs whose process went quiet. */
-import type { Store } from "./open-store.ts";
+import type { Db } from "./sql.ts";
 import { toRun, type RunRow } from "./rows.ts";
 import type { RunRecord } from "./types.ts";
 
@@ -12,21 +12,20 @@ WHERE (state IN ('Running', 'Cancelling') OR (state = 'Pending' AND pid IS NOT N
 ORDER BY created_at, id`;
 
 /** Records that the processes of `runIds` were alive at `at`; returns how many runs matched. */
-export function heartbeat(store: Store, runIds: readonly string[], at: number): number {
-  const { sql } = store;
-  return sql.tx(() => {
+export async function heartbeat(store: Db, runIds: readonly string[], at: number): Promise<number> {
+  return store.sql.tx(async (sql) => {
     let n = 0;
-    for (const id of runIds) n += sql.stmt(HEARTBEAT).run(at, id).changes;
+    for (const id of runIds) n += await sql.run(HEARTBEAT, [at, id]);
     return n;
   });
 }
 
 /** Records (or clears, with null) the pid of the process executing a run. */
-export function setRunPid(store: Store, runId: string, pid: number | null): boolean {
-  return store.sql.stmt(SET_PID).run(pid, runId).changes === 1;
+export async function setRunPid(store: Db, runId: string, pid: number | null): Promise<boolean> {
+  return (await store.sql.run(SET_PID, [pid, runId])) === 1;
 }
 
 /** Active runs whose last heartbeat (else start, else creation) is older than `olderThan` (ms). */
-export function findStaleRuns(store: Store, olderThan: number): RunRecord[] {
-  return (store.sql.stmt(STALE).all(olderThan) as RunRow[]).map(toRun);
+export async function findStaleRuns(store: Db, olderThan: number): Promise<RunRecord[]> {
+  return ((await store.sql.all(STALE, [olderThan])) as RunRow[]).map(toRun);
 }

@@ -1,6 +1,6 @@
 /** @module Reading a run's log lines: by task, minimum level, after a sequence number (live tails). */
 import { LOG_LEVELS, type LogLevel } from "../core/events.ts";
-import type { Store } from "./open-store.ts";
+import type { Db } from "./sql.ts";
 import { clampLimit } from "./rows.ts";
 import type { LogRecord } from "./types.ts";
 
@@ -25,7 +25,7 @@ interface LogRow {
 }
 
 /** A run's log lines in order. */
-export function getLogs(store: Store, runId: string, query: LogQuery = {}): LogRecord[] {
+export async function getLogs(store: Db, runId: string, query: LogQuery = {}): Promise<LogRecord[]> {
   const where = ["run_id = ?", "seq > ?"];
   const args: (string | number)[] = [runId, query.afterSeq ?? 0];
   if (query.task !== undefined) {
@@ -38,7 +38,7 @@ export function getLogs(store: Store, runId: string, query: LogQuery = {}): LogR
     args.push(...levels);
   }
   const sql = `SELECT * FROM logs WHERE ${where.join(" AND ")} ORDER BY seq LIMIT ?`;
-  const rows = store.sql.stmt(sql).all(...args, clampLimit(query.limit, 1000, 10_000)) as LogRow[];
+  const rows = (await store.sql.all(sql, [...args, clampLimit(query.limit, 1000, 10_000)])) as LogRow[];
   return rows.map((r) => ({
     seq: r.seq, runId: r.run_id, task: r.task, attempt: r.attempt, level: r.level, message: r.message, at: r.at,
   }));

@@ -6,7 +6,7 @@
  * reported for its own patch.
  */
 import { CHUNKS, chunkSizes, rowTexts, tuples } from "./insert-many.ts";
-import type { SqlHandle } from "./open-store.ts";
+import { INT, type Sql } from "./sql.ts";
 import { writePatch, type TaskPatch } from "./task-patch.ts";
 
 /** What `writePatches` reports per patch that did not apply. */
@@ -17,8 +17,10 @@ export interface PatchSink {
 
 const INSERT_HEAD = `INSERT INTO task_runs (run_id, task, parent, map_index, state, attempts, started_at, ended_at, error,
   result, cache_key, retry_at)`;
+// Typed casts: PostgreSQL types a CTE's VALUES from its rows, and a bare parameter there would be text.
+const UPDATE_ROW = `(?, ?, ?, ?, ${INT}, ${INT}, ${INT}, ${INT}, ?, ?, ?, ${INT})`;
 const UPDATE_FROM = (n: number): string => `WITH v (run_id, task, expect, state, attempts, started_at, ended_at,
-  set_error, error, result, cache_key, retry_at) AS (VALUES ${tuples(12, n)})
+  set_error, error, result, cache_key, retry_at) AS (VALUES ${tuples(UPDATE_ROW, n)})
 UPDATE task_runs SET state = v.state,
   attempts = CASE WHEN task_runs.attempts < v.attempts THEN v.attempts ELSE task_runs.attempts END,
   started_at = COALESCE(task_runs.started_at, v.started_at), ended_at = v.ended_at,
@@ -43,47 +45,45 @@ const bindUpdate = (p: TaskPatch, out: unknown[]): void => {
 const PARTIAL = Symbol("partial chunk");
 
 /** Writes patches that carry transitions; reports the ones that did not apply. */
-export function writePatches(sql: SqlHandle, patches: readonly TaskPatch[], report: PatchSink): void {
+export async function writePatches(sql: Sql, patches: readonly TaskPatch[], report: PatchSink): Promise<void> {
   const inserts: TaskPatch[] = [];
   const updates: TaskPatch[] = [];
   for (const p of patches) (p.create ? inserts : updates).push(p);
-  writeChunked(sql, inserts, INSERT_TEXTS, bindInsert, report);
-  writeChunked(sql, updates, UPDATE_TEXTS, bindUpdate, report);
+  await writeChunked(sql, inserts, INSERT_TEXTS, bindInsert, report);
+  await writeChunked(sql, updates, UPDATE_TEXTS, bindUpdate, report);
 }
 
-function writeChunked(
-  sql: SqlHandle,
+async function writeChunked(
+  sql: Sql,
   patches: readonly TaskPatch[],
   texts: ReadonlyMap<number, string>,
   bind: (p: TaskPatch, out: unknown[]) => void,
   report: PatchSink,
-): void {
-  const args: unknown[] = [];
+): Promise<void> {
   let at = 0;
   for (const n of chunkSizes(patches.length)) {
     const chunk = patches.slice(at, at + n);
     at += n;
     if (n > 1) {
-      args.length = 0;
+      const args: unknown[] = [];
       for (const p of chunk) bind(p, args);
-      const stmt = sql.stmt(texts.get(n)!);
       try {
-        sql.tx(() => {
-          if (stmt.run(...args).changes !== n) throw PARTIAL;
+        await sql.tx(async (inner) => {
+          if ((await inner.run(texts.get(n)!, args)) !== n) throw PARTIAL;
         });
         continue;
       } catch {
         // fall through: one by one, so each miss or error lands on its own patch
       }
     }
-    for (const p of chunk) writeOne(sql, p, report);
+    for (const p of chunk) await writeOne(sql, p, report);
   }
 }
 
-function writeOne(sql: SqlHandle, p: TaskPatch, report: PatchSink): void {
+async function writeOne(sql: Sql, p: TaskPatch, report: PatchSink): Promise<void> {
   let miss: { current: string | null } | null;
   try {
-    miss = writePatch(sql, p);
+    miss = await sql.guard((g) => writePatch(g, p));
   } catch (cause) {
     report.error(p, cause);
     return;

@@ -1,5 +1,5 @@
 /** @module Pipeline versions (immutable plans by content hash) and each pipeline's latest load status. */
-import type { Store } from "./open-store.ts";
+import type { Db } from "./sql.ts";
 import { jsonOrNull } from "./rows.ts";
 import type { PipelineRecord, PipelineVersionRecord } from "./types.ts";
 
@@ -16,17 +16,16 @@ const INSERT_VERSION = `INSERT INTO pipeline_versions (pipeline, version, file, 
 ON CONFLICT (pipeline, version) DO NOTHING`;
 
 /** Records plan versions; a version already recorded is left as it was. Returns how many were new. */
-export function recordPipelineVersions(store: Store, rows: readonly PipelineVersionInput[]): number {
-  const { sql } = store;
-  return sql.tx(() => {
+export async function recordPipelineVersions(store: Db, rows: readonly PipelineVersionInput[]): Promise<number> {
+  return store.sql.tx(async (sql) => {
     let n = 0;
-    for (const r of rows) n += sql.stmt(INSERT_VERSION).run(r.pipeline, r.version, r.file, JSON.stringify(r.plan), r.createdAt).changes;
+    for (const r of rows) n += await sql.run(INSERT_VERSION, [r.pipeline, r.version, r.file, JSON.stringify(r.plan), r.createdAt]);
     return n;
   });
 }
 
-export function getPipelineVersion(store: Store, pipeline: string, version: string): PipelineVersionRecord | undefined {
-  const row = store.sql.stmt("SELECT * FROM pipeline_versions WHERE pipeline = ? AND version = ?").get(pipeline, version) as
+export async function getPipelineVersion(store: Db, pipeline: string, version: string): Promise<PipelineVersionRecord | undefined> {
+  const row = (await store.sql.get("SELECT * FROM pipeline_versions WHERE pipeline = ? AND version = ?", [pipeline, version])) as
     | { pipeline: string; version: string; file: string; plan: string; created_at: number }
     | undefined;
   if (!row) return undefined;
@@ -51,21 +50,19 @@ ON CONFLICT (name) DO UPDATE SET file = excluded.file, active_version = excluded
   valid = excluded.valid, diagnostics = excluded.diagnostics, updated_at = excluded.updated_at`;
 
 /** Records the loader's latest status for each pipeline. */
-export function upsertPipelines(store: Store, rows: readonly PipelineStatusInput[]): void {
-  const { sql } = store;
-  sql.tx(() => {
+export async function upsertPipelines(store: Db, rows: readonly PipelineStatusInput[]): Promise<void> {
+  await store.sql.tx(async (sql) => {
     for (const r of rows) {
-      sql.stmt(UPSERT).run(r.name, r.file, r.activeVersion, r.valid ? 1 : 0, jsonOrNull(r.diagnostics) ?? "[]", r.updatedAt);
+      await sql.run(UPSERT, [r.name, r.file, r.activeVersion, r.valid ? 1 : 0, jsonOrNull(r.diagnostics) ?? "[]", r.updatedAt]);
     }
   });
 }
 
 /** Forgets pipelines whose file is gone (their versions and runs stay for history). Returns how many. */
-export function removePipelines(store: Store, names: readonly string[]): number {
-  const { sql } = store;
-  return sql.tx(() => {
+export async function removePipelines(store: Db, names: readonly string[]): Promise<number> {
+  return store.sql.tx(async (sql) => {
     let n = 0;
-    for (const name of names) n += sql.stmt("DELETE FROM pipelines WHERE name = ?").run(name).changes;
+    for (const name of names) n += await sql.run("DELETE FROM pipelines WHERE name = ?", [name]);
     return n;
   });
 }
@@ -84,11 +81,11 @@ const toPipeline = (r: PipelineRow): PipelineRecord => ({
   diagnostics: JSON.parse(r.diagnostics) as unknown[], updatedAt: r.updated_at,
 });
 
-export function listPipelines(store: Store): PipelineRecord[] {
-  return (store.sql.stmt("SELECT * FROM pipelines ORDER BY name").all() as PipelineRow[]).map(toPipeline);
+export async function listPipelines(store: Db): Promise<PipelineRecord[]> {
+  return ((await store.sql.all("SELECT * FROM pipelines ORDER BY name")) as PipelineRow[]).map(toPipeline);
 }
 
-export function getPipeline(store: Store, name: string): PipelineRecord | undefined {
-  const row = store.sql.stmt("SELECT * FROM pipelines WHERE name = ?").get(name) as PipelineRow | undefined;
+export async function getPipeline(store: Db, name: string): Promise<PipelineRecord | undefined> {
+  const row = (await store.sql.get("SELECT * FROM pipelines WHERE name = ?", [name])) as PipelineRow | undefined;
   return row ? toPipeline(row) : undefined;
 }

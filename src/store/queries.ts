@@ -1,7 +1,7 @@
 /** @module Run reads for the API and CLI: one run with its tasks, newest-first pages, state history, metrics. */
 import type { RunState } from "../core/states.ts";
 import { InvalidCursorError } from "./errors.ts";
-import type { Store } from "./open-store.ts";
+import type { Db } from "./sql.ts";
 import { clampLimit, decodeCursor, encodeCursor, toRun, type RunRow } from "./rows.ts";
 import { getTaskRuns } from "./task-runs.ts";
 import type { EventRecord, Page, RunDetail, RunRecord } from "./types.ts";
@@ -9,10 +9,10 @@ import type { EventRecord, Page, RunDetail, RunRecord } from "./types.ts";
 const RUN = "SELECT * FROM runs WHERE id = ?";
 
 /** One run with its task rows, or undefined. */
-export function getRun(store: Store, id: string): RunDetail | undefined {
-  const row = store.sql.stmt(RUN).get(id) as RunRow | undefined;
+export async function getRun(store: Db, id: string): Promise<RunDetail | undefined> {
+  const row = (await store.sql.get(RUN, [id])) as RunRow | undefined;
   if (!row) return undefined;
-  return { ...toRun(row), tasks: getTaskRuns(store, id) };
+  return { ...toRun(row), tasks: await getTaskRuns(store, id) };
 }
 
 const CHANGE_COUNT = "SELECT change_count FROM runs WHERE id = ?";
@@ -21,15 +21,15 @@ const CHANGE_COUNT = "SELECT change_count FROM runs WHERE id = ?";
  * A counter that grows with every write that changes the run's detail (state, tasks, events, commits, snapshots
  * read); undefined for an unknown run. One primary-key read: the cheap freshness check for cached renderings.
  */
-export function getRunChangeCount(store: Store, id: string): number | undefined {
-  return store.sql.stmt(CHANGE_COUNT).pluck().get(id) as number | undefined; // pluck: no row object per request
+export async function getRunChangeCount(store: Db, id: string): Promise<number | undefined> {
+  return (await store.sql.get<{ change_count: number }>(CHANGE_COUNT, [id]))?.change_count;
 }
 
 /** How many runs are in one of `states` (one COUNT over the state index). */
-export function countRunsInStates(store: Store, states: readonly RunState[]): number {
+export async function countRunsInStates(store: Db, states: readonly RunState[]): Promise<number> {
   if (states.length === 0) return 0;
   const sql = `SELECT COUNT(*) AS n FROM runs WHERE state IN (${states.map(() => "?").join(", ")})`;
-  return (store.sql.stmt(sql).get(...states) as { n: number }).n;
+  return ((await store.sql.get(sql, states)) as { n: number }).n;
 }
 
 export interface ListRunsQuery {
@@ -46,7 +46,7 @@ export interface ListRunsQuery {
  * Runs newest first. The cursor is the (created_at, id) of the last item, so runs created while paging
  * never shift or repeat the pages that follow.
  */
-export function listRuns(store: Store, query: ListRunsQuery = {}): Page<RunRecord> {
+export async function listRuns(store: Db, query: ListRunsQuery = {}): Promise<Page<RunRecord>> {
   const where: string[] = [];
   const args: (string | number)[] = [];
   if (query.pipeline !== undefined) {
@@ -72,7 +72,7 @@ export function listRuns(store: Store, query: ListRunsQuery = {}): Page<RunRecor
   const limit = clampLimit(query.limit, 50, 1000);
   const sql = `SELECT * FROM runs${where.length ? ` WHERE ${where.join(" AND ")}` : ""}
 ORDER BY created_at DESC, id DESC LIMIT ?`;
-  const rows = store.sql.stmt(sql).all(...args, limit + 1) as RunRow[];
+  const rows = (await store.sql.all(sql, [...args, limit + 1])) as RunRow[];
   const items = rows.slice(0, limit).map(toRun);
   const last = items[items.length - 1];
   const nextCursor = rows.length > limit && last ? encodeCursor([last.createdAt, last.id]) : null;
@@ -93,12 +93,12 @@ interface EventRow {
 const EVENTS = "SELECT * FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?";
 
 /** A run's state history (run and task transitions), oldest first; `afterSeq` for live tails. */
-export function getRunEvents(
-  store: Store,
+export async function getRunEvents(
+  store: Db,
   runId: string,
   opts: { afterSeq?: number | undefined; limit?: number | undefined } = {},
-): EventRecord[] {
-  const rows = store.sql.stmt(EVENTS).all(runId, opts.afterSeq ?? 0, clampLimit(opts.limit, 100_000, 100_000));
+): Promise<EventRecord[]> {
+  const rows = await store.sql.all(EVENTS, [runId, opts.afterSeq ?? 0, clampLimit(opts.limit, 100_000, 100_000)]);
   return (rows as EventRow[]).map((r) => ({
     seq: r.seq, runId: r.run_id, task: r.task, from: r.from_state, to: r.to_state,
     at: r.at, reason: r.reason, attempt: r.attempt,
@@ -106,14 +106,14 @@ export function getRunEvents(
 }
 
 /** Every run currently in one of `states`, oldest first (reconciliation at daemon start, active-run counts). */
-export function listRunsInStates(store: Store, states: readonly RunState[]): RunRecord[] {
+export async function listRunsInStates(store: Db, states: readonly RunState[]): Promise<RunRecord[]> {
   if (states.length === 0) return [];
   const sql = `SELECT * FROM runs WHERE state IN (${states.map(() => "?").join(", ")}) ORDER BY created_at, id`;
-  return (store.sql.stmt(sql).all(...states) as RunRow[]).map(toRun);
+  return ((await store.sql.all(sql, states)) as RunRow[]).map(toRun);
 }
 
 /** Run counts per (pipeline, state), for `/metrics`. */
-export function countRunsByPipelineAndState(store: Store): { pipeline: string; state: RunState; count: number }[] {
+export async function countRunsByPipelineAndState(store: Db): Promise<{ pipeline: string; state: RunState; count: number }[]> {
   const sql = "SELECT pipeline, state, COUNT(*) AS count FROM runs GROUP BY pipeline, state ORDER BY pipeline, state";
-  return store.sql.stmt(sql).all() as { pipeline: string; state: RunState; count: number }[];
+  return (await store.sql.all(sql)) as { pipeline: string; state: RunState; count: number }[];
 }

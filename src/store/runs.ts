@@ -1,7 +1,7 @@
 /** @module Creating runs and their planned task rows, idempotently. */
 import { newId } from "../core/ids.ts";
 import { insertMany } from "./insert-many.ts";
-import type { Store } from "./open-store.ts";
+import type { Db, Sql } from "./sql.ts";
 import { jsonOrNull, toRun, type RunRow } from "./rows.ts";
 import { PENDING_TASK_ROWS, type PendingTaskRow } from "./task-patch.ts";
 import type { RunRecord, RunTrigger } from "./types.ts";
@@ -44,43 +44,41 @@ const BY_SLOT = "SELECT * FROM runs WHERE schedule_id = ? AND slot_at = ?";
 /**
  * Inserts a run, or returns the run that already holds its idempotency key or schedule slot.
  * @example
- * const { run, created } = createRun(store, { pipeline: "p", version: "abc", params: {}, trigger: { kind: "manual" } });
+ * const { run, created } = await createRun(store, { pipeline: "p", version: "abc", params: {}, trigger: { kind: "manual" } });
  */
-export function createRun(store: Store, input: CreateRunInput): { run: RunRecord; created: boolean } {
-  const { sql } = store;
-  return sql.tx(() => {
+export function createRun(db: Db, input: CreateRunInput): Promise<{ run: RunRecord; created: boolean }> {
+  return db.sql.tx(async (sql) => {
     const createdAt = input.createdAt ?? Date.now();
     const id = input.id ?? newId(createdAt);
     const state = input.state ?? "Pending";
-    const info = sql.stmt(INSERT_RUN).run(
+    const changes = await sql.run(INSERT_RUN, [
       id, input.pipeline, input.version, state, jsonOrNull(input.params ?? {}), input.trigger.kind,
       jsonOrNull(input.trigger.detail), input.idempotencyKey ?? null, input.scheduleId ?? null,
       input.slotAt ?? null, input.retryOf ?? null, createdAt, input.scheduledFor ?? input.slotAt ?? createdAt,
       input.parentRunId ?? null,
-    );
-    if (info.changes === 1) {
-      sql.stmt(INSERT_CREATED_EVENT).run(id, state, createdAt);
+    ]);
+    if (changes === 1) {
+      await sql.run(INSERT_CREATED_EVENT, [id, state, createdAt]);
       // the parent's detail lists its children
-      if (input.parentRunId !== undefined) sql.stmt(BUMP_CHANGE_COUNT).run(input.parentRunId);
-      return { run: toRun(sql.stmt(BY_ID).get(id) as RunRow), created: true };
+      if (input.parentRunId !== undefined) await sql.run(BUMP_CHANGE_COUNT, [input.parentRunId]);
+      return { run: toRun((await sql.get<RunRow>(BY_ID, [id]))!), created: true };
     }
-    const existing = findExisting(store, input, id);
+    const existing = await findExisting(sql, input, id);
     if (!existing) throw new Error(`run insert for ${input.pipeline} was ignored but no conflicting run was found`);
     return { run: toRun(existing), created: false };
   });
 }
 
-function findExisting(store: Store, input: CreateRunInput, id: string): RunRow | undefined {
-  const { sql } = store;
+async function findExisting(sql: Sql, input: CreateRunInput, id: string): Promise<RunRow | undefined> {
   if (input.idempotencyKey !== undefined) {
-    const row = sql.stmt(BY_KEY).get(input.pipeline, input.idempotencyKey) as RunRow | undefined;
+    const row = await sql.get<RunRow>(BY_KEY, [input.pipeline, input.idempotencyKey]);
     if (row) return row;
   }
   if (input.scheduleId !== undefined && input.slotAt !== undefined) {
-    const row = sql.stmt(BY_SLOT).get(input.scheduleId, input.slotAt) as RunRow | undefined;
+    const row = await sql.get<RunRow>(BY_SLOT, [input.scheduleId, input.slotAt]);
     if (row) return row;
   }
-  return sql.stmt(BY_ID).get(id) as RunRow | undefined;
+  return sql.get<RunRow>(BY_ID, [id]);
 }
 
 export interface TaskRunInit {
@@ -95,17 +93,17 @@ export interface TaskRunInit {
  * Inserts Pending rows for a run's planned tasks (existing rows are left alone); returns how many were new.
  * Throws (inserting nothing) when the run does not exist.
  */
-export function createTaskRuns(store: Store, runId: string, tasks: readonly (TaskRunInit | string)[]): number {
+export function createTaskRuns(db: Db, runId: string, tasks: readonly (TaskRunInit | string)[]): Promise<number> {
   const rows = tasks.map((t): PendingTaskRow =>
     typeof t === "string"
       ? { runId, task: t, parent: t, mapIndex: null }
       : { runId, task: t.task, parent: t.parent ?? t.task, mapIndex: t.mapIndex ?? null },
   );
-  return store.sql.tx(() => {
-    const n = insertMany(store.sql, PENDING_TASK_ROWS, rows, (_, cause) => {
+  return db.sql.tx(async (sql) => {
+    const n = await insertMany(sql, PENDING_TASK_ROWS, rows, (_, cause) => {
       throw cause;
     });
-    if (n > 0) store.sql.stmt("UPDATE runs SET change_count = change_count + 1 WHERE id = ?").run(runId);
+    if (n > 0) await sql.run("UPDATE runs SET change_count = change_count + 1 WHERE id = ?", [runId]);
     return n;
   });
 }

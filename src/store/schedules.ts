@@ -1,5 +1,5 @@
 /** @module Schedule rows: upserted from the loader's specs; the cursor (last slot handled) only moves forward. */
-import type { Store } from "./open-store.ts";
+import type { Db } from "./sql.ts";
 import { jsonOrNull } from "./rows.ts";
 import type { ScheduleRecord } from "./types.ts";
 
@@ -38,23 +38,21 @@ ON CONFLICT (id) DO UPDATE SET pipeline = excluded.pipeline, name = excluded.nam
   timezone = excluded.timezone, policy = excluded.policy, updated_at = excluded.updated_at`;
 
 /** Inserts or updates schedules, keeping each existing row's cursor and pause state. */
-export function upsertSchedules(store: Store, rows: readonly ScheduleUpsert[], at: number = Date.now()): void {
-  const { sql } = store;
-  sql.tx(() => {
+export async function upsertSchedules(store: Db, rows: readonly ScheduleUpsert[], at: number = Date.now()): Promise<void> {
+  await store.sql.tx(async (sql) => {
     for (const r of rows) {
-      sql.stmt(UPSERT).run(r.id, r.pipeline, r.name, r.cron, r.timezone, jsonOrNull(r.policy ?? {}), r.paused ? 1 : 0, at);
+      await sql.run(UPSERT, [r.id, r.pipeline, r.name, r.cron, r.timezone, jsonOrNull(r.policy ?? {}), r.paused ? 1 : 0, at]);
     }
   });
 }
 
 /** Deletes the pipeline's schedules whose id is not in `ids` (all of them for `[]`); returns the removed ids. */
-export function removeSchedulesNotIn(store: Store, pipeline: string, ids: readonly string[]): string[] {
-  const { sql } = store;
+export async function removeSchedulesNotIn(store: Db, pipeline: string, ids: readonly string[]): Promise<string[]> {
   const keep = new Set(ids);
-  return sql.tx(() => {
-    const existing = sql.stmt("SELECT id FROM schedules WHERE pipeline = ?").all(pipeline) as { id: string }[];
+  return store.sql.tx(async (sql) => {
+    const existing = (await sql.all("SELECT id FROM schedules WHERE pipeline = ?", [pipeline])) as { id: string }[];
     const removed = existing.map((r) => r.id).filter((id) => !keep.has(id));
-    for (const id of removed) sql.stmt("DELETE FROM schedules WHERE id = ?").run(id);
+    for (const id of removed) (await sql.run("DELETE FROM schedules WHERE id = ?", [id]));
     return removed;
   });
 }
@@ -63,25 +61,24 @@ const ADVANCE = `UPDATE schedules SET cursor_at = ?, updated_at = ?
 WHERE id = ? AND (cursor_at IS NULL OR cursor_at < ?)`;
 
 /** Moves the cursor to `slotAt` if that is later than where it is; returns whether it moved. */
-export function advanceScheduleCursor(store: Store, id: string, slotAt: number, at: number = Date.now()): boolean {
-  return store.sql.stmt(ADVANCE).run(slotAt, at, id, slotAt).changes === 1;
+export async function advanceScheduleCursor(store: Db, id: string, slotAt: number, at: number = Date.now()): Promise<boolean> {
+  return (await store.sql.run(ADVANCE, [slotAt, at, id, slotAt])) === 1;
 }
 
 /** Pauses or resumes a schedule; false when no such schedule. */
-export function setSchedulePaused(store: Store, id: string, paused: boolean, at: number = Date.now()): boolean {
-  return store.sql.stmt("UPDATE schedules SET paused = ?, updated_at = ? WHERE id = ?").run(paused ? 1 : 0, at, id)
-    .changes === 1;
+export async function setSchedulePaused(store: Db, id: string, paused: boolean, at: number = Date.now()): Promise<boolean> {
+  return (await store.sql.run("UPDATE schedules SET paused = ?, updated_at = ? WHERE id = ?", [paused ? 1 : 0, at, id])) === 1;
 }
 
 /** Every schedule (or one pipeline's), by pipeline then name. */
-export function listSchedules(store: Store, opts: { pipeline?: string | undefined } = {}): ScheduleRecord[] {
+export async function listSchedules(store: Db, opts: { pipeline?: string | undefined } = {}): Promise<ScheduleRecord[]> {
   const rows = opts.pipeline === undefined
-    ? store.sql.stmt("SELECT * FROM schedules ORDER BY pipeline, name").all()
-    : store.sql.stmt("SELECT * FROM schedules WHERE pipeline = ? ORDER BY name").all(opts.pipeline);
+    ? (await store.sql.all("SELECT * FROM schedules ORDER BY pipeline, name"))
+    : (await store.sql.all("SELECT * FROM schedules WHERE pipeline = ? ORDER BY name", [opts.pipeline]));
   return (rows as ScheduleRow[]).map(toSchedule);
 }
 
-export function getSchedule(store: Store, id: string): ScheduleRecord | undefined {
-  const row = store.sql.stmt("SELECT * FROM schedules WHERE id = ?").get(id) as ScheduleRow | undefined;
+export async function getSchedule(store: Db, id: string): Promise<ScheduleRecord | undefined> {
+  const row = (await store.sql.get("SELECT * FROM schedules WHERE id = ?", [id])) as ScheduleRow | undefined;
   return row ? toSchedule(row) : undefined;
 }

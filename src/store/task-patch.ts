@@ -7,7 +7,7 @@
 import type { TaskTransitionEvent } from "../core/events.ts";
 import { TERMINAL_TASK_STATES, type TaskState } from "../core/states.ts";
 import { rowTexts, type RowSpec } from "./insert-many.ts";
-import type { SqlHandle } from "./open-store.ts";
+import type { Sql } from "./sql.ts";
 import { errorJson, redactText } from "./rows.ts";
 
 export interface TaskPatch {
@@ -68,25 +68,24 @@ const STATE = "SELECT state FROM task_runs WHERE run_id = ? AND task = ?";
  * Writes the patch. Returns null when it applied, else the stored state (or null for "no row") that made the
  * compare-and-set miss.
  */
-export function writePatch(sql: SqlHandle, p: TaskPatch): { current: string | null } | null {
+export async function writePatch(sql: Sql, p: TaskPatch): Promise<{ current: string | null } | null> {
   if (p.create) {
-    const created = sql.stmt(INSERT).run(
+    const created = (await sql.run(INSERT, [
       p.runId, p.task, p.create.parent, p.create.mapIndex, p.state, p.attempts, p.startedAt, p.endedAt,
       p.error ?? null, p.result, p.cacheKey, p.retryAt,
-    ).changes === 1;
+    ])) === 1;
     // An existing row makes the create a no-op; its transitions then compare-and-set against it.
     if (created || p.indices.length === 0) return null;
   }
   if (p.indices.length === 0) return null;
-  const changes = sql.stmt(UPDATE).run(
+  const changes = await sql.run(UPDATE, [
     p.state, p.attempts, p.attempts, p.startedAt, p.endedAt, p.error === undefined ? 0 : 1, p.error ?? null,
     p.result, p.cacheKey, p.retryAt, p.runId, p.task, p.expect,
-  ).changes;
+  ]);
   if (changes === 1) return null;
-  const row = sql.stmt(STATE).get(p.runId, p.task) as { state: string } | undefined;
+  const row = await sql.get<{ state: string }>(STATE, [p.runId, p.task]);
   return { current: row?.state ?? null };
 }
-
 
 export interface PendingTaskRow {
   runId: string;

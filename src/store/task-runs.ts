@@ -1,5 +1,5 @@
 /** @module Task-row reads the engine needs: cached results and a run's task rows. */
-import type { Store } from "./open-store.ts";
+import type { Db } from "./sql.ts";
 import { toTaskRun, type TaskRunRow } from "./rows.ts";
 import type { TaskRunRecord } from "./types.ts";
 
@@ -21,8 +21,8 @@ ORDER BY t.ended_at DESC LIMIT 1`;
  * The newest row that computed a result under this cache key, or undefined. Only Completed rows: a Cached row read
  * nothing itself, so the snapshots a result depends on are those of the row that computed it.
  */
-export function findCachedResult(store: Store, q: CachedResultQuery): TaskRunRecord | undefined {
-  const row = store.sql.stmt(CACHED).get(q.task, q.cacheKey, q.notBefore, q.pipeline) as TaskRunRow | undefined;
+export async function findCachedResult(store: Db, q: CachedResultQuery): Promise<TaskRunRecord | undefined> {
+  const row = (await store.sql.get(CACHED, [q.task, q.cacheKey, q.notBefore, q.pipeline])) as TaskRunRow | undefined;
   return row ? toTaskRun(row) : undefined;
 }
 
@@ -30,8 +30,8 @@ export function findCachedResult(store: Store, q: CachedResultQuery): TaskRunRec
 const TASKS = "SELECT * FROM task_runs WHERE run_id = ? ORDER BY rowid";
 
 /** A run's task rows in insertion (plan) order. */
-export function getTaskRuns(store: Store, runId: string): TaskRunRecord[] {
-  return (store.sql.stmt(TASKS).all(runId) as TaskRunRow[]).map(toTaskRun);
+export async function getTaskRuns(store: Db, runId: string): Promise<TaskRunRecord[]> {
+  return ((await store.sql.all(TASKS, [runId])) as TaskRunRow[]).map(toTaskRun);
 }
 
 /** A snapshot a cached result depended on: the reference it was read through (branch or tag) and what it was. */
@@ -45,8 +45,8 @@ export interface CachedRead {
 const TASK_READS = `SELECT DISTINCT repo, branch, tag, snapshot_id FROM snapshot_reads WHERE run_id = ? AND task = ?`;
 
 /** The distinct snapshots one task of a run read (what a cached result of it depends on). */
-export function getTaskReads(store: Store, runId: string, task: string): CachedRead[] {
-  const rows = store.sql.stmt(TASK_READS).all(runId, task) as { repo: string; branch: string | null; tag: string | null; snapshot_id: string }[];
+export async function getTaskReads(store: Db, runId: string, task: string): Promise<CachedRead[]> {
+  const rows = (await store.sql.all(TASK_READS, [runId, task])) as { repo: string; branch: string | null; tag: string | null; snapshot_id: string }[];
   return rows.map((r) => ({ repo: r.repo, branch: r.branch, tag: r.tag, snapshotId: r.snapshot_id }));
 }
 
@@ -57,8 +57,8 @@ export interface CacheHit {
 }
 
 /** The newest cached result under this key and the snapshots it was computed from (callers check they are current). */
-export function findCacheHit(store: Store, q: CachedResultQuery): CacheHit | undefined {
-  const found = findCachedResult(store, q);
+export async function findCacheHit(store: Db, q: CachedResultQuery): Promise<CacheHit | undefined> {
+  const found = await findCachedResult(store, q);
   if (found?.resultJson == null) return undefined;
-  return { resultJson: found.resultJson, reads: getTaskReads(store, found.runId, found.task) };
+  return { resultJson: found.resultJson, reads: await getTaskReads(store, found.runId, found.task) };
 }

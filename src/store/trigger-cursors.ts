@@ -2,11 +2,11 @@
  * @module Data-trigger cursors: for each watched (pipeline, repository, branch), the last snapshot handled. The run a
  * snapshot starts is keyed by it (an idempotency key), so writing the run and then the cursor is safe to repeat.
  */
-import type { Store } from "./open-store.ts";
+import type { Db } from "./sql.ts";
 
 /** The last snapshot handled for this trigger id, or undefined for a trigger never seen. */
-export function getTriggerCursor(store: Store, id: string): string | undefined {
-  const row = store.sql.stmt("SELECT snapshot_id FROM trigger_cursors WHERE id = ?").get(id) as { snapshot_id: string } | undefined;
+export async function getTriggerCursor(store: Db, id: string): Promise<string | undefined> {
+  const row = (await store.sql.get("SELECT snapshot_id FROM trigger_cursors WHERE id = ?", [id])) as { snapshot_id: string } | undefined;
   return row?.snapshot_id;
 }
 
@@ -14,6 +14,6 @@ const SET = `INSERT INTO trigger_cursors (id, pipeline, snapshot_id, updated_at)
 ON CONFLICT (id) DO UPDATE SET snapshot_id = excluded.snapshot_id, updated_at = excluded.updated_at`;
 
 /** Records `snapshotId` as handled for this trigger id. */
-export function setTriggerCursor(store: Store, id: string, pipeline: string, snapshotId: string, at: number): void {
-  store.sql.stmt(SET).run(id, pipeline, snapshotId, at);
+export async function setTriggerCursor(store: Db, id: string, pipeline: string, snapshotId: string, at: number): Promise<void> {
+  await store.sql.run(SET, [id, pipeline, snapshotId, at]);
 }

@@ -105,10 +105,10 @@ export function createTestEnvironment(options: TestEnvironmentOptions = {}): Tes
       });
       const results: Record<string, unknown> = {};
       for (const [key, t] of outcome.tasks) if (t.state === "Completed" || t.state === "Cached") results[key] = t.result;
-      return { run, state: run.state, results, logs: getLogs(store, run.id, { limit: 10_000 }), outcome, document: runDocumentOf(run) };
+      return { run, state: run.state, results, logs: await getLogs(store, run.id, { limit: 10_000 }), outcome, document: runDocumentOf(run) };
     },
     async [Symbol.asyncDispose]() {
-      store.close();
+      await store.close();
       if (!options.stateDir) rmSync(stateDir, { recursive: true, force: true });
     },
   };

@@ -36,28 +36,28 @@ function isPlan(v: unknown): v is PlanShape {
   return !!p && Array.isArray(p.tasks) && Array.isArray(p.edges) && Array.isArray(p.levels);
 }
 
-export function readRunView(deps: ApiDeps, id: string): RunView | undefined {
-  const run = getRun(deps.store, id);
+export async function readRunView(deps: ApiDeps, id: string): Promise<RunView | undefined> {
+  const run = await getRun(deps.store, id);
   if (!run) return undefined;
-  const events = getRunEvents(deps.store, id, { limit: MAX_EVENTS });
-  const { reads, commits } = getRunSnapshots(deps.store, id);
-  const recorded = getPipelineVersion(deps.store, run.pipeline, run.version)?.plan;
+  const events = await getRunEvents(deps.store, id, { limit: MAX_EVENTS });
+  const { reads, commits } = await getRunSnapshots(deps.store, id);
+  const recorded = (await getPipelineVersion(deps.store, run.pipeline, run.version))?.plan;
   const active = deps.pipelines().find((p) => p.name === run.pipeline)?.active;
   const plan = isPlan(recorded) ? recorded : active?.version === run.version ? active.plan : null;
-  const children = listChildRuns(deps.store, id);
+  const children = await listChildRuns(deps.store, id);
   return redactDeep({ run, events, eventsCut: events.length >= MAX_EVENTS, reads, commits, plan, children });
 }
 
-export function readLogs(deps: ApiDeps, runId: string, level: LogLevel | undefined): LogRecord[] {
-  return redactDeep(getLogs(deps.store, runId, { level, limit: FIRST_LOG_LINES }));
+export async function readLogs(deps: ApiDeps, runId: string, level: LogLevel | undefined): Promise<LogRecord[]> {
+  return redactDeep(await getLogs(deps.store, runId, { level, limit: FIRST_LOG_LINES }));
 }
 
-export function readRuns(deps: ApiDeps, query: ListRunsQuery): Page<RunRecord> {
-  return redactDeep(listRuns(deps.store, query));
+export async function readRuns(deps: ApiDeps, query: ListRunsQuery): Promise<Page<RunRecord>> {
+  return redactDeep(await listRuns(deps.store, query));
 }
 
-export function readRecentRuns(deps: ApiDeps, pipeline: string, limit: number): RunRecord[] {
-  return readRuns(deps, { pipeline, limit }).items;
+export async function readRecentRuns(deps: ApiDeps, pipeline: string, limit: number): Promise<RunRecord[]> {
+  return (await readRuns(deps, { pipeline, limit })).items;
 }
 
 export interface CommitView {
@@ -66,14 +66,20 @@ export interface CommitView {
   inputs: { read: SnapshotReadRecord; producedBy: string | null }[];
 }
 
-export function readCommits(deps: ApiDeps, query: { repo?: string | undefined; cursor?: string | undefined; limit: number }): Page<CommitView> {
-  const page = listCommits(deps.store, query);
+export async function readCommits(
+  deps: ApiDeps, query: { repo?: string | undefined; cursor?: string | undefined; limit: number },
+): Promise<Page<CommitView>> {
+  const page = await listCommits(deps.store, query);
   const readsByRun = new Map<string, SnapshotReadRecord[]>();
-  const items = page.items.map((commit) => {
+  const items: CommitView[] = [];
+  for (const commit of page.items) {
     let reads = readsByRun.get(commit.runId);
-    if (!reads) readsByRun.set(commit.runId, (reads = getRunSnapshots(deps.store, commit.runId).reads));
-    const inputs = reads.map((read) => ({ read, producedBy: getSnapshotLineage(deps.store, read.repo, read.snapshotId)?.run.id ?? null }));
-    return { commit, inputs };
-  });
+    if (!reads) readsByRun.set(commit.runId, (reads = (await getRunSnapshots(deps.store, commit.runId)).reads));
+    const inputs: CommitView["inputs"] = [];
+    for (const read of reads) {
+      inputs.push({ read, producedBy: (await getSnapshotLineage(deps.store, read.repo, read.snapshotId))?.run.id ?? null });
+    }
+    items.push({ commit, inputs });
+  }
   return redactDeep({ items, nextCursor: page.nextCursor });
 }

@@ -14,14 +14,14 @@ test("loopback addresses", () => {
 });
 
 test("a non-loopback host without a token (or with a short one) refuses to build the app", async () => {
-  await using daemon = createTestDaemon({ pipelines: [hello] });
+  await using daemon = await createTestDaemon({ pipelines: [hello] });
   assert.throws(() => createApp(daemon.deps, { host: "0.0.0.0" }), (e) => e instanceof ConfigError && /api token/i.test(e.message));
   assert.throws(() => createApp(daemon.deps, { host: "0.0.0.0", apiToken: "short" }), ConfigError);
   assert.doesNotThrow(() => createApp(daemon.deps, { host: "127.0.0.1" }));
 });
 
 test("401 without or with a wrong token; health, metrics and the docs shell stay open", async () => {
-  await using daemon = createTestDaemon({ pipelines: [hello] });
+  await using daemon = await createTestDaemon({ pipelines: [hello] });
   const app = createApp(daemon.deps, { host: "0.0.0.0", apiToken: TOKEN });
   for (const path of ["/api/runs", "/api/pipelines", "/api/schedules", "/api/commits", "/openapi.json", "/api/runs/x", "/nope"]) {
     const none = await app.request(path);
@@ -45,7 +45,7 @@ test("401 without or with a wrong token; health, metrics and the docs shell stay
 });
 
 test("CORS is off by default and on only for the configured origins", async () => {
-  await using daemon = createTestDaemon({ pipelines: [hello] });
+  await using daemon = await createTestDaemon({ pipelines: [hello] });
   const closed = createApp(daemon.deps, { host: "127.0.0.1" });
   const res = await closed.request("/api/runs", { headers: { origin: "https://evil.example" } });
   assert.equal(res.headers.get("access-control-allow-origin"), null);

@@ -96,7 +96,7 @@ function send(base: URL, agent: Agent, r: { method: string; path: string; header
 
 test(`fuzz: ${COUNT} malformed requests, no 5xx, one error shape, server alive after`, async () => {
   const seed = Number(process.env.FUZZ_SEED ?? 20251);
-  await using daemon = createTestDaemon({ pipelines: [hello, leaky] });
+  await using daemon = await createTestDaemon({ pipelines: [hello, leaky] });
   const errors: unknown[] = [];
   const app = createApp(daemon.deps, { host: "127.0.0.1", bodyLimit: 256 * 1024, ssePollMs: 50, onError: (e) => errors.push(e) });
   await using server = await serveApp(app, { host: "127.0.0.1", port: 0 });

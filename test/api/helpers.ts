@@ -49,7 +49,7 @@ function load(p: AnyPipeline): LoadedPipeline {
   };
 }
 
-export function createTestDaemon(options: TestDaemonOptions): TestDaemon {
+export async function createTestDaemon(options: TestDaemonOptions): Promise<TestDaemon> {
   const dir = mkdtempSync(join(tmpdir(), "floe-api-"));
   const store = openStore(join(dir, "floe.db"));
   const clock = systemClock;
@@ -65,8 +65,8 @@ export function createTestDaemon(options: TestDaemonOptions): TestDaemon {
   for (const s of statuses) {
     if (!s.active) continue;
     const { plan, file } = s.active;
-    recordPipelineVersions(store, [{ pipeline: s.name, version: plan.version, file, plan, createdAt: clock.now() }]);
-    upsertSchedules(store, s.active.spec.schedules.map((sch) => ({
+    await recordPipelineVersions(store, [{ pipeline: s.name, version: plan.version, file, plan, createdAt: clock.now() }]);
+    await upsertSchedules(store, s.active.spec.schedules.map((sch) => ({
       id: scheduleId(s.name, sch.name), pipeline: s.name, name: sch.name, cron: sch.cron, timezone: sch.timezone,
       policy: { catchUp: sch.catchUp, overlap: sch.overlap }, paused: sch.paused,
     })));
@@ -82,7 +82,7 @@ export function createTestDaemon(options: TestDaemonOptions): TestDaemon {
     if (!status || !pipeline) throw new NotFoundError("pipeline", pipelineName);
     if (!status.active) throw new ConflictError(`pipeline "${pipelineName}" has no valid version`);
     const valid = validateParamsOrThrow(pipeline, params ?? {});
-    const { run, created } = createRun(store, {
+    const { run, created } = await createRun(store, {
       pipeline: pipelineName, version: status.active.version, params: valid, trigger, createdAt: clock.now(),
       idempotencyKey: extra.idempotencyKey, retryOf: extra.retryOf,
     });
@@ -115,13 +115,13 @@ export function createTestDaemon(options: TestDaemonOptions): TestDaemon {
     submitRun: (input: SubmitRunInput) =>
       start(input.pipeline, input.params, input.trigger, { idempotencyKey: input.idempotencyKey }),
     async cancelRun(runId) {
-      const run = getRun(store, runId);
+      const run = await getRun(store, runId);
       if (!run) throw new NotFoundError("run", runId);
       if (isTerminalRunState(run.state)) throw new ConflictError(`run ${runId} already ended (${run.state})`);
       running.get(runId)?.abort.abort(new Error("cancelled via API"));
     },
     async retryRun(runId): Promise<RunRecord> {
-      const run = getRun(store, runId);
+      const run = await getRun(store, runId);
       if (!run) throw new NotFoundError("run", runId);
       if (!isTerminalRunState(run.state)) throw new ConflictError(`run ${runId} is still ${run.state}`);
       return (await start(run.pipeline, run.params, { kind: "retry", detail: { of: runId } }, { retryOf: runId })).run;
@@ -134,8 +134,8 @@ export function createTestDaemon(options: TestDaemonOptions): TestDaemon {
       throw new ConflictError("backfills are not served by this in-process test app");
     },
     async pauseSchedule(id, paused) {
-      if (!setSchedulePaused(store, id, paused, clock.now())) throw new NotFoundError("schedule", id);
-      return getSchedule(store, id)!;
+      if (!await setSchedulePaused(store, id, paused, clock.now())) throw new NotFoundError("schedule", id);
+      return (await getSchedule(store, id))!;
     },
     subscribe(listener, runId) {
       const entry = { runId, listener };
@@ -158,7 +158,7 @@ export function createTestDaemon(options: TestDaemonOptions): TestDaemon {
     async [Symbol.asyncDispose]() {
       for (const r of running.values()) r.abort.abort(new Error("test over"));
       await Promise.allSettled([...running.values()].map((r) => r.done));
-      store.close();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -6,7 +6,7 @@ import { createTestDaemon, json } from "./helpers.ts";
 import { hello, leaky } from "./pipelines.ts";
 
 test("runs by pipeline and state, task and run durations, active runs, pipelines, reload errors, lateness", async () => {
-  await using daemon = createTestDaemon({
+  await using daemon = await createTestDaemon({
     pipelines: [hello, leaky],
     stats: { reloadErrorsTotal: 3, scheduleLateness: [{ scheduleId: "hello:nightly", pipeline: "hello", seconds: 1.5 }] },
   });

@@ -18,7 +18,7 @@ const post = (body?: unknown, headers: Record<string, string> = {}): RequestInit
 
 async function setup() {
   const g = gated();
-  const daemon = createTestDaemon({
+  const daemon = await createTestDaemon({
     pipelines: [hello, leaky, g.pipeline],
     invalid: [{
       name: "broken", file: "pipelines/broken.ts", lastGood: brokenLastGood,

@@ -9,7 +9,7 @@ import { readSse } from "./sse.ts";
 
 test("serve on a free port: create a run, follow it live, read it back, close", async () => {
   const g = gated();
-  await using daemon = createTestDaemon({ pipelines: [hello, g.pipeline] });
+  await using daemon = await createTestDaemon({ pipelines: [hello, g.pipeline] });
   await using server = await serveApp(createApp(daemon.deps, { host: "127.0.0.1" }), { host: "127.0.0.1", port: 0 });
   assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
   assert.equal((await json(await fetch(`${server.url}/api/health`))).status, "ok");
@@ -35,7 +35,7 @@ test("serve on a free port: create a run, follow it live, read it back, close", 
 
 test("closing the server ends open live streams", async () => {
   const g = gated();
-  await using daemon = createTestDaemon({ pipelines: [g.pipeline] });
+  await using daemon = await createTestDaemon({ pipelines: [g.pipeline] });
   const server = await serveApp(createApp(daemon.deps, { host: "127.0.0.1" }), { host: "127.0.0.1", port: 0 });
   const run = await json(await fetch(`${server.url}/api/pipelines/gated/runs`, { method: "POST" }));
   const stream = await fetch(`${server.url}/api/runs/${run.id}/logs`, { headers: { accept: "text/event-stream" } });
@@ -49,7 +49,7 @@ test("closing the server ends open live streams", async () => {
 });
 
 test("a port in use is a ServeError with a clear message", async () => {
-  await using daemon = createTestDaemon({ pipelines: [hello] });
+  await using daemon = await createTestDaemon({ pipelines: [hello] });
   const app = createApp(daemon.deps, { host: "127.0.0.1" });
   await using first = await serveApp(app, { host: "127.0.0.1", port: 0 });
   const err = await serveApp(app, { host: "127.0.0.1", port: first.port }).then(() => undefined, (e: unknown) => e);

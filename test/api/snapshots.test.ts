@@ -8,16 +8,16 @@ import { applyRunEvents, createRun, type Store } from "../../src/store/index.ts"
 import { createTestDaemon, json } from "./helpers.ts";
 import { hello } from "./pipelines.ts";
 
-const newRun = (store: Store, pipeline: string): string =>
-  createRun(store, { pipeline, version: "v1", params: {}, trigger: { kind: "manual" } }).run.id;
+const newRun = async (store: Store, pipeline: string): Promise<string> =>
+  (await createRun(store, { pipeline, version: "v1", params: {}, trigger: { kind: "manual" } })).run.id;
 
 async function setup() {
-  const daemon = createTestDaemon({ pipelines: [hello] });
+  const daemon = await createTestDaemon({ pipelines: [hello] });
   const { store } = daemon;
-  const writer = newRun(store, "writer");
-  const reader = newRun(store, "reader");
-  const later = newRun(store, "reader");
-  applyRunEvents(store, [
+  const writer = await newRun(store, "writer");
+  const reader = await newRun(store, "reader");
+  const later = await newRun(store, "reader");
+  await applyRunEvents(store, [
     { type: "snapshot:read", runId: writer, task: "load", repo: "acme/era5", branch: "main", snapshotId: "IN1", at: 1000 },
     { type: "snapshot:commit", runId: writer, task: "write", repo: "acme/out", branch: "main", snapshotId: "OUT1",
       parentSnapshotId: "OUT0", message: "seasonal", at: 2000 },

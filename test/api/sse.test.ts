@@ -10,7 +10,7 @@ const SSE = { headers: { accept: "text/event-stream" } };
 
 test("a live stream receives a log line, then the final state, then ends", async () => {
   const g = gated();
-  await using daemon = createTestDaemon({ pipelines: [g.pipeline] });
+  await using daemon = await createTestDaemon({ pipelines: [g.pipeline] });
   const app = createApp(daemon.deps, { host: "127.0.0.1", ssePollMs: 2000 });
   const run = await json(await app.request("/api/pipelines/gated/runs", { method: "POST" }));
   const res = await app.request(`/api/runs/${run.id}/logs`, SSE);
@@ -39,7 +39,7 @@ test("a live stream receives a log line, then the final state, then ends", async
 });
 
 test("a stream of an ended run replays its lines and ends at once; filters apply", async () => {
-  await using daemon = createTestDaemon({ pipelines: [hello] });
+  await using daemon = await createTestDaemon({ pipelines: [hello] });
   const app = createApp(daemon.deps, { host: "127.0.0.1" });
   const run = await json(await app.request("/api/pipelines/hello/runs", { method: "POST" }));
   await daemon.settled(run.id);
@@ -53,7 +53,7 @@ test("a stream of an ended run replays its lines and ends at once; filters apply
 
 test("a client that disconnects releases its subscription", async () => {
   const g = gated();
-  await using daemon = createTestDaemon({ pipelines: [g.pipeline] });
+  await using daemon = await createTestDaemon({ pipelines: [g.pipeline] });
   let subscribed = 0;
   const subscribe = daemon.deps.subscribe;
   daemon.deps.subscribe = (listener, runId) => {

@@ -12,7 +12,7 @@ import { createFixtureRepo, REPO } from "./helpers.ts";
 
 test("repository routes: quick looks, trees, diffs and bad input", async (t) => {
   await using fixture = await createFixtureRepo();
-  await using daemon = createTestDaemon({ pipelines: [] });
+  await using daemon = await createTestDaemon({ pipelines: [] });
   const repos = createRepoBrowser({ client: fixture.client });
   // Closed before the fixture's client, so the repository handles it held can be released and the process exit.
   await using _repos = { [Symbol.asyncDispose]: () => repos.close() };

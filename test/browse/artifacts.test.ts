@@ -41,7 +41,7 @@ const manyBig = pipeline({ name: "many-big" })
   });
 
 test("artifacts: attached in order, listed, served, shown; limits are clear errors", async () => {
-  await using daemon = createTestDaemon({ pipelines: [reporting, tooBig, manyBig] });
+  await using daemon = await createTestDaemon({ pipelines: [reporting, tooBig, manyBig] });
   const app = createApp(daemon.deps, { host: "127.0.0.1" });
   mountDashboard(app, daemon.deps);
   const start = async (name: string): Promise<string> => {

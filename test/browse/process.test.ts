@@ -12,7 +12,7 @@ import { createFixtureRepo, REPO } from "./helpers.ts";
 
 test("browse process: quick looks over HTTP, tags kept, restarts after a crash", async () => {
   await using fixture = await createFixtureRepo();
-  await using daemon = createTestDaemon({ pipelines: [] });
+  await using daemon = await createTestDaemon({ pipelines: [] });
   const exits: string[] = [];
   const repos = createBrowseProcess({
     settings: () => ({ localReposDir: join(fixture.dir, "arraylake"), serviceUri: "https://unused.invalid", cwd: fixture.dir }),

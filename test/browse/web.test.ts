@@ -31,7 +31,7 @@ before(async () => {
   if (skip) return;
   mkdirSync(ARTIFACTS, { recursive: true });
   fixture = await createFixtureRepo();
-  daemon = createTestDaemon({ pipelines: [] });
+  daemon = await createTestDaemon({ pipelines: [] });
   const repos = createRepoBrowser({ client: fixture.client });
   closeRepos = () => repos.close();
   const deps = { ...daemon.deps, repos };

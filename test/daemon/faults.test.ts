@@ -80,7 +80,7 @@ test("kill -9 of the daemon mid-run, then restart: nothing Running, no slot twic
   }
   using store = openStore(join(project.stateDir, "floe.db"), { readonly: true });
   assert.deepEqual(integrityCheck(store), ["ok"]);
-  const all = listRuns(store, { limit: 1000 }).items;
+  const all = (await listRuns(store, { limit: 1000 })).items;
   assert.equal(all.filter((r) => r.state === "Running" || r.state === "Cancelling").length, 0);
   const slots = all.filter((r) => r.scheduleId !== null).map((r) => `${r.scheduleId}@${r.slotAt}`);
   assert.equal(new Set(slots).size, slots.length, "no slot ran twice");

@@ -17,9 +17,9 @@ test("a live local run is left alone; once its process is gone it is Crashed wit
   after(() => local.kill("SIGKILL"));
   {
     using store = openStore(join(project.stateDir, "floe.db"));
-    const { run } = createRun(store, { id: "01LOCALRUN000000000000000A", pipeline: "p", version: "v", params: {}, trigger: { kind: "manual" } });
-    applyRunEvents(store, [{ type: "run:transition", runId: run.id, from: "Pending", to: "Running", at: Date.now() }]);
-    setRunPid(store, run.id, local.pid!);
+    const { run } = await createRun(store, { id: "01LOCALRUN000000000000000A", pipeline: "p", version: "v", params: {}, trigger: { kind: "manual" } });
+    await applyRunEvents(store, [{ type: "run:transition", runId: run.id, from: "Pending", to: "Running", at: Date.now() }]);
+    await setRunPid(store, run.id, local.pid!);
   }
   const d = await startDaemon(project);
   try {

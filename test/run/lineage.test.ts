@@ -35,13 +35,13 @@ test("a run records what each task read and committed, and a snapshot leads back
   await using env = createTestEnvironment();
   const { state, run, results } = await env.run(copyPipeline, { params: { repo: "acme/ocean" } });
   assert.equal(state, "Completed", JSON.stringify(run.tasks.map((t) => t.error?.message)));
-  const { reads, commits } = getRunSnapshots(env.store, run.id);
+  const { reads, commits } = await getRunSnapshots(env.store, run.id);
   assert.deepEqual(reads.map((r) => [r.task, r.repo, r.branch, r.snapshotId]), [["read", "acme/ocean", "main", results.read]]);
   assert.equal(commits.length, 1);
   assert.deepEqual([commits[0]!.task, commits[0]!.branch, commits[0]!.message, commits[0]!.snapshotId], ["write", "main", "wrote ones", results.write]);
   assert.equal(commits[0]!.parentSnapshotId, results.read);
 
-  const lineage = getSnapshotLineage(env.store, "acme/ocean", results.write as string);
+  const lineage = await getSnapshotLineage(env.store, "acme/ocean", results.write as string);
   assert.equal(lineage?.run.id, run.id);
   assert.equal(lineage?.pipelineVersion?.version ?? lineage?.run.version, run.version);
   assert.deepEqual(lineage?.reads.map((r) => r.snapshotId), [results.read]);
@@ -66,7 +66,7 @@ test('commit: "on-success" commits every task\'s writes once, after all succeede
   await using env = createTestEnvironment();
   const { state, run } = await env.run(twoWriters(false));
   assert.equal(state, "Completed", JSON.stringify([run.error, ...run.tasks.map((t) => t.error?.message)]));
-  const { commits } = getRunSnapshots(env.store, run.id);
+  const { commits } = await getRunSnapshots(env.store, run.id);
   assert.equal(commits.length, 1);
   assert.equal(commits[0]!.task, null);
   const client = new Client({ token: undefined, localReposDir: env.localReposDir });
@@ -85,7 +85,7 @@ test('commit: "on-success" discards the writes of a run that failed', async () =
   await using env = createTestEnvironment();
   const { state, run } = await env.run(twoWriters(true));
   assert.equal(state, "Failed");
-  assert.equal(getRunSnapshots(env.store, run.id).commits.length, 0);
+  assert.equal((await getRunSnapshots(env.store, run.id)).commits.length, 0);
   const client = new Client({ token: undefined, localReposDir: env.localReposDir });
   clients.push(client);
   const ancestry = await (await client.getRepo("acme/atomic")).ancestry({ branch: "main" });

@@ -30,16 +30,13 @@ test("a state path below a file gives StoreOpenError", (t) => {
   assert.throws(() => openStore(path), (e: unknown) => e instanceof StoreOpenError && e.message.includes(path));
 });
 
-test("readonly: reads work, writes are refused, a missing file is a StoreOpenError", (t) => {
+test("readonly: reads work, writes are refused, a missing file is a StoreOpenError", async (t) => {
   const path = join(tempDir(t), "floe.db");
   assert.throws(() => openStore(path, { readonly: true }), StoreOpenError);
   const writer = openStore(path);
-  createRun(writer, { pipeline: "p", version: "v", params: {}, trigger: { kind: "api" } });
+  await createRun(writer, { pipeline: "p", version: "v", params: {}, trigger: { kind: "api" } });
   using reader = openStore(path, { readonly: true });
-  assert.equal(listRuns(reader).items.length, 1);
-  assert.throws(
-    () => createRun(reader, { pipeline: "p", version: "v", params: {}, trigger: { kind: "api" } }),
-    StoreReadOnlyError,
-  );
-  writer.close();
+  assert.equal((await listRuns(reader)).items.length, 1);
+  await assert.rejects(createRun(reader, { pipeline: "p", version: "v", params: {}, trigger: { kind: "api" } }), StoreReadOnlyError);
+  await writer.close();
 });

@@ -43,7 +43,7 @@ test("retries wait on the injected clock: 10 s then 20 s of backoff, no real wai
 test("invalid params are a ValidationError naming the field, and nothing is recorded", async () => {
   await using env = createTestEnvironment();
   await assert.rejects(env.run(flaky(0), { params: { factor: "two" } }), /params\.factor/);
-  assert.equal((env.store.sql.db.prepare("SELECT count(*) AS n FROM runs").get() as { n: number }).n, 0);
+  assert.equal((await env.store.sql.get<{ n: number }>("SELECT count(*) AS n FROM runs"))?.n, 0);
 });
 
 test("a retry of a failed run reuses completed results and re-runs the rest", async () => {

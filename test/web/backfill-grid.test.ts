@@ -26,7 +26,7 @@ let server: ServedApp;
 before(async () => {
   if (skip) return;
   mkdirSync(ARTIFACTS, { recursive: true });
-  daemon = createTestDaemon({ pipelines: [quick] });
+  daemon = await createTestDaemon({ pipelines: [quick] });
   const app = createApp(daemon.deps, { host: "127.0.0.1" });
   mountDashboard(app, daemon.deps);
   server = await serveApp(app, { host: "127.0.0.1", port: 0 });
@@ -44,8 +44,8 @@ after(async () => {
 });
 
 const DAY = 86_400_000;
-const move = (run: RunRecord, from: string, to: string): void => {
-  const { rejected } = applyRunEvents(daemon.store, [{ type: "run:transition", runId: run.id, from: from as never, to: to as never, at: Date.now() }]);
+const move = async (run: RunRecord, from: string, to: string): Promise<void> => {
+  const { rejected } = await applyRunEvents(daemon.store, [{ type: "run:transition", runId: run.id, from: from as never, to: to as never, at: Date.now() }]);
   assert.deepEqual(rejected, []);
 };
 
@@ -53,15 +53,15 @@ test("the backfill page shows each slot coloured by its run's state and follows 
   const start = Date.UTC(2025, 2, 1, 2);
   const slots = Array.from({ length: 7 }, (_, i) => start + i * DAY);
   const version = daemon.deps.pipelines()[0]!.active!.version;
-  const { backfill, created } = createBackfill(daemon.store, {
+  const { backfill, created } = await createBackfill(daemon.store, {
     pipeline: "quick", version, scheduleId: "quick:daily", scheduleName: "daily", slots, fromAt: slots[0]!, toAt: slots[6]!,
     maxActive: 2, rerunFailed: false, params: {}, createdAt: Date.now(),
   });
   assert.equal(created.length, 7);
-  for (const run of created.slice(0, 4)) move(run, "Pending", "Running");
-  for (const run of created.slice(0, 3)) move(run, "Running", "Completed");
-  move(created[4]!, "Pending", "Running");
-  move(created[4]!, "Running", "Failed");
+  for (const run of created.slice(0, 4)) await move(run, "Pending", "Running");
+  for (const run of created.slice(0, 3)) await move(run, "Running", "Completed");
+  await move(created[4]!, "Pending", "Running");
+  await move(created[4]!, "Running", "Failed");
 
   const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
   const problems: string[] = [];
@@ -80,10 +80,10 @@ test("the backfill page shows each slot coloured by its run's state and follows 
   await page.screenshot({ path: join(ARTIFACTS, "backfill.png"), fullPage: true });
 
   // the page follows the runs until the backfill ends
-  move(created[3]!, "Running", "Completed");
+  await move(created[3]!, "Running", "Completed");
   for (const run of created.slice(5)) {
-    move(run, "Pending", "Running");
-    move(run, "Running", "Completed");
+    await move(run, "Pending", "Running");
+    await move(run, "Running", "Completed");
   }
   await page.waitForFunction(() => document.querySelectorAll('.slots .cell[data-state="Completed"]').length === 6, undefined, { timeout: 15_000 });
   await page.waitForSelector('main[data-live-state="done"]', { timeout: 15_000 });

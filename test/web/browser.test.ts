@@ -26,7 +26,7 @@ before(async () => {
   if (skip) return;
   mkdirSync(ARTIFACTS, { recursive: true });
   // long enough that a page opened on a loaded machine still sees the run Running
-  world = createWebWorld({ stepMs: 1200 });
+  world = await createWebWorld({ stepMs: 1200 });
   server = await serveApp(world.app, { host: "127.0.0.1", port: 0 });
   browser = await chromium.launch({
     executablePath: CHROMIUM,

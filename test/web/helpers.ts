@@ -25,10 +25,10 @@ export const BROKEN_DIAGNOSTIC = {
   path: "tasks.only.needs", message: `task "only" needs "<script>alert(1)</script>", which does not exist`,
 };
 
-export function createWebWorld(opts: { stepMs?: number } = {}): WebWorld {
+export async function createWebWorld(opts: { stepMs?: number } = {}): Promise<WebWorld> {
   const reposDir = mkdtempSync(join(tmpdir(), "floe-web-repos-"));
   const lineage: Lineage = { sink: undefined, reposDir };
-  const daemon = createTestDaemon({
+  const daemon = await createTestDaemon({
     pipelines: [oceanPipeline(lineage, { stepMs: opts.stepMs ?? 20 }), quick],
     invalid: [{ name: "broken", file: "pipelines/broken.ts", diagnostics: [BROKEN_DIAGNOSTIC], lastGood: brokenLastGood }],
   });

@@ -12,7 +12,7 @@ const page = async (world: { app: { request(p: string): Response | Promise<Respo
 };
 
 test("pipelines page: validity with file:line, last good version, schedules, recent runs, a form from the schema", async () => {
-  await using world = createWebWorld();
+  await using world = await createWebWorld();
   const run = await runToEnd(world, "ocean");
   const { status, headers, text } = await page(world, "/");
   assert.equal(status, 200);
@@ -41,7 +41,7 @@ test("pipelines page: validity with file:line, last good version, schedules, rec
 });
 
 test("pausing through the API shows on the page and in the live fragment", async () => {
-  await using world = createWebWorld();
+  await using world = await createWebWorld();
   assert.equal((await world.app.request("/api/schedules/ocean%3Ahourly/pause", { method: "POST" })).status, 200);
   const part = await page(world, "/ui/part/pipelines");
   assert.match(part.text, /<div id="sched--ocean" class="scroll">/);
@@ -51,12 +51,12 @@ test("pausing through the API shows on the page and in the live fragment", async
 });
 
 test("runs page: 50 per page with the store's cursor, filters, a stale cursor is not an error", async () => {
-  await using world = createWebWorld();
+  await using world = await createWebWorld();
   const { store } = world.daemon;
   const version = world.daemon.deps.pipelines().find((p) => p.name === "quick")!.active!.version;
   const t0 = Date.now() - 60_000;
   for (let i = 0; i < 120; i++) {
-    createRun(store, { pipeline: "quick", version, params: {}, trigger: { kind: "manual" }, createdAt: t0 + i, state: "Pending" });
+    await createRun(store, { pipeline: "quick", version, params: {}, trigger: { kind: "manual" }, createdAt: t0 + i, state: "Pending" });
   }
   const ids = (text: string) => [...text.matchAll(/<tr data-run="([^"]+)">/g)].map((m) => m[1]!);
   const first = await page(world, "/runs");
@@ -86,7 +86,7 @@ test("runs page: 50 per page with the store's cursor, filters, a stale cursor is
 });
 
 test("run page: DAG by state, retries on the timeline, params escaped and redacted, commits and reads, logs", async () => {
-  await using world = createWebWorld();
+  await using world = await createWebWorld();
   const label = "<img src=x onerror=alert(1)> ema_abcdefSECRET123";
   const run = await runToEnd(world, "ocean", { region: "south", label });
   const { status, text } = await page(world, `/runs/${run.id}`);
@@ -118,7 +118,7 @@ test("run page: DAG by state, retries on the timeline, params escaped and redact
 });
 
 test("commits page: per repository, each snapshot linked to its run and its inputs to the runs that wrote them", async () => {
-  await using world = createWebWorld();
+  await using world = await createWebWorld();
   const first = await runToEnd(world, "ocean");
   const second = await runToEnd(world, "ocean", { region: "south" });
   const { text } = await page(world, "/commits");
@@ -132,7 +132,7 @@ test("commits page: per repository, each snapshot linked to its run and its inpu
 });
 
 test("assets: one script that parses, one stylesheet; the API around the dashboard is unchanged", async () => {
-  await using world = createWebWorld();
+  await using world = await createWebWorld();
   const js = await world.app.request("/ui/app.js");
   assert.match(js.headers.get("content-type")!, /javascript/);
   assert.equal(await js.text(), CLIENT_SCRIPT);

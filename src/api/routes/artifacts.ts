@@ -31,9 +31,9 @@ export function artifactRoutes(router: Router, deps: ApiDeps): void {
       params: RunPathSchema,
       responses: { 200: { description: "The artifacts", schema: ArtifactListSchema }, 404: { description: "No such run", schema: ErrorBodySchema } },
     },
-    (c, { params }) => {
-      mustGetRun(deps.store, params.id);
-      return sendJson(c, { items: listArtifacts(deps.store, params.id).map(presentArtifact) });
+    async (c, { params }) => {
+      await mustGetRun(deps.store, params.id);
+      return sendJson(c, { items: (await listArtifacts(deps.store, params.id)).map(presentArtifact) });
     },
   );
 
@@ -47,8 +47,8 @@ export function artifactRoutes(router: Router, deps: ApiDeps): void {
         404: { description: "No such run or image artifact", schema: ErrorBodySchema },
       },
     },
-    (c, { params }) => {
-      const found = getArtifactContent(deps.store, params.id, params.seq);
+    async (c, { params }) => {
+      const found = await getArtifactContent(deps.store, params.id, params.seq);
       if (!found) throw new NotFoundError("image artifact", `${params.id}/${params.seq}`);
       return c.body(found.content as Uint8Array<ArrayBuffer>, 200, {
         "content-type": found.mime, "x-content-type-options": "nosniff", "cache-control": "private, max-age=86400, immutable",

@@ -61,7 +61,7 @@ export function backfillRoutes(router: Router, deps: ApiDeps): void {
       query: BackfillListQuerySchema,
       responses: { 200: { description: "Backfills", schema: BackfillListSchema } },
     },
-    (c, { query }) => sendJson(c, { items: listBackfills(deps.store, { pipeline: query.pipeline }).map(presentRecord) }),
+    async (c, { query }) => sendJson(c, { items: (await listBackfills(deps.store, { pipeline: query.pipeline })).map(presentRecord) }),
   );
 
   router.get(
@@ -73,8 +73,8 @@ export function backfillRoutes(router: Router, deps: ApiDeps): void {
       params: BackfillPathSchema,
       responses: { 200: { description: "The backfill", schema: BackfillSchema }, 404: error("Unknown backfill") },
     },
-    (c, { params }) => {
-      const b = getBackfill(deps.store, params.id);
+    async (c, { params }) => {
+      const b = await getBackfill(deps.store, params.id);
       if (!b) throw new NotFoundError("backfill", params.id);
       return sendJson(c, presentBackfill(b));
     },

@@ -23,8 +23,8 @@ export function commitRoutes(router: Router, deps: ApiDeps): void {
         400: { description: "Bad query", schema: ErrorBodySchema },
       },
     },
-    (c, { query }) => {
-      const page = listCommits(deps.store, {
+    async (c, { query }) => {
+      const page = await listCommits(deps.store, {
         repo: query.repo, pipeline: query.pipeline, runId: query.run, limit: query.limit, cursor: query.cursor,
       });
       return sendJson(c, { items: page.items.map(presentCommit), nextCursor: page.nextCursor });
@@ -44,10 +44,10 @@ export function commitRoutes(router: Router, deps: ApiDeps): void {
         404: { description: "No run committed or read this snapshot", schema: ErrorBodySchema },
       },
     },
-    (c, { params }) => {
+    async (c, { params }) => {
       const repo = `${params.org}/${params.name}`;
-      const lineage = getSnapshotLineage(deps.store, repo, params.id);
-      const readBy = getSnapshotReaders(deps.store, repo, params.id).map((r) => ({
+      const lineage = await getSnapshotLineage(deps.store, repo, params.id);
+      const readBy = (await getSnapshotReaders(deps.store, repo, params.id)).map((r) => ({
         runId: r.runId, pipeline: r.pipeline, state: r.state, tasks: r.tasks, readAt: iso(r.at),
       }));
       if (!lineage && readBy.length === 0) throw new NotFoundError("snapshot", `${repo}@${params.id}`);

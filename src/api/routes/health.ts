@@ -17,13 +17,13 @@ export function healthRoutes(router: Router, deps: ApiDeps): void {
       public: true,
       responses: { 200: { description: "The API is up", schema: HealthSchema } },
     },
-    (c) =>
+    async (c) =>
       sendJson(c, {
         status: "ok",
         version: deps.version,
         uptimeS: Math.max(0, Math.round((deps.clock.now() - deps.startedAt) / 1000)),
         pipelines: deps.pipelines().length,
-        runningRuns: countRunsInStates(deps.store, ACTIVE_RUN_STATES),
+        runningRuns: await countRunsInStates(deps.store, ACTIVE_RUN_STATES),
       }),
   );
 }

@@ -63,12 +63,12 @@ async function tail(stream: SSEStreamingApi, deps: ApiDeps, q: TailQuery, opts: 
     while (!closed) {
       hinted = false;
       // Read the state first: once it is terminal, the drain below sees every line written before it.
-      const state = getRun(deps.store, q.runId)?.state;
+      const state = (await getRun(deps.store, q.runId))?.state;
       let wrote = false;
       let more = true;
       while (more && !closed) {
-        const logs = getLogs(deps.store, q.runId, { task: q.task, level: q.level, afterSeq: q.logSeq, limit: BATCH });
-        const events = getRunEvents(deps.store, q.runId, { afterSeq: q.eventSeq, limit: BATCH });
+        const logs = await getLogs(deps.store, q.runId, { task: q.task, level: q.level, afterSeq: q.logSeq, limit: BATCH });
+        const events = await getRunEvents(deps.store, q.runId, { afterSeq: q.eventSeq, limit: BATCH });
         for (const line of logs) {
           q.logSeq = line.seq;
           await stream.writeSSE({ event: "log", id: id(), data: safeJson(presentLog(line)) });
@@ -128,14 +128,14 @@ export function logRoutes(router: Router, deps: ApiDeps, opts: StreamOptions): v
         404: { description: "Unknown run", schema: ErrorBodySchema },
       },
     },
-    (c, { params, query }) => {
-      const run = mustGetRun(deps.store, params.id);
+    async (c, { params, query }) => {
+      const run = await mustGetRun(deps.store, params.id);
       const level = query.level;
       if ((c.req.header("accept") ?? "").includes("text/event-stream")) {
         const from = resumePoint(c, query.after);
         return streamSSE(c, (stream) => tail(stream, deps, { runId: run.id, task: query.task, level, ...from }, opts));
       }
-      const items = getLogs(deps.store, run.id, { task: query.task, level, afterSeq: query.after, limit: query.limit });
+      const items = await getLogs(deps.store, run.id, { task: query.task, level, afterSeq: query.after, limit: query.limit });
       return sendJson(c, { items: items.map(presentLog), nextAfter: items.at(-1)?.seq ?? query.after ?? 0 });
     },
   );

@@ -24,7 +24,7 @@ function presentPlan(plan: Plan): PlanBody {
   };
 }
 
-function presentPipeline(deps: ApiDeps, p: PipelineStatus): PipelineBody {
+async function presentPipeline(deps: ApiDeps, p: PipelineStatus): Promise<PipelineBody> {
   const active = p.active;
   return {
     name: p.name,
@@ -34,7 +34,7 @@ function presentPipeline(deps: ApiDeps, p: PipelineStatus): PipelineBody {
     diagnostics: p.diagnostics.map((d) => ({ ...d })) as PipelineBody["diagnostics"],
     description: active?.spec.description ?? null,
     paramsSchema: active?.paramsSchema ?? null,
-    schedules: schedulesOf(deps, p.name),
+    schedules: await schedulesOf(deps, p.name),
     plan: active ? presentPlan(active.plan) : null,
   };
 }
@@ -48,9 +48,11 @@ export function pipelineRoutes(router: Router, deps: ApiDeps): void {
       tag: "pipelines",
       responses: { 200: { description: "Pipelines by name", schema: PipelineListSchema } },
     },
-    (c) => {
+    async (c) => {
       const items = [...deps.pipelines()].sort((a, b) => a.name.localeCompare(b.name));
-      return sendJson(c, { items: items.map((p) => presentPipeline(deps, p)) });
+      const bodies: PipelineBody[] = [];
+      for (const p of items) bodies.push(await presentPipeline(deps, p));
+      return sendJson(c, { items: bodies });
     },
   );
 
@@ -66,10 +68,10 @@ export function pipelineRoutes(router: Router, deps: ApiDeps): void {
         404: { description: "Unknown pipeline", schema: ErrorBodySchema },
       },
     },
-    (c, { params }) => {
+    async (c, { params }) => {
       const p = deps.pipelines().find((x) => x.name === params.name);
       if (!p) throw new NotFoundError("pipeline", params.name);
-      return sendJson(c, presentPipeline(deps, p));
+      return sendJson(c, await presentPipeline(deps, p));
     },
   );
 }

@@ -30,15 +30,15 @@ function browserOf(deps: ApiDeps): RepoBrowser {
 }
 
 /** Which run and task committed each snapshot of `repo` (the most recent 1,000 commits). */
-export function madeByIndex(deps: ApiDeps, repo: string): Map<string, { runId: string; pipeline: string; task: string | null }> {
+export async function madeByIndex(deps: ApiDeps, repo: string): Promise<Map<string, { runId: string; pipeline: string; task: string | null }>> {
   const index = new Map<string, { runId: string; pipeline: string; task: string | null }>();
-  for (const c of listCommits(deps.store, { repo, limit: 1000 }).items) index.set(c.snapshotId, { runId: c.runId, pipeline: c.pipeline, task: c.task });
+  for (const c of (await listCommits(deps.store, { repo, limit: 1000 })).items) index.set(c.snapshotId, { runId: c.runId, pipeline: c.pipeline, task: c.task });
   return index;
 }
 
 /** A remote backend cannot list every org: those runs committed to (the most recent 1,000 commits). */
-export function touchedOrgs(deps: ApiDeps): string[] {
-  return [...new Set(listCommits(deps.store, { limit: 1000 }).items.map((r) => r.repo.split("/")[0]!))];
+export async function touchedOrgs(deps: ApiDeps): Promise<string[]> {
+  return [...new Set((await listCommits(deps.store, { limit: 1000 })).items.map((r) => r.repo.split("/")[0]!))];
 }
 
 function sendImage(c: Context, bytes: Uint8Array, meta: { contentType: string; snapshotId: string; min: number | null; max: number | null; bytesRead: number; cached: boolean; stride: number[] }, immutable: boolean): Response {
@@ -63,7 +63,7 @@ export function repoRoutes(router: Router, deps: ApiDeps): void {
       path: "/api/repos", operationId: "listRepos", summary: "Repositories floe can see (local; remote when a token is set)", tag: "repos",
       responses: { 200: { description: "Repositories by id", schema: RepoListSchema }, 503: ERRORS[503] },
     },
-    async (c) => sendJson(c, { items: await browserOf(deps).listRepos({ orgs: touchedOrgs(deps) }) }),
+    async (c) => sendJson(c, { items: await browserOf(deps).listRepos({ orgs: await touchedOrgs(deps) }) }),
   );
 
   router.get(
@@ -75,7 +75,7 @@ export function repoRoutes(router: Router, deps: ApiDeps): void {
     async (c, { params, query }) => {
       const repo = `${params.org}/${params.name}`;
       const overview = await browserOf(deps).overview(repo, { ref: query.ref, limit: query.limit });
-      const made = madeByIndex(deps, repo);
+      const made = await madeByIndex(deps, repo);
       return sendJson(c, { ...overview, history: overview.history.map((s) => ({ ...s, madeBy: made.get(s.id) ?? null })) });
     },
   );

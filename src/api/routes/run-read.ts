@@ -2,8 +2,8 @@
 import { NotFoundError } from "../../core/errors.ts";
 import { getRun, type RunDetail, type Store } from "../../store/index.ts";
 
-export function mustGetRun(store: Store, id: string): RunDetail {
-  const run = getRun(store, id);
+export async function mustGetRun(store: Store, id: string): Promise<RunDetail> {
+  const run = await getRun(store, id);
   if (!run) throw new NotFoundError("run", id);
   return run;
 }

@@ -36,8 +36,8 @@ export function runRoutes(router: Router, deps: ApiDeps): void {
       query: RunsQuerySchema,
       responses: { 200: { description: "One page of runs", schema: RunPageSchema }, 400: error("Bad query") },
     },
-    (c, { query }) => {
-      const page = listRuns(deps.store, {
+    async (c, { query }) => {
+      const page = await listRuns(deps.store, {
         pipeline: query.pipeline,
         state: query.state,
         since: parseSince(query.since),
@@ -57,7 +57,7 @@ export function runRoutes(router: Router, deps: ApiDeps): void {
       params: RunPathSchema,
       responses: { 200: { description: "The run", schema: RunDetailSchema }, 404: error("Unknown run") },
     },
-    (c, { params }) => c.body(details.get(params.id), 200, { "content-type": "application/json; charset=utf-8" }),
+    async (c, { params }) => c.body(await details.get(params.id), 200, { "content-type": "application/json; charset=utf-8" }),
   );
 
   router.get(
@@ -69,9 +69,9 @@ export function runRoutes(router: Router, deps: ApiDeps): void {
       params: RunPathSchema,
       responses: { 200: { description: "Transitions", schema: RunEventListSchema }, 404: error("Unknown run") },
     },
-    (c, { params }) => {
-      mustGetRun(deps.store, params.id);
-      return sendJson(c, { items: getRunEvents(deps.store, params.id).map(presentEvent) });
+    async (c, { params }) => {
+      await mustGetRun(deps.store, params.id);
+      return sendJson(c, { items: (await getRunEvents(deps.store, params.id)).map(presentEvent) });
     },
   );
 
@@ -118,7 +118,7 @@ export function runRoutes(router: Router, deps: ApiDeps): void {
     },
     async (c, { params }) => {
       await deps.cancelRun(params.id);
-      const run = mustGetRun(deps.store, params.id);
+      const run = await mustGetRun(deps.store, params.id);
       return sendJson(c, { id: run.id, state: run.state }, 202);
     },
   );

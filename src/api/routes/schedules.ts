@@ -22,8 +22,8 @@ export function scheduleView(deps: ApiDeps, s: ScheduleRecord): ScheduleBody {
   return presentSchedule(s, next);
 }
 
-export function schedulesOf(deps: ApiDeps, pipeline?: string): ScheduleBody[] {
-  return listSchedules(deps.store, pipeline === undefined ? {} : { pipeline }).map((s) => scheduleView(deps, s));
+export async function schedulesOf(deps: ApiDeps, pipeline?: string): Promise<ScheduleBody[]> {
+  return (await listSchedules(deps.store, pipeline === undefined ? {} : { pipeline })).map((s) => scheduleView(deps, s));
 }
 
 export function scheduleRoutes(router: Router, deps: ApiDeps): void {
@@ -35,7 +35,7 @@ export function scheduleRoutes(router: Router, deps: ApiDeps): void {
       tag: "schedules",
       responses: { 200: { description: "Schedules by pipeline then name", schema: ScheduleListSchema } },
     },
-    (c) => sendJson(c, { items: schedulesOf(deps) }),
+    async (c) => sendJson(c, { items: await schedulesOf(deps) }),
   );
 
   for (const [action, paused] of [["pause", true], ["resume", false]] as const) {

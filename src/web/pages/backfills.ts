@@ -34,24 +34,24 @@ function head(b: BackfillDetail): Html {
 }
 
 export async function backfillPage(c: Context, deps: ApiDeps, id: string): Promise<Response> {
-  const b = getBackfill(deps.store, id);
+  const b = await getBackfill(deps.store, id);
   if (!b) return notFoundPage(c, `No backfill with id ${id}.`);
   const live = b.state === "Running" ? { src: `/ui/part/backfills/${encodeURIComponent(id)}`, everyMs: 1000 } : undefined;
   return sendPage(c, { title: `Backfill ${id}`, section: "backfills", live }, html`<p><a href="/backfills">← Backfills</a></p>${head(b)}${grid(b)}`);
 }
 
 export async function backfillPart(c: Context, deps: ApiDeps, id: string): Promise<Response> {
-  const b = getBackfill(deps.store, id);
+  const b = await getBackfill(deps.store, id);
   if (!b) return notFoundPage(c, `No backfill with id ${id}.`);
   return sendPart(c, grid(b));
 }
 
 export async function backfillsPage(c: Context, deps: ApiDeps): Promise<Response> {
-  const items = listBackfills(deps.store, { limit: 100 });
+  const items = await listBackfills(deps.store, { limit: 100 });
   return sendPage(c, { title: "Backfills", section: "backfills" }, html`<h1>Backfills</h1>
 ${items.length === 0 ? html`<p class="muted">No backfills yet. Start one with <code>floe backfill &lt;pipeline&gt; --schedule &lt;name&gt; --from &lt;ISO&gt; --to &lt;ISO&gt;</code>.</p>` : html`<div class="scroll card"><table class="reflow"><thead><tr>
-<th scope="col">Backfill</th><th scope="col">Schedule</th><th scope="col">Range</th><th scope="col">State</th><th scope="col">Created</th></tr></thead><tbody>${items.map((b) => {
-    const detail = getBackfill(deps.store, b.id);
+<th scope="col">Backfill</th><th scope="col">Schedule</th><th scope="col">Range</th><th scope="col">State</th><th scope="col">Created</th></tr></thead><tbody>${items.map(async (b) => {
+    const detail = await getBackfill(deps.store, b.id);
     return html`<tr><td data-label="Backfill"><a class="mono" href="/backfills/${encodeURIComponent(b.id)}">${b.id}</a></td><td data-label="Schedule" class="mono">${b.scheduleId}</td>
 <td data-label="Range">${when(b.fromAt)} – ${when(b.toAt)}</td><td data-label="State">${badge(detail?.state ?? b.state)}</td><td data-label="Created">${when(b.createdAt)}</td></tr>`;
   })}</tbody></table></div>`}`);

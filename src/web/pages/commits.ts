@@ -28,12 +28,12 @@ function group(repo: string, items: CommitView[]): Html {
 <td data-label="Inputs">${inputs({ commit: c, ...rest })}</td><td data-label="Committed">${when(c.at)}</td></tr>`)}</tbody></table></div></section>`;
 }
 
-export function commitsPage(c: Context, deps: ApiDeps): Promise<Response> {
+export async function commitsPage(c: Context, deps: ApiDeps): Promise<Response> {
   const repo = c.req.query("repo")?.slice(0, 300) || undefined;
   const cursor = c.req.query("cursor")?.slice(0, 300) || undefined;
   let page;
   try {
-    page = readCommits(deps, { repo, cursor, limit: PAGE_SIZE });
+    page = await readCommits(deps, { repo, cursor, limit: PAGE_SIZE });
   } catch (error) {
     if ((error as { _tag?: string })._tag !== "InvalidCursorError") throw error;
     page = { items: [], nextCursor: null };

@@ -26,8 +26,8 @@ function slotsOf(deps: ApiDeps, s: ScheduleRecord): number[] {
   }
 }
 
-function schedules(deps: ApiDeps, name: string): Html {
-  const list = listSchedules(deps.store, { pipeline: name });
+async function schedules(deps: ApiDeps, name: string): Promise<Html> {
+  const list = await listSchedules(deps.store, { pipeline: name });
   const id = domId("sched", name);
   if (list.length === 0) return html`<div id="${id}"><p class="muted">No schedules.</p></div>`;
   return html`<div id="${id}" class="scroll"><table class="reflow"><thead><tr><th scope="col">Schedule</th><th scope="col">Cron</th>
@@ -39,8 +39,8 @@ function schedules(deps: ApiDeps, name: string): Html {
  aria-label="${s.paused ? "Resume" : "Pause"} schedule ${s.name} of ${name}">${s.paused ? "Resume" : "Pause"}</button></td></tr>`)}</tbody></table></div>`;
 }
 
-function recent(deps: ApiDeps, name: string): Html {
-  const runs = readRecentRuns(deps, name, RECENT);
+async function recent(deps: ApiDeps, name: string): Promise<Html> {
+  const runs = await readRecentRuns(deps, name, RECENT);
   return html`<div id="${domId("recent", name)}" class="strip">${runs.length === 0 ? html`<span class="muted">No runs yet.</span>` : runs.map(
     (r) => html`<a href="${runHref(r.id)}" title="${r.id} · ${new Date(r.createdAt).toISOString()}" aria-label="Run ${r.id}: ${r.state}">${badge(r.state)}</a>`)}
 <a href="${href("/runs", { pipeline: name })}">all runs</a></div>`;
@@ -55,32 +55,36 @@ ${p.active ? html` Runs use the last good version <code>${p.active.version}</cod
     d.path ? html` <span class="muted">(${d.path})</span>` : ""} <span class="muted">[${d.code}]</span></li>`)}</ul></div>`;
 }
 
-function card(deps: ApiDeps, p: PipelineStatus): Html {
+async function card(deps: ApiDeps, p: PipelineStatus): Promise<Html> {
   const a = p.active;
   return html`<section class="card pipeline" id="${domId("p", p.name)}" aria-labelledby="${domId("h", p.name)}">
 <div class="row"><h2 id="${domId("h", p.name)}">${p.name}</h2>${badge(p.valid ? "valid" : "invalid")}
 <span class="muted mono">${p.file}</span>${a ? html`<span class="muted">version <code title="${a.version}">${short(a.version, 12)}</code></span>` : ""}</div>
 ${a?.spec.description ? html`<p>${a.spec.description}</p>` : ""}
 ${diagnostics(p)}
-<h3>Recent runs</h3>${recent(deps, p.name)}
-<h3>Schedules</h3>${schedules(deps, p.name)}
+<h3>Recent runs</h3>${await recent(deps, p.name)}
+<h3>Schedules</h3>${await schedules(deps, p.name)}
 <h3>Run now</h3>${paramsForm(p.name, a?.paramsSchema ?? null, a === null)}
 </section>`;
 }
 
 const sorted = (deps: ApiDeps): PipelineStatus[] => [...deps.pipelines()].sort((x, y) => x.name.localeCompare(y.name));
 
-export function pipelinesPage(c: Context, deps: ApiDeps): Promise<Response> {
+export async function pipelinesPage(c: Context, deps: ApiDeps): Promise<Response> {
   const list = sorted(deps);
+  const cards: Html[] = [];
+  for (const p of list) cards.push(await card(deps, p));
   return sendPage(
     c,
     { title: "Pipelines", section: "pipelines", live: { src: "/ui/part/pipelines", everyMs: 4000 } },
     html`<h1>Pipelines</h1>${list.length === 0 ? html`<p class="muted">No pipelines yet: export one from <code>pipelines/*.ts</code>.</p>` : ""}
-${list.map((p) => card(deps, p))}`,
+${cards}`,
   );
 }
 
 /** Recent runs and schedules of every pipeline, swapped in by id. */
-export function pipelinesPart(c: Context, deps: ApiDeps): Promise<Response> {
-  return sendPart(c, html`${sorted(deps).map((p) => html`${recent(deps, p.name)}${schedules(deps, p.name)}`)}`);
+export async function pipelinesPart(c: Context, deps: ApiDeps): Promise<Response> {
+  const parts: Html[] = [];
+  for (const p of sorted(deps)) parts.push(html`${await recent(deps, p.name)}${await schedules(deps, p.name)}`);
+  return sendPart(c, html`${parts}`);
 }

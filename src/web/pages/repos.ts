@@ -18,7 +18,7 @@ const DRAWABLE = /^(u?int(8|16|32|64)|float(16|32|64))$/;
 export async function reposPage(c: Context, deps: ApiDeps): Promise<Response> {
   const browser = browserOrPage(c, deps);
   if (browser instanceof Promise) return browser;
-  const repos = await browser.listRepos({ orgs: touchedOrgs(deps) });
+  const repos = await browser.listRepos({ orgs: await touchedOrgs(deps) });
   return sendPage(c, { title: "Repositories", section: "repos" }, html`<h1>Repositories</h1>
 ${repos.length === 0 ? html`<p class="muted">No repositories yet.</p>` : html`<ul class="card plain list" id="repo-list">${repos.map((r) => html`<li><a href="${repoHref(r.id)}">${r.id}</a></li>`)}</ul>`}`);
 }
@@ -66,7 +66,7 @@ export async function repoPage(c: Context, deps: ApiDeps, org: string, name: str
   try {
     const o = await browser.overview(repo, { ref: refQuery, limit: 50 });
     const t = await browser.tree(repo, o.ref.snapshotId);
-    const made = madeByIndex(deps, repo);
+    const made = await madeByIndex(deps, repo);
     const ref = o.ref.snapshotId;
     const parent = o.history[1]?.id;
     return sendPage(c, { title: repo, section: "repos" }, html`<h1>${repo}</h1>

@@ -39,8 +39,8 @@ function one(md: MarkdownIt, a: ArtifactRecord): Html {
   }
 }
 
-export function runArtifacts(deps: ApiDeps, runId: string): Html {
-  const items = redactDeep(listArtifacts(deps.store, runId));
+export async function runArtifacts(deps: ApiDeps, runId: string): Promise<Html> {
+  const items = redactDeep(await listArtifacts(deps.store, runId));
   if (items.length === 0) return html``;
   const md = new MarkdownIt({ html: false, linkify: false });
   return html`<section id="run-artifacts" class="card" aria-labelledby="h-art"><h2 id="h-art">Artifacts</h2>

@@ -17,13 +17,13 @@ import { runGraph, runHead, runSnapshots, runSummary } from "./run-sections.ts";
 const levelOf = (text: string | undefined): LogLevel | undefined =>
   LOG_LEVELS.find((l) => l === text);
 
-function live(deps: ApiDeps, v: RunView) {
+async function live(deps: ApiDeps, v: RunView) {
   const now = deps.clock.now();
-  return html`${runHead(v)}${runSummary(deps, v, now)}${runGraph(v, now)}${runArtifacts(deps, v.run.id)}${runSnapshots(v)}`;
+  return html`${runHead(v)}${runSummary(deps, v, now)}${runGraph(v, now)}${await runArtifacts(deps, v.run.id)}${runSnapshots(v)}`;
 }
 
-function logSection(deps: ApiDeps, v: RunView, level: LogLevel | undefined) {
-  const lines = readLogs(deps, v.run.id, level);
+async function logSection(deps: ApiDeps, v: RunView, level: LogLevel | undefined) {
+  const lines = await readLogs(deps, v.run.id, level);
   const after = lines.at(-1)?.seq ?? 0;
   return html`<section class="card" aria-labelledby="h-logs"><h2 id="h-logs">Logs</h2>
 <form class="filters" method="get" action="/runs/${encodeURIComponent(v.run.id)}" data-log-filter>
@@ -38,7 +38,7 @@ function logSection(deps: ApiDeps, v: RunView, level: LogLevel | undefined) {
 }
 
 export async function runPage(c: Context, deps: ApiDeps, id: string): Promise<Response> {
-  const v = readRunView(deps, id);
+  const v = await readRunView(deps, id);
   if (!v) return notFoundPage(c, `No run with id ${id}.`);
   const level = levelOf(c.req.query("level"));
   const ended = isTerminalRunState(v.run.state);
@@ -48,13 +48,13 @@ export async function runPage(c: Context, deps: ApiDeps, id: string): Promise<Re
       title: `Run ${v.run.id}`, section: "runs",
       live: ended ? undefined : { src: `/ui/part/runs/${encodeURIComponent(v.run.id)}`, everyMs: 3000 },
     },
-    html`<p><a href="/runs">← Runs</a></p>${live(deps, v)}${logSection(deps, v, level)}`,
+    html`<p><a href="/runs">← Runs</a></p>${await live(deps, v)}${await logSection(deps, v, level)}`,
   );
 }
 
 /** The live sections only; `data-live-done` on the header tells the client to stop once the run ended. */
 export async function runPart(c: Context, deps: ApiDeps, id: string): Promise<Response> {
-  const v = readRunView(deps, id);
+  const v = await readRunView(deps, id);
   if (!v) return notFoundPage(c, `No run with id ${id}.`);
-  return sendPart(c, live(deps, v));
+  return sendPart(c, await live(deps, v));
 }

@@ -41,11 +41,11 @@ function filtersOf(c: Context): Filters {
 
 const query = (f: Filters): Record<string, string | undefined> => ({ pipeline: f.pipeline, state: f.state, since: f.since, cursor: f.cursor });
 
-function body(deps: ApiDeps, f: Filters): Html {
+async function body(deps: ApiDeps, f: Filters): Promise<Html> {
   const now = deps.clock.now();
   let page;
   try {
-    page = readRuns(deps, {
+    page = await readRuns(deps, {
       pipeline: f.pipeline, state: f.state, limit: PAGE_SIZE, cursor: f.cursor,
       since: f.since ? now - SINCE[f.since]![1] : undefined,
     });
@@ -77,15 +77,15 @@ function filterForm(deps: ApiDeps, f: Filters): Html {
 <div><button type="submit" class="primary">Filter</button> <a class="button" href="/runs">Clear</a></div></form>`;
 }
 
-export function runsPage(c: Context, deps: ApiDeps): Promise<Response> {
+export async function runsPage(c: Context, deps: ApiDeps): Promise<Response> {
   const f = filtersOf(c);
   return sendPage(
     c,
     { title: "Runs", section: "runs", live: { src: href("/ui/part/runs", query(f)), everyMs: 2000 } },
-    html`<h1>Runs</h1>${filterForm(deps, f)}${body(deps, f)}`,
+    html`<h1>Runs</h1>${filterForm(deps, f)}${await body(deps, f)}`,
   );
 }
 
-export function runsPart(c: Context, deps: ApiDeps): Promise<Response> {
-  return sendPart(c, body(deps, filtersOf(c)));
+export async function runsPart(c: Context, deps: ApiDeps): Promise<Response> {
+  return sendPart(c, await body(deps, filtersOf(c)));
 }

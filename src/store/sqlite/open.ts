@@ -1,32 +1,22 @@
 /**
- * @module `openStore`: the one place a better-sqlite3 connection is made. WAL, busy timeout, synchronous=NORMAL,
- * foreign keys, migrations; prepared statements cached per store.
+ * @module `openStore`: the SQLite adapter, the one place a better-sqlite3 connection is made. WAL, busy timeout,
+ * synchronous=NORMAL, foreign keys, migrations; prepared statements cached per store (executor.ts).
  */
 import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import type BetterSqlite3 from "better-sqlite3";
-import { isFloeError } from "../core/errors.ts";
-import { StoreOpenError, StoreReadOnlyError } from "./errors.ts";
+import { isFloeError } from "../../core/errors.ts";
+import { StoreOpenError } from "../errors.ts";
+import type { Store } from "../store.ts";
+import { sqliteSql } from "./executor.ts";
 import { appliedVersions, migrate } from "./migrate.ts";
 
-export type Statement = BetterSqlite3.Statement<unknown[], unknown>;
-
-/** Store internals, for `src/store` modules only. */
-export interface SqlHandle {
-  /** A prepared statement for `sql`, prepared once per store. */
-  stmt(sql: string): Statement;
-  /** Runs `fn` in one BEGIN IMMEDIATE transaction (a savepoint when nested). */
-  tx<T>(fn: () => T): T;
+/** A SQLite store: closes synchronously too, and exposes its connection to SQLite-only tools (integrity, schema). */
+export interface SqliteStore extends Store {
+  readonly dialect: "sqlite";
+  /** @internal For `src/store` and its tests only. */
   readonly db: BetterSqlite3.Database;
-}
-
-export interface Store {
-  readonly path: string;
-  readonly readonly: boolean;
-  /** @internal Used by `src/store` modules only. */
-  readonly sql: SqlHandle;
-  close(): void;
   [Symbol.dispose](): void;
 }
 
@@ -41,29 +31,22 @@ export interface OpenStoreOptions {
  * @example
  * using store = openStore("state/floe.db");
  */
-export function openStore(dbPath: string, opts: OpenStoreOptions = {}): Store {
+export function openStore(dbPath: string, opts: OpenStoreOptions = {}): SqliteStore {
   const path = resolve(dbPath);
   const readonly = opts.readonly ?? false;
   const db = connect(path, readonly, opts.busyTimeoutMs ?? 5000);
-  const cache = new Map<string, Statement>();
-  const runner = db.transaction((fn: () => unknown) => fn());
-  const sql: SqlHandle = {
-    db,
-    stmt(text) {
-      let s = cache.get(text);
-      if (!s) {
-        if (readonly && !/^\s*(SELECT|WITH|PRAGMA)\b/i.test(text)) throw new StoreReadOnlyError(path);
-        s = db.prepare(text);
-        cache.set(text, s);
-      }
-      return s;
-    },
-    tx: <T>(fn: () => T): T => (db.inTransaction ? runner(fn) : runner.immediate(fn)) as T,
-  };
-  const close = (): void => {
+  const sql = sqliteSql(db, path, readonly);
+  const closeNow = (): void => {
     if (db.open) db.close();
   };
-  return { path, readonly, sql, close, [Symbol.dispose]: close };
+  const close = (): Promise<void> => {
+    closeNow();
+    return Promise.resolve();
+  };
+  return {
+    dialect: "sqlite", path, readonly, sql, db, close,
+    [Symbol.dispose]: closeNow, [Symbol.asyncDispose]: close,
+  };
 }
 
 function connect(path: string, readonly: boolean, busyTimeoutMs: number): BetterSqlite3.Database {
@@ -113,7 +96,7 @@ function describe(cause: unknown): string {
 }
 
 /** Runs `PRAGMA integrity_check`; returns `["ok"]` for a sound database, else the problems found. */
-export function integrityCheck(store: Store): string[] {
-  const rows = store.sql.db.pragma("integrity_check") as { integrity_check: string }[];
+export function integrityCheck(store: SqliteStore): string[] {
+  const rows = store.db.pragma("integrity_check") as { integrity_check: string }[];
   return rows.map((r) => r.integrity_check);
 }

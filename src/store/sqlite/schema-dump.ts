@@ -1,14 +1,14 @@
 /** @module The schema as text, for the committed `schema.sql` (regenerate: FLOE_UPDATE_SCHEMA=1 on the test). */
-import type { Store } from "./open-store.ts";
+import type { SqliteStore } from "./open.ts";
 
 const OBJECTS = `SELECT type, name, sql FROM sqlite_master
 WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'
 ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, name`;
 
 /** Every table and index definition, one statement each, in a stable order. */
-export function dumpSchema(store: Store): string {
-  const rows = store.sql.stmt(OBJECTS).all() as { type: string; name: string; sql: string }[];
-  const versions = store.sql.stmt("SELECT version, name FROM schema_migrations ORDER BY version").all() as {
+export function dumpSchema(store: SqliteStore): string {
+  const rows = store.db.prepare(OBJECTS).all() as { type: string; name: string; sql: string }[];
+  const versions = store.db.prepare("SELECT version, name FROM schema_migrations ORDER BY version").all() as {
     version: number;
     name: string;
   }[];

@@ -1,8 +1,8 @@
 /** @module Applies pending migrations in one immediate transaction; re-running is a no-op. */
 import { createHash } from "node:crypto";
 import type BetterSqlite3 from "better-sqlite3";
-import { MigrationError, StoreOpenError } from "./errors.ts";
-import { MIGRATIONS, type Migration } from "./migrations.ts";
+import { MigrationError, StoreOpenError } from "../errors.ts";
+import { MIGRATIONS, type Migration } from "../migrations.ts";
 
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   version INTEGER NOT NULL PRIMARY KEY,

@@ -1,0 +1,11 @@
+/** @module `Store`: an open state database of either adapter; every operation in `src/store` takes one (or `{ sql }`). */
+import type { Db, Dialect } from "./sql.ts";
+
+export interface Store extends Db {
+  readonly dialect: Dialect;
+  /** The SQLite file, or the PostgreSQL URL without its password (safe to print). */
+  readonly path: string;
+  readonly readonly: boolean;
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
