@@ -127,14 +127,19 @@ export interface SnapshotReader {
   at: number;
 }
 
-const READERS = `SELECT r.run_id, runs.pipeline, runs.state, MIN(r.at) AS at, MIN(r.seq) AS seq,
-  json_group_array(DISTINCT r.task) FILTER (WHERE r.task IS NOT NULL) AS tasks
+const readers = (tasks: string): string => `SELECT r.run_id, runs.pipeline, runs.state, MIN(r.at) AS at, MIN(r.seq) AS seq,
+  ${tasks} AS tasks
   FROM snapshot_reads r JOIN runs ON runs.id = r.run_id
-  WHERE r.repo = ? AND r.snapshot_id = ? GROUP BY r.run_id ORDER BY seq DESC LIMIT ?`;
+  WHERE r.repo = ? AND r.snapshot_id = ? GROUP BY r.run_id, runs.pipeline, runs.state ORDER BY seq DESC LIMIT ?`;
+// The distinct tasks as JSON text ('[]' when none): each dialect's JSON aggregate.
+const READERS = {
+  sqlite: readers("json_group_array(DISTINCT r.task) FILTER (WHERE r.task IS NOT NULL)"),
+  postgres: readers("COALESCE(json_agg(DISTINCT r.task) FILTER (WHERE r.task IS NOT NULL), '[]')::text"),
+};
 
 /** Runs that read `snapshotId` in `repo`, newest first (by first read), at most `limit` (1..1000, default 100). */
 export async function getSnapshotReaders(store: Db, repo: string, snapshotId: string, limit?: number): Promise<SnapshotReader[]> {
-  const rows = (await store.sql.all(READERS, [repo, snapshotId, clampLimit(limit, 100, 1000)])) as {
+  const rows = (await store.sql.all(READERS[store.sql.dialect], [repo, snapshotId, clampLimit(limit, 100, 1000)])) as {
     run_id: string; pipeline: string; state: string; at: number; tasks: string;
   }[];
   return rows.map((r) => ({

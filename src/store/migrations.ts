@@ -4,6 +4,8 @@
  * The resulting schema is committed as `schema.sql` and compared in a test.
  */
 
+import { createHash } from "node:crypto";
+
 export interface Migration {
   readonly version: number;
   readonly name: string;
@@ -270,3 +272,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: "run artifacts", sql: runArtifacts },
   { version: 6, name: "trigger kinds and parent runs", sql: triggerKindsAndParents },
 ];
+
+/** What an applied migration is compared against (its SQL may never change). */
+export const checksumOf = (m: Migration): string => createHash("sha256").update(m.sql).digest("hex").slice(0, 16);

@@ -26,12 +26,13 @@ export async function findCachedResult(store: Db, q: CachedResultQuery): Promise
   return row ? toTaskRun(row) : undefined;
 }
 
-// Insertion order is plan order (createTaskRuns), then mapped items as they appear.
-const TASKS = "SELECT * FROM task_runs WHERE run_id = ? ORDER BY rowid";
+// Insertion order is plan order (createTaskRuns), then mapped items as they appear: SQLite's rowid, PostgreSQL's
+// identity column `ord`.
+const TASKS = { sqlite: "SELECT * FROM task_runs WHERE run_id = ? ORDER BY rowid", postgres: "SELECT * FROM task_runs WHERE run_id = ? ORDER BY ord" };
 
 /** A run's task rows in insertion (plan) order. */
 export async function getTaskRuns(store: Db, runId: string): Promise<TaskRunRecord[]> {
-  return ((await store.sql.all(TASKS, [runId])) as TaskRunRow[]).map(toTaskRun);
+  return ((await store.sql.all(TASKS[store.sql.dialect], [runId])) as TaskRunRow[]).map(toTaskRun);
 }
 
 /** A snapshot a cached result depended on: the reference it was read through (branch or tag) and what it was. */

@@ -1,8 +1,7 @@
 /** @module Applies pending migrations in one immediate transaction; re-running is a no-op. */
-import { createHash } from "node:crypto";
 import type BetterSqlite3 from "better-sqlite3";
 import { MigrationError, StoreOpenError } from "../errors.ts";
-import { MIGRATIONS, type Migration } from "../migrations.ts";
+import { MIGRATIONS, checksumOf, type Migration } from "../migrations.ts";
 
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   version INTEGER NOT NULL PRIMARY KEY,
@@ -17,7 +16,6 @@ interface AppliedRow {
   checksum: string;
 }
 
-const checksumOf = (m: Migration): string => createHash("sha256").update(m.sql).digest("hex").slice(0, 16);
 
 /** Brings `db` to the newest schema; returns the versions it applied (empty when already current). */
 export function migrate(

