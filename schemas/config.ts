@@ -2,6 +2,8 @@
 import { z } from "zod";
 
 const port = z.number().int().min(0).max(65535);
+/** `postgres://` or `postgresql://` (the URL itself is never echoed in an error: it may hold a password). */
+export const POSTGRES_URL = /^postgres(ql)?:\/\//i;
 
 export const PoolsSchema = z
   .record(z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/i, "a pool name: letters, digits, _ . -"), z.number().int().positive())
@@ -11,6 +13,13 @@ export const ConfigSchema = z
   .object({
     stateDir: z.string().min(1).optional().describe("Folder for floe.db and local repositories (default ./state)"),
     pipelinesDir: z.string().min(1).optional().describe("Folder of pipeline modules (default ./pipelines)"),
+    database: z
+      .object({
+        url: z.string().regex(POSTGRES_URL, "expected a postgres:// URL").optional()
+          .describe("PostgreSQL shared by every node of a cluster (default: SQLite in stateDir); FLOE_DATABASE_URL wins. Its password is never logged"),
+      })
+      .strict()
+      .optional(),
     daemon: z
       .object({
         host: z.string().min(1).optional().describe("Address to bind (default 127.0.0.1)"),

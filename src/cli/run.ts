@@ -4,7 +4,7 @@
  */
 import { loadConfig } from "../config/index.ts";
 import { ValidationError } from "../core/errors.ts";
-import { openStore } from "../store/index.ts";
+import { openDatabase } from "../store/index.ts";
 import { parseCommandArgs, parseInstant } from "./args.ts";
 import { EXIT, type CliIO, type Command } from "./command.ts";
 import { runViaDaemon } from "./daemon-run.ts";
@@ -58,7 +58,7 @@ export const runCommand: Command = {
         const code = await runViaDaemon(io, { stateDir: config.stateDir, pipeline: name, params, scheduledFor: at === undefined ? undefined : new Date(at).toISOString(), taskNames, json });
         if (code !== undefined) return code;
       }
-      using store = openStore(config.dbPath);
+      await using store = await openDatabase({ url: config.databaseUrl, path: config.dbPath });
       return await runInForeground(io, {
         store,
         config,

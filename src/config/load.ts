@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ConfigSchema, type FloeConfigInput } from "../../schemas/config.ts";
+import { ConfigSchema, POSTGRES_URL, type FloeConfigInput } from "../../schemas/config.ts";
 import { ConfigError, type Diagnostic } from "../core/errors.ts";
 import { resolveConfig, type ResolvedConfig } from "./resolve.ts";
 
@@ -36,6 +36,10 @@ export function checkConfig(value: unknown, file: string, env: NodeJS.ProcessEnv
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       diagnostics.push({ path: "FLOE_PORT", code: "invalid_env", message: "expected a port number 0-65535" });
     }
+  }
+  const dbUrl = env.FLOE_DATABASE_URL;
+  if (dbUrl !== undefined && dbUrl !== "" && !POSTGRES_URL.test(dbUrl)) {
+    diagnostics.push({ path: "FLOE_DATABASE_URL", code: "invalid_env", message: "expected a postgres:// URL" });
   }
   if (diagnostics.length > 0) throw new ConfigError(diagnostics);
   return parsed.data!;

@@ -10,6 +10,8 @@ export interface ResolvedConfig {
   rootDir: string;
   stateDir: string;
   dbPath: string;
+  /** PostgreSQL (`FLOE_DATABASE_URL`, else `database.url`) instead of the SQLite file at dbPath. Holds a password: never logged or returned. */
+  databaseUrl: string | undefined;
   pipelinesDir: string;
   daemon: {
     host: string;
@@ -53,6 +55,7 @@ export function resolveConfig(
     rootDir,
     stateDir,
     dbPath: resolve(stateDir, "floe.db"),
+    databaseUrl: env.FLOE_DATABASE_URL || input.database?.url || undefined,
     pipelinesDir: abs(env.FLOE_PIPELINES_DIR || input.pipelinesDir || "pipelines"),
     daemon: {
       host: env.FLOE_HOST || input.daemon?.host || DEFAULTS.host,

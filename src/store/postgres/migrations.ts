@@ -206,10 +206,23 @@ CREATE TABLE artifacts (
 );
 `;
 
+// Trigger kinds of their own for data triggers and child runs, and a child's parent (SQLite rebuilds the table;
+// PostgreSQL changes the CHECK in place).
+const triggerKindsAndParents = `
+ALTER TABLE runs DROP CONSTRAINT runs_trigger_kind_check;
+UPDATE runs SET trigger_kind = trigger_detail::json->>'on'
+WHERE trigger_kind = 'api' AND trigger_detail IS NOT NULL AND trigger_detail::json->>'on' IN ('commit', 'runEnd');
+ALTER TABLE runs ADD CONSTRAINT runs_trigger_kind_check
+  CHECK (trigger_kind IN ('manual', 'schedule', 'api', 'retry', 'commit', 'runEnd', 'child'));
+ALTER TABLE runs ADD COLUMN parent_run_id TEXT REFERENCES runs (id);
+CREATE INDEX runs_parent ON runs (parent_run_id) WHERE parent_run_id IS NOT NULL;
+`;
+
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial", sql: initial },
   { version: 2, name: "run change count", sql: runChangeCount },
   { version: 3, name: "scheduled for and backfills", sql: scheduledForAndBackfills },
   { version: 4, name: "trigger cursors", sql: triggerCursors },
   { version: 5, name: "run artifacts", sql: runArtifacts },
+  { version: 6, name: "trigger kinds and parent runs", sql: triggerKindsAndParents },
 ];
