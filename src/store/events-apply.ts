@@ -14,7 +14,15 @@ import { errorJson, jsonOrNull, redactText } from "./rows.ts";
 import { writePatches, type PatchSink } from "./patch-writes.ts";
 import { BARE_CREATE_ROWS, fold, newPatch, type TaskPatch } from "./task-patch.ts";
 
-export type RejectReason = "not-allowed" | "state-mismatch" | "not-found" | "error";
+export type RejectReason = "not-allowed" | "state-mismatch" | "not-found" | "error" | "fenced";
+
+export interface ApplyOptions {
+  /**
+   * The fence this node holds per run (from its claim). Events of a run whose fence moved on (another node
+   * claimed it) are rejected as "fenced" and change nothing. Runs not listed are written unchecked (one node).
+   */
+  fences?: ReadonlyMap<string, number> | undefined;
+}
 
 export interface RejectedEvent {
   /** Position of the event in the batch. */
@@ -78,11 +86,46 @@ const messageOf = (cause: unknown): string => (cause instanceof Error ? cause.me
  * @example
  * const { rejected } = await applyRunEvents(store, [{ type: "run:transition", runId, from: "Pending", to: "Running", at }]);
  */
-export async function applyRunEvents(db: Db, events: readonly RunEvent[]): Promise<ApplyResult> {
+export async function applyRunEvents(db: Db, events: readonly RunEvent[], opts: ApplyOptions = {}): Promise<ApplyResult> {
   const rejected: RejectedEvent[] = [];
-  if (events.length > 0) await db.sql.tx((sql) => applyBatch(sql, events, rejected));
+  if (events.length > 0) {
+    await db.sql.tx(async (sql) => {
+      const lost = opts.fences ? await fencedOut(sql, events, opts.fences) : undefined;
+      if (!lost || lost.size === 0) return applyBatch(sql, events, rejected);
+      const kept: RunEvent[] = [];
+      const positions: number[] = [];
+      events.forEach((e, index) => {
+        if (!lost.has(e.runId)) {
+          kept.push(e);
+          positions.push(index);
+        } else {
+          const message = `run ${e.runId}: fence ${opts.fences!.get(e.runId)} is stale (another node claimed the run)`;
+          rejected.push({ index, event: e, reason: "fenced", currentState: null, message });
+        }
+      });
+      const inner: RejectedEvent[] = [];
+      await applyBatch(sql, kept, inner);
+      for (const r of inner) rejected.push({ ...r, index: positions[r.index]! });
+    });
+  }
   rejected.sort((a, b) => a.index - b.index);
   return { applied: events.length - rejected.length, rejected };
+}
+
+// A no-op UPDATE that also row-locks the run on PostgreSQL until commit: no claim can move the fence meanwhile.
+const HOLD_FENCE = "UPDATE runs SET fence = fence WHERE id = ? AND fence = ?";
+
+/** The runs of this batch whose fence is no longer the one this node holds. */
+async function fencedOut(sql: Sql, events: readonly RunEvent[], fences: ReadonlyMap<string, number>): Promise<Set<string>> {
+  const lost = new Set<string>();
+  const checked = new Set<string>();
+  for (const e of events) {
+    const fence = fences.get(e.runId);
+    if (fence === undefined || checked.has(e.runId)) continue;
+    checked.add(e.runId);
+    if ((await sql.run(HOLD_FENCE, [e.runId, fence])) === 0) lost.add(e.runId);
+  }
+  return lost;
 }
 
 async function applyBatch(sql: Sql, events: readonly RunEvent[], rejected: RejectedEvent[]): Promise<void> {

@@ -23,3 +23,6 @@ export * from "./leases.ts";
 export * from "./pipelines.ts";
 export * from "./backfills.ts";
 export * from "./trigger-cursors.ts";
+export * from "./claims.ts";
+export * from "./leadership.ts";
+export * from "./nodes.ts";

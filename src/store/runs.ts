@@ -30,6 +30,9 @@ export interface CreateRunInput {
   createdAt?: number | undefined;
 }
 
+/** The channel a new run is announced on (PostgreSQL NOTIFY). */
+export const RUNS_CHANNEL = "floe_runs";
+
 const INSERT_RUN = `INSERT INTO runs (id, pipeline, version, state, params, trigger_kind, trigger_detail,
   idempotency_key, schedule_id, slot_at, retry_of, created_at, scheduled_for, parent_run_id)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -59,6 +62,8 @@ export function createRun(db: Db, input: CreateRunInput): Promise<{ run: RunReco
     ]);
     if (changes === 1) {
       await sql.run(INSERT_CREATED_EVENT, [id, state, createdAt]);
+      // wakes waiting workers at commit (PostgreSQL LISTEN/NOTIFY; they poll as well)
+      if (sql.dialect === "postgres") await sql.run(`SELECT pg_notify('${RUNS_CHANNEL}', '')`);
       // the parent's detail lists its children
       if (input.parentRunId !== undefined) await sql.run(BUMP_CHANGE_COUNT, [input.parentRunId]);
       return { run: toRun((await sql.get<RunRow>(BY_ID, [id]))!), created: true };

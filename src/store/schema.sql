@@ -5,6 +5,7 @@
 -- migration 4: trigger cursors
 -- migration 5: run artifacts
 -- migration 6: trigger kinds and parent runs
+-- migration 7: claims and leadership
 
 CREATE TABLE artifacts (
   run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
@@ -65,6 +66,13 @@ CREATE TABLE events (
   attempt INTEGER
 );
 
+CREATE TABLE leadership (
+  name TEXT NOT NULL PRIMARY KEY,
+  holder TEXT NOT NULL,
+  fence INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+
 CREATE TABLE leases (
   holder TEXT NOT NULL PRIMARY KEY,
   pool TEXT NOT NULL,
@@ -81,6 +89,15 @@ CREATE TABLE logs (
   level TEXT NOT NULL CHECK (level IN ('debug', 'info', 'warn', 'error')),
   message TEXT NOT NULL,
   at INTEGER NOT NULL
+);
+
+CREATE TABLE nodes (
+  id TEXT NOT NULL PRIMARY KEY,
+  role TEXT NOT NULL,
+  host TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  started_at INTEGER NOT NULL,
+  heartbeat_at INTEGER NOT NULL
 );
 
 CREATE TABLE pipeline_versions (
@@ -121,7 +138,7 @@ CREATE TABLE "runs" (
   heartbeat_at INTEGER,
   change_count INTEGER NOT NULL DEFAULT 0,
   scheduled_for INTEGER,
-  parent_run_id TEXT REFERENCES runs (id),
+  parent_run_id TEXT REFERENCES runs (id), claimed_by TEXT, fence INTEGER NOT NULL DEFAULT 0, lease_expires_at INTEGER,
   UNIQUE (pipeline, idempotency_key),
   UNIQUE (schedule_id, slot_at)
 );
@@ -199,6 +216,8 @@ CREATE INDEX leases_pool_expires ON leases (pool, expires_at);
 CREATE INDEX leases_run ON leases (run_id);
 
 CREATE INDEX logs_run ON logs (run_id, seq);
+
+CREATE INDEX runs_claimed ON runs (claimed_by) WHERE claimed_by IS NOT NULL;
 
 CREATE INDEX runs_created ON runs (created_at, id);
 

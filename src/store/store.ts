@@ -6,6 +6,11 @@ export interface Store extends Db {
   /** The SQLite file, or the PostgreSQL URL without its password (safe to print). */
   readonly path: string;
   readonly readonly: boolean;
+  /**
+   * Calls `onNotify` for each notification on `channel` (PostgreSQL LISTEN, on a connection of its own) until the
+   * returned function is called. SQLite has one process: nothing to hear, callers poll.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }

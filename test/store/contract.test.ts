@@ -10,6 +10,8 @@ import {
   getRunEvents, getLogs, getSchedule, getSnapshotLineage, getSnapshotReaders, getTriggerCursor, listArtifacts,
   listCommits, listLeases, listRuns, openDatabase, recordPipelineVersions, releaseLeasesOfRuns, setTriggerCursor,
   tryAcquireLease, upsertSchedules, type Store,
+  RUNS_CHANNEL, claimRuns, getLeadership, heartbeatNode, listExpiredClaims, listNodes, releaseClaim, renewClaims,
+  resignLeadership, tryLeadership,
 } from "../../src/store/index.ts";
 import { PG_PASSWORD, freePort, postgresAdapter, sqliteAdapter, type Adapter } from "./adapters.ts";
 
@@ -145,6 +147,97 @@ for (const name of ["sqlite", "postgres"] as const) {
     });
   });
 }
+
+describe("claims, fences and leadership", () => {
+  for (const name of ["sqlite", "postgres"] as const) {
+    describe(name, () => {
+      let adapter: Adapter;
+      let store: Store;
+      before(async () => {
+        adapter = name === "sqlite" ? sqliteAdapter() : await sharedPostgres();
+        store = await adapter.open();
+      });
+      after(() => (adapter?.name === "sqlite" ? adapter.cleanup() : undefined));
+
+      test("concurrent claims never share a run; each claim bumps the fence; expired leases are reclaimed", async () => {
+        const ids: string[] = [];
+        for (let i = 0; i < 10; i++) ids.push((await createRun(store, { pipeline: "claim", version: "v", params: {}, trigger: manual, createdAt: 100 + i })).run.id);
+        const [a, b] = await Promise.all([
+          claimRuns(store, { node: "A", limit: 6, now: 1000, leaseMs: 500 }),
+          claimRuns(store, { node: "B", limit: 6, now: 1000, leaseMs: 500 }),
+        ]);
+        const got = [...a, ...b].map((c) => c.run.id);
+        assert.equal(got.length, 10);
+        assert.equal(new Set(got).size, 10, "a run claimed twice");
+        assert.ok([...a, ...b].every((c) => c.fence === 1 && c.leaseExpiresAt === 1500));
+        assert.deepEqual(await claimRuns(store, { node: "C", limit: 5, now: 1200, leaseMs: 500 }), []);
+        // A renews its leases; B goes quiet and its leases expire.
+        assert.deepEqual(await renewClaims(store, "A", a.map((c) => ({ runId: c.run.id, fence: c.fence })), 3000), []);
+        assert.deepEqual((await listExpiredClaims(store, 2000)).map((c) => c.run.id).sort(), b.map((c) => c.run.id).sort());
+        const c = await claimRuns(store, { node: "C", limit: 20, now: 2000, leaseMs: 500 });
+        assert.deepEqual(c.map((x) => x.run.id).sort(), b.map((x) => x.run.id).sort());
+        assert.ok(c.every((x) => x.fence === 2));
+        // B comes back: its renewals and its writes are refused; C's are not.
+        const lostB = await renewClaims(store, "B", b.map((x) => ({ runId: x.run.id, fence: x.fence })), 4000);
+        assert.equal(lostB.length, b.length);
+        const victim = b[0]!.run.id;
+        const stale = await applyRunEvents(store, [
+          { type: "run:transition", runId: victim, from: "Pending", to: "Running", at: 2100 },
+          { type: "log:line", runId: victim, level: "info", message: "from B", at: 2100 },
+        ], { fences: new Map([[victim, b[0]!.fence]]) });
+        assert.deepEqual(stale.rejected.map((r) => r.reason), ["fenced", "fenced"]);
+        assert.equal((await getRun(store, victim))!.state, "Pending");
+        assert.deepEqual(await getLogs(store, victim), []);
+        const fresh = await applyRunEvents(store, [{ type: "run:transition", runId: victim, from: "Pending", to: "Running", at: 2200 }],
+          { fences: new Map([[victim, 2]]) });
+        assert.deepEqual(fresh.rejected, []);
+        assert.equal(await releaseClaim(store, victim, 1), false);
+        assert.equal(await releaseClaim(store, victim, 2), true);
+      });
+
+      test("leadership is one holder at a time, taken over after expiry with a new fence", async () => {
+        const race = await Promise.all(["n1", "n2", "n3"].map((holder) => tryLeadership(store, { name: "scheduler", holder, now: 0, ttlMs: 100 })));
+        assert.equal(race.filter((l) => l.leader).length, 1);
+        const first = race.find((l) => l.leader)!;
+        assert.equal(first.fence, 1);
+        const other = first.holder === "n1" ? "n2" : "n1";
+        assert.equal((await tryLeadership(store, { name: "scheduler", holder: other, now: 50, ttlMs: 100 })).leader, false);
+        const renewed = await tryLeadership(store, { name: "scheduler", holder: first.holder, now: 60, ttlMs: 100 });
+        assert.deepEqual([renewed.leader, renewed.fence, renewed.expiresAt], [true, 1, 160]);
+        const taken = await tryLeadership(store, { name: "scheduler", holder: other, now: 160, ttlMs: 100 });
+        assert.deepEqual([taken.leader, taken.holder, taken.fence], [true, other, 2]);
+        assert.equal(await resignLeadership(store, "scheduler", first.holder), false);
+        assert.equal(await resignLeadership(store, "scheduler", other), true);
+        assert.equal(await getLeadership(store, "scheduler"), undefined);
+      });
+
+      test("nodes report themselves", async () => {
+        await heartbeatNode(store, { id: "w1", role: "worker", host: "h1", pid: 10, startedAt: 1, heartbeatAt: 5 });
+        await heartbeatNode(store, { id: "w1", role: "worker", host: "h1", pid: 10, startedAt: 1, heartbeatAt: 9 });
+        await heartbeatNode(store, { id: "s1", role: "scheduler", host: "h2", pid: 11, startedAt: 2, heartbeatAt: 7 });
+        assert.deepEqual((await listNodes(store)).map((n) => [n.id, n.heartbeatAt]), [["w1", 9], ["s1", 7]]);
+      });
+    });
+  }
+
+  test("postgres: a new run wakes a listener at once (LISTEN/NOTIFY)", async () => {
+    const store = await (await sharedPostgres()).open();
+    let woken = 0;
+    let wake: () => void = () => undefined;
+    const heard = new Promise<void>((resolve) => (wake = resolve));
+    const stop = await store.listen(RUNS_CHANNEL, () => {
+      woken++;
+      wake();
+    });
+    try {
+      await createRun(store, { pipeline: "wake", version: "v", params: {}, trigger: manual });
+      await heard;
+      assert.equal(woken, 1);
+    } finally {
+      await stop();
+    }
+  });
+});
 
 describe("PostgreSQL: opening", () => {
   let adapter: Adapter;

@@ -218,6 +218,32 @@ ALTER TABLE runs ADD COLUMN parent_run_id TEXT REFERENCES runs (id);
 CREATE INDEX runs_parent ON runs (parent_run_id) WHERE parent_run_id IS NOT NULL;
 `;
 
+// As in SQLite: a worker claims a Pending run (claimed_by, lease_expires_at) and every claim bumps the
+// run's fence, so a node that lost a run can no longer write to it; leadership rows (the scheduler's) are leases
+// too; nodes report themselves for `floe cluster status`.
+const claimsAndLeadership = `
+ALTER TABLE runs ADD COLUMN claimed_by TEXT;
+ALTER TABLE runs ADD COLUMN fence INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN lease_expires_at BIGINT;
+CREATE INDEX runs_claimed ON runs (claimed_by) WHERE claimed_by IS NOT NULL;
+
+CREATE TABLE leadership (
+  name TEXT NOT NULL PRIMARY KEY,
+  holder TEXT NOT NULL,
+  fence INTEGER NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+
+CREATE TABLE nodes (
+  id TEXT NOT NULL PRIMARY KEY,
+  role TEXT NOT NULL,
+  host TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  started_at BIGINT NOT NULL,
+  heartbeat_at BIGINT NOT NULL
+);
+`;
+
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial", sql: initial },
   { version: 2, name: "run change count", sql: runChangeCount },
@@ -225,4 +251,5 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 4, name: "trigger cursors", sql: triggerCursors },
   { version: 5, name: "run artifacts", sql: runArtifacts },
   { version: 6, name: "trigger kinds and parent runs", sql: triggerKindsAndParents },
+  { version: 7, name: "claims and leadership", sql: claimsAndLeadership },
 ];

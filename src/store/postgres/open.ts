@@ -60,7 +60,17 @@ export async function openPostgres(url: string, opts: OpenPostgresOptions = {}):
   }
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => (closing ??= pool.end());
-  return { dialect: "postgres", path: where, readonly, sql: postgresSql(pool), close, [Symbol.asyncDispose]: close };
+  const listen = async (channel: string, onNotify: () => void): Promise<() => Promise<void>> => {
+    const client = new pg.Client({ connectionString: url, types, connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000 });
+    client.on("error", () => undefined); // a lost connection ends the wake-ups; the caller's polling goes on
+    await client.connect();
+    client.on("notification", (n) => {
+      if (n.channel === channel) onNotify();
+    });
+    await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    return () => client.end();
+  };
+  return { dialect: "postgres", path: where, readonly, sql: postgresSql(pool), listen, close, [Symbol.asyncDispose]: close };
 }
 
 const REASONS: Record<string, string> = {

@@ -44,7 +44,7 @@ export function openStore(dbPath: string, opts: OpenStoreOptions = {}): SqliteSt
     return Promise.resolve();
   };
   return {
-    dialect: "sqlite", path, readonly, sql, db, close,
+    dialect: "sqlite", path, readonly, sql, db, close, listen: () => Promise.resolve(() => Promise.resolve()),
     [Symbol.dispose]: closeNow, [Symbol.asyncDispose]: close,
   };
 }

@@ -1,0 +1,77 @@
+/**
+ * @module Claims of Pending runs by worker nodes: a claim takes runs nobody holds (or whose lease expired) with
+ * `FOR UPDATE SKIP LOCKED` on PostgreSQL, so concurrent workers never wait on or take each other's rows (SQLite's
+ * writers are serialised anyway), and bumps each run's fence. A worker renews its leases with its heartbeat and
+ * writes with its fences (`applyRunEvents(..., { fences })`): once another node claimed the run, those writes are
+ * refused.
+ */
+import type { Db } from "./sql.ts";
+import { toRun, type RunRow } from "./rows.ts";
+import type { RunRecord } from "./types.ts";
+
+export interface RunClaim {
+  run: RunRecord;
+  /** Carried on every write this node makes to the run. */
+  fence: number;
+  leaseExpiresAt: number;
+}
+
+export interface ClaimRunsInput {
+  /** The claiming node's id. */
+  node: string;
+  /** At most this many runs (the node's free slots). */
+  limit: number;
+  now: number;
+  leaseMs: number;
+}
+
+const claimSql = (skipLocked: string): string => `UPDATE runs SET claimed_by = ?, fence = fence + 1, lease_expires_at = ?
+WHERE id IN (
+  SELECT id FROM runs WHERE state = 'Pending' AND (claimed_by IS NULL OR lease_expires_at <= ?)
+  ORDER BY created_at, id LIMIT ?${skipLocked}
+)
+RETURNING *`;
+const CLAIM = { sqlite: claimSql(""), postgres: claimSql(" FOR UPDATE SKIP LOCKED") };
+
+type ClaimRow = RunRow & { fence: number; lease_expires_at: number };
+
+/**
+ * Claims up to `limit` Pending runs, oldest first.
+ * @example
+ * for (const { run, fence } of await claimRuns(store, { node: "worker-1", limit: 4, now: Date.now(), leaseMs: 30_000 })) start(run, fence);
+ */
+export async function claimRuns(db: Db, c: ClaimRunsInput): Promise<RunClaim[]> {
+  if (c.limit <= 0) return [];
+  const rows = await db.sql.all<ClaimRow>(CLAIM[db.sql.dialect], [c.node, c.now + c.leaseMs, c.now, c.limit]);
+  return rows
+    .map((r) => ({ run: toRun(r), fence: r.fence, leaseExpiresAt: r.lease_expires_at }))
+    .sort((a, b) => a.run.createdAt - b.run.createdAt || (a.run.id < b.run.id ? -1 : 1));
+}
+
+const RENEW = "UPDATE runs SET lease_expires_at = ? WHERE id = ? AND claimed_by = ? AND fence = ?";
+
+/** Extends this node's leases; returns the ids of the runs it no longer holds (their process must stop). */
+export async function renewClaims(
+  db: Db, node: string, claims: readonly { runId: string; fence: number }[], expiresAt: number,
+): Promise<string[]> {
+  if (claims.length === 0) return [];
+  return db.sql.tx(async (sql) => {
+    const lost: string[] = [];
+    for (const c of claims) if ((await sql.run(RENEW, [expiresAt, c.runId, node, c.fence])) === 0) lost.push(c.runId);
+    return lost;
+  });
+}
+
+/** Gives a run back (its process ended or never started); false when the fence moved on. */
+export async function releaseClaim(db: Db, runId: string, fence: number): Promise<boolean> {
+  const sql = "UPDATE runs SET claimed_by = NULL, lease_expires_at = NULL WHERE id = ? AND fence = ?";
+  return (await db.sql.run(sql, [runId, fence])) === 1;
+}
+
+/** Runs held under leases that expired at or before `now` (their node is gone or cut off). */
+export async function listExpiredClaims(db: Db, now: number): Promise<RunClaim[]> {
+  const rows = await db.sql.all<ClaimRow>(
+    "SELECT * FROM runs WHERE claimed_by IS NOT NULL AND lease_expires_at <= ? ORDER BY created_at, id", [now],
+  );
+  return rows.map((r) => ({ run: toRun(r), fence: r.fence, leaseExpiresAt: r.lease_expires_at }));
+}

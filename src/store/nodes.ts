@@ -1,0 +1,35 @@
+/** @module Nodes of a cluster reporting themselves (role, host, pid, heartbeat), for `floe cluster status`. */
+import type { Db } from "./sql.ts";
+
+export type NodeRole = "all" | "scheduler" | "worker" | "api";
+
+export interface NodeRecord {
+  id: string;
+  role: NodeRole;
+  host: string;
+  pid: number;
+  startedAt: number;
+  heartbeatAt: number;
+}
+
+const BEAT = `INSERT INTO nodes (id, role, host, pid, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET role = excluded.role, host = excluded.host, pid = excluded.pid,
+  heartbeat_at = excluded.heartbeat_at`;
+
+/** Records that the node is alive at `at` (inserting it the first time). */
+export async function heartbeatNode(db: Db, n: NodeRecord): Promise<void> {
+  await db.sql.run(BEAT, [n.id, n.role, n.host, n.pid, n.startedAt, n.heartbeatAt]);
+}
+
+/** Every node that reported, most recent heartbeat first. */
+export async function listNodes(db: Db): Promise<NodeRecord[]> {
+  const rows = await db.sql.all<{ id: string; role: string; host: string; pid: number; started_at: number; heartbeat_at: number }>(
+    "SELECT * FROM nodes ORDER BY heartbeat_at DESC, id",
+  );
+  return rows.map((r) => ({ id: r.id, role: r.role as NodeRole, host: r.host, pid: r.pid, startedAt: r.started_at, heartbeatAt: r.heartbeat_at }));
+}
+
+/** Forgets a node that stopped (clean shutdown). */
+export async function removeNode(db: Db, id: string): Promise<boolean> {
+  return (await db.sql.run("DELETE FROM nodes WHERE id = ?", [id])) === 1;
+}
