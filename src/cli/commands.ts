@@ -13,6 +13,7 @@ import { devCommand } from "./dev.ts";
 import { startCommand } from "./start.ts";
 import { cancelCommand } from "./cancel.ts";
 import { backfillCommand } from "./backfill.ts";
+import { clusterCommand } from "./cluster.ts";
 
 export const commands: readonly Command[] = [
   validateCommand,
@@ -27,5 +28,6 @@ export const commands: readonly Command[] = [
   demoCommand,
   devCommand,
   startCommand,
+  clusterCommand,
   cancelCommand,
 ];

@@ -31,6 +31,7 @@ import { createRegistry, type Registry, type RegistryChange } from "./registry.t
 import { createReloader, type Reloader } from "./reloader.ts";
 import { createRunChannel } from "./run-channel.ts";
 import { createChildRuns, type ChildRuns } from "./children.ts";
+import { startNodePresence } from "./node-presence.ts";
 import { createRunManager, type RunManager } from "./run-manager.ts";
 import { createScheduleWiring } from "./schedules.ts";
 import { createHeadReader } from "./heads.ts";
@@ -93,6 +94,8 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
     }
     const store = await openDatabase({ url: config.databaseUrl, path: config.dbPath });
     cleanups.push(() => store.close());
+    const presence = await startNodePresence({ store, role: "all", everyMs: 5_000, now: () => clock.now(), log });
+    cleanups.push(() => presence.stop());
     const sink = createStoreSink(store, {
       onRejected: (rejected) => { for (const r of rejected) log.log("debug", "store:reject", `${r.event.type} ${r.reason}: ${r.message}`); },
     });

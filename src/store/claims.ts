@@ -75,3 +75,11 @@ export async function listExpiredClaims(db: Db, now: number): Promise<RunClaim[]
   );
   return rows.map((r) => ({ run: toRun(r), fence: r.fence, leaseExpiresAt: r.lease_expires_at }));
 }
+
+/** Every run a node holds now (not ended), oldest first: for `floe cluster status`. */
+export async function listClaims(db: Db): Promise<(RunClaim & { node: string })[]> {
+  const rows = await db.sql.all<ClaimRow & { claimed_by: string }>(
+    `SELECT * FROM runs WHERE claimed_by IS NOT NULL AND state IN ('Pending', 'Running', 'Cancelling') ORDER BY created_at, id`,
+  );
+  return rows.map((r) => ({ run: toRun(r), node: r.claimed_by, fence: r.fence, leaseExpiresAt: r.lease_expires_at }));
+}
