@@ -87,7 +87,7 @@ test("anomalies: climatology over a baseline, anomalies and the weighted global 
   assert.equal(ancestry[1]!.message, "seed");
   await check(client, snapshotId, expected.baseline);
   // the run page shows a quick look of the anomaly it wrote
-  const artifacts = env.store.sql.db.prepare("SELECT task, kind, title, mime, text FROM artifacts WHERE run_id = ?").all(run.id) as Record<string, string>[];
+  const artifacts = await env.store.sql.all<Record<string, string>>("SELECT task, kind, title, mime, text FROM artifacts WHERE run_id = ?", [run.id]);
   assert.deepEqual(artifacts.map((a) => [a.task, a.kind, a.title, a.mime]), [["write", "image", "Anomaly, first time step", "image/png"]]);
   assert.match(String(artifacts[0]?.text), /anomaly/i);
 
