@@ -49,10 +49,19 @@ const INSERT_COMMIT = `INSERT INTO commits (run_id, pipeline, task, repo, branch
 SELECT r.id, r.pipeline, ${TEXT}, ${TEXT}, ${TEXT}, ${TEXT}, ${TEXT}, ${TEXT}, ${INT} FROM runs r WHERE r.id = ?`;
 const INSERT_ARTIFACT = `INSERT INTO artifacts (run_id, seq, task, kind, title, text, content, mime, size, created_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-const RELEASE_RUN_LEASES = "DELETE FROM leases WHERE run_id = ?";
+const RELEASE_RUN_LEASES = (n: number): string => `DELETE FROM leases WHERE run_id IN ${inList(n)}`;
 const RUN_STATE = "SELECT state FROM runs WHERE id = ?";
 const SET_PARAMS = "UPDATE runs SET params = ? WHERE id = ?";
-const BUMP_RUN = "UPDATE runs SET change_count = change_count + 1 WHERE id = ?";
+const BUMP_RUNS = (n: number): string => `UPDATE runs SET change_count = change_count + 1 WHERE id IN ${inList(n)}`;
+/** `(?, ?, ...)` for n values. */
+const inList = (n: number): string => `(${"?, ".repeat(n - 1)}?)`;
+/** Runs `text(n)` over `ids` in statements of at most 100 values (one round trip for a usual batch). */
+async function forIds(sql: Sql, ids: readonly string[], text: (n: number) => string): Promise<void> {
+  for (let at = 0; at < ids.length; at += 100) {
+    const part = ids.slice(at, at + 100);
+    await sql.run(text(part.length), part);
+  }
+}
 
 type Transition = RunTransitionEvent | TaskTransitionEvent;
 
@@ -112,20 +121,18 @@ export async function applyRunEvents(db: Db, events: readonly RunEvent[], opts: 
   return { applied: events.length - rejected.length, rejected };
 }
 
-// A no-op UPDATE that also row-locks the run on PostgreSQL until commit: no claim can move the fence meanwhile.
-const HOLD_FENCE = "UPDATE runs SET fence = fence WHERE id = ? AND fence = ?";
+// Row-locks the runs on PostgreSQL until commit, so no claim can move a fence between this check and the writes.
+const FENCES = (n: number, lock: boolean): string => `SELECT id, fence FROM runs WHERE id IN ${inList(n)}${lock ? " FOR UPDATE" : ""}`;
 
-/** The runs of this batch whose fence is no longer the one this node holds. */
+/** The runs of this batch whose fence is no longer the one this node holds (one statement per 100 runs). */
 async function fencedOut(sql: Sql, events: readonly RunEvent[], fences: ReadonlyMap<string, number>): Promise<Set<string>> {
-  const lost = new Set<string>();
-  const checked = new Set<string>();
-  for (const e of events) {
-    const fence = fences.get(e.runId);
-    if (fence === undefined || checked.has(e.runId)) continue;
-    checked.add(e.runId);
-    if ((await sql.run(HOLD_FENCE, [e.runId, fence])) === 0) lost.add(e.runId);
+  const ids = [...new Set(events.map((e) => e.runId).filter((id) => fences.has(id)))];
+  const current = new Map<string, number>();
+  for (let at = 0; at < ids.length; at += 100) {
+    const part = ids.slice(at, at + 100);
+    for (const r of await sql.all<{ id: string; fence: number }>(FENCES(part.length, sql.dialect === "postgres"), part)) current.set(r.id, r.fence);
   }
-  return lost;
+  return new Set(ids.filter((id) => current.get(id) !== fences.get(id)));
 }
 
 async function applyBatch(sql: Sql, events: readonly RunEvent[], rejected: RejectedEvent[]): Promise<void> {
@@ -159,6 +166,7 @@ async function applyBatch(sql: Sql, events: readonly RunEvent[], rejected: Rejec
 
   // Runs whose detail this batch may change (all but log lines), for their change counters.
   const touched = new Set<string>();
+  const ended: string[] = [];
   let lastTouched: string | undefined;
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
@@ -199,7 +207,10 @@ async function applyBatch(sql: Sql, events: readonly RunEvent[], rejected: Rejec
         case "run:transition": {
           const m = await applyRun(sql, e);
           if (m) reject(i, m.reason, m.currentState, m.message);
-          else transitions.push(i);
+          else {
+            transitions.push(i);
+            if (TERMINAL_RUN_STATES.has(e.to)) ended.push(e.runId);
+          }
           break;
         }
         case "log:line":
@@ -248,7 +259,9 @@ async function applyBatch(sql: Sql, events: readonly RunEvent[], rejected: Rejec
   const held = rejected.length === 0 ? transitions : transitions.filter((i) => isRejected[i] === 0);
   await insertMany(sql, eventRows(events), held, (i, cause) => reject(i, "error", null, messageOf(cause)));
   await insertMany(sql, logRows(events), logs, (i, cause) => reject(i, "error", null, messageOf(cause)));
-  for (const runId of touched) await sql.run(BUMP_RUN, [runId]);
+  await forIds(sql, [...touched], BUMP_RUNS);
+  // A finished run holds no pool slots: this is how a crash frees its leases.
+  await forIds(sql, ended, RELEASE_RUN_LEASES);
 }
 
 type Miss = Pick<RejectedEvent, "reason" | "currentState" | "message">;
@@ -265,8 +278,6 @@ async function applyRun(sql: Sql, e: RunTransitionEvent): Promise<Miss | undefin
     const row = await sql.get<{ state: string }>(RUN_STATE, [e.runId]);
     return missOf(`run ${e.runId}`, e.from, e.to, row?.state ?? null);
   }
-  // A finished run holds no pool slots: this is how a crash frees its leases.
-  if (terminal) await sql.run(RELEASE_RUN_LEASES, [e.runId]);
   return undefined;
 }
 
