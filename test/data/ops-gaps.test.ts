@@ -108,6 +108,11 @@ test("rolling and weighted on a LazyDataset apply per variable as xarray's Datas
     assert.deepEqual(result.dataVars, Object.keys(wants).sort(), key);
     for (const [name, want] of Object.entries(wants)) await agree(result.get(name), want, `${key} ${name}`);
   }
+  // Dataset reductions xarray has: variables without the dimension are kept as they are.
+  const q = data.quantile([0.25, 0.75], "time");
+  assert.deepEqual([q.get("temp").dims, q.get("first").dims, q.get("series").dims], [["quantile", "lat", "lon"], ["lat", "lon"], ["quantile"]]);
+  assert.deepEqual(Array.from((await q.get("series").values()) as Float64Array), Array.from((await data.get("series").quantile([0.25, 0.75], "time").values()) as Float64Array));
+  assert.deepEqual([data.median("time").get("temp").dims, data.var("time").get("first").dims], [["lat", "lon"], ["lat", "lon"]]);
   assert.throws(() => data.rolling({ depth: 3 }), /rolling: no dimension "depth" \(dimensions: /);
   assert.throws(() => data.weighted(weights).mean("depth"), /weighted: no dimension "depth"/);
 });

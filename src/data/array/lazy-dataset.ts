@@ -183,6 +183,10 @@ export class LazyDataset implements Dataset {
   max = (dims?: string | readonly string[]): LazyDataset => this.reduce("max", dims);
   std = (dims?: string | readonly string[], options?: { ddof?: number }): LazyDataset => this.reduce("std", dims, options);
   count = (dims?: string | readonly string[]): LazyDataset => this.reduce("count", dims);
+  var = (dims?: string | readonly string[], options?: { ddof?: number }): LazyDataset => this.reduce("var", dims, options);
+  median = (dims?: string | readonly string[]): LazyDataset => this.reduce("median", dims);
+  /** numpy's linear quantile of every variable (a list of q adds a leading `quantile` dimension, as xarray). */
+  quantile = (q: number | readonly number[], dims?: string | readonly string[]): LazyDataset => this.reduce("quantile", dims, { q });
 
   /**
    * Renames variables, dimensions and coordinates (xarray's `Dataset.rename`).
