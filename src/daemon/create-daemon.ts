@@ -32,6 +32,7 @@ import { createReloader, type Reloader } from "./reloader.ts";
 import { createRunChannel } from "./run-channel.ts";
 import { createChildRuns, type ChildRuns } from "./children.ts";
 import { startNodePresence } from "./node-presence.ts";
+import { startLeaderLoop } from "./leader-loop.ts";
 import { createRunManager, type RunManager } from "./run-manager.ts";
 import { createScheduleWiring } from "./schedules.ts";
 import { createHeadReader } from "./heads.ts";
@@ -264,7 +265,13 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
     publicUrl = server.url;
     writeDaemonFile(config.stateDir, { pid: process.pid, url: server.url, startedAt, stateDir: config.stateDir, auth: config.daemon.apiToken !== undefined });
     cleanups.push(() => removeDaemonFile(config.stateDir));
-    schedules.start();
+    // One scheduler per database: on PostgreSQL (several nodes) only the leader fires slots; SQLite has one node.
+    if (store.dialect === "postgres") {
+      const leader = startLeaderLoop({ store, name: "scheduler", holder: presence.id, ttlMs: 15_000, duty: schedules, now: () => clock.now(), log });
+      cleanups.push(() => leader.stop());
+    } else {
+      schedules.start();
+    }
 
     let stopping: Promise<void> | undefined;
     const stop = (reason = "stop requested"): Promise<void> =>

@@ -35,9 +35,12 @@ export async function tryLeadership(
   });
 }
 
-/** Steps down (shutdown): the next node takes over at once instead of after the lease. */
+/**
+ * Steps down (shutdown): the lease ends now, so the next node takes over at once instead of after it. The row stays,
+ * so the next holder's fence is still higher.
+ */
 export async function resignLeadership(db: Db, name: string, holder: string): Promise<boolean> {
-  return (await db.sql.run("DELETE FROM leadership WHERE name = ? AND holder = ?", [name, holder])) === 1;
+  return (await db.sql.run("UPDATE leadership SET expires_at = 0 WHERE name = ? AND holder = ?", [name, holder])) === 1;
 }
 
 /** The current holder of `name`, if any (expired or not: compare `expiresAt`). */

@@ -208,7 +208,9 @@ describe("claims, fences and leadership", () => {
         assert.deepEqual([taken.leader, taken.holder, taken.fence], [true, other, 2]);
         assert.equal(await resignLeadership(store, "scheduler", first.holder), false);
         assert.equal(await resignLeadership(store, "scheduler", other), true);
-        assert.equal(await getLeadership(store, "scheduler"), undefined);
+        assert.deepEqual(await getLeadership(store, "scheduler"), { holder: other, fence: 2, expiresAt: 0 });
+        const next = await tryLeadership(store, { name: "scheduler", holder: first.holder, now: 170, ttlMs: 100 });
+        assert.deepEqual([next.leader, next.fence], [true, 3]);
       });
 
       test("nodes report themselves", async () => {
