@@ -50,7 +50,7 @@ export function createDaemonApiDeps(d: DaemonApiDepsInput): ApiDeps {
       }),
     async submitRun(input) {
       const manifest = activeOf(input.pipeline);
-      const checked = d.params.check(`${manifest.pipeline}@${manifest.version}`, manifest.paramsSchema, input.params ?? {}, manifest.pipeline);
+      const checked = d.params.check(manifest, input.params ?? {});
       if (!checked.ok) throw new ValidationError(checked.diagnostics);
       return d.runs.create({
         pipeline: manifest.pipeline, version: manifest.version, params: checked.params, trigger: input.trigger,

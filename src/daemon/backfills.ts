@@ -43,7 +43,7 @@ export function createBackfills(deps: { store: Store; registry: Registry; runs: 
       let params: unknown = { ...schedule.params };
       // a params(slot) function is evaluated per run, in its run process
       if (!schedule.paramsFromSlot) {
-        const checked = deps.params.check(`${manifest.pipeline}@${manifest.version}`, manifest.paramsSchema, params, manifest.pipeline);
+        const checked = deps.params.check(manifest, params);
         if (!checked.ok) throw new ValidationError(checked.diagnostics);
         params = checked.params;
       }

@@ -61,7 +61,7 @@ export function createChildRuns(deps: {
         const why = manifest ? `run ${parentRunId} is unknown` : `no valid pipeline named "${m.pipeline}" is loaded${hint ? `; did you mean "${hint}"?` : ""}`;
         return reply({ type: "childRefused", id: m.id, message: `ctx.runPipeline: ${why}` });
       }
-      const checked = deps.params.check(`${manifest.pipeline}@${manifest.version}`, manifest.paramsSchema, m.params, manifest.pipeline);
+      const checked = deps.params.check(manifest, m.params);
       if (!checked.ok) {
         const issues = checked.diagnostics.map(formatDiagnostic).join("; ");
         return reply({ type: "childRefused", id: m.id, message: `ctx.runPipeline("${m.pipeline}"): invalid params: ${issues}` });

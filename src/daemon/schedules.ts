@@ -79,7 +79,7 @@ export function createScheduleWiring(deps: ScheduleWiringDeps): ScheduleWiring {
     // a params(slot) function runs in the run process, which validates its result with the pipeline's own schema
     const checked = target.schedule.paramsFromSlot
       ? { ok: false as const }
-      : deps.params.check(`${manifest.pipeline}@${manifest.version}`, manifest.paramsSchema, input, manifest.pipeline);
+      : deps.params.check(manifest, input);
     const { run, created } = await runs.create({
       pipeline: target.pipeline, version: manifest.version, params: checked.ok ? checked.params : input,
       trigger: { kind: "schedule", detail: { schedule: target.schedule.name, slotAt } },

@@ -67,7 +67,7 @@ export function createTriggers(deps: {
   function paramsFor(pipeline: string): { version: string; params: Record<string, unknown> } | undefined {
     const manifest = registry.get(pipeline)?.manifest;
     if (!manifest) return undefined;
-    const checked = deps.params.check(`${manifest.pipeline}@${manifest.version}`, manifest.paramsSchema, {}, manifest.pipeline);
+    const checked = deps.params.check(manifest, {});
     if (!checked.ok) {
       log.error("trigger:error", `${pipeline}: its params have required fields without defaults; a triggered run cannot start`);
       return undefined;

@@ -13,7 +13,7 @@ export { runLocally, previousTasks, type LocalRunOptions } from "./local-run.ts"
 export { runArraylake, type ArraylakeSettings, type RunArraylake } from "./arraylake.ts";
 export {
   checkParams, createParamsChecker, paramsSchemaFromJson, paramsSchemaOf, validateParamsOrThrow,
-  type ParamsCheck, type ParamsChecker, type ParamsSchema,
+  type ParamsCheck, type ParamsChecker, type ParamsSchema, type ParamsVersion,
 } from "./params-check.ts";
 export {
   RUN_CHILD_ENTRY, isRunToDaemon, type DaemonToRun, type PreviousTaskRecord, type RunAssignment, type RunToDaemon,

@@ -67,22 +67,30 @@ export function validateParamsOrThrow(pipeline: AnyPipeline, input: unknown): Re
   return checked.params;
 }
 
+/** What submission knows of a version: its params JSON Schema, made by the loader from the zod schema. */
+export interface ParamsVersion {
+  pipeline: string;
+  version: string;
+  paramsSchema: Record<string, unknown>;
+}
+
 export interface ParamsChecker {
-  /** `key` names the version (`pipeline@version`), whose converted schema is kept. */
-  check(key: string, jsonSchema: Record<string, unknown>, input: unknown, pipeline: string): ParamsCheck;
+  /** Checks against the version's schema, converted once per version. */
+  check(version: ParamsVersion, input: unknown): ParamsCheck;
 }
 
 /** Submission checks in the daemon: one converted schema per version (bounded). */
 export function createParamsChecker(max = 256): ParamsChecker {
   const cache = new Map<string, ParamsSchema>();
-  const schemaFor = (key: string, jsonSchema: Record<string, unknown>): ParamsSchema => {
+  const schemaFor = (v: ParamsVersion): ParamsSchema => {
+    const key = `${v.pipeline}@${v.version}`;
     let schema = cache.get(key);
     if (schema === undefined) {
-      schema = paramsSchemaFromJson(jsonSchema);
+      schema = paramsSchemaFromJson(v.paramsSchema);
       if (cache.size >= max) cache.delete(cache.keys().next().value!);
       cache.set(key, schema);
     }
     return schema;
   };
-  return { check: (key, jsonSchema, input, pipeline) => checkParams(schemaFor(key, jsonSchema), input, { pipeline }) };
+  return { check: (version, input) => checkParams(schemaFor(version), input, { pipeline: version.pipeline }) };
 }

@@ -45,6 +45,7 @@ test("in-process runs throw a ValidationError naming the field; the daemon's che
   assert.throws(() => validateParamsOrThrow(grid, { res: 0 }), (e: unknown) =>
     e instanceof ValidationError && /pipeline "grid" field params\.res: .*>=0\.25/.test(e.message));
   const checker = createParamsChecker(1);
-  assert.deepEqual(checker.check("grid@v1", paramsJsonSchema(grid), { res: 2 }, "grid"), { ok: true, params: { res: 2, region: "global" } });
-  assert.equal(checker.check("grid@v1", paramsJsonSchema(grid), {}, "grid").ok, false);
+  const v1 = { pipeline: "grid", version: "v1", paramsSchema: paramsJsonSchema(grid) };
+  assert.deepEqual(checker.check(v1, { res: 2 }), { ok: true, params: { res: 2, region: "global" } });
+  assert.equal(checker.check(v1, {}).ok, false);
 });
