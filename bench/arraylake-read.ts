@@ -1,7 +1,9 @@
 /**
- * @module Child process of the arraylake bench: reads the bench array three times from a plain Zarr folder or
+ * @module Child process of the arraylake bench: reads the bench array five times from a plain Zarr folder or
  * a local repository (a readonly session at main) and prints the median time and this process's peak RSS, so
- * the read's memory is measured apart from the writer's. Two chunks in flight: what floe's readers do.
+ * the read's memory is measured apart from the writer's. Two chunks in flight: what floe's readers do. The
+ * first read costs 2-5x the others on both sides (JIT, the first output's pages), and on a loaded machine one
+ * more may be hit by a burst: the median of five is the steady read, of three it was the worse of two.
  * `node --expose-gc --import tsx bench/arraylake-read.ts plain|icechunk <path>`
  */
 import * as zarr from "zarrita";
@@ -43,8 +45,8 @@ async function readOnce(): Promise<number> {
 
 const baseRssMb = peakRssMb();
 const times: number[] = [];
-for (let i = 0; i < 3; i++) {
-  globalThis.gc?.(); // the previous read's array is garbage: measure one read's memory, not three
+for (let i = 0; i < 5; i++) {
+  globalThis.gc?.(); // the previous read's array is garbage: measure one read's memory, not five
   times.push(await readOnce());
 }
 process.stdout.write(`${JSON.stringify({ seconds: median(times), peakRssMb: peakRssMb(), baseRssMb })}\n`);

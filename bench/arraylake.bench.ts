@@ -58,7 +58,7 @@ export async function readBack(store: zarr.Readable): Promise<number> {
 }
 
 
-/** One read of the array in a fresh process: median of its three reads, and the process's peak RSS. */
+/** Reads of the array in a fresh process: median of its five reads, and the process's peak RSS. */
 interface ChildRead {
   seconds: number;
   peakRssMb: number;
@@ -123,7 +123,7 @@ export default async function arraylakeBench(args: string[]): Promise<void> {
       icechunkReadMBps: round(MB / median(repoReads), 1),
       plainWriteMBps: round(MB / plainWriteS, 1),
       plainReadMBps: round(MB / median(plainReads), 1),
-      readRatio: round(readRatio, 2), // median over rounds of folder time / repository time (each a median of 3)
+      readRatio: round(readRatio, 2), // median over rounds of folder time / repository time (each a median of 5)
       readRatios: ratios.map((x) => round(x, 2)),
       readTargetMet: readRatio >= (build === "native" ? 0.9 : 0.7),
       // Peak RSS of a process reading the repository (the array included), the RSS it had before reading, and
