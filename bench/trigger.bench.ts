@@ -3,8 +3,10 @@
  * Running, on a real daemon (in this process; the run executes in its own process as always). The commits are made
  * by another process (a committer child), one at a time, each after the previous run ended, so every commit is one
  * run (no coalescing). Latency = the task's recorded start minus the time the committer's commit returned.
- * Args: [commits=20]. Target: p99 <= 1000 ms for local repositories (needs a calm machine: a loaded one adds
- * process scheduling delay to every step).
+ * Args: [commits=20] [gapMs=0]: gapMs waits between a run's end and the next commit (0: back to back, so the
+ * daemon's warm run process booted for the next run may not be ready yet; `process_age_p50_ms` is how old the run's
+ * process was when its task started). Target: p99 <= 1000 ms for local repositories (needs a calm machine: a loaded
+ * one adds process scheduling delay to every step).
  */
 import { spawn } from "node:child_process";
 import os from "node:os";
@@ -38,11 +40,12 @@ client.close();
 
 const PIPELINE = `import { pipeline } from "floe";
 export default pipeline({ name: "reactor", triggers: [{ onCommit: { repo: "bench/raw", branch: "main" } }] })
-  .task("first", () => 1);
+  .task("first", () => Date.now() - performance.timeOrigin);
 `;
 
 export default async function triggerBench(args: string[]): Promise<void> {
   const commits = Number(args[0] ?? 20);
+  const gapMs = Number(args[1] ?? 0);
   mkdirSync(join(repo, ".tmp"), { recursive: true });
   const dir = mkdtempSync(join(repo, ".tmp", "bench-trigger-"));
   mkdirSync(join(dir, "pipelines"));
@@ -62,6 +65,7 @@ export default async function triggerBench(args: string[]): Promise<void> {
   const detections: number[] = [];
   /** Commit to the run Running (its process took the assignment, imported the pipeline, validated params). */
   const runStarts: number[] = [];
+  const ages: number[] = [];
   try {
     // the trigger's baseline (the head before the first measured commit) is taken
     for (const t0 = Date.now(); await getTriggerCursor(daemon.store, "reactor:bench/raw@main") === undefined; ) {
@@ -69,6 +73,7 @@ export default async function triggerBench(args: string[]): Promise<void> {
       await new Promise((r) => setTimeout(r, 20));
     }
     for (let n = 0; n < commits; n++) {
+      if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
       committer.stdin!.write("commit\n");
       const { id, at } = await next();
       const t0 = Date.now();
@@ -80,6 +85,8 @@ export default async function triggerBench(args: string[]): Promise<void> {
           latencies.push(started - at!);
           detections.push(detail.createdAt - at!);
           if (detail.startedAt !== null) runStarts.push(detail.startedAt - at!);
+          const age = Number(detail.tasks[0]?.resultJson);
+          if (Number.isFinite(age)) ages.push(age);
           break;
         }
         if (Date.now() - t0 > 30_000) throw new Error(`commit ${id} started no run within 30 s`);
@@ -87,10 +94,10 @@ export default async function triggerBench(args: string[]): Promise<void> {
       }
     }
     emit("trigger", {
-      commits, p50_ms: round(percentile(latencies, 50)), p99_ms: round(percentile(latencies, 99)), max_ms: round(Math.max(...latencies)),
+      commits, gap_ms: gapMs, p50_ms: round(percentile(latencies, 50)), p99_ms: round(percentile(latencies, 99)), max_ms: round(Math.max(...latencies)),
       run_created_p50_ms: round(percentile(detections, 50)), run_created_p99_ms: round(percentile(detections, 99)),
       run_started_p50_ms: round(percentile(runStarts, 50)), run_started_p99_ms: round(percentile(runStarts, 99)),
-      poll_ms: 1000, target_p99_ms: 1000, load1: round(os.loadavg()[0]!),
+      process_age_p50_ms: round(percentile(ages, 50)), poll_ms: 1000, target_p99_ms: 1000, load1: round(os.loadavg()[0]!),
     });
   } finally {
     committer.stdin!.end();
