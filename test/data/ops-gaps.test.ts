@@ -113,6 +113,12 @@ test("rolling and weighted on a LazyDataset apply per variable as xarray's Datas
   assert.deepEqual([q.get("temp").dims, q.get("first").dims, q.get("series").dims], [["quantile", "lat", "lon"], ["lat", "lon"], ["quantile"]]);
   assert.deepEqual(Array.from((await q.get("series").values()) as Float64Array), Array.from((await data.get("series").quantile([0.25, 0.75], "time").values()) as Float64Array));
   assert.deepEqual([data.median("time").get("temp").dims, data.var("time").get("first").dims], [["lat", "lon"], ["lat", "lon"]]);
+  // groupby quantile on a Dataset: xarray puts a list's `quantile` right after the group; `first` has no time.
+  const gq = data.groupby("time.season").quantile([0.25, 0.75]);
+  assert.deepEqual([gq.get("temp").dims, gq.get("first").dims, gq.get("series").dims], [["season", "quantile", "lat", "lon"], ["season", "lat", "lon"], ["season", "quantile"]]);
+  const own = temp.isel({ lat: 1, lon: 1 }).groupby("time.season").quantile([0.25, 0.75]);
+  assert.deepEqual(Array.from((await gq.get("series").values()) as Float64Array), Array.from((await own.values()) as Float64Array));
+  assert.deepEqual(data.groupby("time.season").quantile(0.5).get("temp").dims, ["season", "lat", "lon"]);
   assert.throws(() => data.rolling({ depth: 3 }), /rolling: no dimension "depth" \(dimensions: /);
   assert.throws(() => data.weighted(weights).mean("depth"), /weighted: no dimension "depth"/);
 });

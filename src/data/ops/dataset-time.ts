@@ -10,7 +10,7 @@ import type { Reduction } from "../array/reduce-kernel.ts";
 import { UnsupportedError } from "../errors.ts";
 import type { ResampleOptions } from "../time/resample-bins.ts";
 
-type Reducible = Extract<Reduction, "mean" | "sum" | "min" | "max" | "std" | "var" | "count" | "median">;
+type Reducible = Extract<Reduction, "mean" | "sum" | "min" | "max" | "std" | "var" | "count" | "median" | "quantile">;
 
 /** What a dataset offers here (LazyDataset): its arrays and a map over them. */
 export interface Mappable<T> {
@@ -30,17 +30,17 @@ export class DatasetGrouped<T> {
   constructor(
     private readonly dataset: Mappable<T>,
     private readonly dim: string,
-    private readonly each: (a: DataArray, fn: Reducible) => DataArray,
+    private readonly each: (a: DataArray, fn: Reducible, q?: number | readonly number[]) => DataArray,
   ) {}
 
   /** Reduces each group over the grouped dimension (`dim`, if given, must be that one, as xarray's default). */
-  reduce(fn: Reducible, dim?: string): T {
+  reduce(fn: Reducible, dim?: string, q?: number | readonly number[]): T {
     if (dim !== undefined && dim !== this.dim) {
       throw new UnsupportedError(`grouped reductions reduce over "${this.dim}" (got "${dim}"); reduce other dimensions afterwards`, {});
     }
     let labels: { name: string; coord: Coordinate } | undefined;
     const withTime = Object.entries(this.dataset.arrays).filter(([, a]) => a.dims.includes(this.dim));
-    const reduced = new Map(withTime.map(([n, a]) => [n, this.each(a, fn)] as const));
+    const reduced = new Map(withTime.map(([n, a]) => [n, this.each(a, fn, q)] as const));
     const [first] = withTime;
     if (first) {
       // The group dimension sits where time was: `season`, `month`, ... for groupby, `time` for resample.
@@ -64,6 +64,21 @@ export class DatasetGrouped<T> {
   var = (dim?: string): T => this.reduce("var", dim);
   count = (dim?: string): T => this.reduce("count", dim);
   median = (dim?: string): T => this.reduce("median", dim);
+  /**
+   * Quantiles per group; a list of q puts `quantile` right after the group dimension, as xarray's Dataset does
+   * (variables without the grouped dimension are kept, broadcast over the groups).
+   * @example
+   * const p90 = ds.groupby("time.month").quantile(0.9);
+   */
+  quantile = (q: number | readonly number[], dim?: string): T => this.reduce("quantile", dim, q);
+}
+
+/** A list of quantiles right after the group dimension (at `axis`), where xarray's Dataset puts it. */
+function quantileAfterGroup(r: DataArray, q: number | readonly number[] | undefined, axis: number): DataArray {
+  if (q === undefined || typeof q === "number") return r;
+  const order = r.dims.filter((d) => d !== "quantile");
+  order.splice(axis + 1, 0, "quantile");
+  return r.transpose(...order);
 }
 
 /**
@@ -72,7 +87,7 @@ export class DatasetGrouped<T> {
  */
 export function groupDataset<T>(dataset: Mappable<T>, key: string): DatasetGrouped<T> {
   const dim = key.includes(".") ? key.slice(0, key.indexOf(".")) : "time";
-  return new DatasetGrouped(dataset, dim, (a, fn) => a.groupby(key).reduce(fn));
+  return new DatasetGrouped(dataset, dim, (a, fn, q) => quantileAfterGroup(a.groupby(key).reduce(fn, undefined, { q }), q, a.dims.indexOf(dim)));
 }
 
 /**
@@ -81,5 +96,5 @@ export function groupDataset<T>(dataset: Mappable<T>, key: string): DatasetGroup
  */
 export function resampleDataset<T>(dataset: Mappable<T>, frequency: Readonly<Record<string, string>>, options?: ResampleOptions): DatasetGrouped<T> {
   const dim = Object.keys(frequency)[0] ?? "time";
-  return new DatasetGrouped(dataset, dim, (a, fn) => a.resample(frequency, options).reduce(fn));
+  return new DatasetGrouped(dataset, dim, (a, fn, q) => quantileAfterGroup(a.resample(frequency, options).reduce(fn, { q }), q, a.dims.indexOf(dim)));
 }

@@ -36,7 +36,7 @@ export class Resample {
     this.bins = resampleBins(this.time.instants, this.time.axis.calendar, parseFrequency(freq), options);
   }
 
-  reduce(fn: Reduction, options: { ddof?: number; q?: number | readonly number[] } = {}): DataArray {
+  reduce(fn: Reduction, options: { ddof?: number | undefined; q?: number | readonly number[] | undefined } = {}): DataArray {
     if (fn === "any" || fn === "all" || fn === "prod") throw new UnsupportedError(`resample: "${fn}" is not supported (mean, sum, min, max, std, var, count, median, quantile)`, {});
     const labels = encodeTimes(this.time, this.bins.labels);
     return reduceGroups(this.array, this.time, this.time.dim, this.bins, labels, fn, { ...options, emptyIsNaN: true, contiguous: true });

@@ -84,7 +84,7 @@ export class TimeGroupBy {
   }
 
   /** Reduces each group over the time dimension (the only one xarray's default reduces). */
-  reduce(fn: Reduction, dim?: string, options: { ddof?: number; q?: number | readonly number[] } = {}): DataArray {
+  reduce(fn: Reduction, dim?: string, options: { ddof?: number | undefined; q?: number | readonly number[] | undefined } = {}): DataArray {
     if (dim !== undefined && dim !== this.time.dim) {
       throw new UnsupportedError(`groupby reductions reduce over "${this.time.dim}" (got "${dim}"); reduce other dimensions afterwards`, {});
     }
