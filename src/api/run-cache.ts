@@ -9,8 +9,9 @@
 import type { Clock } from "../core/clock.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { isTerminalRunState } from "../core/states.ts";
-import { getRunChangeCount, getRunSnapshots, listChildRuns, type Store } from "../store/index.ts";
+import { getRunChangeCount, listChildRuns, type Store } from "../store/index.ts";
 import { presentRunDetail } from "./present.ts";
+import { runLineage } from "./run-lineage.ts";
 import { safeJson } from "./route.ts";
 import { mustGetRun } from "./routes/run-read.ts";
 
@@ -49,8 +50,10 @@ export function createRunDetailCache(store: Store, clock: Clock, opts: RunDetail
   };
   const build = async (runId: string): Promise<{ text: string; ended: boolean }> => {
     const run = await mustGetRun(store, runId);
-    const { commits, reads } = await getRunSnapshots(store, run.id);
-    return { text: safeJson(presentRunDetail(run, commits, reads, await listChildRuns(store, run.id))), ended: isTerminalRunState(run.state) };
+    const children = await listChildRuns(store, run.id);
+    // a waited-on child ends before its parent's task does, so the parent's change count covers its lineage
+    const { commits, reads } = await runLineage(store, run.id, children);
+    return { text: safeJson(presentRunDetail(run, commits, reads, children)), ended: isTerminalRunState(run.state) };
   };
   return {
     async get(runId) {

@@ -2,6 +2,7 @@
  * @module Every store read the dashboard makes, in one place: bounded (a page, a capped history; never "all runs")
  * and redacted like the API's JSON (tokens in logs, errors or params never reach a page).
  */
+import { runLineage } from "../api/run-lineage.ts";
 import type { ApiDeps } from "../api/deps.ts";
 import { redactDeep } from "../core/redact.ts";
 import type { LogLevel } from "../core/events.ts";
@@ -40,11 +41,11 @@ export async function readRunView(deps: ApiDeps, id: string): Promise<RunView | 
   const run = await getRun(deps.store, id);
   if (!run) return undefined;
   const events = await getRunEvents(deps.store, id, { limit: MAX_EVENTS });
-  const { reads, commits } = await getRunSnapshots(deps.store, id);
+  const children = await listChildRuns(deps.store, id);
+  const { reads, commits } = await runLineage(deps.store, id, children);
   const recorded = (await getPipelineVersion(deps.store, run.pipeline, run.version))?.plan;
   const active = deps.pipelines().find((p) => p.name === run.pipeline)?.active;
   const plan = isPlan(recorded) ? recorded : active?.version === run.version ? active.plan : null;
-  const children = await listChildRuns(deps.store, id);
   return redactDeep({ run, events, eventsCut: events.length >= MAX_EVENTS, reads, commits, plan, children });
 }
 

@@ -8,10 +8,16 @@ import { after, before, test } from "node:test";
 import { makeProject, startDaemon, waitFor, waitRun, type RunningDaemon } from "./helpers.ts";
 
 const CHILD = `import { pipeline, z } from "floe";
-export default pipeline({ name: "child", params: z.object({ n: z.number(), sleepMs: z.number().default(0) }) })
+import * as zarr from "zarrita";
+export default pipeline({ name: "child", params: z.object({ n: z.number(), sleepMs: z.number().default(0), commit: z.boolean().default(false) }) })
   .task("double", async ({ params }, ctx) => {
     await new Promise((r) => setTimeout(r, params.sleepMs));
     if (params.n < 0) throw new Error("negative");
+    if (params.commit) {
+      const session = await (await ctx.arraylake.getOrCreateRepo("acme/kids")).writableSession("main");
+      await zarr.create(zarr.root(session.store).resolve("n" + params.n), { shape: [1], chunkShape: [1], dtype: "float32" });
+      await session.commit("the child's commit");
+    }
     return { doubled: params.n * 2, scheduledFor: ctx.scheduledFor.toISOString(), kind: ctx.trigger.kind };
   });
 `;
@@ -24,7 +30,7 @@ export default pipeline({ name: "parent", params: z.object({ n: z.number().defau
     if (params.mode === "unknown") return ctx.runPipeline("chidl", {});
     if (params.mode === "badparams") return ctx.runPipeline("child", { n: "x" });
     if (params.mode === "long") return ctx.runPipeline(child, { n: 1, sleepMs: 120_000 });
-    const run = await ctx.runPipeline(child, { n: params.n });
+    const run = await ctx.runPipeline(child, { n: params.n, commit: true });
     return { runId: run.runId, doubled: run.results.double.doubled, child: run.results.double };
   });
 `;
@@ -60,6 +66,8 @@ test("a waited-on child is a real run with its parent recorded both ways; the ta
   assert.equal(child.parentRunId, waited);
   assert.deepEqual(child.trigger, { kind: "child", detail: { parentRunId: waited, parentTask: "spawn", wait: true } });
   assert.deepEqual(parent.children, [{ id: runId, pipeline: "child", task: "spawn", wait: true }]);
+  // the parent's lineage includes what the child it waited for committed, naming the child's run
+  assert.deepEqual(parent.commits.map((c: any) => [c.runId, c.repo, c.message]), [[runId, "acme/kids", "the child's commit"]]);
   const parentPage = await (await fetch(`${d.url}/runs/${waited}`)).text();
   assert.match(parentPage, new RegExp(`id="run-children".*href="/runs/${runId}"`, "s"));
   const childPage = await (await fetch(`${d.url}/runs/${runId}`)).text();
