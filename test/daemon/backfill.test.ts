@@ -4,8 +4,8 @@
  * slot completed; bad ranges are clear errors; a whole backfill cancels together.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { makeProject, spawnFloe, startDaemon, waitFor, type RunningDaemon } from "./helpers.ts";
+import { test } from "node:test";
+import { makeProject, spawnFloe, daemonForFile, waitFor } from "./helpers.ts";
 
 const DAILY = `import { pipeline, z } from "floe";
 import { existsSync } from "node:fs";
@@ -29,14 +29,7 @@ export default pipeline({ name: "slow", schedules: [{ name: "hourly", cron: "0 *
 `;
 
 const project = makeProject({ "pipelines/daily.ts": DAILY, "pipelines/slow.ts": SLOW });
-let d: RunningDaemon;
-before(async () => {
-  d = await startDaemon(project);
-});
-after(async () => {
-  await d?.stop();
-  project.cleanup();
-});
+const d = daemonForFile(project);
 
 async function floe(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
   const proc = spawnFloe(project, args);

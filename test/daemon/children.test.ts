@@ -4,8 +4,8 @@
  * `wait: false` returns at once, and cancelling the parent cancels the child it waits for.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { makeProject, startDaemon, waitFor, waitRun, type RunningDaemon } from "./helpers.ts";
+import { test } from "node:test";
+import { makeProject, daemonForFile, waitFor, waitRun } from "./helpers.ts";
 
 const CHILD = `import { pipeline, z } from "floe";
 import * as zarr from "zarrita";
@@ -36,14 +36,7 @@ export default pipeline({ name: "parent", params: z.object({ n: z.number().defau
 `;
 
 const project = makeProject({ "pipelines/child.ts": CHILD, "pipelines/parent.ts": PARENT });
-let d: RunningDaemon;
-before(async () => {
-  d = await startDaemon(project);
-});
-after(async () => {
-  await d?.stop();
-  project.cleanup();
-});
+const d = daemonForFile(project);
 
 const start = async (params: Record<string, unknown>): Promise<string> => {
   const res = await d.post("/api/pipelines/parent/runs", { params, scheduledFor: "2025-03-01T00:00:00Z" });

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -130,6 +131,38 @@ export async function startDaemon(project: Project, env: Record<string, string> 
     waitLog: (pred, timeoutMs = 30_000) => waitFor(() => lines.find(pred), timeoutMs, "a log line"),
   };
   return daemon;
+}
+
+/**
+ * One daemon shared by a test file: started in `before`, stopped (and the project removed) in `after`. The object
+ * answers for the daemon once `before` has run.
+ * @example
+ * const d = daemonForFile(makeProject({ "pipelines/a.ts": A }));
+ */
+export function daemonForFile(project: Project, env: Record<string, string> = {}): RunningDaemon {
+  let running: RunningDaemon | undefined;
+  before(async () => {
+    running = await startDaemon(project, env);
+  });
+  after(async () => {
+    await running?.stop();
+    project.cleanup();
+  });
+  const started = (): RunningDaemon => {
+    if (!running) throw new Error("the file's daemon starts in before(): use it inside a test");
+    return running;
+  };
+  return {
+    get proc() { return started().proc; },
+    get url() { return started().url; },
+    get lines() { return started().lines; },
+    stderr: () => started().stderr(),
+    stop: () => started().stop(),
+    kill9: () => started().kill9(),
+    get: (path) => started().get(path),
+    post: (path, body) => started().post(path, body),
+    waitLog: (pred, timeoutMs) => started().waitLog(pred, timeoutMs),
+  };
 }
 
 export const TERMINAL = ["Completed", "Failed", "Cancelled", "Crashed", "TimedOut"];

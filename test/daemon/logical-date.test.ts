@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { RunDocumentSchema } from "../../schemas/run-document.ts";
-import { after, before, test } from "node:test";
-import { makeProject, spawnFloe, startDaemon, waitFor, waitRun, type RunningDaemon } from "./helpers.ts";
+import { test } from "node:test";
+import { makeProject, spawnFloe, daemonForFile, waitFor, waitRun } from "./helpers.ts";
 
 const DATED = `import { pipeline, z } from "floe";
 export default pipeline({
@@ -26,14 +26,7 @@ export default pipeline({
 `;
 
 const project = makeProject({ "pipelines/dated.ts": DATED, "pipelines/broken.ts": BROKEN });
-let d: RunningDaemon;
-before(async () => {
-  d = await startDaemon(project);
-});
-after(async () => {
-  await d?.stop();
-  project.cleanup();
-});
+const d = daemonForFile(project);
 
 const resultOf = (run: any, task: string): any => run.tasks.find((t: any) => t.task === task).result;
 

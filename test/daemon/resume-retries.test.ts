@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { makeProject, startDaemon, waitFor, TERMINAL, type RunningDaemon } from "./helpers.ts";
+import { test } from "node:test";
+import { makeProject, daemonForFile, waitFor, TERMINAL } from "./helpers.ts";
 
 const source = (name: string, options: string, body: string): string => `import { pipeline } from "floe";
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
@@ -35,14 +35,7 @@ const project = makeProject({
     onFailure: (e, ctx) => appendFileSync("hopeless.hooks", \`failure \${ctx.runId} \${ctx.state}\\n\`)`,
     `.task("fail", { needs: ["first"], onFailure: (e, ctx) => ctx.log.warn(\`hook saw \${e.message}\`) }, () => { throw new Error("never"); })`),
 });
-let d: RunningDaemon;
-before(async () => {
-  d = await startDaemon(project);
-});
-after(async () => {
-  await d?.stop();
-  project.cleanup();
-});
+const d = daemonForFile(project);
 
 /** Waits until the pipeline has `n` runs, all ended, and returns them oldest first. */
 async function chain(pipeline: string, n: number): Promise<any[]> {
