@@ -102,7 +102,7 @@ bind /proc "$ROOT/proc"
 bind /dev "$ROOT/dev"
 
 in_root() {
-  chroot "$ROOT" /usr/bin/env -i HOME=/root PATH=/opt/npm/bin:/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 \
+  chroot "$ROOT" /usr/bin/env -i HOME=/root PATH=/opt/npm/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
     NODE_EXTRA_CA_CERTS=/etc/floe-ca.crt npm_config_cafile=/etc/floe-ca.crt npm_config_nodedir=/usr TMPDIR=/tmp \
     /bin/sh -c "cd /work/floe && $1"
 }
