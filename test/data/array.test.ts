@@ -13,6 +13,22 @@ const grid = () =>
     name: "t",
   });
 
+/**
+ * A generated float64 (time, lat, lon) variable whose chunks hold `value(t, y, x)` at their global index (edge
+ * chunks padded to full size, as a store returns them), counting every chunk read.
+ */
+function countedVariable(shape: number[], chunks: [number, number, number], value: (t: number, y: number, x: number) => number) {
+  const counter = { reads: 0 };
+  const [ct, cy, cx] = chunks;
+  const read = async (coords: readonly number[]) => {
+    counter.reads++;
+    const at = (i: number): number => value(coords[0]! * ct + Math.floor(i / (cy * cx)), coords[1]! * cy + (Math.floor(i / cx) % cy), coords[2]! * cx + (i % cx));
+    return { data: Float64Array.from({ length: ct * cy * cx }, (_, i) => at(i)), shape: chunks, stride: [cy * cx, cx, 1] } as never;
+  };
+  const variable = { name: "t", dims: ["time", "lat", "lon"], shape, dtype: "float64", attrs: {}, encoding: { missing: [] }, generated: { chunks, read } };
+  return { variable, counter };
+}
+
 test("arithmetic broadcasts by dimension name and reductions skip NaN", async () => {
   const t = grid();
   const w = DataArray.fromValues([1, 2, 3, 4], { dims: ["lat"], coords: { lat: [-30, -10, 10, 30] } });
@@ -86,55 +102,21 @@ test("coordinates that disagree join as xarray does: inner for arithmetic, outer
 
 test("an anomaly's global mean reads every chunk twice (climatology once, anomaly once), never the whole axis per block", async () => {
   const [nt, ny, nx] = [60, 4, 6];
-  const chunks = [7, 2, 3];
-  let reads = 0;
-  const variable = {
-    name: "t",
-    dims: ["time", "lat", "lon"],
-    shape: [nt, ny, nx],
-    dtype: "float64",
-    attrs: {},
-    encoding: { missing: [] },
-    generated: {
-      chunks,
-      read: async (coords: readonly number[]) => {
-        reads++;
-        const data = Float64Array.from({ length: 42 }, (_, i) => coords[0]! * 100 + i);
-        return { data, shape: chunks, stride: [6, 3, 1] } as never;
-      },
-    },
-  };
+  const { variable, counter } = countedVariable([nt, ny, nx], [7, 2, 3], (t, y, x) => t * 100 + y * 10 + x);
   const t = DataArray.fromVariable(variable);
   const series = await t.sub(t.mean("time")).mean(["lat", "lon"]).values();
   assert.equal(series.length, nt);
   const chunkCount = Math.ceil(nt / 7) * 2 * 2;
-  assert.equal(reads, 2 * chunkCount);
+  assert.equal(counter.reads, 2 * chunkCount);
 });
 
 test("a mean over an axis of one chunk streams with its readers: (t - t.mean(\"lon\")) * t reads each chunk once", async () => {
   const [nt, ny, nx] = [30, 4, 6];
-  const chunks = [7, 2, 6];
-  let reads = 0;
   const value = (t: number, y: number, x: number) => t * 100 + y * 10 + x * x;
-  const variable = {
-    name: "t",
-    dims: ["time", "lat", "lon"],
-    shape: [nt, ny, nx],
-    dtype: "float64",
-    attrs: {},
-    encoding: { missing: [] },
-    generated: {
-      chunks,
-      read: async (coords: readonly number[]) => {
-        reads++;
-        const data = Float64Array.from({ length: 7 * 2 * 6 }, (_, i) => value(coords[0]! * 7 + Math.floor(i / 12), coords[1]! * 2 + (Math.floor(i / 6) % 2), i % 6));
-        return { data, shape: chunks, stride: [12, 6, 1] } as never;
-      },
-    },
-  };
+  const { variable, counter } = countedVariable([nt, ny, nx], [7, 2, 6], value);
   const t = DataArray.fromVariable(variable);
   const got = await t.sub(t.mean("lon")).mul(t).values();
-  assert.equal(reads, Math.ceil(nt / 7) * 2);
+  assert.equal(counter.reads, Math.ceil(nt / 7) * 2);
   const mean = (tt: number, y: number) => Array.from({ length: nx }, (_, x) => value(tt, y, x)).reduce((a, b) => a + b, 0) / nx;
   for (let tt = 0; tt < nt; tt++)
     for (let y = 0; y < ny; y++)
@@ -143,28 +125,11 @@ test("a mean over an axis of one chunk streams with its readers: (t - t.mean(\"l
 
 test("a time window cut across chunks reads each chunk once, though neighbouring blocks share chunks", async () => {
   const [nt, ny, nx] = [40, 4, 6];
-  const chunks = [7, 4, 6];
-  let reads = 0;
   const value = (t: number, y: number, x: number) => t * 100 + y * 10 + x;
-  const variable = {
-    name: "t",
-    dims: ["time", "lat", "lon"],
-    shape: [nt, ny, nx],
-    dtype: "float64",
-    attrs: {},
-    encoding: { missing: [] },
-    generated: {
-      chunks,
-      read: async (coords: readonly number[]) => {
-        reads++;
-        const data = Float64Array.from({ length: 7 * 24 }, (_, i) => value(coords[0]! * 7 + Math.floor(i / 24), Math.floor(i / 6) % 4, i % 6));
-        return { data, shape: chunks, stride: [24, 6, 1] } as never;
-      },
-    },
-  };
+  const { variable, counter } = countedVariable([nt, ny, nx], [7, 4, 6], value);
   const window = DataArray.fromVariable(variable).isel({ time: slice(3, 25), lat: slice(1, 3), lon: slice(2, 5) });
   const got = await window.mean(["lat", "lon"]).values();
-  assert.equal(reads, 4, "chunks 0 to 3, once each");
+  assert.equal(counter.reads, 4, "chunks 0 to 3, once each");
   assert.deepEqual([...got], Array.from({ length: 22 }, (_, i) => value(3 + i, 1.5, 3)));
 });
 
