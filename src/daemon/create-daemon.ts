@@ -15,7 +15,8 @@ import { createApp } from "../api/app.ts";
 import { createLoader, type ConfigLoad } from "../loader/index.ts";
 import { createLoaderPool } from "./loader-pool.ts";
 import {
-  createStoreSink, getRun, listRunsInStates, openDatabase, recordPipelineVersions, removePipelines, upsertPipelines, type Store,
+  createStoreSink, getRun, listRunsInStates, openDatabase, pruneVersionBundles, recordPipelineVersions, removePipelines, upsertPipelines,
+  type Store,
 } from "../store/index.ts";
 import { createDaemonApiDeps } from "./api-deps.ts";
 import { createBackfills } from "./backfills.ts";
@@ -46,6 +47,7 @@ import { createBrowseProcess } from "./browse-process.ts";
 import { createWatcher, type Watcher } from "./watcher.ts";
 import { shutdown } from "./shutdown.ts";
 import { pruneVersions } from "./versions-gc.ts";
+import { BUNDLE_RETENTION, publishVersionBundles } from "./version-bundles.ts";
 
 export interface DaemonOptions {
   cwd: string;
@@ -187,6 +189,8 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
     const persist = async (change: RegistryChange): Promise<void> => {
       const now = clock.now();
       await recordPipelineVersions(store, change.activated.map((p) => ({ pipeline: p.name, version: p.version, file: p.file, plan: p.plan, createdAt: now })));
+      // versions travel to other nodes (and back to this one, once pruned) through the database
+      await publishVersionBundles({ store, stateDir: config.stateDir }, change.activated.map((p) => registry.get(p.name)?.manifest), now);
       const gone = change.removed.filter((n) => !registry.get(n));
       if (gone.length) await removePipelines(store, gone);
       const touched = new Set([...change.activated.map((p) => p.name), ...change.invalid.map((i) => i.name)]);
@@ -198,6 +202,7 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
         const keep = new Set(registry.list().flatMap((e) => (e.active ? [`${e.name}/${e.active.version}`] : [])));
         for (const r of await listRunsInStates(store, ["Pending", "Running", "Cancelling"])) keep.add(`${r.pipeline}/${r.version}`);
         pruneVersions(config.stateDir, keep);
+        await pruneVersionBundles(store, { now, ...BUNDLE_RETENTION });
       }
       watcher?.add([...registry.files().values()].flatMap((f) => f.imports));
     };

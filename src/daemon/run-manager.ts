@@ -3,7 +3,7 @@
  * (global maxActiveRuns, the pipeline's maxActiveRuns, a schedule's own limit), starting each run in its own
  * process on the version it was created with, cancellation, and ending runs whose process is gone.
  */
-import { ConflictError, NotFoundError, type ErrorInfo } from "../core/errors.ts";
+import { ConflictError, NotFoundError, toErrorInfo, type ErrorInfo } from "../core/errors.ts";
 import type { RunEvent } from "../core/events.ts";
 import { isTerminalRunState, type RunState } from "../core/states.ts";
 import {
@@ -15,6 +15,7 @@ import type { DaemonLogger } from "./logger.ts";
 import type { ArraylakeSettings } from "../run/arraylake.ts";
 import { runAssignment } from "../run/assignment.ts";
 import { readManifest } from "./snapshot.ts";
+import { versionManifest } from "./version-bundles.ts";
 import type { RunExit, Supervisor } from "./supervisor.ts";
 import type { VersionManifest } from "./version-manifest.ts";
 
@@ -152,17 +153,25 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
 
   const report = (what: string) => (e: unknown): void => deps.log.error(what, (e as Error)?.message ?? String(e));
 
+  /** The version a run executes: its snapshot on disk, or restored from its bundle in the database. */
+  const versionFor = async (run: RunRecord): Promise<VersionManifest> => {
+    const manifest = await versionManifest(deps, run.pipeline, run.version);
+    manifests.set(`${run.pipeline}@${run.version}`, manifest);
+    return manifest;
+  };
+
   function start(run: RunRecord): void {
-    const manifest = manifestOf(run);
-    if (!manifest) {
-      deps.log.error("run:start", `${run.id}: no snapshot of ${run.pipeline} ${run.version}`);
-      fail(run, "Failed", `the code of ${run.pipeline} version ${run.version} is not available`).catch(report("run:start"));
-      return;
-    }
     // Active at once, so the dispatch loop that called this counts it before the database answers.
     const entry: Active = { run, timer: undefined, timedOut: false };
     active.set(run.id, entry);
-    launch(entry, manifest).catch(report("run:start"));
+    versionFor(run).then((manifest) => launch(entry, manifest), async (error: unknown) => {
+      active.delete(run.id);
+      const reason = (error as Error)?.message ?? String(error);
+      deps.log.error("run:start", `${run.id}: ${reason}`);
+      await fail(run, "Failed", reason, toErrorInfo(error));
+      deps.onEnd?.(run, "Failed");
+      dispatch();
+    }).catch(report("run:start"));
   }
 
   async function launch(entry: Active, manifest: VersionManifest): Promise<void> {

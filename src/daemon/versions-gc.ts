@@ -1,7 +1,8 @@
 /**
  * @module Pruning version snapshots: a folder under `<stateDir>/versions/<pipeline>/` is kept while it is a
  * pipeline's active version, one of its most recent versions, or the version of a run that has not ended (a queued
- * run starts on its own version, a crashed run resumes on it). The rest is deleted, so months of edits do not pile up.
+ * run starts on its own version, a crashed run resumes on it). The rest is deleted, so months of edits do not pile up;
+ * a pruned version a run needs after all comes back from its bundle in the database (version-bundles.ts).
  */
 import { readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";

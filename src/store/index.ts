@@ -26,3 +26,4 @@ export * from "./trigger-cursors.ts";
 export * from "./claims.ts";
 export * from "./leadership.ts";
 export * from "./nodes.ts";
+export * from "./version-bundles.ts";

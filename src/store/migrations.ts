@@ -290,6 +290,23 @@ CREATE TABLE nodes (
 );
 `;
 
+// Exact code everywhere (issue 13): each pipeline version's snapshot travels through the database as a compressed,
+// content-addressed bundle (keyed by its version hash), so a node without the files unpacks it on demand; nodes
+// register their floe version and the schema version they know, so a newer node does not migrate under older ones.
+const versionBundles = `
+CREATE TABLE version_bundles (
+  pipeline TEXT NOT NULL,
+  version TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  content BLOB NOT NULL,
+  size INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (pipeline, version)
+);
+ALTER TABLE nodes ADD COLUMN floe_version TEXT;
+ALTER TABLE nodes ADD COLUMN schema_version INTEGER;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial", sql: initial },
   { version: 2, name: "run change count", sql: runChangeCount },
@@ -298,6 +315,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: "run artifacts", sql: runArtifacts },
   { version: 6, name: "trigger kinds and parent runs", sql: triggerKindsAndParents },
   { version: 7, name: "claims and leadership", sql: claimsAndLeadership },
+  { version: 8, name: "version bundles and node versions", sql: versionBundles },
 ];
 
 /** What an applied migration is compared against (its SQL may never change). */

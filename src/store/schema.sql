@@ -6,6 +6,7 @@
 -- migration 5: run artifacts
 -- migration 6: trigger kinds and parent runs
 -- migration 7: claims and leadership
+-- migration 8: version bundles and node versions
 
 CREATE TABLE artifacts (
   run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
@@ -98,7 +99,7 @@ CREATE TABLE nodes (
   pid INTEGER NOT NULL,
   started_at INTEGER NOT NULL,
   heartbeat_at INTEGER NOT NULL
-);
+, floe_version TEXT, schema_version INTEGER);
 
 CREATE TABLE pipeline_versions (
   pipeline TEXT NOT NULL,
@@ -195,6 +196,16 @@ CREATE TABLE trigger_cursors (
   pipeline TEXT NOT NULL,
   snapshot_id TEXT NOT NULL,
   updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE version_bundles (
+  pipeline TEXT NOT NULL,
+  version TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  content BLOB NOT NULL,
+  size INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (pipeline, version)
 );
 
 CREATE INDEX backfill_slots_run ON backfill_slots (run_id);

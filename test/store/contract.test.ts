@@ -11,7 +11,7 @@ import {
   listCommits, listLeases, listRuns, openDatabase, recordPipelineVersions, releaseLeasesOfRuns, setTriggerCursor,
   tryAcquireLease, upsertSchedules, type Store,
   RUNS_CHANNEL, claimRuns, getLeadership, heartbeatNode, listExpiredClaims, listNodes, releaseClaim, renewClaims,
-  resignLeadership, tryLeadership,
+  resignLeadership, tryLeadership, getVersionBundle, hasVersionBundle, pruneVersionBundles, putVersionBundle, upsertPipelines,
 } from "../../src/store/index.ts";
 import { PG_PASSWORD, freePort, postgresAdapter, sqliteAdapter, type Adapter } from "./adapters.ts";
 
@@ -144,6 +144,24 @@ for (const name of ["sqlite", "postgres"] as const) {
       const detail = (await getBackfill(store, backfill.id))!;
       assert.deepEqual(detail.slots.map((s) => [s.slotAt, s.created]), [[200, false], [300, true], [400, true]]);
       assert.equal(detail.slots[0]!.runId, taken.run.id);
+    });
+
+    test("version bundles: insert-if-absent, read back byte for byte, pruned unless a run may need them", async () => {
+      const day = 24 * 3600_000;
+      const put = (pipeline: string, version: string, createdAt: number) =>
+        putVersionBundle(store, { pipeline, version, digest: `d-${version}`, content: Buffer.from([0, 255, version.length]), createdAt });
+      for (let i = 0; i < 12; i++) assert.equal(await put("gc", `g${i}`, i), true);
+      assert.equal(await put("gc", "g0", 99), false);
+      const read = (await getVersionBundle(store, "gc", "g0"))!;
+      assert.deepEqual([read.digest, [...read.content], read.size, read.createdAt], ["d-g0", [0, 255, 2], 3, 0]);
+      assert.equal(await hasVersionBundle(store, "gc", "nope"), false);
+      await upsertPipelines(store, [{ name: "gc", file: "gc.ts", activeVersion: "g0", valid: true, diagnostics: [], updatedAt: 1 }]);
+      await createRun(store, { pipeline: "gc", version: "g1", params: {}, trigger: manual });
+      await put("gc2", "fresh", 10 * day - 3600_000);
+      // kept: g0 (active), g1 (a Pending run), g9-g11 (the 3 newest), gc2's (stored within 7 days)
+      assert.equal(await pruneVersionBundles(store, { now: 10 * day, keepForMs: 7 * day, keepRecent: 3 }), 7);
+      const left = await store.sql.all<{ version: string }>("SELECT version FROM version_bundles ORDER BY version");
+      assert.deepEqual(left.map((r) => r.version), ["fresh", "g0", "g1", "g10", "g11", "g9"]);
     });
   });
 }

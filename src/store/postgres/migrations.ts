@@ -244,6 +244,21 @@ CREATE TABLE nodes (
 );
 `;
 
+// As in SQLite: version bundles (BYTEA) and the versions each node registers.
+const versionBundles = `
+CREATE TABLE version_bundles (
+  pipeline TEXT NOT NULL,
+  version TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  content BYTEA NOT NULL,
+  size BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (pipeline, version)
+);
+ALTER TABLE nodes ADD COLUMN floe_version TEXT;
+ALTER TABLE nodes ADD COLUMN schema_version INTEGER;
+`;
+
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial", sql: initial },
   { version: 2, name: "run change count", sql: runChangeCount },
@@ -252,4 +267,5 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 5, name: "run artifacts", sql: runArtifacts },
   { version: 6, name: "trigger kinds and parent runs", sql: triggerKindsAndParents },
   { version: 7, name: "claims and leadership", sql: claimsAndLeadership },
+  { version: 8, name: "version bundles and node versions", sql: versionBundles },
 ];
