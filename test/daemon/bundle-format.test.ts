@@ -49,7 +49,7 @@ test("concurrent unpackers of one version get one complete folder; a missing bun
   t.after(() => store.close());
   const version = versionFor(join(stateDir, "versions", "p", "any"));
   assert.equal(versionFor("/some/other/root"), version, "the hash does not depend on where the folder is");
-  const { content, digest } = encodeBundle({ manifest: { ...manifest(version), entry: "x" }, entry: "pipelines/p.ts", files });
+  const { content, digest } = encodeBundle({ manifest: manifest(version), entry: "pipelines/p.ts", files });
   assert.equal(await putVersionBundle(store, { pipeline: "p", version, digest, content, createdAt: 1 }), true);
   assert.equal(await putVersionBundle(store, { pipeline: "p", version, digest, content, createdAt: 2 }), false, "insert-if-absent");
 
