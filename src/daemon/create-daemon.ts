@@ -34,12 +34,14 @@ import { createRunChannel } from "./run-channel.ts";
 import { createChildRuns, type ChildRuns } from "./children.ts";
 import { startNodePresence } from "./node-presence.ts";
 import { startLeaderLoop } from "./leader-loop.ts";
+import { resolveNodeId } from "./node-id.ts";
+import { createLeaseReaper } from "./reaper.ts";
 import { createRunManager, type RunManager } from "./run-manager.ts";
 import { createScheduleWiring } from "./schedules.ts";
 import { createHeadReader } from "./heads.ts";
 import { createTriggers, type Triggers } from "./triggers.ts";
 import { createNotifier } from "./notifications.ts";
-import { prepareResolution, snapshotVersion } from "./snapshot.ts";
+import { prepareResolution, readManifest, snapshotVersion } from "./snapshot.ts";
 import { createSupervisor } from "./supervisor.ts";
 import { mountDashboard } from "../web/index.ts";
 import { seedDemo } from "./demo-seed.ts";
@@ -60,6 +62,8 @@ export interface DaemonOptions {
   killGraceMs?: number;
   /** Create the demo repository when missing (default: when a `seasonal-averages` pipeline is loaded). */
   seedDemo?: boolean;
+  /** This node's id in a cluster (`--node-id`; else FLOE_NODE_ID, else host name + state folder hash: node-id.ts). */
+  nodeId?: string;
 }
 
 export interface Daemon extends AsyncDisposable {
@@ -70,6 +74,8 @@ export interface Daemon extends AsyncDisposable {
   readonly runs: RunManager;
   readonly bus: EventBus;
   readonly reloader: Reloader;
+  /** This node's id (stable across restarts of the same node). */
+  readonly nodeId: string;
   /** Problems of the last config edit that was rejected (the previous config stays in use). */
   readonly configDiagnostics: readonly string[];
   stop(reason?: string): Promise<void>;
@@ -97,7 +103,8 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
     }
     const store = await openDatabase({ url: config.databaseUrl, path: config.dbPath });
     cleanups.push(() => store.close());
-    const presence = await startNodePresence({ store, role: "all", everyMs: 5_000, now: () => clock.now(), log });
+    const nodeId = resolveNodeId({ flag: options.nodeId, env, stateDir: config.stateDir });
+    const presence = await startNodePresence({ store, id: nodeId, role: "all", everyMs: 5_000, now: () => clock.now(), log });
     cleanups.push(() => presence.stop());
     const sink = createStoreSink(store, {
       onRejected: (rejected) => { for (const r of rejected) log.log("debug", "store:reject", `${r.event.type} ${r.reason}: ${r.message}`); },
@@ -274,6 +281,12 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
     if (store.dialect === "postgres") {
       const leader = startLeaderLoop({ store, name: "scheduler", holder: presence.id, ttlMs: 15_000, duty: schedules, now: () => clock.now(), log });
       cleanups.push(() => leader.stop());
+      const reaper = createLeaseReaper({
+        store, node: nodeId, everyMs: 1_000, leaseMs: 30_000, now: () => clock.now(), log,
+        specOf: (run) => readManifest(config.stateDir, run.pipeline, run.version)?.spec,
+      });
+      const reaping = startLeaderLoop({ store, name: "reaper", holder: nodeId, ttlMs: 15_000, duty: reaper, now: () => clock.now(), log });
+      cleanups.push(() => reaping.stop());
     } else {
       schedules.start();
     }
@@ -290,7 +303,7 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
       get config() {
         return config;
       },
-      store, registry, runs, bus, reloader,
+      store, registry, runs, bus, reloader, nodeId,
       get configDiagnostics() {
         return configDiagnostics;
       },

@@ -1,9 +1,11 @@
 /**
- * @module This daemon as a node of the state database: it reports its role, host and pid with a heartbeat (for
+ * @module This daemon as a node of the state database: it reports its id, role, host and pid with a heartbeat (for
  * `floe cluster status`) and removes itself when it stops.
  */
 import { hostname } from "node:os";
-import { heartbeatNode, removeNode, type NodeRole, type Store } from "../store/index.ts";
+import { getNode, heartbeatNode, removeNode, type NodeRole, type Store } from "../store/index.ts";
+import { isAlive } from "./daemon-file.ts";
+import { NodeIdInUseError } from "./errors.ts";
 import type { DaemonLogger } from "./logger.ts";
 
 export interface NodePresence {
@@ -11,12 +13,23 @@ export interface NodePresence {
   stop(): Promise<void>;
 }
 
+/**
+ * Reports this node under `id` (node-id.ts); refuses when a live node elsewhere reports the same id (its heartbeat is
+ * recent and it is not this node's own previous process, now dead).
+ * @example
+ * const presence = await startNodePresence({ store, id: "build-01-3f9a2c1e", role: "all", everyMs: 5_000, now: Date.now, log });
+ */
 export async function startNodePresence(deps: {
-  store: Store; role: NodeRole; everyMs: number; now: () => number; log: DaemonLogger;
+  store: Store; id: string; role: NodeRole; everyMs: number; now: () => number; log: DaemonLogger;
 }): Promise<NodePresence> {
   const host = hostname();
-  const id = `${host}:${process.pid}`;
+  const { id } = deps;
   const startedAt = deps.now();
+  const other = await getNode(deps.store, id);
+  const fresh = other !== undefined && startedAt - other.heartbeatAt < deps.everyMs * 3;
+  if (other && fresh && !(other.host === host && (other.pid === process.pid || !isAlive(other.pid)))) {
+    throw new NodeIdInUseError({ id, host: other.host, pid: other.pid, heartbeatAgoMs: startedAt - other.heartbeatAt });
+  }
   const beat = (): Promise<void> => heartbeatNode(deps.store, { id, role: deps.role, host, pid: process.pid, startedAt, heartbeatAt: deps.now() });
   await beat();
   const timer = setInterval(() => beat().catch((e: unknown) => deps.log.error("node:heartbeat", String(e))), deps.everyMs);

@@ -13,8 +13,8 @@ import {
   getRun, listRunsInStates, pruneExpiredLeases, setRunPid, type CreateRunInput, type RunRecord, type Store, type StoreSink,
 } from "../store/index.ts";
 import { isAlive } from "./daemon-file.ts";
+import { crashOf } from "./crash.ts";
 import { endRunEvents } from "./finalize.ts";
-import { followUpRun } from "./follow-up.ts";
 import type { DaemonLogger } from "./logger.ts";
 import type { RunManager } from "./run-manager.ts";
 import { readManifest } from "./snapshot.ts";
@@ -30,9 +30,7 @@ export async function reconcile(deps: { store: Store; sink: StoreSink; runs: Run
   const result: ReconcileResult = { crashed: [], resumed: [], requeued: [] };
   await pruneExpiredLeases(store, Number.MAX_SAFE_INTEGER);
   let left = (await listRunsInStates(store, ["Running", "Cancelling"])).filter((r) => r.pid !== null);
-  // run processes of a killed daemon exit as soon as they notice; give them a moment
-  const end = Date.now() + 3_000;
-  while (left.some((r) => isAlive(r.pid!)) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  await waitForExits(left.map((r) => r.pid!), 3_000);
   left = left.filter((r) => !isAlive(r.pid!));
   const events: RunEvent[] = [];
   const next: { old: RunRecord; input: CreateRunInput & { kind: string } }[] = [];
@@ -40,11 +38,10 @@ export async function reconcile(deps: { store: Store; sink: StoreSink; runs: Run
     const detail = await getRun(store, run.id);
     if (!detail) continue;
     const spec = run.state === "Running" ? readManifest(deps.stateDir, run.pipeline, run.version)?.spec : undefined;
-    const input = spec && followUpRun(run, "Crashed", true, spec, deps.now);
-    const reason = input ? `the daemon stopped while this run was running; ${input.kind === "resume" ? "resumed" : "retried"} as a new run` : "the daemon stopped while this run was running";
-    events.push(...endRunEvents(detail, run.state === "Cancelling" ? "Cancelled" : "Crashed", reason, deps.now));
+    const crash = crashOf(detail, "the daemon stopped while this run was running", spec, deps.now);
+    events.push(...crash.events);
     result.crashed.push(run.id);
-    if (input) next.push({ old: run, input });
+    if (crash.next) next.push({ old: run, input: crash.next });
   }
   for (const e of events) deps.sink.emit(e);
   await deps.sink.flush();
@@ -60,6 +57,12 @@ export async function reconcile(deps: { store: Store; sink: StoreSink; runs: Run
   deps.runs.enqueue(pending.filter((r) => !result.resumed.some((x) => x.to === r.id)));
   result.requeued = pending.map((r) => r.id);
   return result;
+}
+
+/** Run processes of a killed daemon exit as soon as they notice their channel closed: gives them up to `ms`. */
+export async function waitForExits(pids: readonly number[], ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (pids.some((pid) => isAlive(pid)) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
 }
 
 /**

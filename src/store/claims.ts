@@ -68,11 +68,43 @@ export async function releaseClaim(db: Db, runId: string, fence: number): Promis
   return (await db.sql.run(sql, [runId, fence])) === 1;
 }
 
-/** Runs held under leases that expired at or before `now` (their node is gone or cut off). */
-export async function listExpiredClaims(db: Db, now: number): Promise<RunClaim[]> {
-  const rows = await db.sql.all<ClaimRow>(
+/** Runs held under leases that expired at or before `now` (their node is gone or cut off), with that node. */
+export async function listExpiredClaims(db: Db, now: number): Promise<(RunClaim & { node: string })[]> {
+  const rows = await db.sql.all<ClaimRow & { claimed_by: string }>(
     "SELECT * FROM runs WHERE claimed_by IS NOT NULL AND lease_expires_at <= ? ORDER BY created_at, id", [now],
   );
+  return rows.map((r) => ({ run: toRun(r), node: r.claimed_by, fence: r.fence, leaseExpiresAt: r.lease_expires_at }));
+}
+
+const TAKE_OVER = `UPDATE runs SET claimed_by = ?, fence = fence + 1, lease_expires_at = ?
+WHERE id = ? AND fence = ? AND lease_expires_at <= ?`;
+
+export interface TakeOver {
+  runId: string;
+  /** The fence the caller saw (from `listExpiredClaims` or `listClaimsOf`): nothing happens if it moved on. */
+  fence: number;
+  /** The node taking it over (to end it): it holds the run until `now + leaseMs`, so if it dies too, the next one does. */
+  node: string;
+  now: number;
+  leaseMs: number;
+  /** Only while the old lease has expired by then (the reaper); `Number.MAX_SAFE_INTEGER` for a node's own runs at start. */
+  expiredBy: number;
+}
+
+/**
+ * Takes a run from a node that lost it, bumping the fence so the old holder's writes and renewals are refused.
+ * Returns the new fence, or undefined when the run was renewed, taken or released meanwhile.
+ * @example
+ * const fence = await takeOverClaim(store, { runId, fence, node: "s1", now, leaseMs: 30_000, expiredBy: now });
+ */
+export async function takeOverClaim(db: Db, t: TakeOver): Promise<number | undefined> {
+  const changed = await db.sql.run(TAKE_OVER, [t.node, t.now + t.leaseMs, t.runId, t.fence, t.expiredBy]);
+  return changed === 1 ? t.fence + 1 : undefined;
+}
+
+/** Every run `node` holds (any state), oldest first: what a restarted node left behind. */
+export async function listClaimsOf(db: Db, node: string): Promise<RunClaim[]> {
+  const rows = await db.sql.all<ClaimRow>("SELECT * FROM runs WHERE claimed_by = ? ORDER BY created_at, id", [node]);
   return rows.map((r) => ({ run: toRun(r), fence: r.fence, leaseExpiresAt: r.lease_expires_at }));
 }
 

@@ -61,6 +61,11 @@ export async function extendLeasesOfRuns(store: Db, runIds: readonly string[], e
   });
 }
 
+/** Frees the slots of every run `node` holds (a cluster node restarting); other nodes' leases are left to expire. */
+export async function releaseLeasesOfNode(store: Db, node: string): Promise<number> {
+  return await store.sql.run("DELETE FROM leases WHERE run_id IN (SELECT id FROM runs WHERE claimed_by = ?)", [node]);
+}
+
 /** Deletes leases that expired at or before `now`; returns how many. */
 export async function pruneExpiredLeases(store: Db, now: number): Promise<number> {
   return await store.sql.run("DELETE FROM leases WHERE expires_at <= ?", [now]);

@@ -21,12 +21,18 @@ export async function heartbeatNode(db: Db, n: NodeRecord): Promise<void> {
   await db.sql.run(BEAT, [n.id, n.role, n.host, n.pid, n.startedAt, n.heartbeatAt]);
 }
 
+type NodeRow = { id: string; role: string; host: string; pid: number; started_at: number; heartbeat_at: number };
+const toNode = (r: NodeRow): NodeRecord => ({ id: r.id, role: r.role as NodeRole, host: r.host, pid: r.pid, startedAt: r.started_at, heartbeatAt: r.heartbeat_at });
+
 /** Every node that reported, most recent heartbeat first. */
 export async function listNodes(db: Db): Promise<NodeRecord[]> {
-  const rows = await db.sql.all<{ id: string; role: string; host: string; pid: number; started_at: number; heartbeat_at: number }>(
-    "SELECT * FROM nodes ORDER BY heartbeat_at DESC, id",
-  );
-  return rows.map((r) => ({ id: r.id, role: r.role as NodeRole, host: r.host, pid: r.pid, startedAt: r.started_at, heartbeatAt: r.heartbeat_at }));
+  return (await db.sql.all<NodeRow>("SELECT * FROM nodes ORDER BY heartbeat_at DESC, id")).map(toNode);
+}
+
+/** One node's last report (a node starting checks that no live node already uses its id). */
+export async function getNode(db: Db, id: string): Promise<NodeRecord | undefined> {
+  const row = await db.sql.get<NodeRow>("SELECT * FROM nodes WHERE id = ?", [id]);
+  return row ? toNode(row) : undefined;
 }
 
 /** Forgets a node that stopped (clean shutdown). */
