@@ -41,7 +41,7 @@ import { createScheduleWiring } from "./schedules.ts";
 import { createHeadReader } from "./heads.ts";
 import { createTriggers, type Triggers } from "./triggers.ts";
 import { createNotifier } from "./notifications.ts";
-import { prepareResolution, readManifest, snapshotVersion } from "./snapshot.ts";
+import { prepareResolution, snapshotVersion } from "./snapshot.ts";
 import { createSupervisor } from "./supervisor.ts";
 import { mountDashboard } from "../web/index.ts";
 import { seedDemo } from "./demo-seed.ts";
@@ -49,7 +49,7 @@ import { createBrowseProcess } from "./browse-process.ts";
 import { createWatcher, type Watcher } from "./watcher.ts";
 import { shutdown } from "./shutdown.ts";
 import { pruneVersions } from "./versions-gc.ts";
-import { BUNDLE_RETENTION, publishVersionBundles } from "./version-bundles.ts";
+import { BUNDLE_RETENTION, publishVersionBundles, versionManifest } from "./version-bundles.ts";
 
 export interface DaemonOptions {
   cwd: string;
@@ -283,7 +283,8 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
       cleanups.push(() => leader.stop());
       const reaper = createLeaseReaper({
         store, node: nodeId, everyMs: 1_000, leaseMs: 30_000, now: () => clock.now(), log,
-        specOf: (run) => readManifest(config.stateDir, run.pipeline, run.version)?.spec,
+        // a version another node loaded comes from its bundle; one that cannot be read gets no resume (logged)
+        specOf: (run) => versionManifest({ store, stateDir: config.stateDir }, run.pipeline, run.version).then((m) => m.spec, () => undefined),
       });
       const reaping = startLeaderLoop({ store, name: "reaper", holder: nodeId, ttlMs: 15_000, duty: reaper, now: () => clock.now(), log });
       cleanups.push(() => reaping.stop());
