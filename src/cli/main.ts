@@ -3,9 +3,8 @@ import { EXIT, UsageError, type CliIO, type Command } from "./command.ts";
 import { commands } from "./commands.ts";
 import { ConfigError, isFloeError } from "../core/errors.ts";
 import { redact } from "../core/redact.ts";
-import { createRequire } from "node:module";
+import { FLOE_VERSION } from "../core/floe-version.ts";
 
-const FLOE_VERSION = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 
 function helpText(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -2,10 +2,10 @@
  * @module The daemon's {@link ApiDeps}: the API reads the store directly and changes state only through these
  * calls, which go to the run manager and the schedule wiring (the daemon stays the one writer).
  */
-import { readFileSync } from "node:fs";
 import type { ApiDeps, DaemonStats } from "../api/deps.ts";
 import type { RepoBrowser } from "../browse/index.ts";
 import type { Clock } from "../core/clock.ts";
+import { FLOE_VERSION } from "../core/floe-version.ts";
 import { ConflictError, NotFoundError, ValidationError, type Diagnostic } from "../core/errors.ts";
 import { isTerminalRunState } from "../core/states.ts";
 import { getRun, type Store } from "../store/index.ts";
@@ -16,7 +16,6 @@ import type { RunManager } from "./run-manager.ts";
 import type { ScheduleWiring } from "./schedules.ts";
 import type { Backfills } from "./backfills.ts";
 
-const FLOE_VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 export interface DaemonApiDepsInput {
   store: Store;

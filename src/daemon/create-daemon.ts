@@ -64,6 +64,8 @@ export interface DaemonOptions {
   seedDemo?: boolean;
   /** This node's id in a cluster (`--node-id`; else FLOE_NODE_ID, else host name + state folder hash: node-id.ts). */
   nodeId?: string;
+  /** PostgreSQL: migrate even while nodes of an older version are alive (`floe start --migrate`). */
+  migrate?: boolean | undefined;
 }
 
 export interface Daemon extends AsyncDisposable {
@@ -101,7 +103,7 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
       // two daemons on one state folder would be two writers
       throw new ListenError(`another floe daemon (pid ${other.pid}, ${other.url}) already serves ${config.stateDir}; stop it first`);
     }
-    const store = await openDatabase({ url: config.databaseUrl, path: config.dbPath });
+    const store = await openDatabase({ url: config.databaseUrl, path: config.dbPath }, { migrate: options.migrate });
     cleanups.push(() => store.close());
     const nodeId = resolveNodeId({ flag: options.nodeId, env, stateDir: config.stateDir });
     const presence = await startNodePresence({ store, id: nodeId, role: "all", everyMs: 5_000, now: () => clock.now(), log });

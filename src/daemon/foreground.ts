@@ -3,7 +3,7 @@
  * SIGINT/SIGTERM (a second signal exits at once; the next start reconciles). Start-up failures a person can fix
  * (port in use, read-only state folder) are one clear line and exit 1.
  */
-import { StoreOpenError } from "../store/index.ts";
+import { SchemaVersionError, StoreOpenError } from "../store/index.ts";
 import { createDaemon } from "./create-daemon.ts";
 import { ListenError } from "./http-server.ts";
 import { createLogger, type LogFormat } from "./logger.ts";
@@ -16,15 +16,24 @@ export interface ForegroundIO {
   cwd: string;
 }
 
-export async function runForeground(format: LogFormat, io: ForegroundIO, signals: NodeJS.Process = process): Promise<number> {
+export interface ForegroundOptions {
+  /** Migrate the database even while nodes of an older version are alive (`floe start --migrate`). */
+  migrate?: boolean | undefined;
+}
+
+export async function runForeground(format: LogFormat, io: ForegroundIO, signals: NodeJS.Process = process, options: ForegroundOptions = {}): Promise<number> {
   const level = io.env.FLOE_LOG_LEVEL === "debug" ? "debug" : "info";
   const log = createLogger(format, format === "json" ? io.stdout : io.stderr, Date.now, level);
   let daemon;
   try {
     const killGraceMs = Number(io.env.FLOE_KILL_GRACE_MS) || undefined;
-    daemon = await createDaemon({ cwd: io.cwd, env: io.env, log, ...(killGraceMs ? { killGraceMs } : {}) });
+    daemon = await createDaemon({ cwd: io.cwd, env: io.env, log, ...(killGraceMs ? { killGraceMs } : {}), migrate: options.migrate });
   } catch (error) {
     if (error instanceof ListenError) {
+      io.stderr(`floe: cannot start the daemon: ${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof SchemaVersionError) {
       io.stderr(`floe: cannot start the daemon: ${error.message}\n`);
       return 1;
     }

@@ -1,9 +1,11 @@
 /**
- * @module This daemon as a node of the state database: it reports its id, role, host and pid with a heartbeat (for
- * `floe cluster status`) and removes itself when it stops.
+ * @module This daemon as a node of the state database: it reports its id, role, host, pid, floe version and the
+ * schema version it knows with a heartbeat (for `floe cluster status`, and so a newer node does not migrate under it)
+ * and removes itself when it stops.
  */
 import { hostname } from "node:os";
-import { getNode, heartbeatNode, removeNode, type NodeRole, type Store } from "../store/index.ts";
+import { FLOE_VERSION } from "../core/floe-version.ts";
+import { SCHEMA_VERSION, getNode, heartbeatNode, removeNode, type NodeRole, type Store } from "../store/index.ts";
 import { isAlive } from "./daemon-file.ts";
 import { NodeIdInUseError } from "./errors.ts";
 import type { DaemonLogger } from "./logger.ts";
@@ -30,7 +32,9 @@ export async function startNodePresence(deps: {
   if (other && fresh && !(other.host === host && (other.pid === process.pid || !isAlive(other.pid)))) {
     throw new NodeIdInUseError({ id, host: other.host, pid: other.pid, heartbeatAgoMs: startedAt - other.heartbeatAt });
   }
-  const beat = (): Promise<void> => heartbeatNode(deps.store, { id, role: deps.role, host, pid: process.pid, startedAt, heartbeatAt: deps.now() });
+  const beat = (): Promise<void> => heartbeatNode(deps.store, {
+    id, role: deps.role, host, pid: process.pid, startedAt, heartbeatAt: deps.now(), floeVersion: FLOE_VERSION, schemaVersion: SCHEMA_VERSION,
+  });
   await beat();
   const timer = setInterval(() => beat().catch((e: unknown) => deps.log.error("node:heartbeat", String(e))), deps.everyMs);
   timer.unref();

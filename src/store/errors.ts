@@ -21,6 +21,19 @@ export class MigrationError extends FloeError {
   }
 }
 
+/**
+ * Nodes and database disagree on the schema: the database is newer than this floe, or this floe would migrate it
+ * while nodes of an older version are alive (without `--migrate`).
+ */
+export class SchemaVersionError extends FloeError {
+  readonly _tag = "SchemaVersionError" as const;
+  readonly context: { path: string; databaseVersion: number; knownVersion: number; floeVersion: string; olderNodes: string[] };
+  constructor(message: string, context: SchemaVersionError["context"]) {
+    super(message);
+    this.context = context;
+  }
+}
+
 /** A write was attempted on a store opened with `readonly: true`. */
 export class StoreReadOnlyError extends FloeError {
   readonly _tag = "StoreReadOnlyError" as const;
@@ -31,12 +44,13 @@ export class StoreReadOnlyError extends FloeError {
   }
 }
 
-export type StoreError = StoreOpenError | MigrationError | StoreReadOnlyError | InvalidCursorError;
+export type StoreError = StoreOpenError | MigrationError | SchemaVersionError | StoreReadOnlyError | InvalidCursorError;
 
 export function isStoreError(value: unknown): value is StoreError {
   return (
     value instanceof StoreOpenError ||
     value instanceof MigrationError ||
+    value instanceof SchemaVersionError ||
     value instanceof StoreReadOnlyError ||
     value instanceof InvalidCursorError
   );

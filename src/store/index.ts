@@ -3,7 +3,7 @@ export * from "./types.ts";
 export type { Store } from "./store.ts";
 export type { Db, Dialect, Sql } from "./sql.ts";
 export { openStore, integrityCheck, type SqliteStore, type OpenStoreOptions } from "./sqlite/open.ts";
-export { MIGRATIONS, type Migration } from "./migrations.ts";
+export { MIGRATIONS, SCHEMA_VERSION, type Migration } from "./migrations.ts";
 export { dumpSchema } from "./sqlite/schema-dump.ts";
 export { openDatabase, isPostgresUrl, type DatabaseTarget } from "./open-database.ts";
 export { openPostgres, describePostgresUrl, type OpenPostgresOptions } from "./postgres/open.ts";

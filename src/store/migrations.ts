@@ -318,5 +318,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: "version bundles and node versions", sql: versionBundles },
 ];
 
+/** The newest schema version this floe knows (both adapters' lists have the same versions). */
+export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
+
 /** What an applied migration is compared against (its SQL may never change). */
 export const checksumOf = (m: Migration): string => createHash("sha256").update(m.sql).digest("hex").slice(0, 16);

@@ -1,4 +1,7 @@
-/** @module Nodes of a cluster reporting themselves (role, host, pid, heartbeat), for `floe cluster status`. */
+/**
+ * @module Nodes of a cluster reporting themselves (role, host, pid, heartbeat, floe and schema versions), for
+ * `floe cluster status` and for the schema check at start (no migration under older nodes still alive).
+ */
 import type { Db } from "./sql.ts";
 
 export type NodeRole = "all" | "scheduler" | "worker" | "api";
@@ -10,19 +13,31 @@ export interface NodeRecord {
   pid: number;
   startedAt: number;
   heartbeatAt: number;
+  /** floe's version on the node (null for nodes older than migration 8). */
+  floeVersion?: string | null | undefined;
+  /** The newest schema version the node's floe knows (null for nodes older than migration 8). */
+  schemaVersion?: number | null | undefined;
 }
 
-const BEAT = `INSERT INTO nodes (id, role, host, pid, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)
+/** A node whose last heartbeat is older than this is not alive (it beats every 5 s). */
+export const NODE_ALIVE_MS = 30_000;
+
+const BEAT = `INSERT INTO nodes (id, role, host, pid, started_at, heartbeat_at, floe_version, schema_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET role = excluded.role, host = excluded.host, pid = excluded.pid,
-  heartbeat_at = excluded.heartbeat_at`;
+  heartbeat_at = excluded.heartbeat_at, floe_version = excluded.floe_version, schema_version = excluded.schema_version`;
 
 /** Records that the node is alive at `at` (inserting it the first time). */
 export async function heartbeatNode(db: Db, n: NodeRecord): Promise<void> {
-  await db.sql.run(BEAT, [n.id, n.role, n.host, n.pid, n.startedAt, n.heartbeatAt]);
+  await db.sql.run(BEAT, [n.id, n.role, n.host, n.pid, n.startedAt, n.heartbeatAt, n.floeVersion ?? null, n.schemaVersion ?? null]);
 }
 
-type NodeRow = { id: string; role: string; host: string; pid: number; started_at: number; heartbeat_at: number };
-const toNode = (r: NodeRow): NodeRecord => ({ id: r.id, role: r.role as NodeRole, host: r.host, pid: r.pid, startedAt: r.started_at, heartbeatAt: r.heartbeat_at });
+type NodeRow = {
+  id: string; role: string; host: string; pid: number; started_at: number; heartbeat_at: number; floe_version: string | null; schema_version: number | null;
+};
+const toNode = (r: NodeRow): NodeRecord => ({
+  id: r.id, role: r.role as NodeRole, host: r.host, pid: r.pid, startedAt: r.started_at, heartbeatAt: r.heartbeat_at,
+  floeVersion: r.floe_version, schemaVersion: r.schema_version,
+});
 
 /** Every node that reported, most recent heartbeat first. */
 export async function listNodes(db: Db): Promise<NodeRecord[]> {

@@ -10,6 +10,7 @@ import { test } from "node:test";
 import { loadConfig } from "../../src/config/index.ts";
 import { runForeground } from "../../src/daemon/foreground.ts";
 import { freePort } from "../store/adapters.ts";
+import { makeProject, spawnFloe } from "./helpers.ts";
 
 const SECRET = "S3cret-Db-Pass";
 
@@ -26,6 +27,21 @@ test("floe start with an unreachable FLOE_DATABASE_URL: host and port, never the
   assert.match(text, /connection refused/);
   assert.match(text, /FLOE_DATABASE_URL/);
   assert.ok(!text.includes(SECRET), text);
+});
+
+test("the floe start process: exit 1, host and port on stderr, the password in neither stdout nor stderr", async (t) => {
+  const project = makeProject({});
+  t.after(() => project.cleanup());
+  const port = await freePort();
+  const proc = spawnFloe(project, ["start"], { FLOE_DATABASE_URL: `postgresql://floe:${SECRET}@127.0.0.1:${port}/floe?sslmode=disable` });
+  let stdout = "";
+  let stderr = "";
+  proc.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+  proc.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => proc.once("exit", resolve));
+  assert.equal(code, 1, stdout + stderr);
+  assert.match(stderr, new RegExp(`cannot open the state database at postgres://floe@127\\.0\\.0\\.1:${port}/floe: connection refused`));
+  assert.ok(!stdout.includes(SECRET) && !stderr.includes(SECRET), stdout + stderr);
 });
 
 test("a FLOE_DATABASE_URL that is not postgres:// is a config error that does not echo it", async (t) => {

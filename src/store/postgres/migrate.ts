@@ -1,11 +1,19 @@
 /**
  * @module Applies PostgreSQL's pending migrations in one transaction under an advisory lock, so nodes starting
- * together migrate once; re-running is a no-op. A database newer than this floe is refused.
+ * together migrate once; re-running is a no-op. A database newer than this floe is refused, and so is migrating
+ * under alive nodes of an older version without `migrate` (schema-check.ts).
  */
 import type { Pool } from "pg";
 import { MigrationError, StoreOpenError } from "../errors.ts";
 import { checksumOf, type Migration } from "../migrations.ts";
 import { POSTGRES_MIGRATIONS } from "./migrations.ts";
+import { checkSchemaVersions } from "./schema-check.ts";
+
+export interface MigrateOptions {
+  /** Apply pending migrations even while nodes of an older version are alive (`floe start --migrate`). */
+  migrate?: boolean | undefined;
+  now?: number | undefined;
+}
 
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   version INTEGER NOT NULL PRIMARY KEY,
@@ -19,6 +27,7 @@ export async function migratePostgres(
   pool: Pool,
   where: string,
   migrations: readonly Migration[] = POSTGRES_MIGRATIONS,
+  opts: MigrateOptions = {},
 ): Promise<number[]> {
   const client = await pool.connect();
   const applied: number[] = [];
@@ -30,6 +39,10 @@ export async function migratePostgres(
       "SELECT version, name, checksum FROM schema_migrations ORDER BY version",
     );
     const known = new Map(migrations.map((m) => [m.version, m]));
+    await checkSchemaVersions(client, {
+      where, databaseVersion: Math.max(0, ...rows.map((r) => r.version)), knownVersion: Math.max(0, ...known.keys()),
+      migrate: opts.migrate ?? false, now: opts.now ?? Date.now(),
+    });
     for (const row of rows) {
       const m = known.get(row.version);
       if (!m) throw new StoreOpenError({ path: where, reason: `schema version ${row.version} is newer than this floe knows` });

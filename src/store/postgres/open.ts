@@ -16,6 +16,8 @@ export interface OpenPostgresOptions {
   max?: number;
   /** How long to wait for a connection before failing (ms, default 5,000). */
   connectTimeoutMs?: number;
+  /** Migrate even while nodes of an older version are alive (`floe start --migrate`). */
+  migrate?: boolean | undefined;
 }
 
 const INT8 = 20;
@@ -52,7 +54,7 @@ export async function openPostgres(url: string, opts: OpenPostgresOptions = {}):
   pool.on("error", () => undefined);
   try {
     if (readonly) await pool.query("SELECT 1 FROM schema_migrations LIMIT 1");
-    else await migratePostgres(pool, where);
+    else await migratePostgres(pool, where, undefined, { migrate: opts.migrate });
   } catch (cause) {
     await pool.end().catch(() => undefined);
     if (isFloeError(cause)) throw cause;
