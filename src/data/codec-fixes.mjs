@@ -19,9 +19,18 @@ export function bloscShuffle(value) {
   return undefined;
 }
 
+// The module's promise, taken once: zarrita calls a registry entry for every array it opens, and each dynamic
+// `import()` is resolved again through the loader hooks (tsx's: a round trip to its thread, ~2 ms each, cold).
+const once = (load) => {
+  let loaded;
+  return () => (loaded ??= load());
+};
+const bloscModule = once(() => import("numcodecs/blosc"));
+const zstdModule = once(() => import("numcodecs/zstd"));
+
 // Decoding tries the pure-JS lz4 path first (faster), then numcodecs.js' WebAssembly Blosc.
 const blosc = async () => {
-  const Blosc = (await import("numcodecs/blosc")).default;
+  const Blosc = (await bloscModule()).default;
   return {
     fromConfig(config) {
       const shuffle = bloscShuffle(config?.shuffle);
@@ -37,7 +46,7 @@ const blosc = async () => {
 
 // zstd decodes on the faster build when the frame states its size; encoding stays on numcodecs.js (same bytes).
 const zstd = async () => {
-  const [Zstd, fast] = await Promise.all([import("numcodecs/zstd").then((m) => m.default), loadZstd()]);
+  const [Zstd, fast] = await Promise.all([zstdModule().then((m) => m.default), loadZstd()]);
   return {
     fromConfig(config) {
       const wasm = Zstd.fromConfig({ ...config, id: "zstd" });

@@ -2,10 +2,10 @@
 // not inherit tsx's loader hooks, and registering tsx in each worker costs ~0.4 s. Decodes the chunks it is
 // sent with zarrita and folds them into per-tile partials, posted back tile by tile. Memory: the chunk being
 // decoded, the few queued behind it, and one tile.
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
 import * as zarr from "zarrita";
 import { decodeCF } from "./cf-codec.mjs";
+import { fileReader } from "./chunk-file.mjs";
 import { registerCodecs } from "./codec-fixes.mjs";
 import { decoderCache } from "./direct.mjs";
 import { accumulate, newTile, settle } from "./kernel.mjs";
@@ -19,38 +19,11 @@ let store;
 let array;
 let current;
 let direct;
-let readBuffer = new Uint8Array(0);
 // This thread's decoders, kept from one reduction to the next (their memory is touched once).
 const decoders = decoderCache();
 
-// Reads a local chunk file (or `range` of it) into a buffer reused from chunk to chunk (valid until the next
-// read); null if missing.
-function readFile(file, range) {
-  let fd;
-  try {
-    fd = openSync(file, "r");
-  } catch (error) {
-    // A folder's missing chunk is its fill value; a located chunk (a range) must be there.
-    if (!range && (error?.code === "ENOENT" || error?.code === "ENOTDIR")) return null;
-    throw error;
-  }
-  try {
-    const size = range ? range.length : fstatSync(fd).size;
-    const from = range ? range.offset : 0;
-    // Room to spare: compressed chunks differ by a few bytes, and each fresh buffer's pages fault in anew.
-    if (readBuffer.byteLength < size) readBuffer = new Uint8Array(size + (size >>> 3));
-    let at = 0;
-    while (at < size) {
-      const n = readSync(fd, readBuffer, at, size - at, from + at);
-      if (n === 0) break;
-      at += n;
-    }
-    if (range && at < size) throw new Error(`${file}: ${at} bytes at ${from}, expected ${size}`);
-    return readBuffer.subarray(0, at);
-  } finally {
-    closeSync(fd);
-  }
-}
+// Local chunk files are read into one buffer reused from chunk to chunk (valid until the next read).
+const readFile = fileReader();
 
 function flushTile() {
   if (!current) return;

@@ -11,7 +11,7 @@ import type { AbsolutePath } from "zarrita";
 import { type Variable, chunkGrid, readChunk, sizeOf } from "./dataset.ts";
 import { needsDecoding } from "./cf-codec.mjs";
 import type { DirectDecoder } from "./direct.mjs";
-import { borrowDecoder } from "./thread-decoders.ts";
+import { borrowDecoder, withChunkBytes } from "./thread-decoders.ts";
 import { ChunkError, UnsupportedError, where } from "./errors.ts";
 import type { Reducer } from "./groupby.ts";
 import { type ChunkLayout, type FloatData, type Tile, accumulate, combine, newTile, settle } from "./kernel.mjs";
@@ -91,13 +91,16 @@ async function foldHere(variable: Variable, p: Plan, op: Reducer, index: Int32Ar
   const { node, array } = variable.lazy!;
   // Reads run `prefetch` chunks ahead so slow stores (Icechunk) overlap decoding; a failed read or decode goes
   // through zarrita again, which reports it with the chunk key.
-  const read = (i: number) => (direct ? array.store.get(`/${node.chunkKey(p.items[i]!.coords)}` as AbsolutePath).catch(() => undefined) : undefined);
+  // Local chunks (a folder, a local repository) are read when decoded, into this thread's reused buffer.
+  const local = array.store.inner instanceof FileSystemStore || array.store.inner.locate !== undefined;
+  const read = (i: number) => (direct && !local ? array.store.get(`/${node.chunkKey(p.items[i]!.coords)}` as AbsolutePath).catch(() => undefined) : undefined);
   const ahead = p.items.slice(0, prefetch).map((_, i) => read(i));
   let current: { id: string; tile: Tile } | undefined;
   for (const [i, item] of p.items.entries()) {
     if (i + prefetch < p.items.length) ahead.push(read(i + prefetch));
-    const bytes = await ahead.shift();
-    const data = (bytes && direct!(bytes)) || ((await readChunk(variable, item.coords)).data as FloatData);
+    const decode = (bytes: Uint8Array | undefined) => bytes && direct!(bytes);
+    const fast = direct && local ? await withChunkBytes(array.store, node.chunkKey(item.coords), decode) : decode(await ahead.shift());
+    const data = fast || ((await readChunk(variable, item.coords)).data as FloatData);
     if (current?.id !== item.tile) {
       if (current) mergeTile(p, op, current.id, settle(current.tile, p.groups, p.layout));
       // A tile in the decoder's memory is merged (above) before the next one reuses it.

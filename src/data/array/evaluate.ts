@@ -6,7 +6,7 @@
 import type { AbsolutePath } from "zarrita";
 import { type Variable, chunkGrid, readChunk } from "../dataset.ts";
 import type { DirectDecoder } from "../direct.mjs";
-import { sharedDecoder } from "../thread-decoders.ts";
+import { sharedDecoder, withChunkBytes } from "../thread-decoders.ts";
 import { type BlockPool, blockPool } from "./block-pool.ts";
 import { copyBox, gather, stridesOf } from "./blocks.ts";
 import { castValue, isFloat } from "./dtypes.ts";
@@ -14,6 +14,7 @@ import { applyMap } from "./kernels.ts";
 import type { Indexer, LayoutParams, MapParams, PlanNode, ReduceParams, Region, SourceParams } from "./plan.ts";
 import { sizeOf } from "./plan.ts";
 import { TIME_EVALUATORS } from "../ops/evaluators.ts";
+import { mapWithRows } from "../ops/take-rows.ts";
 import { evaluateBlocks } from "./user-blocks.ts";
 import { regionSharer } from "./shared-blocks.ts";
 import { chunkPiece, cutsChunk } from "./source-pieces.ts";
@@ -45,11 +46,17 @@ export function createMainThreadReader(): ChunkReader {
     let decoder = decoders.get(variable);
     if (!decoder) decoders.set(variable, (decoder = sharedDecoder(lazy.node.docs)));
     const direct = await decoder;
-    const bytes = direct && (await lazy.array.store.get(`/${lazy.node.chunkKey(coords)}` as AbsolutePath).catch(() => undefined));
-    const data = bytes && direct!(bytes);
-    if (!data || data.length !== sizeOf(lazy.node.chunks)) return use(await zarritaReader.read(variable, coords));
-    // Synchronous from decode to use: no other read of this variable can reuse the decoder's memory in between.
-    use({ data, stride: stridesOf(lazy.node.chunks) });
+    // Read, decoded and used in one synchronous step: a local file's bytes sit in this thread's reused buffer and
+    // the decoded values in the decoder's memory, each until the next read or decode.
+    const used =
+      direct &&
+      (await withChunkBytes(lazy.array.store, lazy.node.chunkKey(coords), (bytes) => {
+        const data = bytes && direct(bytes);
+        if (!data || data.length !== sizeOf(lazy.node.chunks)) return false;
+        use({ data, stride: stridesOf(lazy.node.chunks) });
+        return true;
+      }));
+    if (!used) use(await zarritaReader.read(variable, coords));
   };
   return {
     lend,
@@ -194,6 +201,8 @@ const layout: OpEvaluator = async (node, region, ev) => {
 
 /** Elementwise functions, rounded to the node's dtype after each operation (numpy computes in that dtype). */
 const map: OpEvaluator = async (node, region, ev) => {
+  const fused = await mapWithRows(node, region, ev);
+  if (fused) return fused;
   const { fn, args } = node.params as MapParams;
   const inputs = await Promise.all(node.inputs.map((input) => ev.evaluate(input, region)));
   const out = ev.blocks.take(sizeOf(region.shape));

@@ -125,7 +125,7 @@ const isIdentity = (cast: (x: number) => number): boolean => cast(0.1) === 0.1 &
  * through one call site for every op, which V8 cannot inline (~5x slower on the anomaly and eddy-flux ops).
  * Same operations and rounding as the generic path. False when not one of these cases.
  */
-function arithmetic(fn: string, a: Float64Array, b: Float64Array | undefined, s: number, out: Float64Array, cast: (x: number) => number): boolean {
+export function arithmetic(fn: string, a: Float64Array, b: Float64Array | undefined, s: number, out: Float64Array, cast: (x: number) => number): boolean {
   const f32 = cast === Math.fround;
   if (!f32 && !isIdentity(cast)) return false;
   const n = out.length;

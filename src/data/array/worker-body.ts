@@ -3,13 +3,12 @@
  * blocks of plans posted by parallel.ts. Stored chunks come from a local folder read here, or from the main
  * thread by key; they are decoded with zarrita and CF-decoded as `readChunk` does.
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parentPort } from "node:worker_threads";
 import * as zarr from "zarrita";
 import { decodeCF, needsDecoding, type NumericArray } from "../cf-codec.mjs";
 import type { Variable } from "../dataset.ts";
-import { sharedDecoder } from "../thread-decoders.ts";
+import { readChunkFile, sharedDecoder } from "../thread-decoders.ts";
 import { type Json, arrayNode } from "../metadata.ts";
 import { asUint16Docs, widenChunk } from "../float16.ts";
 import { type ChunkReader, type DecodedChunk, createEvaluator } from "./evaluate.ts";
@@ -70,10 +69,13 @@ export function serveArrays(port: NonNullable<typeof parentPort>): void {
     /** Lends the decoded chunk to `use`: straight from the direct decoder's reused memory when it can. */
     const lend = async (coords: readonly number[], use: (chunk: DecodedChunk) => void): Promise<void> => {
       const key = node.chunkKey(coords);
-      const bytes = w.root ? readLocal(join(w.root, ...key.split("/"))) : await ask(w.id, key);
-      const fast = bytes && (await direct)?.(bytes);
+      const decoder = await direct;
+      // A local file is read into this thread's reused buffer and decoded at once (no await in between).
+      const bytes = w.root ? readChunkFile(join(w.root, ...key.split("/"))) : await ask(w.id, key);
+      const fast = bytes && decoder?.(bytes);
       if (fast && fast.length === node.chunks.reduce((a, b) => a * b, 1)) return use({ data: fast, stride });
-      const chunk = await slow(coords, key, bytes);
+      // zarrita keeps the bytes across awaits: its own copy of a reused buffer.
+      const chunk = await slow(coords, key, w.root && bytes ? bytes.slice() : bytes);
       use({ data: chunk.data as ArrayLike<number>, stride: chunk.stride });
     };
     const read = async (coords: readonly number[]): Promise<zarr.Chunk<zarr.DataType>> => {
@@ -132,15 +134,4 @@ export function serveArrays(port: NonNullable<typeof parentPort>): void {
       (error: Error & { key?: string }) => port.postMessage({ type: "block-error", id, message: error.message, key: error.key } satisfies FromArrayWorker),
     );
   });
-}
-
-/** A local chunk file, or null when it is missing (the fill value). */
-function readLocal(file: string): Uint8Array | null {
-  try {
-    const b = readFileSync(file);
-    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength).slice();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ENOTDIR") return null;
-    throw error;
-  }
 }

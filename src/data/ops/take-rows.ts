@@ -3,8 +3,9 @@
  * as contiguous slabs. Group arithmetic uses it to give every time step its group's climatology row, which an
  * element-by-element `isel` gather would make the slowest part of an anomaly.
  */
-import type { OpEvaluator } from "../array/evaluator.ts";
-import { type PlanNode, node, sizeOf } from "../array/plan.ts";
+import type { Evaluator, OpEvaluator } from "../array/evaluator.ts";
+import { arithmetic } from "../array/kernels.ts";
+import { type MapParams, type PlanNode, type Region, node, sizeOf } from "../array/plan.ts";
 
 interface TakeRowsParams {
   readonly axis: number;
@@ -21,7 +22,19 @@ export function takeRowsPlan(input: PlanNode, axis: number, positions: Int32Arra
   });
 }
 
-export const takeRowsEvaluator: OpEvaluator = async (plan, region, ev) => {
+/** The input rows a region of a take-rows node picks: one block over their span, and each row's place in it. */
+interface PickedRows {
+  /** The input over rows `lo`..`lo + span - 1` (undefined when every row is -1). */
+  readonly block: Float64Array | undefined;
+  readonly wanted: Int32Array;
+  readonly lo: number;
+  readonly span: number;
+  /** Sizes before and after the axis (the region's). */
+  readonly outer: number;
+  readonly inner: number;
+}
+
+async function pickRows(plan: PlanNode, region: Region, ev: Evaluator): Promise<PickedRows> {
   const input = plan.inputs[0]!;
   const { axis, positions } = plan.params as TakeRowsParams;
   const rows = region.shape[axis]!;
@@ -33,23 +46,74 @@ export const takeRowsEvaluator: OpEvaluator = async (plan, region, ev) => {
     lo = Math.min(lo, p);
     hi = Math.max(hi, p);
   }
-  const out = ev.blocks.take(sizeOf(region.shape));
-  if (hi < 0) return out.fill(Number.NaN);
+  const outer = sizeOf(region.shape.slice(0, axis));
+  const inner = sizeOf(region.shape.slice(axis + 1));
+  if (hi < 0) return { block: undefined, wanted, lo: 0, span: 0, outer, inner };
   const span = hi - lo + 1;
   const block = await ev.evaluate(input, {
     start: region.start.map((s, a) => (a === axis ? lo : s)),
     shape: region.shape.map((n, a) => (a === axis ? span : n)),
   });
-  const outer = sizeOf(region.shape.slice(0, axis));
-  const inner = sizeOf(region.shape.slice(axis + 1));
+  return { block, wanted, lo, span, outer, inner };
+}
+
+/** Calls `row(to, from)` for every output row: `from` is the row's offset in the picked block, -1 for NaN. */
+function eachRow({ wanted, lo, span, outer, inner }: PickedRows, row: (to: number, from: number) => void): void {
+  const rows = wanted.length;
   for (let o = 0; o < outer; o++) {
     for (let t = 0; t < rows; t++) {
       const p = wanted[t]!;
-      const to = (o * rows + t) * inner;
-      if (p < 0) out.fill(Number.NaN, to, to + inner);
-      else out.set(block.subarray((o * span + (p - lo)) * inner, (o * span + (p - lo) + 1) * inner), to);
+      row((o * rows + t) * inner, p < 0 ? -1 : (o * span + (p - lo)) * inner);
     }
   }
+}
+
+export const takeRowsEvaluator: OpEvaluator = async (plan, region, ev) => {
+  const picked = await pickRows(plan, region, ev);
+  const out = ev.blocks.take(sizeOf(region.shape));
+  const { block, inner } = picked;
+  if (!block) return out.fill(Number.NaN);
+  eachRow(picked, (to, from) => {
+    if (from < 0) out.fill(Number.NaN, to, to + inner);
+    else out.set(block.subarray(from, from + inner), to);
+  });
   ev.blocks.give(block);
   return out;
 };
+
+/** Rows shorter than this take the plain path: per-row calls would cost more than the copy they save. */
+const MIN_FUSED_ROW = 64;
+
+/**
+ * `x op rows` (or `rows op x`) for a `map` of add/sub/mul/div whose one input is a take-rows node (group
+ * arithmetic: `da.groupby("time.month") - climatology`): each output row is computed from the picked row in
+ * place, with no block of repeated rows in between. The same operations and rounding as the plain `map`, so
+ * the values are identical. Undefined when the node does not qualify.
+ */
+export async function mapWithRows(plan: PlanNode, region: Region, ev: Evaluator): Promise<Float64Array | undefined> {
+  const { fn, args } = plan.params as MapParams;
+  const f32 = plan.dtype === "float32";
+  if (plan.inputs.length !== 2 || args.length > 0 || !FUSED.has(fn) || (!f32 && plan.dtype !== "float64")) return undefined;
+  const side = plan.inputs.findIndex((n) => n.op === "take-rows");
+  if (side < 0 || plan.inputs[1 - side]!.op === "take-rows") return undefined;
+  const { axis } = plan.inputs[side]!.params as TakeRowsParams;
+  if (sizeOf(region.shape.slice(axis + 1)) < MIN_FUSED_ROW) return undefined;
+  const [x, picked] = await Promise.all([ev.evaluate(plan.inputs[1 - side]!, region), pickRows(plan.inputs[side]!, region, ev)]);
+  const out = ev.blocks.take(sizeOf(region.shape));
+  const { block, inner } = picked;
+  const cast = f32 ? Math.fround : (v: number) => v;
+  eachRow(picked, (to, from) => {
+    if (from < 0 || !block) {
+      out.fill(Number.NaN, to, to + inner); // x op NaN is NaN for each of add, sub, mul and div
+      return;
+    }
+    const a = x.subarray(to, to + inner);
+    const b = block.subarray(from, from + inner);
+    arithmetic(fn, side === 1 ? a : b, side === 1 ? b : a, 0, out.subarray(to, to + inner), cast);
+  });
+  ev.blocks.give(x);
+  if (block) ev.blocks.give(block);
+  return out;
+}
+
+const FUSED: ReadonlySet<string> = new Set(["add", "sub", "mul", "div"]);

@@ -3,11 +3,13 @@
 /** Per output element: Σ w·x and Σ w·x² over valid x, and Σ w over valid x (xarray's sum_of_weights). */
 export interface WeightedAccumulator {
   wx: Float64Array;
-  wxx: Float64Array;
+  /** Absent unless made with `squares` (std and var). */
+  wxx: Float64Array | undefined;
   w: Float64Array;
 }
 
-export function newWeightedAccumulator(size: number): WeightedAccumulator;
+/** `squares` (default true): also keep Σ w·x², which only std and var read. */
+export function newWeightedAccumulator(size: number, squares?: boolean): WeightedAccumulator;
 
 /**
  * Folds a block of values and its weights into the accumulator; `outStride[axis]` is the output stride of each

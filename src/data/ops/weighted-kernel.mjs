@@ -2,8 +2,9 @@
 // to the weighted sum nor to the sum of weights, so a mean over a land mask renormalises. Plain JavaScript for
 // worker threads; types in weighted-kernel.d.mts.
 
-export function newWeightedAccumulator(size) {
-  return { wx: new Float64Array(size), wxx: new Float64Array(size), w: new Float64Array(size) };
+// `squares`: keep Σ w·x² too (std and var need it; mean and sum do not, and skip a third sum per element).
+export function newWeightedAccumulator(size, squares = true) {
+  return { wx: new Float64Array(size), wxx: squares ? new Float64Array(size) : undefined, w: new Float64Array(size) };
 }
 
 // `weightStride` (optional): the weights' index stride along each block axis, 0 where they are broadcast (a
@@ -15,7 +16,7 @@ export function weightedFold(acc, data, weights, shape, outStride, outOffset, we
     const x = data[0];
     if (x === x) {
       wx[outOffset] += weights[0] * x;
-      wxx[outOffset] += weights[0] * x * x;
+      if (wxx) wxx[outOffset] += weights[0] * x * x;
       w[outOffset] += weights[0];
     }
     return;
@@ -29,13 +30,42 @@ export function weightedFold(acc, data, weights, shape, outStride, outOffset, we
   let out = outOffset;
   let wAt = 0;
   for (let i = 0; i < data.length; ) {
-    for (let k = 0, o = out, j = wAt; k < inner; k++, i++, o += step, j += wStep) {
-      const x = data[i];
-      if (x !== x) continue;
-      const q = weights[j];
-      wx[o] += q * x;
-      wxx[o] += q * x * x;
-      w[o] += q;
+    if (step === 0) {
+      // A reduced last axis sums into one output: in locals (the same additions in the same order), not through
+      // memory, where each element waited for the previous element's store.
+      let sx = wx[out];
+      let sw = w[out];
+      if (wxx) {
+        let sxx = wxx[out];
+        for (let k = 0, j = wAt; k < inner; k++, i++, j += wStep) {
+          const x = data[i];
+          if (x !== x) continue;
+          const q = weights[j];
+          sx += q * x;
+          sxx += q * x * x;
+          sw += q;
+        }
+        wxx[out] = sxx;
+      } else {
+        for (let k = 0, j = wAt; k < inner; k++, i++, j += wStep) {
+          const x = data[i];
+          if (x !== x) continue;
+          const q = weights[j];
+          sx += q * x;
+          sw += q;
+        }
+      }
+      wx[out] = sx;
+      w[out] = sw;
+    } else {
+      for (let k = 0, o = out, j = wAt; k < inner; k++, i++, o += step, j += wStep) {
+        const x = data[i];
+        if (x !== x) continue;
+        const q = weights[j];
+        wx[o] += q * x;
+        if (wxx) wxx[o] += q * x * x;
+        w[o] += q;
+      }
     }
     let axis = last - 1;
     for (; axis >= 0; axis--) {

@@ -77,7 +77,7 @@ export const weightedEvaluator: OpEvaluator = async (plan, region, ev) => {
   const [data, weights] = plan.inputs as [typeof plan, typeof plan];
   const { fn, axes } = plan.params as WeightedParams;
   const reduced = new Set(axes);
-  const acc = newWeightedAccumulator(sizeOf(region.shape));
+  const acc = newWeightedAccumulator(sizeOf(region.shape), fn === "std" || fn === "var");
   const outStride = stridesOf(region.shape);
   let k = 0;
   const strideOfAxis = data.shape.map((_, a) => (reduced.has(a) ? 0 : outStride[k++]!));

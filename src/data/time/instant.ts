@@ -25,7 +25,13 @@ export function fromInstant(calendar: Calendar, instant: number): CalendarDate {
 
 /** Instants of a decoded time axis; NaN where the time is missing. */
 export function axisInstants(axis: TimeAxis): Float64Array {
-  return Float64Array.from(axis.dates, (d) => (d ? toInstant(axis.calendar, d) : Number.NaN));
+  // A plain loop: `Float64Array.from` with a map function goes through the iterator protocol, ~10x slower cold.
+  const out = new Float64Array(axis.dates.length);
+  for (let i = 0; i < out.length; i++) {
+    const d = axis.dates[i];
+    out[i] = d ? toInstant(axis.calendar, d) : Number.NaN;
+  }
+  return out;
 }
 
 /** Midnight of the instant's day. */
