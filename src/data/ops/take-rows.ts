@@ -84,13 +84,27 @@ export const takeRowsEvaluator: OpEvaluator = async (plan, region, ev) => {
 /** Rows shorter than this take the plain path: per-row calls would cost more than the copy they save. */
 const MIN_FUSED_ROW = 64;
 
+const FUSED: ReadonlySet<string> = new Set(["add", "sub", "mul", "div"]);
+
+/** A `map` over a take-rows input, computed one output row at a time (a row: one position along the rows' axis). */
+export interface RowWise {
+  /** Rows in the region (outer x picked rows) and values per row. */
+  readonly rows: number;
+  readonly inner: number;
+  /** Writes row `r` (C order of the region) into `into` (length `inner`). */
+  row(r: number, into: Float64Array): void;
+  /** Gives the input blocks back to the pool. */
+  release(): void;
+}
+
 /**
- * `x op rows` (or `rows op x`) for a `map` of add/sub/mul/div whose one input is a take-rows node (group
- * arithmetic: `da.groupby("time.month") - climatology`): each output row is computed from the picked row in
- * place, with no block of repeated rows in between. The same operations and rounding as the plain `map`, so
- * the values are identical. Undefined when the node does not qualify.
+ * The region of a `map` of add/sub/mul/div whose one input is a take-rows node (group arithmetic:
+ * `da.groupby("time.month") - climatology`), row by row: each output row is computed from the picked row in
+ * place, with no block of repeated rows in between. The same operations and rounding as the plain `map`, so the
+ * values are identical. Undefined when the node does not qualify.
  */
-export async function mapWithRows(plan: PlanNode, region: Region, ev: Evaluator): Promise<Float64Array | undefined> {
+export async function rowWise(plan: PlanNode, region: Region, ev: Evaluator): Promise<RowWise | undefined> {
+  if (plan.op !== "map") return undefined;
   const { fn, args } = plan.params as MapParams;
   const f32 = plan.dtype === "float32";
   if (plan.inputs.length !== 2 || args.length > 0 || !FUSED.has(fn) || (!f32 && plan.dtype !== "float64")) return undefined;
@@ -99,21 +113,37 @@ export async function mapWithRows(plan: PlanNode, region: Region, ev: Evaluator)
   const { axis } = plan.inputs[side]!.params as TakeRowsParams;
   if (sizeOf(region.shape.slice(axis + 1)) < MIN_FUSED_ROW) return undefined;
   const [x, picked] = await Promise.all([ev.evaluate(plan.inputs[1 - side]!, region), pickRows(plan.inputs[side]!, region, ev)]);
-  const out = ev.blocks.take(sizeOf(region.shape));
-  const { block, inner } = picked;
+  const { block, inner, wanted, lo, span } = picked;
+  const rows = wanted.length;
   const cast = f32 ? Math.fround : (v: number) => v;
-  eachRow(picked, (to, from) => {
-    if (from < 0 || !block) {
-      out.fill(Number.NaN, to, to + inner); // x op NaN is NaN for each of add, sub, mul and div
-      return;
-    }
-    const a = x.subarray(to, to + inner);
-    const b = block.subarray(from, from + inner);
-    arithmetic(fn, side === 1 ? a : b, side === 1 ? b : a, 0, out.subarray(to, to + inner), cast);
-  });
-  ev.blocks.give(x);
-  if (block) ev.blocks.give(block);
-  return out;
+  return {
+    rows: picked.outer * rows,
+    inner,
+    row: (r, into) => {
+      const t = r % rows;
+      const p = wanted[t]!;
+      if (p < 0 || !block) {
+        into.fill(Number.NaN); // x op NaN is NaN for each of add, sub, mul and div
+        return;
+      }
+      const from = ((r - t) / rows * span + (p - lo)) * inner;
+      const a = x.subarray(r * inner, (r + 1) * inner);
+      const b = block.subarray(from, from + inner);
+      arithmetic(fn, side === 1 ? a : b, side === 1 ? b : a, 0, into, cast);
+    },
+    release: () => {
+      ev.blocks.give(x);
+      if (block) ev.blocks.give(block);
+    },
+  };
 }
 
-const FUSED: ReadonlySet<string> = new Set(["add", "sub", "mul", "div"]);
+/** `rowWise` written into one block (the `map` evaluator's fast path). */
+export async function mapWithRows(plan: PlanNode, region: Region, ev: Evaluator): Promise<Float64Array | undefined> {
+  const rows = await rowWise(plan, region, ev);
+  if (!rows) return undefined;
+  const out = ev.blocks.take(sizeOf(region.shape));
+  for (let r = 0; r < rows.rows; r++) rows.row(r, out.subarray(r * rows.inner, (r + 1) * rows.inner));
+  rows.release();
+  return out;
+}

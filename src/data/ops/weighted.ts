@@ -11,7 +11,8 @@ import type { DataArray } from "../array/data-array.ts";
 import type { Evaluator, OpEvaluator } from "../array/evaluator.ts";
 import { type LayoutParams, type PlanNode, type Region, node, sizeOf } from "../array/plan.ts";
 import { InvalidOperationError } from "../errors.ts";
-import { newWeightedAccumulator, weightedFinish, weightedFold } from "./weighted-kernel.mjs";
+import { type RowWise, rowWise } from "./take-rows.ts";
+import { type WeightedAccumulator, newWeightedAccumulator, weightedFinish, weightedFold } from "./weighted-kernel.mjs";
 
 export const WEIGHTED_OPS = ["mean", "sum", "std", "var", "sum_of_weights"] as const;
 export type WeightedOp = (typeof WEIGHTED_OPS)[number];
@@ -73,6 +74,39 @@ async function weightsOf(weights: PlanNode, region: Region, ev: Evaluator): Prom
   return [await ev.evaluate(weights.inputs[0]!, box), region.shape.map((_, a) => (axes.includes(a) ? inStride[axes.indexOf(a)]! : 0))];
 }
 
+/** The data's block, or its rows one at a time when it is group arithmetic (`rowWise`). */
+async function blockOrRows(data: PlanNode, region: Region, ev: Evaluator): Promise<Float64Array | RowWise> {
+  return (await rowWise(data, region, ev)) ?? (await ev.evaluate(data, region));
+}
+
+/**
+ * Folds a group-arithmetic block row by row (an anomaly under its global mean): each row is computed into a
+ * small buffer and folded at once, so the block itself is never written. Same additions in the same order.
+ */
+function foldRows(acc: WeightedAccumulator, rows: RowWise, w: Float64Array, shape: readonly number[], outStride: readonly number[], wStride: readonly number[]): void {
+  // The rows' axis is the last one whose trailing size is `inner`: rows walk the axes up to it.
+  let axis = shape.length;
+  for (let size = 1; size < rows.inner; ) size *= shape[--axis]!;
+  const lead = shape.slice(0, axis);
+  const sub = shape.slice(axis);
+  const subOut = outStride.slice(axis);
+  const subW = wStride.slice(axis);
+  const row = new Float64Array(rows.inner);
+  for (let r = 0; r < rows.rows; r++) {
+    let out = 0;
+    let wAt = 0;
+    for (let a = lead.length - 1, rest = r; a >= 0; a--) {
+      const i = rest % lead[a]!;
+      rest = (rest - i) / lead[a]!;
+      out += i * outStride[a]!;
+      wAt += i * wStride[a]!;
+    }
+    rows.row(r, row);
+    weightedFold(acc, row, w.subarray(wAt), sub, subOut, out, subW);
+  }
+  rows.release();
+}
+
 export const weightedEvaluator: OpEvaluator = async (plan, region, ev) => {
   const [data, weights] = plan.inputs as [typeof plan, typeof plan];
   const { fn, axes } = plan.params as WeightedParams;
@@ -89,14 +123,16 @@ export const weightedEvaluator: OpEvaluator = async (plan, region, ev) => {
     o = 0;
     const shape = data.shape.map((n, a) => (reduced.has(a) ? Math.min(data.chunks[a]!, n - start[a]!) : region.shape[o++]!));
     if (shape.every((n) => n > 0)) {
-      const [x, [w, wStride]] = await Promise.all([ev.evaluate(data, { start, shape }), weightsOf(weights, { start, shape }, ev)]);
+      const [x, [w, wStride]] = await Promise.all([blockOrRows(data, { start, shape }, ev), weightsOf(weights, { start, shape }, ev)]);
       for (let i = 0; i < w.length; i++) {
         if (w[i] !== w[i]) {
           throw new InvalidOperationError("weighted: `weights` cannot contain missing values; replace them with `weights.fillna(0)`", {});
         }
       }
-      weightedFold(acc, x, w, shape, strideOfAxis, 0, wStride);
-      ev.blocks.give(x);
+      if (x instanceof Float64Array) {
+        weightedFold(acc, x, w, shape, strideOfAxis, 0, wStride);
+        ev.blocks.give(x);
+      } else foldRows(acc, x, w, shape, strideOfAxis, wStride);
       ev.blocks.give(w);
     }
     let axis = data.shape.length - 1;
