@@ -8,7 +8,7 @@ import { after, before, test } from "node:test";
 import {
   applyRunEvents, createRun, createStoreSink, getLogs, getRun, isConnectionLost, openDatabase, type Store,
 } from "../../src/store/index.ts";
-import { restartablePostgres, type RestartablePostgres } from "./adapters.ts";
+import { restartablePostgres, type RestartablePostgres } from "./restartable-postgres.ts";
 
 let server: RestartablePostgres;
 let store: Store;
