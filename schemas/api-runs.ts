@@ -24,6 +24,7 @@ export const RunSchema = z.object({
   scheduledFor: TimestampSchema.describe("The run's logical date (ctx.scheduledFor): its slot, or when it was asked for"),
   retryOf: z.string().nullable(),
   parentRunId: z.string().nullable().describe("The run whose task started this one (ctx.runPipeline); its trigger kind is 'child'"),
+  node: z.string().nullable().describe("The node that started the run (host:pid of its daemon or worker); null before it ran"),
   createdAt: TimestampSchema,
   startedAt: NullableTimestampSchema,
   endedAt: NullableTimestampSchema,
@@ -42,6 +43,7 @@ export const TaskRunSchema = z.object({
   durationMs: z.number().nullable(),
   retryAt: NullableTimestampSchema,
   error: ErrorInfoSchema.nullable(),
+  node: z.string().nullable().describe("The node whose run process ran the latest attempt; null before it ran"),
   result: z.unknown().describe("JSON result, when the task returned one"),
 });
 

@@ -16,6 +16,7 @@ export const RunSummaryDocumentSchema = z.object({
   trigger: TriggerKindSchema,
   retryOf: z.string().nullable(),
   parentRunId: z.string().nullable().describe("The run whose task started this one (ctx.runPipeline)"),
+  node: z.string().nullable().describe("The node that started the run (host:pid); null before it ran, or without a daemon"),
   scheduledFor: TimestampSchema.describe("The run's logical date (ctx.scheduledFor)"),
   createdAt: TimestampSchema,
   startedAt: NullableTimestampSchema,
@@ -30,6 +31,7 @@ export const TaskDocumentSchema = z.object({
   startedAt: NullableTimestampSchema,
   endedAt: NullableTimestampSchema,
   error: ErrorInfoSchema.nullable(),
+  node: z.string().nullable().describe("The node whose run process ran the latest attempt; null before it ran"),
 });
 
 export const RunDocumentSchema = RunSummaryDocumentSchema.extend({ tasks: z.array(TaskDocumentSchema) });

@@ -32,6 +32,7 @@ export function presentRun(r: RunRecord): RunBody {
     scheduledFor: iso(r.scheduledFor),
     retryOf: r.retryOf,
     parentRunId: r.parentRunId,
+    node: r.node,
     createdAt: iso(r.createdAt),
     startedAt: isoOrNull(r.startedAt),
     endedAt: isoOrNull(r.endedAt),
@@ -61,6 +62,7 @@ export function presentTask(t: TaskRunRecord): TaskRunBody {
     durationMs: span(t.startedAt, t.endedAt),
     retryAt: isoOrNull(t.retryAt),
     error: publicError(t.error),
+    node: t.node,
     result: parseResult(t.resultJson),
   };
 }

@@ -21,6 +21,7 @@ export function runSummaryDocument(run: RunBody): RunSummaryDocument {
     trigger: run.trigger.kind,
     retryOf: run.retryOf,
     parentRunId: run.parentRunId,
+    node: run.node,
     scheduledFor: run.scheduledFor,
     createdAt: run.createdAt,
     startedAt: run.startedAt,
@@ -34,7 +35,7 @@ export function runDocument(run: RunBody & { tasks: readonly TaskRunBody[] }): R
   return {
     ...runSummaryDocument(run),
     tasks: run.tasks.map((t) => ({
-      name: t.task, state: t.state, attempts: t.attempts, startedAt: t.startedAt, endedAt: t.endedAt, error: t.error,
+      name: t.task, state: t.state, attempts: t.attempts, startedAt: t.startedAt, endedAt: t.endedAt, error: t.error, node: t.node,
     })),
   };
 }

@@ -109,6 +109,7 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
     const presence = await startNodePresence({ store, id: nodeId, role: "all", everyMs: 5_000, now: () => clock.now(), log });
     cleanups.push(() => presence.stop());
     const sink = createStoreSink(store, {
+      node: presence.id,
       onRejected: (rejected) => { for (const r of rejected) log.log("debug", "store:reject", `${r.event.type} ${r.reason}: ${r.message}`); },
       onUnavailable: (cause) => log.warn("store:unavailable", `cannot write run events: the database is unreachable (${(cause as Error)?.message ?? String(cause)}); they are kept and written once it is back`),
       onRestored: ({ downMs, droppedLogs }) => log.info("store:restored", `run events written again after ${Math.round(downMs / 1000)} s${droppedLogs ? `; ${droppedLogs} log lines were dropped meanwhile (over the bound)` : ""}`),

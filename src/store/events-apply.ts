@@ -22,6 +22,11 @@ export interface ApplyOptions {
    * claimed it) are rejected as "fenced" and change nothing. Runs not listed are written unchecked (one node).
    */
   fences?: ReadonlyMap<string, number> | undefined;
+  /**
+   * The writing node's id: recorded on runs this batch starts (Pending -> Running) and on tasks it moves to
+   * Running, so the API can say which node ran what. Omitted: nothing recorded (a run without a daemon).
+   */
+  node?: string | undefined;
 }
 
 export interface RejectedEvent {
@@ -40,8 +45,9 @@ export interface ApplyResult {
 }
 
 const UPDATE_RUN = `UPDATE runs SET state = ?, started_at = COALESCE(started_at, ?), ended_at = ?,
-  error = COALESCE(?, error)
+  error = COALESCE(?, error), node = COALESCE(?, node)
 WHERE id = ? AND state = ?`;
+const SET_TASK_NODE = (n: number): string => `UPDATE task_runs SET node = ? WHERE run_id = ? AND task IN ${inList(n)}`;
 const INSERT_READ = `INSERT INTO snapshot_reads (run_id, task, repo, branch, tag, snapshot_id, at)
 VALUES (?, ?, ?, ?, ?, ?, ?)`;
 const INSERT_COMMIT = `INSERT INTO commits (run_id, pipeline, task, repo, branch, snapshot_id, parent_snapshot_id,
@@ -100,7 +106,7 @@ export async function applyRunEvents(db: Db, events: readonly RunEvent[], opts: 
   if (events.length > 0) {
     await db.sql.tx(async (sql) => {
       const lost = opts.fences ? await fencedOut(sql, events, opts.fences) : undefined;
-      if (!lost || lost.size === 0) return applyBatch(sql, events, rejected);
+      if (!lost || lost.size === 0) return applyBatch(sql, events, rejected, opts.node);
       const kept: RunEvent[] = [];
       const positions: number[] = [];
       events.forEach((e, index) => {
@@ -113,7 +119,7 @@ export async function applyRunEvents(db: Db, events: readonly RunEvent[], opts: 
         }
       });
       const inner: RejectedEvent[] = [];
-      await applyBatch(sql, kept, inner);
+      await applyBatch(sql, kept, inner, opts.node);
       for (const r of inner) rejected.push({ ...r, index: positions[r.index]! });
     });
   }
@@ -135,7 +141,7 @@ async function fencedOut(sql: Sql, events: readonly RunEvent[], fences: Readonly
   return new Set(ids.filter((id) => current.get(id) !== fences.get(id)));
 }
 
-async function applyBatch(sql: Sql, events: readonly RunEvent[], rejected: RejectedEvent[]): Promise<void> {
+async function applyBatch(sql: Sql, events: readonly RunEvent[], rejected: RejectedEvent[], node?: string): Promise<void> {
   const isRejected = new Uint8Array(events.length);
   const reject = (index: number, reason: RejectReason, currentState: string | null, message: string): void => {
     isRejected[index] = 1;
@@ -205,7 +211,7 @@ async function applyBatch(sql: Sql, events: readonly RunEvent[], rejected: Rejec
           break;
         }
         case "run:transition": {
-          const m = await applyRun(sql, e);
+          const m = await applyRun(sql, e, node);
           if (m) reject(i, m.reason, m.currentState, m.message);
           else {
             transitions.push(i);
@@ -259,6 +265,7 @@ async function applyBatch(sql: Sql, events: readonly RunEvent[], rejected: Rejec
   const held = rejected.length === 0 ? transitions : transitions.filter((i) => isRejected[i] === 0);
   await insertMany(sql, eventRows(events), held, (i, cause) => reject(i, "error", null, messageOf(cause)));
   await insertMany(sql, logRows(events), logs, (i, cause) => reject(i, "error", null, messageOf(cause)));
+  if (node !== undefined) await recordTaskNodes(sql, events, held, isRejected, node);
   await forIds(sql, [...touched], BUMP_RUNS);
   // A finished run holds no pool slots: this is how a crash frees its leases.
   await forIds(sql, ended, RELEASE_RUN_LEASES);
@@ -266,13 +273,33 @@ async function applyBatch(sql: Sql, events: readonly RunEvent[], rejected: Rejec
 
 type Miss = Pick<RejectedEvent, "reason" | "currentState" | "message">;
 
-async function applyRun(sql: Sql, e: RunTransitionEvent): Promise<Miss | undefined> {
+/** Names `node` on the tasks whose move to Running held in this batch (one statement per run, usually one). */
+async function recordTaskNodes(sql: Sql, events: readonly RunEvent[], held: readonly number[], isRejected: Uint8Array, node: string): Promise<void> {
+  const byRun = new Map<string, Set<string>>();
+  for (const i of held) {
+    const e = events[i]!;
+    if (e.type !== "task:transition" || e.to !== "Running" || isRejected[i] === 1) continue;
+    let tasks = byRun.get(e.runId);
+    if (tasks === undefined) byRun.set(e.runId, (tasks = new Set()));
+    tasks.add(e.task);
+  }
+  for (const [runId, tasks] of byRun) {
+    const all = [...tasks];
+    for (let at = 0; at < all.length; at += 100) {
+      const part = all.slice(at, at + 100);
+      await sql.run(SET_TASK_NODE(part.length), [node, runId, ...part]);
+    }
+  }
+}
+
+async function applyRun(sql: Sql, e: RunTransitionEvent, node?: string): Promise<Miss | undefined> {
   if (!runAllowed(e.from, e.to)) {
     return { reason: "not-allowed", currentState: null, message: `run ${e.runId}: ${e.from} -> ${e.to} is not allowed` };
   }
   const terminal = TERMINAL_RUN_STATES.has(e.to);
   const changes = await sql.run(UPDATE_RUN, [
-    e.to, e.to === "Running" ? e.at : null, terminal ? e.at : null, errorJson(e.error), e.runId, e.from,
+    e.to, e.to === "Running" ? e.at : null, terminal ? e.at : null, errorJson(e.error),
+    e.to === "Running" ? (node ?? null) : null, e.runId, e.from,
   ]);
   if (changes === 0) {
     const row = await sql.get<{ state: string }>(RUN_STATE, [e.runId]);

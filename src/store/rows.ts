@@ -41,6 +41,7 @@ export interface RunRow {
   heartbeat_at: number | null;
   scheduled_for: number | null;
   parent_run_id: string | null;
+  node?: string | null;
 }
 
 export function toRun(r: RunRow): RunRecord {
@@ -63,6 +64,7 @@ export function toRun(r: RunRow): RunRecord {
     heartbeatAt: r.heartbeat_at,
     scheduledFor: r.scheduled_for ?? r.slot_at ?? r.created_at,
     parentRunId: r.parent_run_id ?? null,
+    node: r.node ?? null,
   };
 }
 
@@ -79,6 +81,7 @@ export interface TaskRunRow {
   result: string | null;
   cache_key: string | null;
   retry_at: number | null;
+  node?: string | null;
 }
 
 export function toTaskRun(r: TaskRunRow): TaskRunRecord {
@@ -95,6 +98,7 @@ export function toTaskRun(r: TaskRunRow): TaskRunRecord {
     resultJson: r.result,
     cacheKey: r.cache_key,
     retryAt: r.retry_at,
+    node: r.node ?? null,
   };
 }
 

@@ -7,6 +7,7 @@
 -- migration 6: trigger kinds and parent runs
 -- migration 7: claims and leadership
 -- migration 8: version bundles and node versions
+-- migration 9: node per task
 
 CREATE TABLE artifacts (
   run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
@@ -139,7 +140,7 @@ CREATE TABLE "runs" (
   heartbeat_at INTEGER,
   change_count INTEGER NOT NULL DEFAULT 0,
   scheduled_for INTEGER,
-  parent_run_id TEXT REFERENCES runs (id), claimed_by TEXT, fence INTEGER NOT NULL DEFAULT 0, lease_expires_at INTEGER,
+  parent_run_id TEXT REFERENCES runs (id), claimed_by TEXT, fence INTEGER NOT NULL DEFAULT 0, lease_expires_at INTEGER, node TEXT,
   UNIQUE (pipeline, idempotency_key),
   UNIQUE (schedule_id, slot_at)
 );
@@ -187,7 +188,7 @@ CREATE TABLE task_runs (
   error TEXT,
   result TEXT,
   cache_key TEXT,
-  retry_at INTEGER,
+  retry_at INTEGER, node TEXT,
   PRIMARY KEY (run_id, task)
 );
 

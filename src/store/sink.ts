@@ -28,6 +28,8 @@ export interface StoreSinkOptions {
   onUnavailable?: (cause: unknown) => void;
   /** Told when the database answers again after an outage, with the log lines dropped meanwhile. */
   onRestored?: (outage: { downMs: number; droppedLogs: number }) => void;
+  /** This node's id, recorded on the runs and tasks its batches start (`ApplyOptions.node`). */
+  node?: string | undefined;
 }
 
 export interface StoreSink extends RunEventSink {
@@ -96,7 +98,7 @@ export function createStoreSink(store: Db, opts: StoreSinkOptions = {}): StoreSi
     while (queue.length > 0) {
       const batch = queue[0]!;
       try {
-        const result = await applyRunEvents(store, batch.events, { fences: batch.fences });
+        const result = await applyRunEvents(store, batch.events, { fences: batch.fences, node: opts.node });
         stats.batches++;
         stats.written += result.applied;
         stats.rejected += result.rejected.length;

@@ -33,6 +33,8 @@ export interface RunRecord {
   scheduledFor: number;
   /** The run whose task started this one (`ctx.runPipeline`). */
   parentRunId: string | null;
+  /** The node that started the run (`host:pid` of its daemon or worker); null before it ran, or run without a daemon. */
+  node: string | null;
 }
 
 export interface TaskRunRecord {
@@ -50,6 +52,8 @@ export interface TaskRunRecord {
   resultJson: string | null;
   cacheKey: string | null;
   retryAt: number | null;
+  /** The node whose run process ran the task's latest attempt; null before it ran. */
+  node: string | null;
 }
 
 export interface RunDetail extends RunRecord {

@@ -49,6 +49,9 @@ function load(p: AnyPipeline): LoadedPipeline {
   };
 }
 
+/** The node the test daemon's writes name (as a daemon names its `host:pid`). */
+export const TEST_NODE = "test-box:4242";
+
 export async function createTestDaemon(options: TestDaemonOptions): Promise<TestDaemon> {
   const dir = mkdtempSync(join(tmpdir(), "floe-api-"));
   const store = openStore(join(dir, "floe.db"));
@@ -88,7 +91,7 @@ export async function createTestDaemon(options: TestDaemonOptions): Promise<Test
     });
     if (!created) return { run, created };
     const abort = new AbortController();
-    const storeSink = createStoreSink(store);
+    const storeSink = createStoreSink(store, { node: TEST_NODE });
     const sink = {
       emit(e: RunEvent) {
         storeSink.emit(e);

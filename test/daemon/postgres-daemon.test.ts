@@ -43,6 +43,8 @@ test("a daemon keeps its state in PostgreSQL and leads the scheduler there", asy
     assert.equal(s.nodes.length, 1);
     assert.equal(s.nodes[0]!.role, "all");
     assert.equal(s.scheduler.leader, s.nodes[0]!.id);
+    // The node that ran the run and its task, in the API (and the run document built from it).
+    assert.deepEqual([run.node, run.tasks[0].node], [s.nodes[0]!.id, s.nodes[0]!.id]);
     assert.ok(!out.join("").includes(PG_PASSWORD));
     assert.ok(!d.stderr().includes(PG_PASSWORD) && !JSON.stringify(d.lines).includes(PG_PASSWORD));
     assert.equal(existsSync(join(project.stateDir, "floe.db")), false);

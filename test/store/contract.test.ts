@@ -13,6 +13,8 @@ import {
   RUNS_CHANNEL, claimRuns, getLeadership, heartbeatNode, listExpiredClaims, listNodes, releaseClaim, renewClaims,
   resignLeadership, tryLeadership, getVersionBundle, hasVersionBundle, pruneVersionBundles, putVersionBundle, upsertPipelines,
 } from "../../src/store/index.ts";
+import type { RunEvent } from "../../src/core/events.ts";
+import type { TaskState } from "../../src/core/states.ts";
 import { PG_PASSWORD, freePort, postgresAdapter, sqliteAdapter, type Adapter } from "./adapters.ts";
 
 const manual = { kind: "manual" } as const;
@@ -236,6 +238,33 @@ describe("claims, fences and leadership", () => {
         await heartbeatNode(store, { id: "w1", role: "worker", host: "h1", pid: 10, startedAt: 1, heartbeatAt: 9 });
         await heartbeatNode(store, { id: "s1", role: "scheduler", host: "h2", pid: 11, startedAt: 2, heartbeatAt: 7 });
         assert.deepEqual((await listNodes(store)).map((n) => [n.id, n.heartbeatAt]), [["w1", 9], ["s1", 7]]);
+      });
+
+      test("a writing node is named on the run it starts and on each task it runs (the latest attempt's)", async () => {
+        const { run } = await createRun(store, { pipeline: "nodes", version: "v", params: {}, trigger: manual, createdAt: 5 });
+        const id = run.id;
+        const t = (task: string, from: TaskState, to: TaskState, attempt: number, at: number): RunEvent =>
+          ({ type: "task:transition", runId: id, task, from, to, attempt, at });
+        const first = await applyRunEvents(store, [
+          { type: "run:transition", runId: id, from: "Pending", to: "Running", at: 10 },
+          { type: "task:create", runId: id, task: "a", parent: "a", mapIndex: null, at: 10 },
+          { type: "task:create", runId: id, task: "b", parent: "b", mapIndex: null, at: 10 },
+          t("a", "Pending", "Running", 1, 11),
+        ], { node: "box-1:41" });
+        assert.deepEqual(first.rejected, []);
+        // b runs on another node (a distributed map); a's retry lands on a third one.
+        await applyRunEvents(store, [t("b", "Pending", "Running", 1, 12)], { node: "box-2:42" });
+        await applyRunEvents(store, [t("a", "Running", "AwaitingRetry", 1, 13), t("a", "AwaitingRetry", "Running", 2, 14)], { node: "box-3:43" });
+        // A write without a node (or a rejected transition) names nobody.
+        const missed = await applyRunEvents(store, [t("b", "Pending", "Running", 1, 15)], { node: "box-9:49" });
+        assert.equal(missed.rejected[0]?.reason, "state-mismatch");
+        await applyRunEvents(store, [t("a", "Running", "Completed", 2, 16), t("b", "Running", "Completed", 1, 16)]);
+        const stored = (await getRun(store, id))!;
+        assert.equal(stored.node, "box-1:41");
+        assert.deepEqual(stored.tasks.map((x) => [x.task, x.state, x.node]), [["a", "Completed", "box-3:43"], ["b", "Completed", "box-2:42"]]);
+        const other = (await createRun(store, { pipeline: "nodes", version: "v", params: {}, trigger: manual, createdAt: 6 })).run;
+        await applyRunEvents(store, [{ type: "run:transition", runId: other.id, from: "Pending", to: "Running", at: 20 }]);
+        assert.equal((await getRun(store, other.id))!.node, null);
       });
     });
   }

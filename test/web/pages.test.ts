@@ -98,6 +98,11 @@ test("run page: DAG by state, retries on the timeline, params escaped and redact
   assert.match(text, /data-attempt="1" data-outcome="AwaitingRetry"/);
   assert.match(text, /data-attempt="2" data-outcome="Completed"/);
   assert.match(text, /<td data-label="Attempts">2<\/td>/);
+  // Which node ran the run and each task, on the page and in the API.
+  assert.match(text, /<dt>Node<\/dt><dd id="run-node" class="mono">test-box:4242<\/dd>/);
+  assert.equal(text.match(/<td data-label="Node" class="mono">test-box:4242<\/td>/g)?.length, 3);
+  const body = await (await world.app.request(`/api/runs/${run.id}`)).json() as { node: string; tasks: { node: string }[] };
+  assert.deepEqual([body.node, ...body.tasks.map((t) => t.node)], Array(4).fill("test-box:4242"));
   assert.match(text, /&quot;label&quot;: &quot;&lt;img src=x onerror=alert\(1\)&gt; ema_\*\*\*&quot;/);
   assert.ok(!text.includes("SECRET123") && !text.includes("<img src=x"));
   assert.match(text, /<dt>Version<\/dt><dd class="mono">[0-9a-f]+ <span class="muted">\(active\)<\/span>/);

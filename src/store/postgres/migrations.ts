@@ -259,6 +259,13 @@ ALTER TABLE nodes ADD COLUMN floe_version TEXT;
 ALTER TABLE nodes ADD COLUMN schema_version INTEGER;
 `;
 
+// Which node ran what (issue 13, operations): the node that started the run and, per task row, the node whose run
+// process ran its latest attempt (a distributed map spreads one run's tasks over several workers).
+const nodePerTask = `
+ALTER TABLE runs ADD COLUMN node TEXT;
+ALTER TABLE task_runs ADD COLUMN node TEXT;
+`;
+
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial", sql: initial },
   { version: 2, name: "run change count", sql: runChangeCount },
@@ -268,4 +275,5 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 6, name: "trigger kinds and parent runs", sql: triggerKindsAndParents },
   { version: 7, name: "claims and leadership", sql: claimsAndLeadership },
   { version: 8, name: "version bundles and node versions", sql: versionBundles },
+  { version: 9, name: "node per task", sql: nodePerTask },
 ];

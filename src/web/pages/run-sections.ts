@@ -44,6 +44,7 @@ ${v.children.length > 0 ? html`<dt>Child runs</dt><dd id="run-children"><ul clas
 <dt>Scheduled for</dt><dd id="run-scheduled-for">${when(run.scheduledFor)}</dd>
 <dt>Created</dt><dd>${when(run.createdAt)}</dd>
 <dt>Started</dt><dd>${when(run.startedAt)}</dd>
+<dt>Node</dt><dd id="run-node" class="mono">${run.node ?? "—"}</dd>
 <dt>Ended</dt><dd>${when(run.endedAt)}</dd>
 <dt>Duration</dt><dd>${duration(span(run.startedAt, run.endedAt, now))}</dd>
 ${run.error ? html`<dt>Error</dt><dd class="diag"><strong>${run.error.name}</strong>: ${run.error.message}</dd>` : ""}
@@ -65,11 +66,12 @@ function taskTable(v: RunView, now: number): Html {
   const tasks = v.run.tasks;
   if (tasks.length === 0) return html`<p class="muted">No task runs yet.</p>`;
   return html`<div class="scroll"><table class="reflow" id="task-table">
-<thead><tr><th scope="col">Task</th><th scope="col">State</th><th scope="col">Attempts</th><th scope="col">Started</th><th scope="col">Duration</th><th scope="col">Error</th></tr></thead>
+<thead><tr><th scope="col">Task</th><th scope="col">State</th><th scope="col">Attempts</th><th scope="col">Started</th><th scope="col">Duration</th><th scope="col">Node</th><th scope="col">Error</th></tr></thead>
 <tbody>${tasks.slice(0, MAX_TASK_ROWS).map((t) => html`<tr data-task="${t.task}">
 <td data-label="Task" class="mono">${t.task}</td><td data-label="State">${badge(t.state)}</td>
 <td data-label="Attempts">${t.attempts}</td><td data-label="Started">${when(t.startedAt)}</td>
 <td data-label="Duration">${duration(span(t.startedAt, t.endedAt, now))}</td>
+<td data-label="Node" class="mono">${t.node ?? "—"}</td>
 <td data-label="Error">${t.error ? html`<strong>${t.error.name}</strong>: ${t.error.message}` : ""}</td></tr>`)}</tbody></table></div>
 ${tasks.length > MAX_TASK_ROWS ? html`<p class="muted">${tasks.length - MAX_TASK_ROWS} more task runs not listed.</p>` : ""}`;
 }
