@@ -79,7 +79,7 @@ export function createApp(deps: ApiDeps, options: AppOptions): Hono {
   commitRoutes(router, deps);
   repoRoutes(router, deps);
   artifactRoutes(router, deps);
-  metricsRoutes(router, metrics);
+  metricsRoutes(router, metrics, deps);
   docsRoutes(router, deps, { auth: token !== undefined });
   return app;
 }

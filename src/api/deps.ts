@@ -75,6 +75,8 @@ export interface ApiDeps {
   subscribe(listener: (event: RunEvent) => void, runId?: string): () => void;
   /** Daemon counters and gauges for `/metrics`; omit before the daemon tracks them. */
   stats?(): DaemonStats;
+  /** This node's own metrics (node id and role labels: runs held, leases, claim latency), served after the API's. */
+  nodeMetrics?: { metrics(): Promise<string> } | undefined;
   /** Repositories, trees, quick looks and diffs; the repository routes answer 503 without it. */
   repos?: RepoBrowser | undefined;
   /** floe's version, shown by `/api/health` and the OpenAPI document. */

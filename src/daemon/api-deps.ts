@@ -28,6 +28,8 @@ export interface DaemonApiDepsInput {
   clock: Clock;
   startedAt: number;
   stats(): DaemonStats;
+  /** This node's metrics, served after the API's at `/metrics`. */
+  nodeMetrics?: { metrics(): Promise<string> } | undefined;
   repos?: RepoBrowser | undefined;
   /** Load-time warnings of valid pipelines (a trigger's missing repository), shown with their diagnostics. */
   warnings?: ((pipeline: string) => readonly Diagnostic[]) | undefined;
@@ -83,6 +85,7 @@ export function createDaemonApiDeps(d: DaemonApiDepsInput): ApiDeps {
     },
     subscribe: (listener, runId) => d.bus.subscribe(listener, runId),
     stats: d.stats,
+    nodeMetrics: d.nodeMetrics,
     repos: d.repos,
     version: FLOE_VERSION,
     startedAt: d.startedAt,

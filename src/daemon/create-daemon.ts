@@ -7,6 +7,7 @@
  * await using daemon = await createDaemon({ cwd, env: process.env, log: createLogger("pretty", write) });
  * console.log(daemon.url);
  */
+import { hostname } from "node:os";
 import { systemClock, type Clock } from "../core/clock.ts";
 import { formatDiagnostic, type Diagnostic } from "../core/errors.ts";
 import { PIPELINE_LOCATION } from "../dsl/validate.ts";
@@ -33,6 +34,7 @@ import { createReloader, type Reloader } from "./reloader.ts";
 import { createRunChannel } from "./run-channel.ts";
 import { createChildRuns, type ChildRuns } from "./children.ts";
 import { startNodePresence } from "./node-presence.ts";
+import { createNodeMetrics } from "./node-metrics.ts";
 import { startLeaderLoop } from "./leader-loop.ts";
 import { resolveNodeId } from "./node-id.ts";
 import { createLeaseReaper } from "./reaper.ts";
@@ -108,6 +110,7 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
     const nodeId = resolveNodeId({ flag: options.nodeId, env, stateDir: config.stateDir });
     const presence = await startNodePresence({ store, id: nodeId, role: "all", everyMs: 5_000, now: () => clock.now(), log });
     cleanups.push(() => presence.stop());
+    const nodeMetrics = createNodeMetrics({ store, node: presence.id, role: presence.role, host: hostname() });
     const sink = createStoreSink(store, {
       node: presence.id,
       onRejected: (rejected) => { for (const r of rejected) log.log("debug", "store:reject", `${r.event.type} ${r.reason}: ${r.message}`); },
@@ -132,6 +135,7 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
       store, sink, stateDir: config.stateDir, heartbeatMs: config.daemon.heartbeatMs, killGraceMs, limits,
       arraylake: () => ({ localReposDir: config.arraylake.localReposDir, serviceUri: config.arraylake.serviceUri, cwd: config.rootDir }),
       scheduleLimit: (id) => schedulesRef?.limit(id), log, now: () => clock.now(), publish: bus.publish,
+      onStart: (run) => nodeMetrics.claimed([run.createdAt], clock.now()),
       onEnd: (run, state) => {
         const failed = (what: string) => (e: unknown): void => log.error(what, `${run.id}: ${(e as Error)?.message ?? String(e)}`);
         getRun(store, run.id).then((detail) => notifier.runEnded(run, state, detail?.error?.message), failed("store:read"));
@@ -270,6 +274,7 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
       store, registry, runs, schedules, backfills, params, bus, clock, startedAt, repos,
       warnings: (name) => [...(warnings.get(name)?.values() ?? [])],
       stats: () => ({ reloadErrorsTotal: reloader.errors, scheduleLateness: schedules.lateness() }),
+      nodeMetrics: nodeMetrics.registry,
     });
     const app = createApp(apiDeps, {
       host: config.daemon.host, apiToken: config.daemon.apiToken, onError: (e) => log.error("api:error", (e as Error)?.stack ?? String(e)),
@@ -284,7 +289,9 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
     cleanups.push(() => removeDaemonFile(config.stateDir));
     // One scheduler per database: on PostgreSQL (several nodes) only the leader fires slots; SQLite has one node.
     if (store.dialect === "postgres") {
-      const leader = startLeaderLoop({ store, name: "scheduler", holder: presence.id, ttlMs: 15_000, duty: schedules, now: () => clock.now(), log });
+      const leader = startLeaderLoop({ store, name: "scheduler", holder: presence.id, ttlMs: 15_000, duty: schedules, now: () => clock.now(), log,
+        onLease: (held) => (held ? nodeMetrics.renewed("scheduler") : nodeMetrics.lost("scheduler")),
+      });
       cleanups.push(() => leader.stop());
       const reaper = createLeaseReaper({
         store, node: nodeId, everyMs: 1_000, leaseMs: 30_000, now: () => clock.now(), log,

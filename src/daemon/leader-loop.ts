@@ -25,6 +25,8 @@ export interface LeaderLoop {
  */
 export function startLeaderLoop(deps: {
   store: Store; name: string; holder: string; ttlMs: number; duty: LeaderDuty; now: () => number; log: DaemonLogger;
+  /** Told of each renewal of a lease this node holds, and of each loss (for `/metrics`). */
+  onLease?: ((held: boolean) => void) | undefined;
 }): LeaderLoop {
   let leading = false;
   let stopped = false;
@@ -32,6 +34,7 @@ export function startLeaderLoop(deps: {
   const lose = async (why: string): Promise<void> => {
     if (!leading) return;
     leading = false;
+    deps.onLease?.(false);
     deps.log.warn("leader:lost", `${deps.name}: ${why}; stopping it here`, { holder: deps.holder });
     await deps.duty.stop();
   };
@@ -39,6 +42,7 @@ export function startLeaderLoop(deps: {
     if (stopped) return;
     try {
       const l = await tryLeadership(deps.store, { name: deps.name, holder: deps.holder, now: deps.now(), ttlMs: deps.ttlMs });
+      if (l.leader && leading) deps.onLease?.(true);
       if (l.leader && !leading) {
         leading = true;
         deps.log.info("leader:won", `${deps.name}: this node leads (fence ${l.fence})`, { holder: deps.holder, fence: l.fence });

@@ -12,6 +12,9 @@ import type { DaemonLogger } from "./logger.ts";
 
 export interface NodePresence {
   readonly id: string;
+  readonly role: NodeRole;
+  /** When a heartbeat last reached the database (ms), and whether that is recent (within three beats). */
+  health(): { ok: boolean; lastHeartbeatAt: number | null };
   stop(): Promise<void>;
 }
 
@@ -32,14 +35,21 @@ export async function startNodePresence(deps: {
   if (other && fresh && !(other.host === host && (other.pid === process.pid || !isAlive(other.pid)))) {
     throw new NodeIdInUseError({ id, host: other.host, pid: other.pid, heartbeatAgoMs: startedAt - other.heartbeatAt });
   }
-  const beat = (): Promise<void> => heartbeatNode(deps.store, {
-    id, role: deps.role, host, pid: process.pid, startedAt, heartbeatAt: deps.now(), floeVersion: FLOE_VERSION, schemaVersion: SCHEMA_VERSION,
-  });
+  let lastOk: number | null = null;
+  const beat = async (): Promise<void> => {
+    const at = deps.now();
+    await heartbeatNode(deps.store, {
+      id, role: deps.role, host, pid: process.pid, startedAt, heartbeatAt: at, floeVersion: FLOE_VERSION, schemaVersion: SCHEMA_VERSION,
+    });
+    lastOk = at;
+  };
   await beat();
   const timer = setInterval(() => beat().catch((e: unknown) => deps.log.error("node:heartbeat", String(e))), deps.everyMs);
   timer.unref();
   return {
     id,
+    role: deps.role,
+    health: () => ({ ok: lastOk !== null && deps.now() - lastOk < 3 * deps.everyMs, lastHeartbeatAt: lastOk }),
     async stop() {
       clearInterval(timer);
       await removeNode(deps.store, id).catch(() => undefined);

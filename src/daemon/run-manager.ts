@@ -37,6 +37,8 @@ export interface RunManagerDeps {
   log: DaemonLogger;
   now(): number;
   publish(event: RunEvent): void;
+  /** Told when a run leaves the queue for a run process (the node's claim latency). */
+  onStart?(run: RunRecord): void;
   /** Told when a run's process has gone and the run has ended (data triggers chain on it). */
   onEnd?(run: RunRecord, state: RunState): void;
 }
@@ -164,6 +166,7 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
     // Active at once, so the dispatch loop that called this counts it before the database answers.
     const entry: Active = { run, timer: undefined, timedOut: false };
     active.set(run.id, entry);
+    deps.onStart?.(run);
     versionFor(run).then((manifest) => launch(entry, manifest), async (error: unknown) => {
       active.delete(run.id);
       const reason = (error as Error)?.message ?? String(error);

@@ -54,3 +54,13 @@ export async function getNode(db: Db, id: string): Promise<NodeRecord | undefine
 export async function removeNode(db: Db, id: string): Promise<boolean> {
   return (await db.sql.run("DELETE FROM nodes WHERE id = ?", [id])) === 1;
 }
+
+const HELD = "SELECT COUNT(*) AS n FROM runs WHERE claimed_by = ? AND state IN ('Pending', 'Running', 'Cancelling')";
+const RUNNING = "SELECT COUNT(*) AS n FROM runs WHERE node = ? AND state IN ('Running', 'Cancelling')";
+
+/** Runs a node holds by claim (not ended) and runs it is running (its run processes), for its `/metrics`. */
+export async function countNodeRuns(db: Db, node: string): Promise<{ held: number; running: number }> {
+  const held = (await db.sql.get<{ n: number }>(HELD, [node]))!.n;
+  const running = (await db.sql.get<{ n: number }>(RUNNING, [node]))!.n;
+  return { held: Number(held), running: Number(running) };
+}

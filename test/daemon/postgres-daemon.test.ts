@@ -45,6 +45,14 @@ test("a daemon keeps its state in PostgreSQL and leads the scheduler there", asy
     assert.equal(s.scheduler.leader, s.nodes[0]!.id);
     // The node that ran the run and its task, in the API (and the run document built from it).
     assert.deepEqual([run.node, run.tasks[0].node], [s.nodes[0]!.id, s.nodes[0]!.id]);
+    // The API's /metrics carries this node's own series, labelled with its id and role.
+    const metrics = await (await fetch(`${d.url}/metrics`)).text();
+    const labels = `node="${s.nodes[0]!.id}",role="all"`;
+    assert.ok(metrics.includes(`floe_node_info{host="${s.nodes[0]!.host}",${labels}} 1`), metrics);
+    assert.ok(metrics.includes(`floe_claim_latency_seconds_count{${labels}} 1`));
+    assert.ok(metrics.includes(`floe_node_runs{state="running",${labels}} 0`));
+    assert.match(metrics, /^floe_lease_renewals_total\{lease="scheduler",node=/m);
+    assert.ok(!metrics.includes(PG_PASSWORD));
     assert.ok(!out.join("").includes(PG_PASSWORD));
     assert.ok(!d.stderr().includes(PG_PASSWORD) && !JSON.stringify(d.lines).includes(PG_PASSWORD));
     assert.equal(existsSync(join(project.stateDir, "floe.db")), false);
