@@ -1,9 +1,12 @@
 /**
  * @module `floe cluster status [--json]`: what the nodes sharing this state database are doing: each node's role,
- * last heartbeat and the runs it holds, the scheduler leader, the queue depth, and the leases (run claims, pools).
+ * last heartbeat, the runs it holds (claims) and the runs it is running, the scheduler leader, the queue depth, and the
+ * leases (run claims, leaderships, pools).
  * Read-only; the database is named without its password.
  */
-import { countRunsInStates, getLeadership, listClaims, listLeases, listNodes, type Store } from "../store/index.ts";
+import {
+  countRunsInStates, getLeadership, listClaims, listLeaderships, listLeases, listNodes, listRunningByNode, type Store,
+} from "../store/index.ts";
 import { parseCommandArgs } from "./args.ts";
 import { EXIT, UsageError, type Command } from "./command.ts";
 import { openStateIfAny } from "./open-state.ts";
@@ -13,11 +16,19 @@ const SILENT_AFTER_MS = 30_000;
 
 export interface ClusterStatus {
   database: string;
-  nodes: { id: string; role: string; host: string; pid: number; startedAt: string; heartbeatAt: string; alive: boolean; runs: string[] }[];
+  nodes: {
+    id: string; role: string; host: string; pid: number; startedAt: string; heartbeatAt: string; alive: boolean;
+    /** Runs it holds by claim (not ended). */
+    runs: string[];
+    /** Runs its run processes execute now. */
+    running: string[];
+  }[];
   scheduler: { leader: string | null; fence: number | null; expiresAt: string | null };
   queue: { pending: number; running: number };
   leases: {
     runs: { runId: string; node: string; fence: number; expiresAt: string }[];
+    /** One lease per leader-only duty (the scheduler's), expired or not. */
+    leaders: { name: string; holder: string; fence: number; expiresAt: string; live: boolean }[];
     pools: { pool: string; holder: string; runId: string | null; expiresAt: string }[];
   };
 }
@@ -26,10 +37,10 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** The status document (`--json` prints it as is). */
 export async function clusterStatus(store: Store, now: number): Promise<ClusterStatus> {
-  const [nodes, claims, leader, pending, running, pools] = [
+  const [nodes, claims, leader, pending, running, pools, leaders, executing] = [
     await listNodes(store), await listClaims(store), await getLeadership(store, "scheduler"),
     await countRunsInStates(store, ["Pending"]), await countRunsInStates(store, ["Running", "Cancelling"]),
-    await listLeases(store, now),
+    await listLeases(store, now), await listLeaderships(store), await listRunningByNode(store),
   ];
   const live = leader !== undefined && leader.expiresAt > now;
   return {
@@ -37,11 +48,13 @@ export async function clusterStatus(store: Store, now: number): Promise<ClusterS
     nodes: nodes.map((n) => ({
       id: n.id, role: n.role, host: n.host, pid: n.pid, startedAt: iso(n.startedAt), heartbeatAt: iso(n.heartbeatAt),
       alive: now - n.heartbeatAt < SILENT_AFTER_MS, runs: claims.filter((c) => c.node === n.id).map((c) => c.run.id),
+      running: executing.filter((r) => r.node === n.id).map((r) => r.runId),
     })),
     scheduler: { leader: live ? leader.holder : null, fence: live ? leader.fence : null, expiresAt: live ? iso(leader.expiresAt) : null },
     queue: { pending, running },
     leases: {
       runs: claims.map((c) => ({ runId: c.run.id, node: c.node, fence: c.fence, expiresAt: iso(c.leaseExpiresAt) })),
+      leaders: leaders.map((l) => ({ name: l.name, holder: l.holder, fence: l.fence, expiresAt: iso(l.expiresAt), live: l.expiresAt > now })),
       pools: pools.map((l) => ({ pool: l.pool, holder: l.holder, runId: l.runId, expiresAt: iso(l.expiresAt) })),
     },
   };
@@ -49,13 +62,14 @@ export async function clusterStatus(store: Store, now: number): Promise<ClusterS
 
 function text(s: ClusterStatus): string {
   const lines = [`database  ${s.database}`, `scheduler ${s.scheduler.leader ? `${s.scheduler.leader} (fence ${s.scheduler.fence}, lease until ${s.scheduler.expiresAt})` : "no leader"}`,
-    `queue     ${s.queue.pending} pending, ${s.queue.running} running`, "", "NODE                 ROLE       HOST             PID      LAST HEARTBEAT            RUNS"];
+    `queue     ${s.queue.pending} pending, ${s.queue.running} running`, "", "NODE                 ROLE       HOST             PID      LAST HEARTBEAT            HELD RUNNING"];
   if (s.nodes.length === 0) lines.push("(no node has reported)");
   for (const n of s.nodes) {
-    lines.push(`${n.id.padEnd(20)} ${n.role.padEnd(10)} ${n.host.padEnd(16)} ${String(n.pid).padEnd(8)} ${n.heartbeatAt}${n.alive ? " " : "!"} ${n.runs.length}`);
+    lines.push(`${n.id.padEnd(20)} ${n.role.padEnd(10)} ${n.host.padEnd(16)} ${String(n.pid).padEnd(8)} ${n.heartbeatAt}${n.alive ? " " : "!"} ${String(n.runs.length).padEnd(4)} ${n.running.length}`);
   }
-  lines.push("", `leases    ${s.leases.runs.length} run claim(s), ${s.leases.pools.length} pool slot(s)`);
+  lines.push("", `leases    ${s.leases.runs.length} run claim(s), ${s.leases.leaders.length} leadership(s), ${s.leases.pools.length} pool slot(s)`);
   for (const l of s.leases.runs) lines.push(`  run ${l.runId} held by ${l.node} (fence ${l.fence}) until ${l.expiresAt}`);
+  for (const l of s.leases.leaders) lines.push(`  leader of ${l.name}: ${l.holder} (fence ${l.fence}) ${l.live ? "until" : "expired at"} ${l.expiresAt}`);
   for (const l of s.leases.pools) lines.push(`  pool ${l.pool}: ${l.holder} until ${l.expiresAt}`);
   return `${lines.join("\n")}\n`;
 }

@@ -50,3 +50,11 @@ export async function getLeadership(db: Db, name: string): Promise<Omit<Leadersh
   );
   return row ? { holder: row.holder, fence: row.fence, expiresAt: row.expires_at } : undefined;
 }
+
+/** Every leadership row (one per duty), by name: for `floe cluster status`. */
+export async function listLeaderships(db: Db): Promise<({ name: string } & Omit<Leadership, "leader">)[]> {
+  const rows = await db.sql.all<{ name: string; holder: string; fence: number; expires_at: number }>(
+    "SELECT name, holder, fence, expires_at FROM leadership ORDER BY name",
+  );
+  return rows.map((r) => ({ name: r.name, holder: r.holder, fence: Number(r.fence), expiresAt: Number(r.expires_at) }));
+}

@@ -64,3 +64,11 @@ export async function countNodeRuns(db: Db, node: string): Promise<{ held: numbe
   const running = (await db.sql.get<{ n: number }>(RUNNING, [node]))!.n;
   return { held: Number(held), running: Number(running) };
 }
+
+/** The runs each node's processes execute now (`runs.node`), oldest first: for `floe cluster status`. */
+export async function listRunningByNode(db: Db): Promise<{ node: string; runId: string }[]> {
+  const rows = await db.sql.all<{ id: string; node: string }>(
+    "SELECT id, node FROM runs WHERE node IS NOT NULL AND state IN ('Running', 'Cancelling') ORDER BY created_at, id",
+  );
+  return rows.map((r) => ({ node: r.node, runId: r.id }));
+}

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { clusterCommand, type ClusterStatus } from "../../src/cli/cluster.ts";
 import type { CliIO } from "../../src/cli/command.ts";
-import { claimRuns, createRun, heartbeatNode, openDatabase, tryLeadership, type Store } from "../../src/store/index.ts";
+import { applyRunEvents, claimRuns, createRun, heartbeatNode, openDatabase, tryLeadership, type Store } from "../../src/store/index.ts";
 import { PG_PASSWORD, postgresAdapter, type Adapter } from "../store/adapters.ts";
 
 let pg: Adapter;
@@ -24,7 +24,8 @@ async function seed(store: Store): Promise<void> {
   await heartbeatNode(store, { id: "w1", role: "worker", host: "box-1", pid: 41, startedAt: now - 9000, heartbeatAt: now - 1000 });
   await heartbeatNode(store, { id: "s1", role: "scheduler", host: "box-2", pid: 42, startedAt: now - 9000, heartbeatAt: now - 60_000 });
   for (let i = 0; i < 3; i++) await createRun(store, { pipeline: "p", version: "v", params: {}, trigger: { kind: "manual" }, createdAt: now + i });
-  await claimRuns(store, { node: "w1", limit: 1, now, leaseMs: 30_000 });
+  const [claim] = await claimRuns(store, { node: "w1", limit: 1, now, leaseMs: 30_000 });
+  await applyRunEvents(store, [{ type: "run:transition", runId: claim!.run.id, from: "Pending", to: "Running", at: now }], { node: "w1" });
   await tryLeadership(store, { name: "scheduler", holder: "s1", now, ttlMs: 30_000 });
 }
 
@@ -48,14 +49,17 @@ for (const name of ["sqlite", "postgres"] as const) {
     const json = await status(cwd, env, ["status", "--json"]);
     assert.equal(json.code, 0, json.out);
     const s = JSON.parse(json.out) as ClusterStatus;
-    assert.deepEqual(s.nodes.map((n) => [n.id, n.role, n.alive, n.runs.length]), [["w1", "worker", true, 1], ["s1", "scheduler", false, 0]]);
+    assert.deepEqual(s.nodes.map((n) => [n.id, n.role, n.alive, n.runs.length, n.running.length]), [["w1", "worker", true, 1, 1], ["s1", "scheduler", false, 0, 0]]);
     assert.equal(s.scheduler.leader, "s1");
-    assert.deepEqual(s.queue, { pending: 3, running: 0 });
+    assert.deepEqual(s.queue, { pending: 2, running: 1 });
+    assert.deepEqual(s.leases.leaders.map((l) => [l.name, l.holder, l.fence, l.live]), [["scheduler", "s1", 1, true]]);
     assert.equal(s.leases.runs.length, 1);
     assert.equal(s.leases.runs[0]!.node, "w1");
     const plain = await status(cwd, env, ["status"]);
     assert.match(plain.out, /scheduler s1 \(fence 1/);
-    assert.match(plain.out, /3 pending, 0 running/);
+    assert.match(plain.out, /2 pending, 1 running/);
+    assert.match(plain.out, /^w1 +worker .* 1 +1$/m);
+    assert.match(plain.out, /leader of scheduler: s1 \(fence 1\) until/);
     assert.ok(!json.out.includes(PG_PASSWORD) && !plain.out.includes(PG_PASSWORD));
     assert.equal((await status(cwd, env, ["nodes"]).catch((e: Error) => ({ code: 2, out: e.message }))).code, 2);
   });
