@@ -24,7 +24,7 @@ export const RunSchema = z.object({
   scheduledFor: TimestampSchema.describe("The run's logical date (ctx.scheduledFor): its slot, or when it was asked for"),
   retryOf: z.string().nullable(),
   parentRunId: z.string().nullable().describe("The run whose task started this one (ctx.runPipeline); its trigger kind is 'child'"),
-  node: z.string().nullable().describe("The node that started the run (host:pid of its daemon or worker); null before it ran"),
+  node: z.string().nullable().describe("The node that started the run (the id of its daemon or worker node, as in floe cluster status); null before it ran"),
   createdAt: TimestampSchema,
   startedAt: NullableTimestampSchema,
   endedAt: NullableTimestampSchema,

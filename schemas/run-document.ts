@@ -16,7 +16,7 @@ export const RunSummaryDocumentSchema = z.object({
   trigger: TriggerKindSchema,
   retryOf: z.string().nullable(),
   parentRunId: z.string().nullable().describe("The run whose task started this one (ctx.runPipeline)"),
-  node: z.string().nullable().describe("The node that started the run (host:pid); null before it ran, or without a daemon"),
+  node: z.string().nullable().describe("The node that started the run (its node id, as in floe cluster status); null before it ran, or without a daemon"),
   scheduledFor: TimestampSchema.describe("The run's logical date (ctx.scheduledFor)"),
   createdAt: TimestampSchema,
   startedAt: NullableTimestampSchema,

@@ -33,7 +33,7 @@ export interface RunRecord {
   scheduledFor: number;
   /** The run whose task started this one (`ctx.runPipeline`). */
   parentRunId: string | null;
-  /** The node that started the run (`host:pid` of its daemon or worker); null before it ran, or run without a daemon. */
+  /** The node that started the run (the id of its daemon or worker node, as in `floe cluster status`); null before it ran, or run without a daemon. */
   node: string | null;
 }
 

@@ -49,7 +49,7 @@ function load(p: AnyPipeline): LoadedPipeline {
   };
 }
 
-/** The node the test daemon's writes name (as a daemon names its `host:pid`). */
+/** The node the test daemon's writes name (as a daemon names its node id). */
 export const TEST_NODE = "test-box:4242";
 
 export async function createTestDaemon(options: TestDaemonOptions): Promise<TestDaemon> {

@@ -6,7 +6,7 @@
  * is kept, so a test can search all of it. `destroy()` stops the nodes, PostgreSQL and the network (also on exit).
  */
 import { appendFileSync, chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { hostname, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ChildProcess } from "node:child_process";
 import pg from "pg";
@@ -27,7 +27,7 @@ export interface ClusterNode {
   /** Parsed JSON log lines (stdout), and raw stderr. */
   readonly lines: Record<string, unknown>[];
   stderr(): string;
-  /** The node's `host:pid` id (from its log), once known. */
+  /** The node's id (`node-<index>`: a node restarted in the same slot keeps it, as a machine would). */
   readonly id: string;
   /** `http://<addr>:4300` (API nodes: the API; others: /metrics and /healthz). */
   readonly url: string;
@@ -104,7 +104,7 @@ export async function createCluster(opts: { slots: number; files: Record<string,
         cwd: project.dir,
         env: {
           ...process.env, FLOE_DATABASE_URL: urlFor(netNode.hostAddr), FLOE_STATE_DIR: stateDir, FLOE_HOST: netNode.addr,
-          FLOE_PORT: "4300", FLOE_API_TOKEN: API_TOKEN, FLOE_LOG_LEVEL: "debug", ...env,
+          FLOE_PORT: "4300", FLOE_API_TOKEN: API_TOKEN, FLOE_NODE_ID: `node-${index}`, FLOE_LOG_LEVEL: "debug", ...env,
         },
         stdio: ["ignore", "pipe", "pipe"],
       });
@@ -129,8 +129,7 @@ export async function createCluster(opts: { slots: number; files: Record<string,
       const node: ClusterNode = {
         index, role, net: netNode, proc, lines, exited, url,
         stderr: () => err,
-        // `ip netns exec` execs floe in place, and a namespace keeps the machine's host name: the node's id.
-        id: `${hostname()}:${proc.pid}`,
+        id: `node-${index}`,
         request: (path, init) => fetch(url + path, { ...init, headers: { authorization: `Bearer ${API_TOKEN}`, ...(init?.headers as Record<string, string>) } }),
         async stop() {
           proc.kill("SIGTERM");
