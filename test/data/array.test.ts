@@ -149,20 +149,33 @@ test("a string variable does not stop a dataset from opening; computing with it 
   }
 });
 
-test("a block pool hands a given-back block to the next taker of its length, keeping a few", async () => {
+test("a block pool hands a given-back block's memory to the next taker that fits, keeping a few", async () => {
   const { blockPool } = await import("../../src/data/array/block-pool.ts");
   const pool = blockPool(2);
   const a = pool.take(1 << 16);
   const b = pool.take(1 << 16);
-  assert.notEqual(a, b);
+  assert.notEqual(a.buffer, b.buffer);
   pool.give(a);
   pool.give(a); // twice: still one idle entry
-  assert.equal(pool.take(1 << 16), a);
-  assert.notEqual(pool.take(1 << 16), a, "taken blocks are not handed out again");
+  const again = pool.take(1 << 16);
+  assert.equal(again.buffer, a.buffer);
+  assert.equal(again.length, 1 << 16);
+  assert.notEqual(pool.take(1 << 16).buffer, a.buffer, "taken blocks are not handed out again");
+  pool.give(again);
+  // A slightly smaller block (a window's halo rows fewer) takes the same memory, as a view of its length.
+  const view = pool.take((1 << 16) - 1000);
+  assert.equal(view.buffer, a.buffer);
+  assert.equal(view.length, (1 << 16) - 1000);
+  pool.give(view);
+  assert.notEqual(pool.take(1 << 14).buffer, a.buffer, "a much smaller block does not take a large buffer");
+  assert.equal(pool.take(1 << 16).buffer, a.buffer, "a view given back returns its whole buffer");
   pool.give(a);
   pool.give(b);
   pool.give(pool.take(1 << 17));
-  assert.notEqual(pool.take(1 << 16), a, "the oldest idle block was dropped for the newest");
+  assert.notEqual(pool.take(1 << 16).buffer, a.buffer, "the oldest idle block was dropped for the newest");
+  const foreign = new Float64Array(1 << 18).subarray(0, 1 << 16);
+  pool.give(foreign);
+  assert.notEqual(pool.take(1 << 16).buffer, foreign.buffer, "a view of memory the pool did not hand out is not taken in");
   const small = pool.take(8);
   pool.give(small);
   assert.notEqual(pool.take(8), small, "small blocks are left to the allocator");

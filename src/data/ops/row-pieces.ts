@@ -36,7 +36,12 @@ export async function readRows(ev: Evaluator, owner: PlanNode, input: PlanNode, 
       if (piece) pieces.delete(key);
       else {
         piece = ev.evaluate(input, { start: region.start.map((s, a) => (a === axis ? p0 : s)), shape: region.shape.map((n, a) => (a === axis ? rows : n)) });
-        if (pieces.size >= KEEP) pieces.delete(pieces.keys().next().value!);
+        if (pieces.size >= KEEP) {
+          const [oldest, dropped] = pieces.entries().next().value!;
+          pieces.delete(oldest);
+          // Back to the pool once its readers so far have copied from it (their continuations run first).
+          void dropped.then((b) => ev.blocks.give(b), () => undefined);
+        }
       }
       pieces.set(key, piece);
       const block = await piece;
