@@ -5,7 +5,7 @@
  * writes with its fences (`applyRunEvents(..., { fences })`): once another node claimed the run, those writes are
  * refused.
  */
-import type { Db } from "./sql.ts";
+import type { Db, Dialect } from "./sql.ts";
 import { toRun, type RunRow } from "./rows.ts";
 import type { RunRecord } from "./types.ts";
 
@@ -25,13 +25,21 @@ export interface ClaimRunsInput {
   leaseMs: number;
 }
 
-const claimSql = (skipLocked: string): string => `UPDATE runs SET claimed_by = ?, fence = fence + 1, lease_expires_at = ?
+/**
+ * The one claim statement of a queue table (`runs`, `task_jobs`): up to `?` rows that are `ready` and held by
+ * nobody (or whose lease expired), oldest first, taken with `FOR UPDATE SKIP LOCKED` on PostgreSQL; each gets the
+ * claimer, a lease and a bumped fence. Arguments: node, lease expiry, now, limit.
+ */
+export function claimStatement(table: string, ready: string, set = ""): Record<Dialect, string> {
+  const sql = (skipLocked: string): string => `UPDATE ${table} SET claimed_by = ?, fence = fence + 1, lease_expires_at = ?${set}
 WHERE id IN (
-  SELECT id FROM runs WHERE state = 'Pending' AND (claimed_by IS NULL OR lease_expires_at <= ?)
+  SELECT id FROM ${table} WHERE ${ready} AND (claimed_by IS NULL OR lease_expires_at <= ?)
   ORDER BY created_at, id LIMIT ?${skipLocked}
 )
 RETURNING *`;
-const CLAIM = { sqlite: claimSql(""), postgres: claimSql(" FOR UPDATE SKIP LOCKED") };
+  return { sqlite: sql(""), postgres: sql(" FOR UPDATE SKIP LOCKED") };
+}
+const CLAIM = claimStatement("runs", "state = 'Pending'");
 
 type ClaimRow = RunRow & { fence: number; lease_expires_at: number };
 
@@ -48,18 +56,24 @@ export async function claimRuns(db: Db, c: ClaimRunsInput): Promise<RunClaim[]> 
     .sort((a, b) => a.run.createdAt - b.run.createdAt || (a.run.id < b.run.id ? -1 : 1));
 }
 
-const RENEW = "UPDATE runs SET lease_expires_at = ? WHERE id = ? AND claimed_by = ? AND fence = ?";
-
-/** Extends this node's leases; returns the ids of the runs it no longer holds (their process must stop). */
-export async function renewClaims(
-  db: Db, node: string, claims: readonly { runId: string; fence: number }[], expiresAt: number,
+/** Extends this node's leases on rows of a queue table; returns the ids it no longer holds (their work must stop). */
+export async function renewLeases(
+  db: Db, table: string, node: string, claims: readonly { id: string; fence: number }[], expiresAt: number,
 ): Promise<string[]> {
   if (claims.length === 0) return [];
+  const renew = `UPDATE ${table} SET lease_expires_at = ? WHERE id = ? AND claimed_by = ? AND fence = ?`;
   return db.sql.tx(async (sql) => {
     const lost: string[] = [];
-    for (const c of claims) if ((await sql.run(RENEW, [expiresAt, c.runId, node, c.fence])) === 0) lost.push(c.runId);
+    for (const c of claims) if ((await sql.run(renew, [expiresAt, c.id, node, c.fence])) === 0) lost.push(c.id);
     return lost;
   });
+}
+
+/** Extends this node's leases; returns the ids of the runs it no longer holds (their process must stop). */
+export function renewClaims(
+  db: Db, node: string, claims: readonly { runId: string; fence: number }[], expiresAt: number,
+): Promise<string[]> {
+  return renewLeases(db, "runs", node, claims.map((c) => ({ id: c.runId, fence: c.fence })), expiresAt);
 }
 
 /** Gives a run back (its process ended or never started); false when the fence moved on. */

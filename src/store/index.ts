@@ -27,3 +27,4 @@ export * from "./claims.ts";
 export * from "./leadership.ts";
 export * from "./nodes.ts";
 export * from "./version-bundles.ts";
+export * from "./task-jobs.ts";

@@ -314,6 +314,34 @@ ALTER TABLE runs ADD COLUMN node TEXT;
 ALTER TABLE task_runs ADD COLUMN node TEXT;
 `;
 
+// Distributed tasks (issue 13 item 5): each execution of a task or map item declared `distribute: true` is a job
+// any worker node claims like a run (claimed_by, lease, fence bumped per claim); its result or error comes back
+// here, accepted only from the holder of the current fence.
+const taskJobs = `
+CREATE TABLE task_jobs (
+  id TEXT NOT NULL PRIMARY KEY,
+  run_id TEXT NOT NULL REFERENCES runs (id),
+  pipeline TEXT NOT NULL,
+  version TEXT NOT NULL,
+  task TEXT NOT NULL,
+  name TEXT NOT NULL,
+  map_index INTEGER,
+  attempt INTEGER NOT NULL,
+  input_json TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('Pending', 'Running', 'Completed', 'Failed', 'Cancelled')),
+  claimed_by TEXT,
+  fence INTEGER NOT NULL DEFAULT 0,
+  lease_expires_at INTEGER,
+  result_json TEXT,
+  error TEXT,
+  events_json TEXT,
+  created_at INTEGER NOT NULL,
+  ended_at INTEGER
+);
+CREATE INDEX task_jobs_ready ON task_jobs (state, created_at, id);
+CREATE INDEX task_jobs_run ON task_jobs (run_id);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial", sql: initial },
   { version: 2, name: "run change count", sql: runChangeCount },
@@ -324,6 +352,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: "claims and leadership", sql: claimsAndLeadership },
   { version: 8, name: "version bundles and node versions", sql: versionBundles },
   { version: 9, name: "node per task", sql: nodePerTask },
+  { version: 10, name: "task jobs", sql: taskJobs },
 ];
 
 /** The newest schema version this floe knows (both adapters' lists have the same versions). */

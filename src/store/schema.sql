@@ -8,6 +8,7 @@
 -- migration 7: claims and leadership
 -- migration 8: version bundles and node versions
 -- migration 9: node per task
+-- migration 10: task jobs
 
 CREATE TABLE artifacts (
   run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
@@ -176,6 +177,27 @@ CREATE TABLE snapshot_reads (
   at INTEGER NOT NULL
 );
 
+CREATE TABLE task_jobs (
+  id TEXT NOT NULL PRIMARY KEY,
+  run_id TEXT NOT NULL REFERENCES runs (id),
+  pipeline TEXT NOT NULL,
+  version TEXT NOT NULL,
+  task TEXT NOT NULL,
+  name TEXT NOT NULL,
+  map_index INTEGER,
+  attempt INTEGER NOT NULL,
+  input_json TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('Pending', 'Running', 'Completed', 'Failed', 'Cancelled')),
+  claimed_by TEXT,
+  fence INTEGER NOT NULL DEFAULT 0,
+  lease_expires_at INTEGER,
+  result_json TEXT,
+  error TEXT,
+  events_json TEXT,
+  created_at INTEGER NOT NULL,
+  ended_at INTEGER
+);
+
 CREATE TABLE task_runs (
   run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
   task TEXT NOT NULL,
@@ -244,5 +266,9 @@ CREATE INDEX runs_state_created ON runs (state, created_at, id);
 CREATE INDEX snapshot_reads_repo_snapshot ON snapshot_reads (repo, snapshot_id);
 
 CREATE INDEX snapshot_reads_run ON snapshot_reads (run_id, seq);
+
+CREATE INDEX task_jobs_ready ON task_jobs (state, created_at, id);
+
+CREATE INDEX task_jobs_run ON task_jobs (run_id);
 
 CREATE INDEX task_runs_cache ON task_runs (parent, cache_key, ended_at) WHERE cache_key IS NOT NULL;
