@@ -35,6 +35,7 @@ export const ConfigSchema = z
       .object({
         maxActiveRuns: z.number().int().positive().optional().describe("Runs executing at once, all pipelines"),
         tasksPerRun: z.number().int().positive().optional().describe("Tasks executing at once within one run"),
+        jobsPerNode: z.number().int().positive().optional().describe("Distributed task jobs (`distribute: true`) one node runs at once (default: its cores)"),
         pools: PoolsSchema.optional(),
       })
       .strict()

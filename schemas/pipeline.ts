@@ -95,6 +95,10 @@ export const TaskSpecSchema = z
     cache: CachePolicySchema,
     concurrency: z.number().int().positive().optional().describe("For a mapped task: items at once"),
     hookTimeout: DurationSchema.optional().describe("How long each onSuccess/onFailure/onRetry hook of this task may run (default: the pipeline's, 30s)"),
+    distribute: z
+      .boolean()
+      .optional()
+      .describe("Run this task (each item, for a mapped task) as a job any worker node of the cluster may claim (default: the pipeline's)"),
   })
   .strict();
 
@@ -120,6 +124,10 @@ export const PipelineSpecSchema = z
       .describe("on-success: writable sessions commit once at the end, only if every task succeeded"),
     tags: z.array(z.string()).default([]),
     hookTimeout: DurationSchema.optional().describe("How long each hook may run before it is abandoned and logged (default 30s)"),
+    distribute: z
+      .boolean()
+      .optional()
+      .describe("Run every task and map item as a job any worker node may claim, unless the task says `distribute: false`"),
   })
   .strict();
 

@@ -2,6 +2,7 @@
  * @module resolveConfig: every default in one place. Input is the parsed `arraylake.config.ts` object plus the
  * environment; output is complete, absolute and frozen, so nothing downstream guesses.
  */
+import { availableParallelism } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import type { FloeConfigInput } from "../../schemas/config.ts";
 
@@ -21,7 +22,7 @@ export interface ResolvedConfig {
     heartbeatMs: number;
     loaderTimeoutMs: number;
   };
-  concurrency: { maxActiveRuns: number; tasksPerRun: number; pools: Readonly<Record<string, number>> };
+  concurrency: { maxActiveRuns: number; tasksPerRun: number; jobsPerNode: number; pools: Readonly<Record<string, number>> };
   notifications: readonly { on: readonly string[]; pipelines: readonly string[] | undefined; webhook: string; format: "json" | "slack" }[];
   arraylake: {
     /** Never logged or returned; see core/redact. */
@@ -40,6 +41,8 @@ export const DEFAULTS = {
   loaderTimeoutMs: 15_000,
   maxActiveRuns: 8,
   tasksPerRun: 16,
+  /** Distributed task jobs a node runs at once: one per core. */
+  jobsPerNode: Math.max(1, availableParallelism()),
   serviceUri: "https://api.earthmover.io",
 } as const;
 
@@ -68,6 +71,7 @@ export function resolveConfig(
     concurrency: {
       maxActiveRuns: input.concurrency?.maxActiveRuns ?? DEFAULTS.maxActiveRuns,
       tasksPerRun: input.concurrency?.tasksPerRun ?? DEFAULTS.tasksPerRun,
+      jobsPerNode: input.concurrency?.jobsPerNode ?? DEFAULTS.jobsPerNode,
       pools: { ...input.concurrency?.pools },
     },
     notifications: (input.notifications ?? []).map((n) => ({ on: n.on, pipelines: n.pipelines, webhook: n.webhook, format: n.format ?? "json" })),

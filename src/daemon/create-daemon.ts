@@ -43,7 +43,8 @@ import { createScheduleWiring } from "./schedules.ts";
 import { createHeadReader } from "./heads.ts";
 import { createTriggers, type Triggers } from "./triggers.ts";
 import { createNotifier } from "./notifications.ts";
-import { prepareResolution, snapshotVersion } from "./snapshot.ts";
+import { prepareResolution, readManifest, snapshotVersion } from "./snapshot.ts";
+import { startTaskJobs } from "./task-jobs.ts";
 import { createSupervisor } from "./supervisor.ts";
 import { mountDashboard } from "../web/index.ts";
 import { seedDemo } from "./demo-seed.ts";
@@ -145,9 +146,16 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
     });
     const children = createChildRuns({ store, registry, runs, params, now: () => clock.now(), log });
     childrenRef = children;
+    const childEnv = config.arraylake.token && !env.ARRAYLAKE_TOKEN ? { ...env, ARRAYLAKE_TOKEN: config.arraylake.token } : env;
+    const taskJobs = startTaskJobs({
+      store, node: presence.id, slots: config.concurrency.jobsPerNode, cwd: rootDir, env: childEnv, log, now: () => clock.now(),
+      version: async (pipeline, version) => readManifest(config.stateDir, pipeline, version),
+      arraylake: () => ({ localReposDir: config.arraylake.localReposDir, serviceUri: config.arraylake.serviceUri, cwd: config.rootDir }),
+    });
+    cleanups.push(() => taskJobs.stop());
     const channel = createRunChannel({
       store, sink, pools, log, now: () => clock.now(), heartbeatMs: config.daemon.heartbeatMs, publish: bus.publish,
-      pipelineOf: (id) => runs.active().find((r) => r.id === id)?.pipeline, children,
+      pipelineOf: (id) => runs.active().find((r) => r.id === id)?.pipeline, children, jobs: taskJobs.relay,
     });
     cleanups.push(() => channel.close());
     const schedules = createScheduleWiring({ store, registry, runs, params, clock, log });
@@ -237,6 +245,7 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
       hooks: {
         onMessage: channel.onMessage, onOutput: channel.onOutput,
         onExit: (runId, exit) => {
+          taskJobs.relay.runEnded(runId);
           pools.releaseRun(runId)
             .then(() => runs.onExit(runId, exit))
             .catch((e: unknown) => log.error("run:exit", `${runId}: ${(e as Error)?.message ?? String(e)}`));

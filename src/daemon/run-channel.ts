@@ -10,6 +10,7 @@ import type { PoolManager } from "./pools.ts";
 import type { DaemonToRun, RunToDaemon } from "../run/protocol.ts";
 import type { ChildRuns } from "./children.ts";
 import type { SupervisorHooks } from "./supervisor.ts";
+import type { TaskJobRelay } from "./task-job-relay.ts";
 
 export interface RunChannelDeps {
   store: Store;
@@ -21,6 +22,8 @@ export interface RunChannelDeps {
   publish(event: RunEvent): void;
   pipelineOf(runId: string): string | undefined;
   children: ChildRuns;
+  /** Distributed task executions (`distribute: true`) queued as task jobs. */
+  jobs: Pick<TaskJobRelay, "submit" | "cancel">;
 }
 
 export interface RunChannel extends Omit<SupervisorHooks, "onExit"> {
@@ -97,6 +100,10 @@ export function createRunChannel(deps: RunChannelDeps): RunChannel {
         case "childCancel":
           deps.children.cancel(runId, m.runId, m.reason).catch(failed("child:cancel"));
           return;
+        case "job":
+          return deps.jobs.submit(runId, m.id, m.job, reply);
+        case "jobCancel":
+          return deps.jobs.cancel(runId, m.id);
         default:
           return;
       }

@@ -51,6 +51,12 @@ export interface PipelineOptions<S extends AnyParams> {
   onRetry?: Hooks<Error>;
   /** How long each hook may run before it is abandoned and logged (default "30s"); also the default for tasks. */
   hookTimeout?: Duration;
+  /**
+   * Spread the run's tasks over the cluster: each task execution (each item of a `.map`) becomes a job that any
+   * worker node claims; a task's own `distribute` overrides it. Without a daemon (floe/testing, `floe run`) tasks
+   * run in the run's process as usual.
+   */
+  distribute?: boolean;
 }
 
 export interface TaskOptions<Needs extends string, O = unknown> {
@@ -74,6 +80,11 @@ export interface TaskOptions<Needs extends string, O = unknown> {
   onRetry?: Hooks<Error>;
   /** How long each of this task's hooks may run (default: the pipeline's `hookTimeout`, else "30s"). */
   hookTimeout?: Duration;
+  /**
+   * Run this task (for a `.map`, each item) as a job any worker node of the cluster may claim, in a process that
+   * imports the run's exact version. Its input and result must be JSON; data travels through repositories.
+   */
+  distribute?: boolean;
 }
 
 export interface MapOptions<Over extends string, Needs extends string, O = unknown> extends TaskOptions<Needs, O> {

@@ -78,6 +78,7 @@ function buildPlan(
     if (cache) planned.cache = cache;
     if (task.concurrency !== undefined) planned.concurrency = task.concurrency;
     if (task.hookTimeout !== undefined) planned.hookTimeoutMs = ms(task.hookTimeout);
+    if (task.distribute ?? spec.distribute) planned.distribute = true;
     tasks.push(planned);
     for (const from of planned.needs) edges.push({ from, to: task.name });
     (levels[level] ??= []).push(task.name);

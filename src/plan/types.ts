@@ -35,6 +35,8 @@ export interface PlanTask {
   concurrency?: number;
   /** How long each of the task's hooks may run (else the plan's, else 30 s). */
   hookTimeoutMs?: number;
+  /** Executed as task jobs any worker node may claim (the task's `distribute`, else the pipeline's). */
+  distribute?: true;
 }
 
 export interface PlanEdge {

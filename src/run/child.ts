@@ -9,6 +9,7 @@ import { toErrorInfo } from "../core/errors.ts";
 import type { CacheHit } from "../store/index.ts";
 import { captureConsole } from "./console-capture.ts";
 import { createIpcChildRunner } from "./ipc-children.ts";
+import { createIpcJobRunner } from "./distribute.ts";
 import { createIpcPoolGate } from "./ipc-pools.ts";
 import { createIpcSink } from "./ipc-sink.ts";
 import type { DaemonToRun, RunAssignment, RunToDaemon } from "./protocol.ts";
@@ -27,6 +28,7 @@ const controller = new AbortController();
 const sink = createIpcSink((m) => void send(m));
 const pools = createIpcPoolGate((m) => void send(m));
 const childRuns = createIpcChildRunner((m) => void send(m));
+const jobs = createIpcJobRunner((m) => void send(m));
 let started = false;
 let cacheIds = 0;
 const cacheWaiters = new Map<number, (hit: CacheHit | undefined) => void>();
@@ -44,7 +46,7 @@ async function run(assignment: RunAssignment): Promise<void> {
   let error;
   try {
     const outcome = await executeAssignment(assignment, {
-      sink, pools, cacheSource, childRuns, signal: controller.signal, clock: systemClock, wrapTasks: capture.wrapTasks,
+      sink, pools, cacheSource, childRuns, jobs, signal: controller.signal, clock: systemClock, wrapTasks: capture.wrapTasks,
     });
     state = outcome.state;
     error = outcome.error;
@@ -91,6 +93,9 @@ process.on("message", (message: DaemonToRun) => {
       return;
     case "childRefused":
       childRuns.refused(message.id, message.message);
+      return;
+    case "jobEnded":
+      jobs.ended(message.id, message.outcome);
   }
 });
 

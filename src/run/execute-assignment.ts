@@ -11,6 +11,7 @@ import type { ChildRunner, PoolGate } from "../engine/index.ts";
 import type { CacheSource } from "./cache-check.ts";
 import { executePipelineRun } from "./execute.ts";
 import { previousTaskMap } from "./assignment.ts";
+import { distributeTasks, type TaskJobRunner } from "./distribute.ts";
 import { importPipeline } from "./import-pipeline.ts";
 import { checkParams, paramsSchemaOf } from "./params-check.ts";
 import type { RunAssignment } from "./protocol.ts";
@@ -23,6 +24,8 @@ export interface ExecuteDeps {
   signal: AbortSignal;
   clock: Clock;
   wrapTasks: (tasks: readonly TaskDefinition[]) => void;
+  /** Queues `distribute: true` tasks as task jobs for the cluster's workers (absent: they run here). */
+  jobs?: TaskJobRunner | undefined;
 }
 
 export async function executeAssignment(
@@ -31,6 +34,10 @@ export async function executeAssignment(
 ): Promise<{ state: string; error?: ErrorInfo | undefined }> {
   const pipeline = await importPipeline(a.file, { exportName: a.exportName, name: a.pipeline });
   deps.wrapTasks(pipeline.tasks);
+  if (deps.jobs) {
+    const scope = { runId: a.runId, pipeline: a.pipeline, version: a.version, scheduledFor: a.scheduledFor, trigger: a.trigger, sink: deps.sink };
+    distributeTasks(pipeline.tasks, a.plan, deps.jobs, scope);
+  }
   const input = resolveSlotParams(pipeline, a);
   if (!input.ok) return { state: "Failed", error: input.error };
   const where = a.paramsFromSchedule === undefined ? undefined : `schedules.${a.paramsFromSchedule}.params(${new Date(a.scheduledFor).toISOString()})`;

@@ -40,6 +40,35 @@ export interface RunAssignment {
   arraylake: ArraylakeSettings;
 }
 
+/** A task execution the run process asks its node to queue as a task job (a `distribute: true` task). */
+export interface TaskJobRequest {
+  pipeline: string;
+  version: string;
+  /** The task key (`name` or `name[i]`) and name, its map index and attempt. */
+  task: string;
+  name: string;
+  mapIndex: number | null;
+  attempt: number;
+  /** {@link TaskJobInput} as JSON. */
+  inputJson: string;
+}
+
+/** What a job's process needs besides the version's code. */
+export interface TaskJobInput {
+  input: { params: unknown; upstream: Record<string, unknown>; item?: unknown; index?: number };
+  scheduledFor: number;
+  trigger: { kind: string; detail: unknown };
+}
+
+/** How a task job ended, as its node tells the run process. */
+export interface TaskJobOutcome {
+  state: "Completed" | "Failed" | "Cancelled";
+  resultJson?: string | undefined;
+  error?: ErrorInfo | undefined;
+  /** Log lines and lineage events the task emitted where it ran, re-emitted by the run process. */
+  events?: RunEvent[] | undefined;
+}
+
 /** A task of an earlier run, as handed to a retry/resume run. */
 export interface PreviousTaskRecord {
   task: string;
@@ -56,7 +85,8 @@ export type DaemonToRun =
   | { type: "denied"; id: number; message: string }
   | { type: "childStarted"; id: number; runId: string }
   | { type: "childEnded"; id: number; reply: ChildRunReply }
-  | { type: "childRefused"; id: number; message: string };
+  | { type: "childRefused"; id: number; message: string }
+  | { type: "jobEnded"; id: number; outcome: TaskJobOutcome };
 
 export type RunToDaemon =
   | { type: "ready"; pid: number }
@@ -69,7 +99,32 @@ export type RunToDaemon =
   /** `ctx.runPipeline`: create a child run of this run (and report its end when `wait`). */
   | ({ type: "child"; id: number } & ChildRunRequest)
   | { type: "childCancel"; runId: string; reason: string }
+  /** A `distribute: true` task execution to queue as a task job; `jobCancel` when its attempt stopped waiting. */
+  | { type: "job"; id: number; job: TaskJobRequest }
+  | { type: "jobCancel"; id: number }
   | { type: "done"; state: string; error?: ErrorInfo | undefined };
+
+/** The task job process's entry module, forked by a node's job worker (src/daemon/task-job-worker.ts). */
+export const JOB_CHILD_ENTRY = fileURLToPath(new URL("./job-child.ts", import.meta.url));
+
+/** One claimed task job for a job process: plain data. */
+export interface JobAssignment {
+  jobId: string;
+  runId: string;
+  pipeline: string;
+  version: string;
+  task: string;
+  name: string;
+  attempt: number;
+  /** The version's snapshot module, as for a run. */
+  file: string;
+  exportName: string;
+  inputJson: string;
+  arraylake: ArraylakeSettings;
+}
+
+export type NodeToJob = { type: "start"; assignment: JobAssignment } | { type: "cancel"; reason: string };
+export type JobToNode = { type: "ready" } | { type: "done"; outcome: TaskJobOutcome };
 
 export const isRunToDaemon = (value: unknown): value is RunToDaemon =>
   typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string";

@@ -120,6 +120,12 @@ export async function finishTaskJob(db: Db, end: TaskJobEnd): Promise<boolean> {
   });
 }
 
+/** Gives a job back (its node is stopping) for another worker at once; false when the fence moved on. */
+export async function releaseTaskJob(db: Db, id: string, fence: number): Promise<boolean> {
+  const sql = "UPDATE task_jobs SET state = 'Pending', claimed_by = NULL, lease_expires_at = NULL WHERE id = ? AND fence = ? AND state = 'Running'";
+  return (await db.sql.run(sql, [id, fence])) === 1;
+}
+
 /** Cancels the given jobs, or every open job of a run; their holders lose them (the fence moves on). */
 export async function cancelTaskJobs(db: Db, which: { ids: readonly string[] } | { runId: string }, at: number): Promise<number> {
   const set = "UPDATE task_jobs SET state = 'Cancelled', fence = fence + 1, lease_expires_at = NULL, ended_at = ?";
