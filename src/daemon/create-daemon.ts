@@ -43,7 +43,7 @@ import { createScheduleWiring } from "./schedules.ts";
 import { createHeadReader } from "./heads.ts";
 import { createTriggers, type Triggers } from "./triggers.ts";
 import { createNotifier } from "./notifications.ts";
-import { prepareResolution, readManifest, snapshotVersion } from "./snapshot.ts";
+import { prepareResolution, snapshotVersion } from "./snapshot.ts";
 import { startTaskJobs } from "./task-jobs.ts";
 import { createSupervisor } from "./supervisor.ts";
 import { mountDashboard } from "../web/index.ts";
@@ -149,7 +149,7 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
     const childEnv = config.arraylake.token && !env.ARRAYLAKE_TOKEN ? { ...env, ARRAYLAKE_TOKEN: config.arraylake.token } : env;
     const taskJobs = startTaskJobs({
       store, node: presence.id, slots: config.concurrency.jobsPerNode, cwd: rootDir, env: childEnv, log, now: () => clock.now(),
-      version: async (pipeline, version) => readManifest(config.stateDir, pipeline, version),
+      version: (pipeline, version) => versionManifest({ store, stateDir: config.stateDir }, pipeline, version),
       arraylake: () => ({ localReposDir: config.arraylake.localReposDir, serviceUri: config.arraylake.serviceUri, cwd: config.rootDir }),
     });
     cleanups.push(() => taskJobs.stop());

@@ -20,8 +20,8 @@ const TSX = import.meta.resolve("../core/register-tsx.mjs");
 /** A job whose workers died this many times fails instead of taking down another. */
 export const MAX_CLAIMS = 3;
 
-/** Where a version's snapshot module is on this node (absent: the job fails naming the version). */
-export type VersionLocator = (pipeline: string, version: string) => Promise<{ entry: string; exportName: string } | undefined>;
+/** Where a version's snapshot module is on this node, restored from its bundle when needed; rejects when it cannot be. */
+export type VersionLocator = (pipeline: string, version: string) => Promise<{ entry: string; exportName: string }>;
 
 export interface TaskJobWorkerOptions {
   store: Store;
@@ -79,9 +79,9 @@ export function startTaskJobWorker(options: TaskJobWorkerOptions): TaskJobWorker
     if (r.claim.fence > MAX_CLAIMS) {
       return end(r, { state: "Failed", error: { name: "TaskJobError", message: `task job ${job.id} lost its worker ${MAX_CLAIMS} times; not trying again` } });
     }
-    const where = await options.version(job.pipeline, job.version);
-    if (where === undefined) {
-      return end(r, { state: "Failed", error: { name: "TaskJobError", message: `version ${job.version} of pipeline "${job.pipeline}" is not available on node ${options.node}` } });
+    const where = await options.version(job.pipeline, job.version).catch((e: unknown) => e as Error);
+    if (where instanceof Error) {
+      return end(r, { state: "Failed", error: { name: "TaskJobError", message: `node ${options.node} cannot run task job ${job.id}: ${where.message}` } });
     }
     const assignment: JobAssignment = {
       jobId: job.id, runId: job.runId, pipeline: job.pipeline, version: job.version, task: job.task, name: job.name,
