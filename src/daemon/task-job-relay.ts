@@ -6,7 +6,9 @@
  */
 import type { RunEvent } from "../core/events.ts";
 import type { DaemonToRun, TaskJobOutcome, TaskJobRequest } from "../run/protocol.ts";
-import { JOBS_DONE_CHANNEL, cancelTaskJobs, endedTaskJobs, submitTaskJobs, type Store, type TaskJobRecord } from "../store/index.ts";
+import {
+  JOBS_DONE_CHANNEL, cancelTaskJobs, endedTaskJobs, recordJobNode, submitTaskJobs, type Store, type TaskJobRecord,
+} from "../store/index.ts";
 import type { DaemonLogger } from "./logger.ts";
 
 export interface TaskJobRelayOptions {
@@ -67,7 +69,12 @@ export function createTaskJobRelay(options: TaskJobRelayOptions): TaskJobRelay {
       return;
     }
     checking = endedTaskJobs(store, [...waiting.keys()])
-      .then((ended) => ended.forEach(answer), failed("job:read"))
+      .then(async (ended) => {
+        // the task row names the worker that ran the job, not this node (whose run process only waited)
+        for (const job of ended) if (job.state === "Completed" || job.state === "Failed") await recordJobNode(store, job);
+        ended.forEach(answer);
+      })
+      .catch(failed("job:read"))
       .finally(() => {
         checking = undefined;
         if (again) {

@@ -147,6 +147,11 @@ export async function endedTaskJobs(db: Db, ids: readonly string[]): Promise<Tas
   return rows.map(toJob);
 }
 
+/** Names the worker node that ran a job as the node of its task row (the run's node recorded it Running). */
+export async function recordJobNode(db: Db, job: Pick<TaskJobRecord, "runId" | "task" | "claimedBy">): Promise<void> {
+  if (job.claimedBy !== null) await db.sql.run("UPDATE task_runs SET node = ? WHERE run_id = ? AND task = ?", [job.claimedBy, job.runId, job.task]);
+}
+
 /** Every job of a run, in creation order. */
 export async function listTaskJobs(db: Db, runId: string): Promise<TaskJobRecord[]> {
   const rows = await db.sql.all<JobRow>("SELECT * FROM task_jobs WHERE run_id = ? ORDER BY created_at, id", [runId]);
