@@ -26,7 +26,7 @@ const SLACK = 1.5;
  * const pool = blockPool();
  * const out = pool.take(n); // ... fill every element ...; later pool.give(input)
  */
-export function blockPool(limit = 6): BlockPool {
+export function blockPool(limit = 16): BlockPool {
   const idle: ArrayBuffer[] = [];
   // Views this pool made over its buffers: only those, or blocks that own their whole buffer, come back in.
   const views = new WeakSet<Float64Array>();

@@ -14,7 +14,7 @@ import { applyMap } from "./kernels.ts";
 import type { Indexer, LayoutParams, MapParams, PlanNode, ReduceParams, Region, SourceParams } from "./plan.ts";
 import { sizeOf } from "./plan.ts";
 import { TIME_EVALUATORS } from "../ops/evaluators.ts";
-import { mapWithRows } from "../ops/take-rows.ts";
+import { mapByRows } from "./fused-map.ts";
 import { evaluateBlocks } from "./user-blocks.ts";
 import { regionSharer } from "./shared-blocks.ts";
 import { chunkPiece, cutsChunk } from "./source-pieces.ts";
@@ -201,7 +201,7 @@ const layout: OpEvaluator = async (node, region, ev) => {
 
 /** Elementwise functions, rounded to the node's dtype after each operation (numpy computes in that dtype). */
 const map: OpEvaluator = async (node, region, ev) => {
-  const fused = await mapWithRows(node, region, ev);
+  const fused = await mapByRows(node, region, ev);
   if (fused) return fused;
   const { fn, args } = node.params as MapParams;
   const inputs = await Promise.all(node.inputs.map((input) => ev.evaluate(input, region)));

@@ -31,7 +31,7 @@ export function serveArrays(port: NonNullable<typeof parentPort>): void {
   const waiting = new Map<number, { resolve: (b: Uint8Array | null) => void; reject: (e: Error) => void }>();
   let rid = 0;
   // Inner blocks reused from one block message to the next (results are transferred, never given back).
-  const blocks = blockPool();
+  const blocks = blockPool(6); // kept from one message to the next: fewer than an evaluation keeps
   // The direct-decode path of each worker-side stored variable (chunks lent from reused memory).
   const lenders = new WeakMap<Variable, (coords: readonly number[], use: (chunk: DecodedChunk) => void) => Promise<void>>();
   const ask = (id: number, key: string): Promise<Uint8Array | null> =>

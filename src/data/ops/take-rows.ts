@@ -101,9 +101,9 @@ export interface RowWise {
  * The region of a `map` of add/sub/mul/div whose one input is a take-rows node (group arithmetic:
  * `da.groupby("time.month") - climatology`), row by row: each output row is computed from the picked row in
  * place, with no block of repeated rows in between. The same operations and rounding as the plain `map`, so the
- * values are identical. Undefined when the node does not qualify.
+ * values are identical. Undefined when the node does not qualify (array/fused-map.ts dispatches).
  */
-export async function rowWise(plan: PlanNode, region: Region, ev: Evaluator): Promise<RowWise | undefined> {
+export async function takeRowsWise(plan: PlanNode, region: Region, ev: Evaluator): Promise<RowWise | undefined> {
   if (plan.op !== "map") return undefined;
   const { fn, args } = plan.params as MapParams;
   const f32 = plan.dtype === "float32";
@@ -136,14 +136,4 @@ export async function rowWise(plan: PlanNode, region: Region, ev: Evaluator): Pr
       if (block) ev.blocks.give(block);
     },
   };
-}
-
-/** `rowWise` written into one block (the `map` evaluator's fast path). */
-export async function mapWithRows(plan: PlanNode, region: Region, ev: Evaluator): Promise<Float64Array | undefined> {
-  const rows = await rowWise(plan, region, ev);
-  if (!rows) return undefined;
-  const out = ev.blocks.take(sizeOf(region.shape));
-  for (let r = 0; r < rows.rows; r++) rows.row(r, out.subarray(r * rows.inner, (r + 1) * rows.inner));
-  rows.release();
-  return out;
 }

@@ -11,7 +11,7 @@ import type { DataArray } from "../array/data-array.ts";
 import type { Evaluator, OpEvaluator } from "../array/evaluator.ts";
 import { type LayoutParams, type PlanNode, type Region, node, sizeOf } from "../array/plan.ts";
 import { InvalidOperationError } from "../errors.ts";
-import { type RowWise, rowWise } from "./take-rows.ts";
+import { type RowWise, rowWise } from "../array/fused-map.ts";
 import { type WeightedAccumulator, newWeightedAccumulator, weightedFinish, weightedFold } from "./weighted-kernel.mjs";
 
 export const WEIGHTED_OPS = ["mean", "sum", "std", "var", "sum_of_weights"] as const;
@@ -74,7 +74,7 @@ async function weightsOf(weights: PlanNode, region: Region, ev: Evaluator): Prom
   return [await ev.evaluate(weights.inputs[0]!, box), region.shape.map((_, a) => (axes.includes(a) ? inStride[axes.indexOf(a)]! : 0))];
 }
 
-/** The data's block, or its rows one at a time when it is group arithmetic (`rowWise`). */
+/** The data's block, or its rows one at a time when it is group arithmetic or a chain of it (`rowWise`). */
 async function blockOrRows(data: PlanNode, region: Region, ev: Evaluator): Promise<Float64Array | RowWise> {
   return (await rowWise(data, region, ev)) ?? (await ev.evaluate(data, region));
 }

@@ -1,0 +1,112 @@
+/**
+ * @module Elementwise arithmetic computed row by row. A chain such as `(u - ubar) * (v - vbar)` evaluates its
+ * leaves (u, v and the broadcast means) as blocks, then every intermediate one row at a time in small buffers
+ * that stay in cache: no block is written and read back for `u - ubar` or `v - vbar`, and fewer blocks are live.
+ * Each step is the plain `map`'s own `arithmetic` call with the same rounding, so values are identical. Group
+ * arithmetic (a take-rows input, ops/take-rows.ts) is computed row by row the same way; a consumer that folds
+ * rows (a weighted mean) takes them as they are computed.
+ */
+import { type RowWise, takeRowsWise } from "../ops/take-rows.ts";
+import type { Evaluator } from "./evaluator.ts";
+import { arithmetic } from "./kernels.ts";
+import { type MapParams, type PlanNode, type Region, sizeOf } from "./plan.ts";
+
+export type { RowWise };
+
+const BINARY = new Set(["add", "sub", "mul", "div"]);
+const REFLECTED = new Set(["radd", "rsub", "rmul", "rdiv"]);
+
+/** Rows hold at least this many values when the block has them (a few rows' buffers stay in cache). */
+const ROW = 2048;
+
+/** Steps of a chain deeper than this are computed as blocks (a leaf). */
+const DEPTH = 4;
+
+/** Whether the plain `map` of `node` is one `arithmetic` call: add/sub/mul/div in float32 or float64. */
+function arithmeticMap(node: PlanNode): boolean {
+  if (node.op !== "map" || (node.dtype !== "float32" && node.dtype !== "float64")) return false;
+  const { fn, args } = node.params as MapParams;
+  if (node.inputs.length === 2) return args.length === 0 && BINARY.has(fn);
+  return node.inputs.length === 1 && args.length === 1 && (BINARY.has(fn) || REFLECTED.has(fn));
+}
+
+/** A map computed inside a chain: arithmetic, and not group arithmetic (that one is a leaf, row by row itself). */
+const chainStep = (node: PlanNode): boolean => arithmeticMap(node) && !node.inputs.some((input) => input.op === "take-rows");
+
+/** An operand of a step: a leaf block, or the row of an earlier step. */
+type Operand = { readonly leaf: number } | { readonly step: number };
+
+interface Step {
+  readonly fn: string;
+  readonly scalar: number;
+  readonly cast: (x: number) => number;
+  readonly operands: readonly Operand[];
+}
+
+/** The chain under `root` in evaluation order (inputs before their step, the root last), and its leaves. */
+function chainOf(root: PlanNode): { steps: Step[]; leaves: PlanNode[] } {
+  const steps: Step[] = [];
+  const leaves: PlanNode[] = [];
+  const visit = (node: PlanNode, depth: number): Operand => {
+    const operands = node.inputs.map((input): Operand => {
+      if (depth < DEPTH && chainStep(input)) return visit(input, depth + 1);
+      leaves.push(input);
+      return { leaf: leaves.length - 1 };
+    });
+    const { fn, args } = node.params as MapParams;
+    steps.push({ fn, scalar: args[0] ?? 0, cast: node.dtype === "float32" ? Math.fround : (x: number) => x, operands });
+    return { step: steps.length - 1 };
+  };
+  visit(root, 0);
+  return { steps, leaves };
+}
+
+/** Values per row for a region: trailing axes whole until a row holds `ROW` values (or the whole region). */
+function rowLength(shape: readonly number[]): number {
+  let inner = 1;
+  for (let a = shape.length - 1; a >= 0 && inner < ROW; a--) inner *= shape[a]!;
+  return inner;
+}
+
+/**
+ * A chain of arithmetic `map`s (at least one step under the root) row by row; undefined for anything else.
+ * Each leaf is evaluated as the plain `map` would evaluate it (same regions, same sharing).
+ */
+async function chainWise(plan: PlanNode, region: Region, ev: Evaluator): Promise<RowWise | undefined> {
+  if (!arithmeticMap(plan) || !plan.inputs.some(chainStep)) return undefined;
+  const { steps, leaves } = chainOf(plan);
+  const blocks = await Promise.all(leaves.map((leaf) => ev.evaluate(leaf, region)));
+  const inner = rowLength(region.shape);
+  const scratch = steps.slice(0, -1).map(() => new Float64Array(inner));
+  const last = steps.length - 1;
+  return {
+    rows: sizeOf(region.shape) / inner,
+    inner,
+    row: (r, into) => {
+      const from = r * inner;
+      const value = (o: Operand): Float64Array => ("leaf" in o ? blocks[o.leaf]!.subarray(from, from + inner) : scratch[o.step]!);
+      steps.forEach((step, k) => {
+        const [a, b] = step.operands;
+        arithmetic(step.fn, value(a!), b && value(b), step.scalar, k === last ? into : scratch[k]!, step.cast);
+      });
+    },
+    release: () => {
+      for (const block of blocks) ev.blocks.give(block);
+    },
+  };
+}
+
+/** The region of `plan` row by row, when it is group arithmetic or a chain of arithmetic; else undefined. */
+export async function rowWise(plan: PlanNode, region: Region, ev: Evaluator): Promise<RowWise | undefined> {
+  return (await takeRowsWise(plan, region, ev)) ?? (await chainWise(plan, region, ev));
+}
+
+/** `rowWise` written into one block (the `map` evaluator's fast path); undefined when it does not apply. */
+export async function mapByRows(plan: PlanNode, region: Region, ev: Evaluator): Promise<Float64Array | undefined> {
+  const rows = await rowWise(plan, region, ev);
+  if (!rows) return undefined;
+  const out = ev.blocks.take(sizeOf(region.shape));
+  for (let r = 0; r < rows.rows; r++) rows.row(r, out.subarray(r * rows.inner, (r + 1) * rows.inner));
+  rows.release();
+  return out;
+}
