@@ -6,11 +6,11 @@ import type { ApiDeps, DaemonStats } from "../api/deps.ts";
 import type { RepoBrowser } from "../browse/index.ts";
 import type { Clock } from "../core/clock.ts";
 import { FLOE_VERSION } from "../core/floe-version.ts";
-import { ConflictError, NotFoundError, ValidationError, type Diagnostic } from "../core/errors.ts";
-import { isTerminalRunState } from "../core/states.ts";
+import { ConflictError, NotFoundError, type Diagnostic } from "../core/errors.ts";
 import { getRun, type Store } from "../store/index.ts";
 import type { EventBus } from "./event-bus.ts";
 import type { ParamsChecker } from "../run/params-check.ts";
+import { retryInput, submissionInput } from "../run/submission.ts";
 import type { Registry } from "./registry.ts";
 import type { RunManager } from "./run-manager.ts";
 import type { ScheduleWiring } from "./schedules.ts";
@@ -50,26 +50,13 @@ export function createDaemonApiDeps(d: DaemonApiDepsInput): ApiDeps {
         return extra.length === 0 ? e : { ...e, diagnostics: [...e.diagnostics, ...extra] };
       }),
     async submitRun(input) {
-      const manifest = activeOf(input.pipeline);
-      const checked = d.params.check(manifest, input.params ?? {});
-      if (!checked.ok) throw new ValidationError(checked.diagnostics);
-      return d.runs.create({
-        pipeline: manifest.pipeline, version: manifest.version, params: checked.params, trigger: input.trigger,
-        idempotencyKey: input.idempotencyKey, scheduledFor: input.scheduledFor,
-      });
+      return d.runs.create(submissionInput(d.params, activeOf(input.pipeline), input));
     },
     async cancelRun(runId) {
       await d.runs.cancel(runId, "cancelled on request");
     },
     async retryRun(runId) {
-      const old = await getRun(d.store, runId);
-      if (!old) throw new NotFoundError("run", runId);
-      if (!isTerminalRunState(old.state)) throw new ConflictError(`run ${runId} is still ${old.state}; cancel it first`);
-      const manifest = activeOf(old.pipeline);
-      const { run } = await d.runs.create({
-        pipeline: old.pipeline, version: manifest.version, params: old.params, retryOf: old.id, scheduledFor: old.scheduledFor,
-        trigger: { kind: "retry", detail: { retryOf: old.id } },
-      });
+      const { run } = await d.runs.create(await retryInput(runId, await getRun(d.store, runId), (p) => activeOf(p).version));
       return run;
     },
     async createBackfill(input) {

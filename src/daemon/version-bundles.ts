@@ -13,7 +13,7 @@ import { dirname, join, relative, sep } from "node:path";
 import { NAME_PATTERN } from "../../schemas/common.ts";
 import { versionOf } from "../plan/version.ts";
 import { getVersionBundle, hasVersionBundle, putVersionBundle, type Db } from "../store/index.ts";
-import { decodeBundle, encodeBundle } from "./bundle-format.ts";
+import { decodeBundle, encodeBundle, type PortableManifest } from "./bundle-format.ts";
 import { VersionBundleError } from "./errors.ts";
 import { readManifest, versionDir } from "./snapshot.ts";
 import { MANIFEST_FILE, type VersionManifest } from "./version-manifest.ts";
@@ -45,6 +45,21 @@ export async function publishVersionBundle(src: VersionSource, manifest: Version
   const entry = relative(dir, manifest.entry).split(sep).join("/");
   const { content, digest } = encodeBundle({ manifest, entry, files: snapshotFiles(dir) });
   return putVersionBundle(src.store, { pipeline: manifest.pipeline, version: manifest.version, digest, content, createdAt: now });
+}
+
+/**
+ * A version's manifest (params schema, plan, spec) as its bundle carries it, without unpacking anything: what the
+ * CLI needs to submit a run through the database on a machine with no pipelines. The worker checks the hash.
+ */
+export async function bundledManifest(store: Db, pipeline: string, version: string): Promise<PortableManifest> {
+  const stored = await getVersionBundle(store, pipeline, version);
+  if (!stored) {
+    throw new VersionBundleError(
+      `pipeline "${pipeline}" version ${version} has no bundle in the database (a node of this floe publishes it when it loads the pipeline)`,
+      { pipeline, version },
+    );
+  }
+  return decodeBundle(stored.content, { pipeline, version, digest: stored.digest }).manifest;
 }
 
 const usable = (m: VersionManifest | undefined): m is VersionManifest => m !== undefined && existsSync(m.entry);

@@ -6,6 +6,8 @@
  */
 import { readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { listPipelines, listRunsInStates, pruneVersionBundles, type Store } from "../store/index.ts";
+import { BUNDLE_RETENTION } from "./version-bundles.ts";
 
 export function pruneVersions(stateDir: string, keep: ReadonlySet<string>, keepRecent = 10): number {
   const root = join(stateDir, "versions");
@@ -32,4 +34,16 @@ export function pruneVersions(stateDir: string, keep: ReadonlySet<string>, keepR
     }
   }
   return removed;
+}
+
+/**
+ * Prunes this node's snapshot folders and the database's bundles alike, keeping what any node's runs may need:
+ * every pipeline's active version and the versions of runs not ended (read from the database, so a worker that
+ * loads no pipelines prunes what it unpacked too), plus each one's retention.
+ */
+export async function pruneVersionsAndBundles(store: Store, stateDir: string, now: number): Promise<{ folders: number; bundles: number }> {
+  const keep = new Set((await listPipelines(store)).flatMap((p) => (p.activeVersion ? [`${p.name}/${p.activeVersion}`] : [])));
+  for (const r of await listRunsInStates(store, ["Scheduled", "Pending", "Running", "Cancelling"])) keep.add(`${r.pipeline}/${r.version}`);
+  const folders = pruneVersions(stateDir, keep);
+  return { folders, bundles: await pruneVersionBundles(store, { now, ...BUNDLE_RETENTION }) };
 }
