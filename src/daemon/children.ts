@@ -2,7 +2,9 @@
  * @module Child runs (`ctx.runPipeline`): a run process asks, the daemon creates the child (params checked like an
  * API submission, the parent's logical date, `parentRunId`, trigger kind `child`, keyed so a repeat is the same run),
  * and answers when it is created and, if the task waits, when it ended with its results. When a parent run ends,
- * children it was waiting for that are still queued or running are cancelled.
+ * children it was waiting for that are still queued or running are cancelled. In a cluster the child runs on any
+ * worker: a node without the pipeline loaded finds its active version in the database, and a parent's node learns of
+ * its children's ends by `check` (NOTIFY of run ends, and polling).
  */
 import { formatDiagnostic } from "../core/errors.ts";
 import { isTerminalRunState, type RunState } from "../core/states.ts";
@@ -14,6 +16,7 @@ import { getRun, listChildRuns, type RunRecord, type Store } from "../store/inde
 import type { DaemonLogger } from "./logger.ts";
 import type { Registry } from "./registry.ts";
 import type { RunManager } from "./run-manager.ts";
+import type { VersionManifest } from "./version-manifest.ts";
 
 /** What a child run records about its parent (its trigger detail). */
 export interface ChildDetail {
@@ -27,10 +30,14 @@ export interface ChildRuns {
   /** The parent's task stopped waiting: cancel the child if it is this parent's and still going. */
   cancel(parentRunId: string, childRunId: string, reason: string): Promise<void>;
   runEnded(run: RunRecord, state: RunState): Promise<void>;
+  /** Answers the waiters whose child ended on another node (cluster). */
+  check(): Promise<void>;
 }
 
 export function createChildRuns(deps: {
   store: Store; registry: Registry; runs: RunManager; params: ParamsChecker; now(): number; log: DaemonLogger;
+  /** The active version of a pipeline this node has not loaded (a worker in a cluster finds it in the database). */
+  activeElsewhere?: ((pipeline: string) => Promise<VersionManifest | undefined>) | undefined;
 }): ChildRuns {
   const { store, registry, runs, log } = deps;
   /** Waited-on children by run id: who to tell when each ends. */
@@ -55,7 +62,7 @@ export function createChildRuns(deps: {
   return {
     async request(parentRunId, m, reply) {
       const parent = await getRun(store, parentRunId);
-      const manifest = registry.get(m.pipeline)?.manifest;
+      const manifest = registry.get(m.pipeline)?.manifest ?? (await deps.activeElsewhere?.(m.pipeline));
       if (!parent || !manifest) {
         const hint = suggest(m.pipeline, registry.list().map((e) => e.name));
         const why = manifest ? `run ${parentRunId} is unknown` : `no valid pipeline named "${m.pipeline}" is loaded${hint ? `; did you mean "${hint}"?` : ""}`;
@@ -82,6 +89,14 @@ export function createChildRuns(deps: {
       if (child?.parentRunId !== parentRunId) return; // only a run's own children
       waiters.delete(childRunId);
       await cancelIfGoing(child, reason);
+    },
+    async check() {
+      for (const [runId, waiter] of [...waiters]) {
+        const child = await getRun(store, runId);
+        if (!child || !isTerminalRunState(child.state) || waiters.get(runId) !== waiter) continue;
+        waiters.delete(runId);
+        waiter.reply({ type: "childEnded", id: waiter.id, reply: await replyOf(runId) });
+      }
     },
     async runEnded(run, state) {
       const waiter = waiters.get(run.id);

@@ -7,6 +7,7 @@ import { SchemaVersionError, StoreOpenError } from "../store/index.ts";
 import { createDaemon } from "./create-daemon.ts";
 import { ListenError } from "./http-server.ts";
 import { createLogger, type LogFormat } from "./logger.ts";
+import type { Role } from "./roles.ts";
 
 /** What the foreground daemon needs from its command (the CLI's CliIO fits). */
 export interface ForegroundIO {
@@ -19,6 +20,12 @@ export interface ForegroundIO {
 export interface ForegroundOptions {
   /** Migrate the database even while nodes of an older version are alive (`floe start --migrate`). */
   migrate?: boolean | undefined;
+  /** The node's role in a cluster (`--role`); a role that cannot run here throws RoleError. */
+  role?: Role | undefined;
+  /** Runs this node executes at once (`--slots`). */
+  slots?: number | undefined;
+  /** This node's id (`--node-id`). */
+  nodeId?: string | undefined;
 }
 
 export async function runForeground(format: LogFormat, io: ForegroundIO, signals: NodeJS.Process = process, options: ForegroundOptions = {}): Promise<number> {
@@ -27,7 +34,7 @@ export async function runForeground(format: LogFormat, io: ForegroundIO, signals
   let daemon;
   try {
     const killGraceMs = Number(io.env.FLOE_KILL_GRACE_MS) || undefined;
-    daemon = await createDaemon({ cwd: io.cwd, env: io.env, log, ...(killGraceMs ? { killGraceMs } : {}), migrate: options.migrate });
+    daemon = await createDaemon({ cwd: io.cwd, env: io.env, log, ...(killGraceMs ? { killGraceMs } : {}), migrate: options.migrate, role: options.role, slots: options.slots, nodeId: options.nodeId });
   } catch (error) {
     if (error instanceof ListenError) {
       io.stderr(`floe: cannot start the daemon: ${error.message}\n`);
@@ -53,7 +60,7 @@ export async function runForeground(format: LogFormat, io: ForegroundIO, signals
   signals.on("uncaughtException", onBug);
   const pipelines = daemon.registry.list();
   const valid = pipelines.filter((p) => p.valid).length;
-  if (format === "json") log.info("daemon:listen", `listening on ${daemon.url}`, { url: daemon.url, pid: process.pid, pipelines: pipelines.length });
+  if (format === "json") log.info("daemon:listen", `${daemon.role === "all" ? "" : `${daemon.role} node ${daemon.nodeId} `}listening on ${daemon.url}`, { url: daemon.url, pid: process.pid, pipelines: pipelines.length, role: daemon.role, node: daemon.nodeId });
   else io.stdout(`floe daemon listening on ${daemon.url}  (${valid}/${pipelines.length} pipelines valid, state in ${daemon.config.stateDir})\n`);
   return await new Promise<number>((resolve) => {
     let signalled = false;

@@ -10,7 +10,7 @@
  */
 import type { RunEvent } from "../core/events.ts";
 import {
-  getRun, listRunsInStates, pruneExpiredLeases, setRunPid, type CreateRunInput, type RunRecord, type Store, type StoreSink,
+  getRun, listClaims, listRunsInStates, pruneExpiredLeases, setRunPid, type CreateRunInput, type RunRecord, type Store, type StoreSink,
 } from "../store/index.ts";
 import { isAlive } from "./daemon-file.ts";
 import { crashOf } from "./crash.ts";
@@ -25,11 +25,21 @@ export interface ReconcileResult {
   requeued: string[];
 }
 
+/**
+ * Runs a node of a shared database (PostgreSQL) must leave alone: those claimed by a node (their leases decide, and a
+ * recorded pid may be another machine's). Empty on SQLite.
+ */
+export async function claimedRuns(store: Store): Promise<Set<string>> {
+  return store.dialect === "postgres" ? new Set((await listClaims(store)).map((c) => c.run.id)) : new Set();
+}
+
 export async function reconcile(deps: { store: Store; sink: StoreSink; runs: RunManager; stateDir: string; log: DaemonLogger; now: number }): Promise<ReconcileResult> {
   const { store, log } = deps;
   const result: ReconcileResult = { crashed: [], resumed: [], requeued: [] };
-  await pruneExpiredLeases(store, Number.MAX_SAFE_INTEGER);
-  let left = (await listRunsInStates(store, ["Running", "Cancelling"])).filter((r) => r.pid !== null);
+  // pool leases of a cluster's other nodes are theirs (dropped when their runs end or their leases expire)
+  if (store.dialect !== "postgres") await pruneExpiredLeases(store, Number.MAX_SAFE_INTEGER);
+  const claimed = await claimedRuns(store);
+  let left = (await listRunsInStates(store, ["Running", "Cancelling"])).filter((r) => r.pid !== null && !claimed.has(r.id));
   await waitForExits(left.map((r) => r.pid!), 3_000);
   left = left.filter((r) => !isAlive(r.pid!));
   const events: RunEvent[] = [];
@@ -52,7 +62,7 @@ export async function reconcile(deps: { store: Store; sink: StoreSink; runs: Run
     result.resumed.push({ from: old.id, to: run.id });
     log.info(`run:${kind}`, `${old.id} ${kind === "resume" ? "resumed" : "retried"} as ${run.id} (completed tasks reused)`, { runId: run.id, retryOf: old.id });
   }
-  const pending = await listRunsInStates(store, ["Pending"]);
+  const pending = (await listRunsInStates(store, ["Pending"])).filter((r) => !claimed.has(r.id));
   for (const run of pending) if (run.pid !== null) await setRunPid(store, run.id, null);
   deps.runs.enqueue(pending.filter((r) => !result.resumed.some((x) => x.to === r.id)));
   result.requeued = pending.map((r) => r.id);
@@ -72,7 +82,7 @@ export async function waitForExits(pids: readonly number[], ms: number): Promise
 export function startOrphanSweep(deps: { store: Store; sink: StoreSink; runs: RunManager; log: DaemonLogger; now: () => number; everyMs: number }): NodeJS.Timeout {
   const sweep = async (): Promise<void> => {
     try {
-      const ours = new Set(deps.runs.active().map((r) => r.id));
+      const ours = new Set([...deps.runs.active().map((r) => r.id), ...(await claimedRuns(deps.store))]);
       for (const run of await listRunsInStates(deps.store, ["Running", "Cancelling"])) {
         if (ours.has(run.id) || run.pid === null || isAlive(run.pid)) continue;
         const detail = await getRun(deps.store, run.id);

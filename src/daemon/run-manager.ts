@@ -1,23 +1,25 @@
 /**
- * @module Runs across the daemon: creation (idempotent), the queue of Pending runs and its admission rules
- * (global maxActiveRuns, the pipeline's maxActiveRuns, a schedule's own limit), starting each run in its own
- * process on the version it was created with, cancellation, and ending runs whose process is gone.
+ * @module Runs on this node: creation (idempotent), admission through a pluggable source (admission.ts: the in-memory
+ * queue on SQLite, claims from the database on PostgreSQL), starting each admitted run in its own process on the
+ * version it was created with, cancellation (here, or asked of the node that holds the run), and ending runs whose
+ * process is gone. A node that executes nothing (an api or scheduler node) has no supervisor: it creates and cancels.
  */
 import { ConflictError, NotFoundError, toErrorInfo, type ErrorInfo } from "../core/errors.ts";
 import type { RunEvent } from "../core/events.ts";
 import { isTerminalRunState, type RunState } from "../core/states.ts";
 import {
-  createRun, getRun, getTaskRuns, setRunPid, type CreateRunInput, type RunRecord, type Store, type StoreSink,
+  announceCancel, announceRunEnd, createRun, getRun, getTaskRuns, listRunsInStates, setRunPid, type CreateRunInput, type RunRecord, type Store,
+  type StoreSink,
 } from "../store/index.ts";
+import { backfillOf, type Admission, type AdmissionSlots } from "./admission.ts";
 import { endRunEvents, type EndState } from "./finalize.ts";
 import { followUpRun, notBeforeOf } from "./follow-up.ts";
 import type { DaemonLogger } from "./logger.ts";
 import type { ArraylakeSettings } from "../run/arraylake.ts";
 import { runAssignment } from "../run/assignment.ts";
-import { readManifest } from "./snapshot.ts";
-import { versionManifest } from "./version-bundles.ts";
 import type { RunExit, Supervisor } from "./supervisor.ts";
 import type { VersionManifest } from "./version-manifest.ts";
+import type { RunVersions } from "./run-versions.ts";
 
 export interface Limits {
   maxActiveRuns: number;
@@ -27,13 +29,15 @@ export interface Limits {
 export interface RunManagerDeps {
   store: Store;
   sink: StoreSink;
-  stateDir: string;
+  versions: RunVersions;
+  /** Builds the admission source over this manager's slots (the queue, or claims). */
+  admission(slots: AdmissionSlots): Admission | Promise<Admission>;
+  /** Whether runs live in a database shared with other nodes (PostgreSQL): who holds a run is found there. */
+  shared: boolean;
   arraylake(): ArraylakeSettings;
   heartbeatMs: number;
   killGraceMs: number;
   limits(): Limits;
-  /** Max concurrent runs of a schedule (its overlap policy), or undefined for no limit of its own. */
-  scheduleLimit(scheduleId: string): number | undefined;
   log: DaemonLogger;
   now(): number;
   publish(event: RunEvent): void;
@@ -47,6 +51,8 @@ interface Active {
   run: RunRecord;
   timer: NodeJS.Timeout | undefined;
   timedOut: boolean;
+  /** Another node holds the run now: nothing more is written for it from here. */
+  lost: boolean;
 }
 
 export interface RunManager {
@@ -60,86 +66,51 @@ export interface RunManager {
   active(): RunRecord[];
   /** Queued runs, waiting for their turn. */
   pending(): RunRecord[];
-  /** Queued and active runs of a schedule, oldest first. */
-  ofSchedule(scheduleId: string): RunRecord[];
+  /** Queued and active runs of a schedule (in the whole cluster on PostgreSQL), oldest first. */
+  ofSchedule(scheduleId: string): Promise<RunRecord[]>;
+  /** The fence this node holds per claimed run (the run channel's writes carry it). */
+  readonly fences: ReadonlyMap<string, number>;
   onExit(runId: string, exit: RunExit): Promise<void>;
-  /** Stops starting queued runs (shutdown). */
+  /** Stops starting queued runs (shutdown); running runs keep their leases. */
   hold(): void;
+  /** Stops the admission's wake-ups and lease renewals (after the run processes are gone). */
+  close(): Promise<void>;
   readonly queued: number;
 }
 
-export function createRunManager(deps: RunManagerDeps): RunManager {
-  const queue: RunRecord[] = [];
+export async function createRunManager(deps: RunManagerDeps): Promise<RunManager> {
   const active = new Map<string, Active>();
-  const manifests = new Map<string, VersionManifest | undefined>();
   let supervisor: Supervisor | undefined;
   let held = false;
 
-  const manifestOf = (run: RunRecord): VersionManifest | undefined => {
-    const key = `${run.pipeline}@${run.version}`;
-    if (!manifests.has(key)) {
-      if (manifests.size >= 256) manifests.delete(manifests.keys().next().value!); // bounded: months of versions
-      manifests.set(key, readManifest(deps.stateDir, run.pipeline, run.version));
-    }
-    return manifests.get(key);
+  const slots: AdmissionSlots = {
+    active: () => [...active.values()].map((a) => a.run),
+    start: (run) => start(run),
+    lost(runId, why) {
+      const entry = active.get(runId);
+      if (!entry) return;
+      entry.lost = true;
+      deps.log.warn("run:lost", `${runId}: ${why}; killing its process`, { runId });
+      supervisor?.kill(runId, why);
+    },
+    stopRequested(runId, reason) {
+      if (active.has(runId)) supervisor?.cancel(runId, reason, deps.killGraceMs);
+    },
   };
-
-  const count = (pred: (r: RunRecord) => boolean): number => {
-    let n = 0;
-    for (const a of active.values()) if (pred(a.run)) n++;
-    return n;
+  const admission = await deps.admission(slots);
+  const dispatch = (): void => {
+    if (!held && supervisor) admission.dispatch();
   };
-
-  let wake: NodeJS.Timeout | undefined;
-  /** Dispatches again when the earliest delayed run (a retry's delay) may start. */
-  function wakeAt(at: number): void {
-    clearTimeout(wake);
-    wake = setTimeout(dispatch, Math.max(0, at - deps.now()));
-    wake.unref();
-  }
-
-  function admissible(run: RunRecord): boolean {
-    const pipelineLimit = manifestOf(run)?.spec.maxActiveRuns;
-    if (pipelineLimit !== undefined && count((r) => r.pipeline === run.pipeline) >= pipelineLimit) return false;
-    const backfill = backfillOf(run);
-    // a backfill's runs are limited by its own maxActive, not by the schedule's overlap policy
-    if (backfill) return count((r) => backfillOf(r)?.id === backfill.id) < backfill.maxActive;
-    const scheduleLimit = run.scheduleId ? deps.scheduleLimit(run.scheduleId) : undefined;
-    if (scheduleLimit !== undefined && count((r) => r.scheduleId === run.scheduleId) >= scheduleLimit) return false;
-    return true;
-  }
-
-  function dispatch(): void {
-    if (held || !supervisor) return;
-    let earliest = Number.POSITIVE_INFINITY;
-    const now = deps.now();
-    for (let i = 0; i < queue.length && active.size < deps.limits().maxActiveRuns; ) {
-      const run = queue[i]!;
-      const notBefore = notBeforeOf(run);
-      if (notBefore !== undefined && notBefore > now) {
-        earliest = Math.min(earliest, notBefore);
-        i++;
-        continue;
-      }
-      if (!admissible(run)) {
-        i++;
-        continue;
-      }
-      queue.splice(i, 1);
-      start(run);
-    }
-    if (earliest !== Number.POSITIVE_INFINITY) wakeAt(earliest);
-  }
 
   /** A resume or run-level retry of a run that just ended, when its pipeline asks for one. */
   async function followUp(run: RunRecord, end: RunState, processDied: boolean): Promise<void> {
-    const manifest = manifestOf(run);
+    const manifest = await deps.versions.fetch(run.pipeline, run.version).catch(() => undefined);
     const next = manifest && followUpRun(run, end, processDied, manifest.spec, deps.now());
     if (!next) return;
     const { kind, ...input } = next;
     const created = await createRun(deps.store, input);
     if (!created.created) return;
-    queue.push(created.run);
+    admission.add([created.run]);
     deps.log.info(`run:${kind}`, `${run.id} ${end}: ${kind === "resume" ? "resumed" : "retried"} as ${created.run.id} (completed tasks reused)`, { runId: created.run.id, retryOf: run.id });
   }
 
@@ -155,30 +126,30 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
 
   const report = (what: string) => (e: unknown): void => deps.log.error(what, (e as Error)?.message ?? String(e));
 
-  /** The version a run executes: its snapshot on disk, or restored from its bundle in the database. */
-  const versionFor = async (run: RunRecord): Promise<VersionManifest> => {
-    const manifest = await versionManifest(deps, run.pipeline, run.version);
-    manifests.set(`${run.pipeline}@${run.version}`, manifest);
-    return manifest;
-  };
-
   function start(run: RunRecord): void {
-    // Active at once, so the dispatch loop that called this counts it before the database answers.
-    const entry: Active = { run, timer: undefined, timedOut: false };
+    // Active at once, so the admission that called this counts it before the database answers.
+    const entry: Active = { run, timer: undefined, timedOut: false, lost: false };
     active.set(run.id, entry);
     deps.onStart?.(run);
-    versionFor(run).then((manifest) => launch(entry, manifest), async (error: unknown) => {
+    launch(entry).catch(report("run:start"));
+  }
+
+  async function launch(entry: Active): Promise<void> {
+    const { run } = entry;
+    let manifest: VersionManifest;
+    try {
+      // its snapshot on disk, or restored from its bundle in the database
+      manifest = await deps.versions.fetch(run.pipeline, run.version);
+    } catch (error) {
       active.delete(run.id);
       const reason = (error as Error)?.message ?? String(error);
       deps.log.error("run:start", `${run.id}: ${reason}`);
       await fail(run, "Failed", reason, toErrorInfo(error));
+      await admission.release(run.id);
       deps.onEnd?.(run, "Failed");
       dispatch();
-    }).catch(report("run:start"));
-  }
-
-  async function launch(entry: Active, manifest: VersionManifest): Promise<void> {
-    const { run } = entry;
+      return;
+    }
     const assignment = runAssignment(run, manifest, {
       concurrency: deps.limits().tasksPerRun, heartbeatMs: deps.heartbeatMs, arraylake: deps.arraylake(),
       retried: run.retryOf ? await getTaskRuns(deps.store, run.retryOf) : undefined,
@@ -200,6 +171,30 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
     }
   }
 
+  /** A run this node does not execute: end it if nobody started it, else ask its holder to stop it. */
+  async function cancelElsewhere(run: RunRecord, reason: string): Promise<void> {
+    if (run.state === "Pending" || run.state === "Scheduled" || !deps.shared) {
+      // never started (or, on SQLite, no process of this daemon): it ends here, and whoever waits for it is told
+      await fail(run, "Cancelled", reason);
+      const now = await getRun(deps.store, run.id);
+      if (now?.state === "Cancelled") {
+        await announceCancel(deps.store); // a worker that claimed it meanwhile stops its process
+        await announceRunEnd(deps.store);
+        deps.onEnd?.(run, "Cancelled");
+        return;
+      }
+      if (!now || isTerminalRunState(now.state)) return;
+      run = now; // a worker started it meanwhile
+    }
+    if (run.state === "Running") {
+      const e: RunEvent = { type: "run:transition", runId: run.id, from: "Running", to: "Cancelling", at: deps.now(), reason };
+      deps.sink.emit(e);
+      deps.publish(e);
+      await deps.sink.flush();
+    }
+    await announceCancel(deps.store);
+  }
+
   return {
     attach(s) {
       supervisor = s;
@@ -208,28 +203,21 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
     async create(input) {
       const result = await createRun(deps.store, { ...input, createdAt: input.createdAt ?? deps.now() });
       if (result.created) {
-        queue.push(result.run);
+        admission.add([result.run]);
         // after the caller's own writes (a schedule's cursor), which should not wait for a process to start
         queueMicrotask(dispatch);
       }
       return result;
     },
     enqueue(runs) {
-      queue.push(...runs);
+      admission.add(runs);
       dispatch();
     },
     async cancel(runId, reason) {
       const run = await getRun(deps.store, runId);
       if (!run) throw new NotFoundError("run", runId);
       if (isTerminalRunState(run.state)) throw new ConflictError(`run ${runId} already ended (${run.state})`);
-      const i = queue.findIndex((r) => r.id === runId);
-      if (i >= 0 || !active.has(runId)) {
-        // never started: it ends here, and whoever waits for its end (a parent, a chained trigger) is told
-        if (i >= 0) queue.splice(i, 1);
-        await fail(run, "Cancelled", reason);
-        deps.onEnd?.(run, "Cancelled");
-        return;
-      }
+      if (admission.remove(runId) || !active.has(runId)) return cancelElsewhere(run, reason);
       if (run.state === "Running") {
         const e: RunEvent = { type: "run:transition", runId, from: "Running", to: "Cancelling", at: deps.now(), reason };
         deps.sink.emit(e);
@@ -238,13 +226,27 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
       supervisor?.cancel(runId, reason, deps.killGraceMs);
     },
     active: () => [...active.values()].map((a) => a.run),
-    pending: () => [...queue],
-    ofSchedule: (id) => [...active.values()].map((a) => a.run).concat(queue).filter((r) => r.scheduleId === id && !backfillOf(r)),
+    pending: () => admission.pending(),
+    async ofSchedule(id) {
+      const mine = (r: RunRecord): boolean => r.scheduleId === id && !backfillOf(r);
+      if (deps.shared) return (await listRunsInStates(deps.store, ["Pending", "Running", "Cancelling"])).filter(mine);
+      return [...active.values()].map((a) => a.run).concat(admission.pending()).filter(mine);
+    },
+    get fences() {
+      return admission.fences;
+    },
     async onExit(runId, exit) {
       const entry = active.get(runId);
       active.delete(runId);
       clearTimeout(entry?.timer);
       await deps.sink.flush().catch(() => undefined); // writes what the child sent before reading its state
+      if (entry?.lost) {
+        // another node holds the run: its end is theirs to write (what this node would write is refused anyway)
+        deps.log.warn("run:end", `${runId}: its process stopped after the lease was lost`, { runId });
+        await admission.release(runId);
+        dispatch();
+        return;
+      }
       const run = await getRun(deps.store, runId);
       if (run && !isTerminalRunState(run.state)) {
         const how = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
@@ -262,10 +264,14 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
           error = exit.done.error;
         }
         await fail(run, to, reason, error);
+        await admission.release(runId);
+        await announceRunEnd(deps.store);
         deps.log.warn("run:end", `${run.pipeline} ${runId} ${to}: ${reason}`, { runId, state: to });
         await followUp(run, to, to === "Crashed" && !exit.done);
         deps.onEnd?.(run, to);
       } else if (run) {
+        await admission.release(runId);
+        await announceRunEnd(deps.store);
         deps.log.info("run:end", `${run.pipeline} ${runId} ${run.state}`, { runId, state: run.state });
         await followUp(run, run.state, false);
         deps.onEnd?.(run, run.state);
@@ -274,16 +280,12 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
     },
     hold() {
       held = true;
-      clearTimeout(wake);
+      admission.hold();
     },
+    close: () => admission.close(),
     get queued() {
-      return queue.length;
+      return admission.pending().length;
     },
   };
 }
 
-/** The backfill a run belongs to (its trigger detail), with that backfill's limit. */
-function backfillOf(run: RunRecord): { id: string; maxActive: number } | undefined {
-  const d = run.trigger.detail as { backfill?: unknown; maxActive?: unknown } | null;
-  return typeof d?.backfill === "string" ? { id: d.backfill, maxActive: typeof d.maxActive === "number" ? d.maxActive : 1 } : undefined;
-}

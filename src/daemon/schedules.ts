@@ -58,7 +58,7 @@ export function createScheduleWiring(deps: ScheduleWiringDeps): ScheduleWiring {
     }
     const decision = decideOverlap(
       target.schedule.overlap,
-      runs.ofSchedule(target.id).map((r) => ({ id: r.id, createdAt: r.createdAt })),
+      (await runs.ofSchedule(target.id)).map((r) => ({ id: r.id, createdAt: r.createdAt })),
       target.schedule.maxActiveRuns,
     );
     if (decision.action === "skip") {

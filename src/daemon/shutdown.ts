@@ -14,8 +14,10 @@ const until = async (done: () => boolean, ms: number): Promise<boolean> => {
   return done();
 };
 
-export async function shutdown(d: { schedules: ScheduleWiring; runs: RunManager; supervisor: Supervisor; graceMs: number; killGraceMs: number; log: DaemonLogger }): Promise<void> {
-  await d.schedules.stop();
+export async function shutdown(d: {
+  schedules?: ScheduleWiring | undefined; runs: RunManager; supervisor?: Supervisor | undefined; graceMs: number; killGraceMs: number; log: DaemonLogger;
+}): Promise<void> {
+  await d.schedules?.stop();
   d.runs.hold();
   const idle = (): boolean => d.runs.active().length === 0;
   if (!idle()) {
@@ -30,6 +32,6 @@ export async function shutdown(d: { schedules: ScheduleWiring; runs: RunManager;
     }
   }
   if (await until(idle, d.killGraceMs + 1_000)) return;
-  await d.supervisor.close(); // SIGKILL the rest; their exits end the runs as Cancelled
+  await d.supervisor?.close(); // SIGKILL the rest; their exits end the runs as Cancelled
   await until(idle, 2_000);
 }

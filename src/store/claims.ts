@@ -23,6 +23,13 @@ export interface ClaimRunsInput {
   limit: number;
   now: number;
   leaseMs: number;
+  /**
+   * Cluster-wide limits, checked under one advisory lock so two nodes claiming at once never exceed them: given
+   * the oldest claimable runs (up to `window`) and every run active in the cluster, the ids that may start now.
+   */
+  admit?: ((candidates: readonly RunRecord[], active: readonly RunRecord[]) => readonly string[] | Promise<readonly string[]>) | undefined;
+  /** How many of the oldest claimable runs `admit` looks at (default 4 x limit + 16). */
+  window?: number | undefined;
 }
 
 /**
@@ -43,6 +50,15 @@ const CLAIM = claimStatement("runs", "state = 'Pending'");
 
 type ClaimRow = RunRow & { fence: number; lease_expires_at: number };
 
+const CANDIDATES = (skipLocked: string): string => `SELECT * FROM runs
+WHERE state = 'Pending' AND (claimed_by IS NULL OR lease_expires_at <= ?) ORDER BY created_at, id LIMIT ?${skipLocked}`;
+const CANDIDATES_SQL = { sqlite: CANDIDATES(""), postgres: CANDIDATES(" FOR UPDATE SKIP LOCKED") };
+// A claimed run counts as active before its process moves it to Running; an expired claim does not.
+const ACTIVE = `SELECT * FROM runs WHERE state IN ('Running', 'Cancelling')
+  OR (state = 'Pending' AND claimed_by IS NOT NULL AND lease_expires_at > ?)`;
+const CLAIM_IDS = (n: number): string => `UPDATE runs SET claimed_by = ?, fence = fence + 1, lease_expires_at = ?
+WHERE state = 'Pending' AND id IN (${"?, ".repeat(n - 1)}?) RETURNING *`;
+
 /**
  * Claims up to `limit` Pending runs, oldest first.
  * @example
@@ -50,10 +66,45 @@ type ClaimRow = RunRow & { fence: number; lease_expires_at: number };
  */
 export async function claimRuns(db: Db, c: ClaimRunsInput): Promise<RunClaim[]> {
   if (c.limit <= 0) return [];
-  const rows = await db.sql.all<ClaimRow>(CLAIM[db.sql.dialect], [c.node, c.now + c.leaseMs, c.now, c.limit]);
+  const rows = c.admit ? await claimAdmitted(db, c, c.admit) : await db.sql.all<ClaimRow>(CLAIM[db.sql.dialect], [c.node, c.now + c.leaseMs, c.now, c.limit]);
   return rows
     .map((r) => ({ run: toRun(r), fence: r.fence, leaseExpiresAt: r.lease_expires_at }))
     .sort((a, b) => a.run.createdAt - b.run.createdAt || (a.run.id < b.run.id ? -1 : 1));
+}
+
+/** Check and claim in one transaction under one lock: the counts `admit` saw are still true when the claim commits. */
+async function claimAdmitted(db: Db, c: ClaimRunsInput, admit: NonNullable<ClaimRunsInput["admit"]>): Promise<ClaimRow[]> {
+  return db.sql.tx(async (sql) => {
+    await sql.lock("floe:claims");
+    const candidates = await sql.all<RunRow>(CANDIDATES_SQL[sql.dialect], [c.now, c.window ?? c.limit * 4 + 16]);
+    if (candidates.length === 0) return [];
+    const active = await sql.all<RunRow>(ACTIVE, [c.now]);
+    const ids = (await admit(candidates.map(toRun), active.map(toRun))).slice(0, c.limit);
+    if (ids.length === 0) return [];
+    return sql.all<ClaimRow>(CLAIM_IDS(ids.length), [c.node, c.now + c.leaseMs, ...ids]);
+  });
+}
+
+/** The channel a cancel request is announced on (PostgreSQL NOTIFY): the node holding the run stops it. */
+export const CANCELS_CHANNEL = "floe_cancels";
+
+/** Wakes every node's check of the runs it holds (a run was asked to stop); nothing on SQLite (one node). */
+export async function announceCancel(db: Db): Promise<void> {
+  if (db.sql.dialect === "postgres") await db.sql.run(`SELECT pg_notify('${CANCELS_CHANNEL}', '')`);
+}
+
+/** The channel the end of a run is announced on (PostgreSQL NOTIFY): a parent waiting on another node hears it. */
+export const RUN_ENDS_CHANNEL = "floe_run_ends";
+
+/** Wakes the nodes waiting for runs to end (child runs); nothing on SQLite (one node). */
+export async function announceRunEnd(db: Db): Promise<void> {
+  if (db.sql.dialect === "postgres") await db.sql.run(`SELECT pg_notify('${RUN_ENDS_CHANNEL}', '')`);
+}
+
+/** The state of every run `node` holds now (its heartbeat checks them for cancels and ends decided elsewhere). */
+export async function heldRuns(db: Db, node: string): Promise<{ runId: string; state: string; fence: number }[]> {
+  const rows = await db.sql.all<{ id: string; state: string; fence: number }>("SELECT id, state, fence FROM runs WHERE claimed_by = ?", [node]);
+  return rows.map((r) => ({ runId: r.id, state: r.state, fence: Number(r.fence) }));
 }
 
 /** Extends this node's leases on rows of a queue table; returns the ids it no longer holds (their work must stop). */

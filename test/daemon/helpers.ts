@@ -71,8 +71,9 @@ export function spawnFloe(project: Project, args: string[], env: Record<string, 
   });
 }
 
-export async function startDaemon(project: Project, env: Record<string, string> = {}): Promise<RunningDaemon> {
-  const proc = spawnFloe(project, ["start"], env);
+/** `floe start` (plus `args`, e.g. `--role worker`) in the project; resolves once it listens. */
+export async function startDaemon(project: Project, env: Record<string, string> = {}, args: string[] = []): Promise<RunningDaemon> {
+  const proc = spawnFloe(project, ["start", ...args], env);
   const lines: Record<string, unknown>[] = [];
   let err = "";
   let out = "";

@@ -215,6 +215,20 @@ describe("claims, fences and leadership", () => {
         assert.equal(await releaseClaim(store, victim, 2), true);
       });
 
+      test("a limit checked in the claim holds however many nodes race (admit under the claim lock)", async () => {
+        for (let i = 0; i < 12; i++) await createRun(store, { pipeline: "capped", version: "v", params: {}, trigger: manual, createdAt: 5000 + i });
+        const cap = 3;
+        // admit sees every active run of the database (claimed and live, or Running) and takes what fits under the cap
+        const admit = (candidates: readonly { id: string; pipeline: string }[], active: readonly { pipeline: string }[]): string[] =>
+          candidates.filter((r) => r.pipeline === "capped").slice(0, Math.max(0, cap - active.filter((r) => r.pipeline === "capped").length)).map((r) => r.id);
+        const claims = await Promise.all(["A", "B", "C", "D", "E", "F"].map((node) => claimRuns(store, { node, limit: 4, now: 6000, leaseMs: 1000, admit })));
+        assert.equal(claims.flat().length, cap);
+        // a run moving on to Running still counts; an expired claim does not
+        await applyRunEvents(store, [{ type: "run:transition", runId: claims.flat()[0]!.run.id, from: "Pending", to: "Running", at: 6001 }]);
+        assert.deepEqual(await claimRuns(store, { node: "G", limit: 4, now: 6500, leaseMs: 1000, admit }), []);
+        assert.equal((await claimRuns(store, { node: "G", limit: 4, now: 7000, leaseMs: 1000, admit })).length, 2);
+      });
+
       test("leadership is one holder at a time, taken over after expiry with a new fence", async () => {
         const race = await Promise.all(["n1", "n2", "n3"].map((holder) => tryLeadership(store, { name: "scheduler", holder, now: 0, ttlMs: 100 })));
         assert.equal(race.filter((l) => l.leader).length, 1);

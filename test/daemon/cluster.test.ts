@@ -1,0 +1,126 @@
+/**
+ * A cluster on one PostgreSQL database, as real `floe start --role ...` processes on loopback: one api node and two
+ * worker nodes (`--slots 2`) sharing a project. Runs submitted through the api node are each executed exactly once,
+ * spread over both workers; a pipeline's maxActiveRuns holds across the workers; a cancel through the api node stops
+ * a run on a worker; a worker whose lease is taken away (the test bumps the run's fence) kills its run process and
+ * its writes are refused; a child run (`ctx.runPipeline`) started on a worker runs on any worker and answers its
+ * parent. And `--role worker` on SQLite is a usage error.
+ */
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import pg from "pg";
+import { startTestPostgres, type TestPostgres } from "../store/postgres-server.ts";
+import { makeProject, pipelineSource, spawnFloe, startDaemon, TERMINAL, waitFor, waitRun, type RunningDaemon } from "./helpers.ts";
+
+const sleep = `const sleep = (ms) => new Promise((r) => setTimeout(r, ms));\n`;
+const PIPELINES = {
+  "pipelines/work.ts": sleep + pipelineSource("work", `.task("nap", async () => { await sleep(2500); return process.pid; })`),
+  "pipelines/solo.ts": sleep + pipelineSource("solo", `.task("span", async () => { const start = Date.now(); await sleep(700); return { start, end: Date.now() }; })`, "maxActiveRuns: 1"),
+  "pipelines/kid.ts": pipelineSource("kid", `.task("double", ({ params }) => params.n * 2)`, "params: z.object({ n: z.number() })"),
+  "pipelines/elder.ts": pipelineSource("elder", `.task("ask", async (_, ctx) => { const kid = await ctx.runPipeline("kid", { n: 21 }); return { runId: kid.runId, doubled: kid.results.double }; })`),
+  "pipelines/ticker.ts": sleep + pipelineSource("ticker", `.task("tick", async () => { for (let i = 0; i < 600; i++) { console.log("tick " + i); await sleep(100); } })`),
+};
+
+let server: TestPostgres;
+let url: string;
+let api: RunningDaemon;
+const workers: RunningDaemon[] = [];
+const project = makeProject(PIPELINES, "{ concurrency: { maxActiveRuns: 8 }, daemon: { shutdownGraceMs: 300 } }");
+
+before(async () => {
+  server = await startTestPostgres();
+  url = await server.freshUrl();
+  const env = { FLOE_DATABASE_URL: url, FLOE_LEASE_MS: "3000", FLOE_KILL_GRACE_MS: "1000" };
+  // the api node migrates the database and snapshots the versions the workers read
+  api = await startDaemon(project, { ...env, FLOE_NODE_ID: "api-1" }, ["--role", "api"]);
+  workers.push(...(await Promise.all([1, 2].map((n) => startDaemon(project, env, ["--role", "worker", "--slots", "2", "--node-id", `worker-${n}`])))));
+});
+
+after(async () => {
+  await Promise.all([api, ...workers].map((d) => d?.stop()));
+  await server?.stop();
+  project.cleanup();
+});
+
+const submit = async (pipeline: string): Promise<string> => {
+  const { status, body } = await api.post(`/api/pipelines/${pipeline}/runs`, {});
+  assert.equal(status, 201, JSON.stringify(body));
+  return body.id as string;
+};
+/** The workers that logged starting this run (each start is one execution). */
+const startsOf = (runId: string): number[] =>
+  workers.flatMap((w, i) => w.lines.filter((l) => l.event === "run:start" && l.runId === runId).map(() => i));
+
+test("runs submitted through the api node are each executed exactly once, spread over both workers", async () => {
+  assert.deepEqual(await api.get("/api/health").then((h) => h.status), "ok");
+  const health = await fetch(`${workers[0]!.url}/healthz`).then((r) => r.json());
+  assert.deepEqual([health.role, health.node, health.ok], ["worker", "worker-1", true]);
+  const ids = await Promise.all([1, 2, 3, 4].map(() => submit("work")));
+  const runs = await Promise.all(ids.map((id) => waitRun(api, id, undefined, 60_000)));
+  for (const run of runs) assert.equal(run.state, "Completed", JSON.stringify(run));
+  const by = ids.map(startsOf);
+  for (const starts of by) assert.equal(starts.length, 1, `each run starts once: ${JSON.stringify(by)}`);
+  assert.deepEqual(new Set(by.flat()), new Set([0, 1]), `both workers ran some: ${JSON.stringify(by)}`);
+  assert.ok(!api.lines.some((l) => l.event === "run:start"), "the api node executes nothing");
+});
+
+test("a pipeline's maxActiveRuns holds across two workers", async () => {
+  const ids = await Promise.all([1, 2, 3].map(() => submit("solo")));
+  const runs = await Promise.all(ids.map((id) => waitRun(api, id, undefined, 60_000)));
+  const spans = runs.map((r) => r.tasks[0].result as { start: number; end: number }).sort((a, b) => a.start - b.start);
+  for (let i = 1; i < spans.length; i++) assert.ok(spans[i]!.start >= spans[i - 1]!.end, `runs overlapped: ${JSON.stringify(spans)}`);
+});
+
+test("a cancel through the api node stops the run on the worker holding it", async () => {
+  const id = await submit("ticker");
+  await waitRun(api, id, (r) => r.state === "Running");
+  const { status } = await api.post(`/api/runs/${id}/cancel`);
+  assert.ok(status < 300, `cancel answered ${status}`);
+  const run = await waitRun(api, id, (r) => TERMINAL.includes(r.state), 30_000);
+  assert.equal(run.state, "Cancelled");
+  assert.equal(startsOf(id).length, 1);
+});
+
+test("a worker whose lease is taken away kills its run process; its writes are refused", async () => {
+  const id = await submit("ticker");
+  await waitFor(async () => (await api.get(`/api/runs/${id}/logs`)).items?.some((l: { message: string }) => l.message.startsWith("tick")), 30_000, "a tick");
+  const holder = workers[startsOf(id)[0]!]!;
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  let pid: number | null;
+  try {
+    pid = (await db.query<{ pid: number | null }>("SELECT pid FROM runs WHERE id = $1", [id])).rows[0]!.pid;
+    // another node "claimed" it: the worker's fence is no longer current
+    await db.query("UPDATE runs SET fence = fence + 1 WHERE id = $1", [id]);
+  } finally {
+    await db.end();
+  }
+  await holder.waitLog((l) => l.event === "run:lost" && l.runId === id, 15_000);
+  await holder.waitLog((l) => l.event === "run:end" && l.runId === id, 15_000);
+  if (pid !== null) assert.throws(() => process.kill(pid, 0), "the run process is gone");
+  // the worker's end of the run (Crashed) was refused: the run is the new holder's to end
+  const run = await api.get(`/api/runs/${id}`);
+  assert.equal(run.state, "Running");
+  const logs = (await api.get(`/api/runs/${id}/logs`)).items.length;
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal((await api.get(`/api/runs/${id}/logs`)).items.length, logs);
+});
+
+test("a child run is created in the database, claimed by a worker, and its end answers the parent", async () => {
+  const id = await submit("elder");
+  const run = await waitRun(api, id, undefined, 60_000);
+  assert.equal(run.state, "Completed", JSON.stringify(run));
+  const { runId, doubled } = run.tasks[0].result as { runId: string; doubled: number };
+  assert.equal(doubled, 42);
+  assert.equal(startsOf(runId).length, 1);
+  assert.equal((await api.get(`/api/runs/${runId}`)).parentRunId, id);
+});
+
+test("--role worker on SQLite is a usage error (exit 2)", async () => {
+  const proc = spawnFloe(project, ["start", "--role", "worker"], { FLOE_DATABASE_URL: "" });
+  let err = "";
+  proc.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+  const code = await new Promise((r) => proc.once("exit", r));
+  assert.equal(code, 2);
+  assert.match(err, /roles other than all need PostgreSQL \(FLOE_DATABASE_URL\)/);
+});
