@@ -58,16 +58,23 @@ async function materialise(root: PlanNode, options: ParallelOptions): Promise<Pl
 
 const streamOf = (options: ParallelOptions): StreamOptions => ({ pool: options.pool, workers: options.workers });
 
-/** Answers a worker's request for chunk bytes from the stored variable's own store. */
+/**
+ * Answers a worker's request for chunk bytes from the stored variable's own store; a chunk a local repository
+ * holds in a file goes as its range instead, and the worker reads it into its own reused buffer.
+ */
 function serveBytes(worker: Worker, wired: Wired, m: Extract<FromArrayWorker, { type: "need" }>): void {
-  const variable = wired.stored[m.id]!;
-  variable.lazy!.array.store.get(`/${m.key}` as AbsolutePath).then(
-    (got) => {
-      const bytes = got ? got.slice() : null;
-      worker.postMessage({ type: "bytes", rid: m.rid, bytes } satisfies ToArrayWorker, bytes ? [bytes.buffer as ArrayBuffer] : []);
-    },
-    (error: Error) => worker.postMessage({ type: "bytes", rid: m.rid, bytes: null, error: error.message } satisfies ToArrayWorker),
-  );
+  const store = wired.stored[m.id]!.lazy!.array.store;
+  const answer = async (): Promise<void> => {
+    const at = store.inner.locate ? await store.inner.locate(m.key).catch(() => undefined) : undefined;
+    if (at && "path" in at) {
+      worker.postMessage({ type: "bytes", rid: m.rid, bytes: null, located: { file: at.path, offset: at.offset, length: at.length } } satisfies ToArrayWorker);
+      return;
+    }
+    const got = at ? at.bytes : await store.get(`/${m.key}` as AbsolutePath);
+    const bytes = got ? got.slice() : null;
+    worker.postMessage({ type: "bytes", rid: m.rid, bytes } satisfies ToArrayWorker, bytes ? [bytes.buffer as ArrayBuffer] : []);
+  };
+  answer().catch((error: Error) => worker.postMessage({ type: "bytes", rid: m.rid, bytes: null, error: error.message } satisfies ToArrayWorker));
 }
 
 /** Runs blocks on one worker from a shared queue, two in flight; resolves when the queue is empty. */

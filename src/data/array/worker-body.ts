@@ -18,7 +18,14 @@ import type { WireStored, WireValues } from "./wire.ts";
 
 export type ToArrayWorker =
   | { type: "block"; id: number; plan: PlanNode; region: Region }
-  | { type: "bytes"; rid: number; bytes: Uint8Array | null; error?: string };
+  | { type: "bytes"; rid: number; bytes: Uint8Array | null; error?: string; located?: FileRange };
+
+/** Where a chunk lies in a local file (a local repository's chunk file): the worker reads it itself. */
+export interface FileRange {
+  readonly file: string;
+  readonly offset: number;
+  readonly length: number;
+}
 export type FromArrayWorker =
   | { type: "block-done"; id: number; values: Float64Array }
   | { type: "block-error"; id: number; message: string; key?: string | undefined }
@@ -28,13 +35,13 @@ const encoder = new TextEncoder();
 
 /** Starts answering block messages on `port` (messages of the reduction protocol are left alone). */
 export function serveArrays(port: NonNullable<typeof parentPort>): void {
-  const waiting = new Map<number, { resolve: (b: Uint8Array | null) => void; reject: (e: Error) => void }>();
+  const waiting = new Map<number, { resolve: (b: Uint8Array | FileRange | null) => void; reject: (e: Error) => void }>();
   let rid = 0;
   // Inner blocks reused from one block message to the next (results are transferred, never given back).
   const blocks = blockPool(6); // kept from one message to the next: fewer than an evaluation keeps
   // The direct-decode path of each worker-side stored variable (chunks lent from reused memory).
   const lenders = new WeakMap<Variable, (coords: readonly number[], use: (chunk: DecodedChunk) => void) => Promise<void>>();
-  const ask = (id: number, key: string): Promise<Uint8Array | null> =>
+  const ask = (id: number, key: string): Promise<Uint8Array | FileRange | null> =>
     new Promise((resolve, reject) => {
       waiting.set(++rid, { resolve, reject });
       port.postMessage({ type: "need", rid, id, key } satisfies FromArrayWorker);
@@ -71,11 +78,14 @@ export function serveArrays(port: NonNullable<typeof parentPort>): void {
       const key = node.chunkKey(coords);
       const decoder = await direct;
       // A local file is read into this thread's reused buffer and decoded at once (no await in between).
-      const bytes = w.root ? readChunkFile(join(w.root, ...key.split("/"))) : await ask(w.id, key);
+      // A local repository's chunk comes back as its file range, read here like a folder's file.
+      const got = w.root ? null : await ask(w.id, key);
+      const inFile = w.root !== undefined || (got !== null && !(got instanceof Uint8Array));
+      const bytes = w.root ? readChunkFile(join(w.root, ...key.split("/"))) : got instanceof Uint8Array || got === null ? got : readLocated(got, key);
       const fast = bytes && decoder?.(bytes);
       if (fast && fast.length === node.chunks.reduce((a, b) => a * b, 1)) return use({ data: fast, stride });
       // zarrita keeps the bytes across awaits: its own copy of a reused buffer.
-      const chunk = await slow(coords, key, w.root && bytes ? bytes.slice() : bytes);
+      const chunk = await slow(coords, key, inFile && bytes ? bytes.slice() : bytes);
       use({ data: chunk.data as ArrayLike<number>, stride: chunk.stride });
     };
     const read = async (coords: readonly number[]): Promise<zarr.Chunk<zarr.DataType>> => {
@@ -123,7 +133,7 @@ export function serveArrays(port: NonNullable<typeof parentPort>): void {
       const w = waiting.get(m.rid);
       waiting.delete(m.rid);
       if (m.error) w?.reject(new Error(m.error));
-      else w?.resolve(m.bytes);
+      else w?.resolve(m.located ?? m.bytes);
       return;
     }
     if (message.type !== "block") return;
@@ -134,4 +144,13 @@ export function serveArrays(port: NonNullable<typeof parentPort>): void {
       (error: Error & { key?: string }) => port.postMessage({ type: "block-error", id, message: error.message, key: error.key } satisfies FromArrayWorker),
     );
   });
+}
+
+/** A located chunk read into this thread's buffer; a file the manifest names but the disk lost fails naming the chunk. */
+function readLocated(at: FileRange, key: string): Uint8Array | null {
+  try {
+    return readChunkFile(at.file, at);
+  } catch (cause) {
+    throw Object.assign(new Error(`cannot read (${(cause as Error).message})`), { key });
+  }
 }
