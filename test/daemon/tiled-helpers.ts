@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Client, type ArraylakeRepo } from "../../src/arraylake/index.ts";
-import { createSyntheticOceanTemp, openDataset, readVariable } from "../../src/data/index.ts";
+import { createSyntheticOceanTemp, openDataset, readVariable, type SyntheticOptions } from "../../src/data/index.ts";
 import { makeProject, repoRoot, type Project } from "./helpers.ts";
 
 export const REPO = "my-climate-company/ocean-data";
@@ -32,11 +32,11 @@ async function withRepo<T>(project: Project, fn: (repo: ArraylakeRepo) => Promis
   }
 }
 
-/** Creates the small source dataset (200 days on a 12 x 24 grid) on `main`. */
-export function seedRepo(project: Project): Promise<void> {
+/** Creates the source dataset on `main`: by default a small one (200 days on a 12 x 24 grid). */
+export function seedRepo(project: Project, size: SyntheticOptions = { days: 200, resolution: 15, chunks: [30, 12, 24] }): Promise<void> {
   return withRepo(project, async (repo) => {
     const session = await repo.writableSession("main");
-    await createSyntheticOceanTemp(session.store, "xarray/ocean-temp", { days: 200, resolution: 15, chunks: [30, 12, 24] });
+    await createSyntheticOceanTemp(session.store, "xarray/ocean-temp", size);
     await session.commit("seed");
   });
 }
