@@ -5,17 +5,14 @@
  * lost (cancelled, or claimed again after a lease expired) is killed and its end is not written. A job claimed
  * more than {@link MAX_CLAIMS} times (its workers keep dying) fails.
  */
-import { fork, type ChildProcess } from "node:child_process";
-import { createInterface } from "node:readline";
-import { withHugePages } from "../core/huge-pages.ts";
+import type { ChildProcess } from "node:child_process";
 import type { ArraylakeSettings } from "../run/arraylake.ts";
-import { JOB_CHILD_ENTRY, type JobAssignment, type JobToNode, type TaskJobOutcome } from "../run/protocol.ts";
+import type { JobAssignment, JobToNode, NodeToJob, TaskJobOutcome } from "../run/protocol.ts";
+import { createJobProcesses } from "./job-processes.ts";
 import {
   JOBS_CHANNEL, claimTaskJobs, finishTaskJob, releaseTaskJob, renewTaskJobs, type Store, type TaskJobClaim,
 } from "../store/index.ts";
 import type { DaemonLogger } from "./logger.ts";
-
-const TSX = import.meta.resolve("../core/register-tsx.mjs");
 
 /** A job whose workers died this many times fails instead of taking down another. */
 export const MAX_CLAIMS = 3;
@@ -59,6 +56,7 @@ interface Running {
 export function startTaskJobWorker(options: TaskJobWorkerOptions): TaskJobWorker {
   const { store, log } = options;
   const running = new Map<string, Running>();
+  const processes = createJobProcesses({ cwd: options.cwd, env: options.env, log });
   let stopped = false;
   let claiming = false;
   let again = false;
@@ -87,23 +85,21 @@ export function startTaskJobWorker(options: TaskJobWorkerOptions): TaskJobWorker
       jobId: job.id, runId: job.runId, pipeline: job.pipeline, version: job.version, task: job.task, name: job.name,
       attempt: job.attempt, file: where.entry, exportName: where.exportName, inputJson: job.inputJson, arraylake: options.arraylake(),
     };
-    const child = fork(JOB_CHILD_ENTRY, [], {
-      cwd: options.cwd, env: withHugePages(options.env), execArgv: ["--import", TSX, "--no-warnings"],
-      stdio: ["ignore", "ignore", "pipe", "ipc"], serialization: "advanced",
-    });
+    const { child, ready } = processes.take(job.id);
     r.child = child;
-    // console output of the task is captured as log lines; what else reaches stderr (a crash) goes to the node's log
-    if (child.stderr) createInterface({ input: child.stderr }).on("line", (line) => line.trim() && log.warn("job:stderr", `${job.id}: ${line}`));
     let outcome: TaskJobOutcome | undefined;
     child.on("message", (m: JobToNode) => {
-      if (m.type === "ready") child.send({ type: "start", assignment });
-      else if (m.type === "done") outcome = m.outcome;
+      if (m.type === "done") outcome = m.outcome;
     });
-    const exit = await new Promise<string>((resolve) => {
+    const exit = new Promise<string>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve(child.signalCode ?? `exit code ${child.exitCode}`);
       child.once("error", (e) => resolve(e.message));
       child.once("close", (code, signal) => resolve(signal ?? `exit code ${code}`));
     });
-    await end(r, outcome ?? { state: "Failed", error: { name: "TaskJobError", message: `the job process of ${job.id} ended without a result (${exit})` } });
+    // lost while it booted: the renewal killed it, and its end is not written anyway
+    if (await ready.then(() => !r.lost, () => false)) child.send({ type: "start", assignment } satisfies NodeToJob);
+    const how = await exit;
+    await end(r, outcome ?? { state: "Failed", error: { name: "TaskJobError", message: `the job process of ${job.id} ended without a result (${how})` } });
   };
 
   const claim = async (): Promise<void> => {
@@ -163,6 +159,7 @@ export function startTaskJobWorker(options: TaskJobWorkerOptions): TaskJobWorker
     running: () => [...running.values()].map((r) => ({ jobId: r.claim.job.id, pid: r.child?.pid })),
     async stop() {
       stopped = true;
+      processes.close();
       clearInterval(poller);
       clearInterval(renewer);
       await (await unlisten)();
