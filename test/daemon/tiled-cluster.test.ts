@@ -24,12 +24,18 @@ test("three nodes share the tiles; one commit with the single-machine values, al
   const project = tiledProject("concurrency: { jobsPerNode: 1 }, daemon: { shutdownGraceMs: 300 }");
   after(() => project.cleanup());
   await seedRepo(project);
-  const nodes = await Promise.all([0, 1, 2].map((i) => startDaemon(project, {
-    FLOE_DATABASE_URL: url, FLOE_STATE_DIR: join(project.dir, `state-${i}`), FLOE_NODE_ID: `node-${i}`, FLOE_JOB_LEASE_MS: "3000",
-  })));
+  const alive = new Set<RunningDaemon>();
+  const start = async (i: number): Promise<RunningDaemon> => {
+    const d = await startDaemon(project, {
+      FLOE_DATABASE_URL: url, FLOE_STATE_DIR: join(project.dir, `state-${i}`), FLOE_NODE_ID: `node-${i}`, FLOE_JOB_LEASE_MS: "3000",
+    });
+    alive.add(d);
+    return d;
+  };
   const store: Store = await openPostgres(url);
-  const alive = new Set<RunningDaemon>(nodes);
   try {
+    // the first node migrates the database alone; the others then boot together
+    const nodes = [await start(0), ...(await Promise.all([start(1), start(2)]))];
     const [a] = nodes as [RunningDaemon];
     const submit = async (pipeline: string, params: object): Promise<string> => {
       const { status, body } = await a.post(`/api/pipelines/${pipeline}/runs`, { params });
