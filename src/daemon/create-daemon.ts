@@ -143,7 +143,7 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
     let publicUrl = `http://${config.daemon.host}:${config.daemon.port}`;
     const notifier = createNotifier({ config: () => config, log, publicUrl: () => publicUrl });
     const runs = await createRunManager({
-      store, sink, versions, shared, heartbeatMs: config.daemon.heartbeatMs, killGraceMs, limits: () => config.concurrency,
+      store, sink, versions, shared, node: nodeId, heartbeatMs: config.daemon.heartbeatMs, killGraceMs, limits: () => config.concurrency,
       admission: (slots) => !duties.worker ? createNoAdmission() : shared
         ? createClaimAdmission({
           store, node: nodeId, slots: () => options.slots ?? config.concurrency.maxActiveRuns,
@@ -187,7 +187,7 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
       cleanups.push(() => loader.close());
       loading = createPipelineLoading({
         config: () => config, setConfig: (next) => (config = next), configFile, rootDir, env, loader, store, registry, runs, params,
-        schedules, triggers: duties.scheduler, clock, log,
+        schedules, triggers: duties.scheduler, nodeId, clock, log,
       });
       triggersRef = loading.triggers;
       cleanups.push(() => loading?.close());

@@ -9,12 +9,13 @@
  * await loading.watch();
  */
 import type { Clock } from "../core/clock.ts";
+import { isTerminalRunState } from "../core/states.ts";
 import { formatDiagnostic, type Diagnostic } from "../core/errors.ts";
 import { PIPELINE_LOCATION } from "../dsl/validate.ts";
 import type { ResolvedConfig } from "../config/index.ts";
 import type { ConfigLoad, Loader } from "../loader/index.ts";
 import {
-  listRunsInStates, pruneVersionBundles, recordPipelineVersions, removePipelines, upsertPipelines, type Store,
+  getRun, listRunsInStates, parseRunEnd, pruneVersionBundles, RUN_ENDS_CHANNEL, recordPipelineVersions, removePipelines, upsertPipelines, type Store,
 } from "../store/index.ts";
 import type { ParamsChecker } from "../run/params-check.ts";
 import { resolveLoaded, restartNeeded } from "./config-source.ts";
@@ -61,6 +62,8 @@ export interface PipelineLoadingDeps {
   schedules: ScheduleWiring;
   /** Whether this node runs the data triggers. */
   triggers: boolean;
+  /** This node's id: runs it executed itself reach its triggers directly (onEnd), not by notification. */
+  nodeId: string;
   clock: Clock;
   log: DaemonLogger;
 }
@@ -96,6 +99,16 @@ export function createPipelineLoading(deps: PipelineLoadingDeps): PipelineLoadin
       recordPipelines([pipeline]).catch((e: unknown) => log.error("store:write", String(e)));
     },
     heads: createHeadReader({ localReposDir: config.arraylake.localReposDir, cwd: config.rootDir, remote: token !== undefined, token }),
+  }) : undefined;
+
+  // In a cluster a run may end on a worker that loads no pipelines: its end is announced, and `onRunEnd` triggers
+  // start here (keyed by the ended run, so two nodes hearing it still start one run).
+  const hearing = triggers && store.dialect === "postgres" ? store.listen(RUN_ENDS_CHANNEL, (payload) => {
+    const end = parseRunEnd(payload);
+    if (!end || end.node === deps.nodeId) return;
+    getRun(store, end.runId)
+      .then((run) => (run && isTerminalRunState(run.state) ? triggers.runEnded(run, run.state) : undefined))
+      .catch((e: unknown) => log.error("trigger:error", `${end.runId}: ${(e as Error)?.message ?? String(e)}`));
   }) : undefined;
 
   let configDiagnostics: string[] = [];
@@ -159,6 +172,7 @@ export function createPipelineLoading(deps: PipelineLoadingDeps): PipelineLoadin
     },
     async close() {
       await watcher?.close();
+      await (await hearing?.catch(() => undefined))?.().catch(() => undefined);
       triggers?.stop();
     },
   };

@@ -34,6 +34,8 @@ export interface RunManagerDeps {
   admission(slots: AdmissionSlots): Admission | Promise<Admission>;
   /** Whether runs live in a database shared with other nodes (PostgreSQL): who holds a run is found there. */
   shared: boolean;
+  /** This node's id (announced with the ends of the runs it executed). */
+  node: string;
   arraylake(): ArraylakeSettings;
   heartbeatMs: number;
   killGraceMs: number;
@@ -179,7 +181,7 @@ export async function createRunManager(deps: RunManagerDeps): Promise<RunManager
       const now = await getRun(deps.store, run.id);
       if (now?.state === "Cancelled") {
         await announceCancel(deps.store); // a worker that claimed it meanwhile stops its process
-        await announceRunEnd(deps.store);
+        await announceRunEnd(deps.store, run.id, deps.node);
         deps.onEnd?.(run, "Cancelled");
         return;
       }
@@ -265,13 +267,13 @@ export async function createRunManager(deps: RunManagerDeps): Promise<RunManager
         }
         await fail(run, to, reason, error);
         await admission.release(runId);
-        await announceRunEnd(deps.store);
+        await announceRunEnd(deps.store, run.id, deps.node);
         deps.log.warn("run:end", `${run.pipeline} ${runId} ${to}: ${reason}`, { runId, state: to });
         await followUp(run, to, to === "Crashed" && !exit.done);
         deps.onEnd?.(run, to);
       } else if (run) {
         await admission.release(runId);
-        await announceRunEnd(deps.store);
+        await announceRunEnd(deps.store, run.id, deps.node);
         deps.log.info("run:end", `${run.pipeline} ${runId} ${run.state}`, { runId, state: run.state });
         await followUp(run, run.state, false);
         deps.onEnd?.(run, run.state);

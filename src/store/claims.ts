@@ -5,7 +5,7 @@
  * writes with its fences (`applyRunEvents(..., { fences })`): once another node claimed the run, those writes are
  * refused.
  */
-import type { Db, Dialect } from "./sql.ts";
+import { TEXT, type Db, type Dialect } from "./sql.ts";
 import { toRun, type RunRow } from "./rows.ts";
 import type { RunRecord } from "./types.ts";
 
@@ -96,9 +96,18 @@ export async function announceCancel(db: Db): Promise<void> {
 /** The channel the end of a run is announced on (PostgreSQL NOTIFY): a parent waiting on another node hears it. */
 export const RUN_ENDS_CHANNEL = "floe_run_ends";
 
-/** Wakes the nodes waiting for runs to end (child runs); nothing on SQLite (one node). */
-export async function announceRunEnd(db: Db): Promise<void> {
-  if (db.sql.dialect === "postgres") await db.sql.run(`SELECT pg_notify('${RUN_ENDS_CHANNEL}', '')`);
+/**
+ * Tells the other nodes that `runId` ended on `node` (child runs' parents, `onRunEnd` triggers); the payload is
+ * `<node> <runId>`. Nothing on SQLite (one node).
+ */
+export async function announceRunEnd(db: Db, runId: string, node: string): Promise<void> {
+  if (db.sql.dialect === "postgres") await db.sql.run(`SELECT pg_notify('${RUN_ENDS_CHANNEL}', ${TEXT})`, [`${node} ${runId}`]);
+}
+
+/** The node and run of a run-end notification (`announceRunEnd`), or undefined for any other text. */
+export function parseRunEnd(payload: string): { node: string; runId: string } | undefined {
+  const [node, runId, ...rest] = payload.split(" ");
+  return node && runId && rest.length === 0 ? { node, runId } : undefined;
 }
 
 /** The state of every run `node` holds now (its heartbeat checks them for cancels and ends decided elsewhere). */

@@ -10,7 +10,7 @@ export interface Store extends Db {
    * Calls `onNotify` for each notification on `channel` (PostgreSQL LISTEN, on a connection of its own) until the
    * returned function is called. SQLite has one process: nothing to hear, callers poll.
    */
-  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }

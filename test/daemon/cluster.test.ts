@@ -1,10 +1,11 @@
 /**
- * A cluster on one PostgreSQL database, as real `floe start --role ...` processes on loopback: one api node and two
- * worker nodes (`--slots 2`) sharing a project. Runs submitted through the api node are each executed exactly once,
+ * A cluster on one PostgreSQL database, as real `floe start --role ...` processes on loopback: one api node, one
+ * scheduler node and two worker nodes (`--slots 2`) sharing a project. Runs submitted through the api node are each executed exactly once,
  * spread over both workers; a pipeline's maxActiveRuns holds across the workers; a cancel through the api node stops
  * a run on a worker; a worker whose lease is taken away (the test bumps the run's fence) kills its run process and
  * its writes are refused; a child run (`ctx.runPipeline`) started on a worker runs on any worker and answers its
- * parent. And `--role worker` on SQLite is a usage error.
+ * parent; a run ending on a worker chains an `onRunEnd` trigger on the scheduler node. And `--role worker` on SQLite
+ * is a usage error.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -18,12 +19,15 @@ const PIPELINES = {
   "pipelines/solo.ts": sleep + pipelineSource("solo", `.task("span", async () => { const start = Date.now(); await sleep(700); return { start, end: Date.now() }; })`, "maxActiveRuns: 1"),
   "pipelines/kid.ts": pipelineSource("kid", `.task("double", ({ params }) => params.n * 2)`, "params: z.object({ n: z.number() })"),
   "pipelines/elder.ts": pipelineSource("elder", `.task("ask", async (_, ctx) => { const kid = await ctx.runPipeline("kid", { n: 21 }); return { runId: kid.runId, doubled: kid.results.double }; })`),
+  "pipelines/source.ts": pipelineSource("source", `.task("emit", () => "ok")`),
+  "pipelines/follower.ts": `import { pipeline } from "floe";\nexport default pipeline({ name: "follower", triggers: [{ onRunEnd: { pipeline: "source", states: ["Completed"] } }] }).task("react", (_, ctx) => ctx.trigger.kind);\n`,
   "pipelines/ticker.ts": sleep + pipelineSource("ticker", `.task("tick", async () => { for (let i = 0; i < 600; i++) { console.log("tick " + i); await sleep(100); } })`),
 };
 
 let server: TestPostgres;
 let url: string;
 let api: RunningDaemon;
+let scheduler: RunningDaemon;
 const workers: RunningDaemon[] = [];
 const project = makeProject(PIPELINES, "{ concurrency: { maxActiveRuns: 8 }, daemon: { shutdownGraceMs: 300 } }");
 
@@ -33,11 +37,16 @@ before(async () => {
   const env = { FLOE_DATABASE_URL: url, FLOE_LEASE_MS: "3000", FLOE_KILL_GRACE_MS: "1000" };
   // the api node migrates the database and snapshots the versions the workers read
   api = await startDaemon(project, { ...env, FLOE_NODE_ID: "api-1" }, ["--role", "api"]);
-  workers.push(...(await Promise.all([1, 2].map((n) => startDaemon(project, env, ["--role", "worker", "--slots", "2", "--node-id", `worker-${n}`])))));
+  const started = await Promise.all([
+    startDaemon(project, env, ["--role", "scheduler", "--node-id", "scheduler-1"]),
+    ...[1, 2].map((n) => startDaemon(project, env, ["--role", "worker", "--slots", "2", "--node-id", `worker-${n}`])),
+  ]);
+  scheduler = started[0]!;
+  workers.push(...started.slice(1));
 });
 
 after(async () => {
-  await Promise.all([api, ...workers].map((d) => d?.stop()));
+  await Promise.all([api, scheduler, ...workers].map((d) => d?.stop()));
   await server?.stop();
   project.cleanup();
 });
@@ -114,6 +123,16 @@ test("a child run is created in the database, claimed by a worker, and its end a
   assert.equal(doubled, 42);
   assert.equal(startsOf(runId).length, 1);
   assert.equal((await api.get(`/api/runs/${runId}`)).parentRunId, id);
+});
+
+test("a run that ends on a worker chains an onRunEnd trigger on the scheduler node", async () => {
+  const id = await submit("source");
+  assert.equal((await waitRun(api, id, undefined, 60_000)).state, "Completed");
+  const chained = await waitFor(async () => (await api.get("/api/runs?pipeline=follower")).items.find((r: any) => r.trigger?.detail?.runId === id), 30_000, "the chained run");
+  const run = await waitRun(api, chained.id, undefined, 60_000);
+  assert.equal(run.state, "Completed");
+  assert.equal(run.tasks[0].result, "runEnd");
+  assert.ok(!scheduler.lines.some((l) => l.event === "run:start"), "the scheduler node executes nothing");
 });
 
 test("--role worker on SQLite is a usage error (exit 2)", async () => {

@@ -62,12 +62,12 @@ export async function openPostgres(url: string, opts: OpenPostgresOptions = {}):
   }
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => (closing ??= pool.end());
-  const listen = async (channel: string, onNotify: () => void): Promise<() => Promise<void>> => {
+  const listen = async (channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> => {
     const client = new pg.Client({ connectionString: url, types, connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000 });
     client.on("error", () => undefined); // a lost connection ends the wake-ups; the caller's polling goes on
     await client.connect();
     client.on("notification", (n) => {
-      if (n.channel === channel) onNotify();
+      if (n.channel === channel) onNotify(n.payload ?? "");
     });
     await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
     return () => client.end();
