@@ -8,8 +8,9 @@
  * the heartbeat's check of the runs held here.
  */
 import {
-  CANCELS_CHANNEL, claimRuns, heldRuns, listSchedules, releaseClaim, renewClaims, RUNS_CHANNEL, type RunRecord, type Store,
+  CANCELS_CHANNEL, claimRuns, heldRuns, isConnectionLost, listSchedules, releaseClaim, renewClaims, RUNS_CHANNEL, type RunRecord, type Store,
 } from "../store/index.ts";
+import { createDbGrace } from "./db-grace.ts";
 import { withinLimits, type Admission, type AdmissionSlots } from "./admission.ts";
 import { notBeforeOf } from "./follow-up.ts";
 import type { DaemonLogger } from "./logger.ts";
@@ -26,6 +27,8 @@ export interface ClaimAdmissionDeps {
   versions: RunVersions;
   /** A claim lasts this long unless the heartbeat renews it (every third of it). */
   leaseMs: number;
+  /** How long runs keep going while the database is unreachable (FLOE_DB_GRACE_MS; never past their leases). */
+  graceMs: number;
   /** Claims are tried this often without a wake-up (a lost LISTEN connection, a retry's delay). */
   pollMs: number;
   log: DaemonLogger;
@@ -70,6 +73,8 @@ export async function createClaimAdmission(deps: ClaimAdmissionDeps, slots: Admi
   const fences = new Map<string, number>();
   const lost = new Set<string>();
   const stopping = new Set<string>();
+  /** When each held run's lease expires, as last granted (claim or renewal). */
+  const expiries = new Map<string, number>();
   let scheduleLimits = new Map<string, number | undefined>();
   let schedulesReadAt = Number.NEGATIVE_INFINITY;
   let busy = false;
@@ -106,8 +111,10 @@ export async function createClaimAdmission(deps: ClaimAdmissionDeps, slots: Admi
     const claims = await claimRuns(store, {
       node: deps.node, limit: free, now, leaseMs: deps.leaseMs, admit: (c, a) => admit(c, a, free, now),
     });
+    grace.reachable();
     for (const c of claims) {
       fences.set(c.run.id, c.fence); // before the start, so the run's first write already carries it
+      expiries.set(c.run.id, c.leaseExpiresAt);
       slots.start(c.run, c.fence);
     }
     return claims.length;
@@ -126,6 +133,7 @@ export async function createClaimAdmission(deps: ClaimAdmissionDeps, slots: Admi
         try {
           while ((await claimOnce()) > 0);
         } catch (error) {
+          if (isConnectionLost(error)) grace.unreachable(error);
           report("run:claim")(error);
         }
       } while (again && !closed);
@@ -144,7 +152,17 @@ export async function createClaimAdmission(deps: ClaimAdmissionDeps, slots: Admi
 
   async function renew(): Promise<void> {
     const mine = [...fences].filter(([id]) => !lost.has(id)).map(([runId, fence]) => ({ runId, fence }));
-    const gone = await renewClaims(store, deps.node, mine, deps.now() + deps.leaseMs);
+    if (mine.length === 0) return;
+    const until = deps.now() + deps.leaseMs;
+    let gone: string[];
+    try {
+      gone = await renewClaims(store, deps.node, mine, until);
+    } catch (error) {
+      if (isConnectionLost(error)) grace.unreachable(error);
+      throw error;
+    }
+    grace.reachable();
+    for (const { runId } of mine) expiries.set(runId, until);
     if (mine.length > gone.length) deps.onLease?.(true, mine.length - gone.length);
     if (gone.length > 0) deps.onLease?.(false, gone.length);
     for (const runId of gone) {
@@ -153,6 +171,20 @@ export async function createClaimAdmission(deps: ClaimAdmissionDeps, slots: Admi
     }
     await checkHeld();
   }
+
+  // the database lost: runs go on for the grace, then stop before their leases can expire (another node resumes them)
+  const grace = createDbGrace({
+    graceMs: deps.graceMs, marginMs: Math.min(5_000, Math.floor(deps.leaseMs / 3)), now: deps.now, log,
+    leasesUntil: () => Math.min(...[...expiries].filter(([id]) => !lost.has(id)).map(([, at]) => at)),
+    renew: () => renew().then(() => true),
+    expire(why) {
+      for (const runId of fences.keys()) {
+        if (lost.has(runId)) continue;
+        lost.add(runId); // not released: its lease expires and the reaper ends and resumes it
+        slots.lost(runId, why);
+      }
+    },
+  });
 
   const unlisten = await Promise.all([
     store.listen(RUNS_CHANNEL, wake),
@@ -179,6 +211,7 @@ export async function createClaimAdmission(deps: ClaimAdmissionDeps, slots: Admi
         if (!lost.has(runId)) await releaseClaim(store, runId, fence);
       } finally {
         fences.delete(runId);
+        expiries.delete(runId);
         lost.delete(runId);
         stopping.delete(runId);
       }
@@ -189,6 +222,7 @@ export async function createClaimAdmission(deps: ClaimAdmissionDeps, slots: Admi
     },
     async close() {
       closed = true;
+      grace.close();
       clearInterval(poll);
       clearInterval(heartbeat);
       for (const off of unlisten) await off().catch(() => undefined);

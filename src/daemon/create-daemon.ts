@@ -15,7 +15,8 @@ import { systemClock, type Clock } from "../core/clock.ts";
 import type { ResolvedConfig } from "../config/index.ts";
 import { createLoader } from "../loader/index.ts";
 import { createLoaderPool } from "./loader-pool.ts";
-import { createStoreSink, getPipeline, getRun, openDatabase, type Store } from "../store/index.ts";
+import type { PipelineSpec } from "../../schemas/pipeline.ts";
+import { createStoreSink, getPipeline, getRun, openDatabase, type RunRecord, type Store } from "../store/index.ts";
 import { createDaemonApiDeps } from "./api-deps.ts";
 import { createBackfills } from "./backfills.ts";
 import { locateConfig, loadDaemonConfig } from "./config-source.ts";
@@ -42,6 +43,8 @@ import { checkRole, dutiesOf, loadsPipelines, type Role } from "./roles.ts";
 import { createRunVersions } from "./run-versions.ts";
 import { resolveNodeId } from "./node-id.ts";
 import { createLeaseReaper } from "./reaper.ts";
+import { graceMsOf } from "./db-grace.ts";
+import { reconcileNode } from "./reconcile-node.ts";
 import { createNoAdmission, createQueueAdmission } from "./admission.ts";
 import { createClaimAdmission } from "./claim-admission.ts";
 import { startExecution, type Execution } from "./execution.ts";
@@ -136,6 +139,10 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
     const bus = createEventBus((e) => log.error("event:listener", String(e)));
     const params = createParamsChecker();
     const versions = createRunVersions({ store, stateDir: config.stateDir });
+    const specOf = (run: RunRecord): Promise<PipelineSpec | undefined> => versions.fetch(run.pipeline, run.version).then((m) => m.spec, () => undefined);
+    const graceMs = graceMsOf(env);
+    // this node's runs from before a restart are ended (and resumed) before it claims anything; others' are not touched
+    if (shared) await reconcileNode({ store, node: nodeId, leaseMs: leaseMsOf(env), specOf, now: () => clock.now(), log });
     const killGraceMs = options.killGraceMs ?? 5_000;
     let schedulesRef: ReturnType<typeof createScheduleWiring> | undefined;
     let triggersRef: Triggers | undefined;
@@ -147,7 +154,7 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
       admission: (slots) => !duties.worker ? createNoAdmission() : shared
         ? createClaimAdmission({
           store, node: nodeId, slots: () => options.slots ?? config.concurrency.maxActiveRuns,
-          maxActiveRuns: () => config.concurrency.maxActiveRuns, versions, leaseMs: leaseMsOf(env),
+          maxActiveRuns: () => config.concurrency.maxActiveRuns, versions, leaseMs: leaseMsOf(env), graceMs,
           pollMs: Number(env.FLOE_CLAIM_POLL_MS) || 1_000, log, now: () => clock.now(),
           onLease: (held, n) => (held ? nodeMetrics.renewed("run", n) : nodeMetrics.lost("run", n)),
         }, slots)
@@ -246,8 +253,7 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
         cleanups.push(() => leader.stop());
         const reaper = createLeaseReaper({
           store, node: nodeId, everyMs: 1_000, leaseMs: leaseMsOf(env), now: () => clock.now(), log,
-          // a version another node loaded comes from its bundle; one that cannot be read gets no resume (logged)
-          specOf: (run) => versions.fetch(run.pipeline, run.version).then((m) => m.spec, () => undefined),
+          specOf, // a version another node loaded comes from its bundle; one that cannot be read gets no resume (logged)
         });
         const reaping = startLeaderLoop({ store, name: "reaper", holder: nodeId, ttlMs: 15_000, duty: reaper, now: () => clock.now(), log });
         cleanups.push(() => reaping.stop());

@@ -5,14 +5,13 @@
  * node is still executing. At the deadline the node tries to renew once more; if that fails too, it stops its runs
  * (they are then handled by lease expiry: Crashed, and resumed elsewhere with `resume: true`).
  */
+import { EnvSettingError } from "./errors.ts";
 import type { DaemonLogger } from "./logger.ts";
 
 export interface DbGrace {
-  /** A renewal went through: the leases hold until `until` (Infinity when none is held), and any outage is over. */
-  renewed(until: number): void;
-  /** A run was claimed with a lease until `until`. */
-  claimed(until: number): void;
-  /** A store call failed for want of the database (first one of an outage starts the grace). */
+  /** A store call of the node's went through: any outage is over. */
+  reachable(): void;
+  /** A store call failed for want of the database (the first one of an outage starts the grace). */
   unreachable(cause: unknown): void;
   close(): void;
 }
@@ -21,6 +20,8 @@ export interface DbGraceDeps {
   graceMs: number;
   /** Stop this long before the earliest lease would expire (time to kill, clocks that differ a little). */
   marginMs: number;
+  /** When the earliest lease this node holds expires (Infinity when it holds none). */
+  leasesUntil(): number;
   /** One renewal now, at the deadline (resolves true when it went through). */
   renew(): Promise<boolean>;
   /** Past the grace: stop every run this node executes. */
@@ -34,26 +35,19 @@ export function graceMsOf(env: NodeJS.ProcessEnv): number {
   const text = env.FLOE_DB_GRACE_MS;
   if (text === undefined || text === "") return 20_000;
   const ms = Number(text);
-  if (!Number.isInteger(ms) || ms < 0) throw new RangeError(`FLOE_DB_GRACE_MS "${text}" is not a duration: expected a whole number of milliseconds (e.g. 20000)`);
+  if (!Number.isInteger(ms) || ms < 0) throw new EnvSettingError({ name: "FLOE_DB_GRACE_MS", value: text }, "a whole number of milliseconds (e.g. 20000)");
   return ms;
 }
 
 /**
  * @example
- * const grace = createDbGrace({ graceMs: 20_000, marginMs: 3_000, renew, expire: (why) => killAll(why), now: Date.now, log });
+ * const grace = createDbGrace({ graceMs: 20_000, marginMs: 5_000, leasesUntil, renew, expire: (why) => killAll(why), now: Date.now, log });
  */
 export function createDbGrace(deps: DbGraceDeps): DbGrace {
   const { log } = deps;
-  let leaseUntil = Number.POSITIVE_INFINITY;
   let since: number | undefined;
   let timer: NodeJS.Timeout | undefined;
 
-  const deadline = (): number => Math.min(since! + deps.graceMs, leaseUntil - deps.marginMs);
-  const arm = (): void => {
-    clearTimeout(timer);
-    timer = setTimeout(() => void atDeadline(), Math.max(0, deadline() - deps.now()));
-    timer.unref();
-  };
   const atDeadline = async (): Promise<void> => {
     if (since === undefined) return;
     const ok = await Promise.race([deps.renew().catch(() => false), new Promise<boolean>((r) => setTimeout(() => r(false), 2_000).unref())]);
@@ -65,22 +59,20 @@ export function createDbGrace(deps: DbGraceDeps): DbGrace {
   };
 
   return {
-    renewed(until) {
-      leaseUntil = until;
+    reachable() {
       if (since === undefined) return;
       log.info("store:restored", `the database is reachable again after ${Math.round((deps.now() - since) / 1000)} s; runs go on`);
       since = undefined;
       clearTimeout(timer);
     },
-    claimed(until) {
-      leaseUntil = Math.min(leaseUntil, until);
-    },
     unreachable(cause) {
       if (since !== undefined) return;
       since = deps.now();
-      const left = Math.max(0, deadline() - since);
+      const deadline = Math.min(since + deps.graceMs, deps.leasesUntil() - deps.marginMs);
+      const left = Math.max(0, deadline - since);
       log.warn("store:unavailable", `the database is unreachable (${(cause as Error)?.message ?? String(cause)}); runs keep going for up to ${Math.round(left / 1000)} s while this node reconnects`);
-      arm();
+      timer = setTimeout(() => void atDeadline(), left);
+      timer.unref();
     },
     close() {
       clearTimeout(timer);

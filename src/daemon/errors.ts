@@ -36,3 +36,13 @@ export class NodeIdInUseError extends FloeError {
     this.context = context;
   }
 }
+
+/** A setting from the environment that cannot be used (start-up fails naming it, exit 1). */
+export class EnvSettingError extends FloeError {
+  readonly _tag = "EnvSettingError" as const;
+  readonly context: { name: string; value: string };
+  constructor(context: { name: string; value: string }, expected: string) {
+    super(`${context.name} ${JSON.stringify(context.value)} is not usable: expected ${expected}`);
+    this.context = context;
+  }
+}

@@ -7,9 +7,12 @@ import { createLogger } from "../../src/daemon/logger.ts";
 const lines: string[] = [];
 const log = createLogger("json", (l) => void lines.push(l), Date.now, "info");
 
-function grace(graceMs: number, renewOk: boolean) {
+function grace(graceMs: number, renewOk: boolean, leasesUntil = Number.POSITIVE_INFINITY) {
   const expired: { why: string; at: number }[] = [];
-  const g = createDbGrace({ graceMs, marginMs: 100, renew: async () => renewOk, expire: (why) => void expired.push({ why, at: Date.now() }), now: Date.now, log });
+  const g = createDbGrace({
+    graceMs, marginMs: 100, leasesUntil: () => leasesUntil, renew: async () => renewOk,
+    expire: (why) => void expired.push({ why, at: Date.now() }), now: Date.now, log,
+  });
   return { g, expired };
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -28,7 +31,7 @@ test("past the grace, runs are stopped; a renewal in time, or at the deadline, k
   const back = grace(300, false);
   back.g.unreachable(new Error("down"));
   await sleep(100);
-  back.g.renewed(Date.now() + 30_000);
+  back.g.reachable();
   await sleep(500);
   assert.deepEqual(back.expired, []);
   assert.ok(lines.some((l) => l.includes("store:restored")));
@@ -41,10 +44,8 @@ test("past the grace, runs are stopped; a renewal in time, or at the deadline, k
 });
 
 test("the leases bound the grace: runs stop before the earliest lease can expire", async () => {
-  const { g, expired } = grace(60_000, false);
   const t0 = Date.now();
-  g.renewed(Number.POSITIVE_INFINITY); // nothing held
-  g.claimed(t0 + 600); // a claim whose lease ends in 0.6 s
+  const { g, expired } = grace(60_000, false, t0 + 600); // a lease that ends in 0.6 s
   g.unreachable(new Error("down"));
   await sleep(1_500);
   assert.equal(expired.length, 1);
@@ -55,5 +56,5 @@ test("the leases bound the grace: runs stop before the earliest lease can expire
 test("FLOE_DB_GRACE_MS: a whole number of ms, 20 s by default", () => {
   assert.equal(graceMsOf({}), 20_000);
   assert.equal(graceMsOf({ FLOE_DB_GRACE_MS: "5000" }), 5_000);
-  assert.throws(() => graceMsOf({ FLOE_DB_GRACE_MS: "20s" }), /FLOE_DB_GRACE_MS "20s" is not a duration/);
+  assert.throws(() => graceMsOf({ FLOE_DB_GRACE_MS: "20s" }), /FLOE_DB_GRACE_MS "20s" is not usable: expected a whole number of milliseconds/);
 });
