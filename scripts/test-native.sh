@@ -4,6 +4,7 @@
 # Debian's own nodejs). The project is installed there from scratch (npm ci from a copy of the tree).
 #
 #   sudo scripts/test-native.sh            # exit 0: all passed natively; 1: a test failed; 2: cannot run here
+#   sudo scripts/test-native.sh --bench remote [--rounds 3]   # a benchmark on the native build instead of the tests
 #
 # Needs: root (debootstrap, chroot, bind mounts), debootstrap, and network to Debian's mirror and the npm
 # registry. better-sqlite3 is compiled there against Debian's Node headers (libnode-dev, npm_config_nodedir=/usr),
@@ -23,6 +24,14 @@ START=$(date +%s)
 
 say() { echo "test-native: $*" >&2; }
 cannot() { say "cannot run: $*"; exit 2; }
+
+BENCH=
+if [ $# -gt 0 ]; then
+  [ "$1" = "--bench" ] && [ $# -ge 2 ] || { say "usage: $0 [--bench NAME [ARGS...]]"; exit 2; }
+  shift
+  BENCH="$*"
+  [[ "$BENCH" =~ ^[A-Za-z0-9\ =._-]+$ ]] || { say "usage: benchmark name and arguments may hold letters, digits, spaces and = . _ - only"; exit 2; }
+fi
 
 [ "$(id -u)" = 0 ] || cannot "needs root (debootstrap, chroot and bind mounts); run it as root or with sudo"
 command -v debootstrap >/dev/null || cannot "needs debootstrap (apt-get install debootstrap)"
@@ -115,6 +124,12 @@ retry in_root "node /opt/npm/bin/npm-cli.js ci --no-audit --no-fund >/tmp/npm-ci
 in_root "node -e 'const { Storage } = require(\"@earthmover/icechunk\"); if (typeof Storage.newLocalFilesystem !== \"function\") { console.error(\"the WASM build loaded, not the native binary\"); process.exit(1) }'" \
   || { say "the native Icechunk binary did not load in the root"; exit 1; }
 say "native Icechunk binary loaded"
+
+if [ -n "$BENCH" ]; then
+  say "npm run bench -- $BENCH (native build)"
+  in_root "node /opt/npm/bin/npm-cli.js run --silent bench -- $BENCH" || { say "the benchmark failed on the native build"; exit 1; }
+  exit 0
+fi
 
 failed=
 TESTS='$(find test/arraylake test/data test/run test/testing test/cli -name "*.test.ts" | sort)'

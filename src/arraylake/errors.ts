@@ -161,16 +161,30 @@ export class ServiceError extends FloeError {
   }
 }
 
-/** The repository lives on a platform this build cannot reach yet (GCS, Azure). */
+/** Platforms that only the native build's own storages reach, by their name for people. */
+const NATIVE_ONLY: Record<string, string> = { gs: "Google Cloud Storage", azure: "Azure Blob Storage" };
+
+/**
+ * The repository's bucket is on a platform this process cannot reach: GCS or Azure under Icechunk's WebAssembly
+ * build (they need the native one), or a platform floe does not know. Says which build loaded and what to do.
+ */
 export class UnsupportedPlatformError extends FloeError {
   readonly _tag = "UnsupportedPlatformError" as const;
   readonly platform: string;
-  constructor(repo: string, platform: string) {
+  readonly build: "native" | "wasm";
+  constructor(repo: string, platform: string, build: "native" | "wasm") {
+    const native = NATIVE_ONLY[platform];
     super(
-      `repository "${repo}" is stored on platform "${platform}", which floe does not support yet ` +
-        "(S3 and S3-compatible buckets only; GCS is planned)",
+      native && build === "wasm"
+        ? `repository "${repo}" is stored on ${native} (platform "${platform}"), which this process cannot reach: ` +
+            "it loaded the WebAssembly build of Icechunk, which has no GCS or Azure storage. Run floe where Node loads " +
+            "Icechunk's native build (Linux x64 with glibc 2.38 or newer, e.g. Ubuntu 24.04 or Debian 13; macOS arm64; " +
+            "Windows x64); S3 repositories work on both builds"
+        : `repository "${repo}" is stored on platform "${platform}", which floe does not support ` +
+            "(it reaches S3 and S3-compatible buckets on both Icechunk builds, GCS and Azure on the native build)",
     );
     this.platform = platform;
+    this.build = build;
   }
 }
 

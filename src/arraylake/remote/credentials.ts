@@ -1,27 +1,44 @@
 /**
  * @module Object-storage credentials for one repository: static, anonymous, or vended by the Arraylake
  * service and refreshed before they expire (and at once when storage says they already have). Concurrent
- * callers share one refresh; a secret is never put in an error message.
+ * callers share one refresh; a secret is never put in an error message. The same source serves S3 keys,
+ * GCS bearer tokens and Azure SAS tokens: anything with an optional `expiresAt`.
  */
 
-export interface S3Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string | undefined;
-  /** When the service says they stop working; undefined for long-lived keys. */
+/** What a refreshing source needs to know of any credential: when it stops working. */
+export interface Expiring {
+  /** When the service says they stop working; undefined for long-lived ones. */
   expiresAt?: Date | undefined;
 }
 
-export interface CredentialSource {
+export interface S3Credentials extends Expiring {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string | undefined;
+}
+
+/** A GCS OAuth2 access token vended for one repository (`GSCredentials` of the Python client). */
+export interface GcsToken extends Expiring {
+  bearer: string;
+}
+
+/** An Azure user-delegation SAS token scoped to one container (`AzureCredentials` of the Python client). */
+export interface AzureSas extends Expiring {
+  sasToken: string;
+  /** The storage account the token is for. */
+  account: string;
+}
+
+export interface CredentialSource<C extends Expiring = S3Credentials> {
   /** Current credentials, refreshed first if they expire within the margin; undefined signs nothing (anonymous). */
-  get(): Promise<S3Credentials | undefined>;
+  get(): Promise<C | undefined>;
   /** Storage rejected `used` as expired: the next `get` fetches new ones (unless a refresh already replaced them). */
-  invalidate(used: S3Credentials | undefined): void;
+  invalidate(used: C | undefined): void;
   /** How many times credentials were fetched (tests and logs). */
   readonly fetches: number;
 }
 
-export const anonymousCredentials: CredentialSource = {
+export const anonymousCredentials: CredentialSource<never> = {
   get: async () => undefined,
   invalidate: () => undefined,
   fetches: 0,
@@ -44,19 +61,19 @@ export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60_000;
  * @example
  * const source = refreshingCredentials(() => api.bucketCredentials("acme", "climate"));
  */
-export function refreshingCredentials(
-  fetch: () => Promise<S3Credentials>,
+export function refreshingCredentials<C extends Expiring>(
+  fetch: () => Promise<C>,
   options: RefreshOptions = {},
-): CredentialSource {
+): CredentialSource<C> {
   const margin = options.marginMs ?? DEFAULT_REFRESH_MARGIN_MS;
   const now = options.now ?? Date.now;
-  let current: S3Credentials | undefined;
-  let pending: Promise<S3Credentials> | undefined;
+  let current: C | undefined;
+  let pending: Promise<C> | undefined;
   let fetches = 0;
 
-  const fresh = (c: S3Credentials): boolean => c.expiresAt === undefined || c.expiresAt.getTime() - now() > margin;
+  const fresh = (c: C): boolean => c.expiresAt === undefined || c.expiresAt.getTime() - now() > margin;
 
-  const refresh = (): Promise<S3Credentials> => {
+  const refresh = (): Promise<C> => {
     // One refresh at a time: a burst of chunk writes must not each ask the service.
     pending ??= (async () => {
       try {

@@ -1,28 +1,22 @@
 /**
  * @module The remote backend of `Client`: repositories listed, created and deleted through the Arraylake
  * service; opened by asking the service where a repository lives and for credentials, then reading and writing
- * its Icechunk objects directly in the bucket through {@link s3Storage}.
+ * its Icechunk objects directly in the bucket through the storage that {@link storageForRepo} picks.
  */
 import { Repository, type Storage } from "@earthmover/icechunk";
-import { RepoNotFoundError, ServiceError, UnsupportedPlatformError } from "../errors.ts";
+import { icechunkBuild } from "../build.ts";
+import { RepoNotFoundError } from "../errors.ts";
 import type { LineageObserver } from "../lineage.ts";
 import { ArraylakeRepo } from "../repo.ts";
 import { guard } from "../translate.ts";
-import { anonymousCredentials, refreshingCredentials, staticCredentials, type CredentialSource } from "./credentials.ts";
+import { locationOf, storageForRepo, type StorageSettings } from "./bucket-storage.ts";
 import { createServiceApi, SERVICE_HEADERS, type CreateRepoRequest, type RemoteRepoInfo, type ServiceApi } from "./service-api.ts";
 import { createServiceHttp, type RetrySettings } from "./service-http.ts";
-import { s3Storage } from "./s3-storage.ts";
 
 /** Tuning of the remote backend; defaults suit the real service. */
-export interface RemoteSettings {
+export interface RemoteSettings extends StorageSettings {
   /** Retries of the service's 429/5xx and unreachable errors. */
   retry?: Partial<RetrySettings> | undefined;
-  /** Refresh vended credentials when fewer than this many ms remain; default 5 minutes. */
-  credentialRefreshMarginMs?: number | undefined;
-  /** Retries of object-storage throttling / 5xx, and their first backoff. */
-  storageRetries?: number | undefined;
-  storageRetryBaseMs?: number | undefined;
-  fetch?: typeof fetch | undefined;
 }
 
 export interface RemoteListing {
@@ -31,15 +25,6 @@ export interface RemoteListing {
   id: string;
   /** `s3://bucket/prefix` */
   path: string;
-}
-
-const S3_PLATFORMS = new Set(["s3", "s3c", "s3-compatible", "minio"]);
-
-function locationOf(info: RemoteRepoInfo): string {
-  const b = info.bucket;
-  if (!b) return `arraylake://${info.org}/${info.name}`;
-  const scheme = S3_PLATFORMS.has(b.platform) ? "s3" : b.platform === "gs" ? "gs" : b.platform;
-  return `${scheme}://${b.name}/${info.prefix}`;
 }
 
 export class RemoteBackend {
@@ -67,34 +52,9 @@ export class RemoteBackend {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  #credentialsFor(info: RemoteRepoInfo): CredentialSource {
-    const bucket = info.bucket!;
-    if (bucket.credentials === "hmac" && bucket.hmac) return staticCredentials(bucket.hmac);
-    if (bucket.credentials !== "delegated") return anonymousCredentials;
-    // One refreshing source per opened repository: its sessions share the credentials and their refreshes.
-    return refreshingCredentials(() => this.api.bucketCredentials(info.org, info.name), {
-      marginMs: this.#settings.credentialRefreshMarginMs,
-    });
-  }
-
-  /** The Icechunk storage for a repository the service described. */
-  storageFor(info: RemoteRepoInfo): Storage {
-    const id = `${info.org}/${info.name}`;
-    const bucket = info.bucket;
-    if (!bucket) throw new ServiceError(`repository "${id}" has no bucket configured on the Arraylake service`, undefined);
-    if (!S3_PLATFORMS.has(bucket.platform)) throw new UnsupportedPlatformError(id, bucket.platform);
-    if (info.mode === "offline") throw new ServiceError(`repository "${id}" is offline on the Arraylake service; try again later`, undefined);
-    return s3Storage({
-      bucket: bucket.name,
-      prefix: info.prefix,
-      region: bucket.region ?? "us-east-1",
-      endpoint: bucket.endpoint,
-      forcePathStyle: bucket.forcePathStyle,
-      credentials: this.#credentialsFor(info),
-      retries: this.#settings.storageRetries,
-      retryBaseMs: this.#settings.storageRetryBaseMs,
-      fetch: this.#settings.fetch,
-    });
+  /** The Icechunk storage for a repository the service described (S3: floe's; GCS, Azure: the native build's). */
+  storageFor(info: RemoteRepoInfo): Promise<Storage> {
+    return storageForRepo(info, { api: this.api, build: icechunkBuild(), settings: this.#settings });
   }
 
   #wrap(info: RemoteRepoInfo, repository: Repository): ArraylakeRepo {
@@ -105,7 +65,7 @@ export class RemoteBackend {
   async getRepo(org: string, name: string): Promise<ArraylakeRepo> {
     const info = await this.api.getRepo(org, name);
     const id = `${org}/${name}`;
-    const storage = this.storageFor(info);
+    const storage = await this.storageFor(info);
     const exists = await guard({ repo: id, operation: "check for the Icechunk repository" }, () => Repository.exists(storage));
     if (!exists) {
       throw new RepoNotFoundError(`${id} (registered on the Arraylake service, but no Icechunk repository at ${locationOf(info)})`);
@@ -117,7 +77,7 @@ export class RemoteBackend {
   async createRepo(org: string, name: string, request?: CreateRepoRequest): Promise<ArraylakeRepo> {
     const info = await this.api.createRepo(org, name, request);
     try {
-      const storage = this.storageFor(info);
+      const storage = await this.storageFor(info);
       const repository = await guard({ repo: `${org}/${name}`, operation: "create" }, () => Repository.create(storage));
       return this.#wrap(info, repository);
     } catch (error) {

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { OrgNotFoundError, RepoExistsError, RepoNotFoundError, ServiceError } from "../errors.ts";
-import type { S3Credentials } from "./credentials.ts";
+import type { AzureSas, GcsToken, S3Credentials } from "./credentials.ts";
 import type { ServiceHttp } from "./service-http.ts";
 
 /** Sent with every request, as the Python client does (`accept`), plus who we are (`client-name`, for debugging). */
@@ -36,7 +36,13 @@ const bucketSchema = z.looseObject({
   prefix: z.string().default(""),
   extra_config: z.record(z.string(), z.union([z.string(), z.boolean(), z.number()])).default({}),
   auth_config: z
-    .looseObject({ method: z.string(), access_key_id: z.string().optional(), secret_access_key: z.string().optional() })
+    .looseObject({
+      method: z.string(),
+      access_key_id: z.string().optional(),
+      secret_access_key: z.string().optional(),
+      /** `AzureDelegatedCredentialsAuth`: the storage account that holds the container. */
+      storage_account: z.string().optional(),
+    })
     .nullish(),
 });
 
@@ -55,13 +61,23 @@ const repoSchema = z.looseObject({
     .nullish(),
 });
 
-/** `S3Credentials` (types.py), the body of `GET .../bucket-credentials`. */
+/** The body of `GET .../bucket-credentials`: one route, a shape per platform (types.py). */
 const s3CredentialsSchema = z.looseObject({
   aws_access_key_id: z.string(),
   aws_secret_access_key: z.string(),
   aws_session_token: z.string().nullish(),
   expiration: z.string().nullish(),
 });
+/** `GSCredentials`: an OAuth2 access token. */
+const gcsCredentialsSchema = z.looseObject({ access_token: z.string(), principal: z.string().optional(), expiration: z.string().nullish() });
+/** `AzureCredentials`: a user-delegation SAS token for the container. */
+const azureCredentialsSchema = z.looseObject({ sas_token: z.string(), storage_account: z.string(), expiration: z.string().nullish() });
+
+/** Inferred: `expiration` is an ISO 8601 datetime; without a zone it is UTC (the Python client assumes UTC). */
+function expiry(expiration: string | null | undefined): Date | undefined {
+  if (!expiration) return undefined;
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(expiration) ? expiration : `${expiration}Z`);
+}
 
 export type CredentialMode = "delegated" | "hmac" | "anonymous";
 
@@ -69,7 +85,10 @@ export interface BucketInfo {
   nickname: string;
   /** `s3`, `s3-compatible`, `minio`, `gs`, `azure` */
   platform: string;
+  /** The bucket, or the container on Azure. */
   name: string;
+  /** Azure only: the storage account holding the container (`auth_config.storage_account`). */
+  account: string | undefined;
   region: string | undefined;
   endpoint: string | undefined;
   forcePathStyle: boolean;
@@ -104,6 +123,7 @@ function toBucket(b: z.infer<typeof bucketSchema>): BucketInfo {
     nickname: b.nickname,
     platform: b.platform,
     name: b.name,
+    account: b.auth_config?.storage_account,
     region: typeof extra.region_name === "string" && extra.region_name ? extra.region_name : undefined,
     endpoint: typeof extra.endpoint_url === "string" && extra.endpoint_url ? extra.endpoint_url : undefined,
     forcePathStyle,
@@ -148,6 +168,14 @@ export interface CreateRepoRequest {
 
 /** The calls floe makes, each mapping the service's statuses to tagged errors. */
 export function createServiceApi(http: ServiceHttp) {
+  const credentials = async <T>(org: string, name: string, schema: z.ZodType<T>): Promise<T> => {
+    const what = `fetching storage credentials for "${org}/${name}"`;
+    const r = await http.request("GET", ROUTES.bucketCredentials(org, name), what);
+    if (r.status === 404) throw new RepoNotFoundError(`${org}/${name}`);
+    if (r.status !== 200) throw other(r.status, r.body, what);
+    return parse(schema, r.body, what);
+  };
+
   return {
     async listRepos(org: string): Promise<RemoteRepoInfo[]> {
       const what = `listing repositories of "${org}"`;
@@ -190,16 +218,22 @@ export function createServiceApi(http: ServiceHttp) {
       if (r.status >= 300) throw other(r.status, r.body, what);
     },
 
-    /** Temporary credentials scoped to the repository's prefix (delegated buckets only). */
+    /** Temporary S3 credentials scoped to the repository's prefix (delegated buckets only). */
     async bucketCredentials(org: string, name: string): Promise<S3Credentials> {
-      const what = `fetching storage credentials for "${org}/${name}"`;
-      const r = await http.request("GET", ROUTES.bucketCredentials(org, name), what);
-      if (r.status === 404) throw new RepoNotFoundError(`${org}/${name}`);
-      if (r.status !== 200) throw other(r.status, r.body, what);
-      const c = parse(s3CredentialsSchema, r.body, what);
-      // Inferred: `expiration` is an ISO 8601 datetime; without a zone it is UTC (the Python client assumes UTC).
-      const expiresAt = c.expiration ? new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(c.expiration) ? c.expiration : `${c.expiration}Z`) : undefined;
-      return { accessKeyId: c.aws_access_key_id, secretAccessKey: c.aws_secret_access_key, sessionToken: c.aws_session_token ?? undefined, expiresAt };
+      const c = await credentials(org, name, s3CredentialsSchema);
+      return { accessKeyId: c.aws_access_key_id, secretAccessKey: c.aws_secret_access_key, sessionToken: c.aws_session_token ?? undefined, expiresAt: expiry(c.expiration) };
+    },
+
+    /** A temporary GCS access token (delegated `gs` buckets). */
+    async gcsCredentials(org: string, name: string): Promise<GcsToken> {
+      const c = await credentials(org, name, gcsCredentialsSchema);
+      return { bearer: c.access_token, expiresAt: expiry(c.expiration) };
+    },
+
+    /** A temporary SAS token for the repository's container (delegated `azure` buckets). */
+    async azureCredentials(org: string, name: string): Promise<AzureSas> {
+      const c = await credentials(org, name, azureCredentialsSchema);
+      return { sasToken: c.sas_token, account: c.storage_account, expiresAt: expiry(c.expiration) };
     },
   };
 }

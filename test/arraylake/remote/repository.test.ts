@@ -8,25 +8,9 @@ import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import * as zarr from "zarrita";
 import { CommitConflictError, type ArraylakeRepo } from "../../../src/arraylake/index.ts";
-import { startRig } from "./helpers.ts";
+import { overwriteArray, ramp, readArray, startRig, writeArray } from "./helpers.ts";
 
 const rig = await startRig();
-
-function ramp(n: number, offset = 0): Float32Array {
-  return Float32Array.from({ length: n }, (_, i) => i * 0.5 + offset);
-}
-
-async function writeArray(repo: ArraylakeRepo, path: string, values: Float32Array, message: string, rebaseAttempts = 0): Promise<string> {
-  const session = await repo.writableSession("main");
-  const arr = await zarr.create(zarr.root(session.store).resolve(path), { shape: [values.length], dtype: "float32", chunkShape: [256] }); // 1 KiB chunks: above Icechunk's inline threshold
-  await zarr.set(arr, null, { data: values, shape: [values.length], stride: [1] });
-  return session.commit(message, { rebaseAttempts });
-}
-
-async function readArray(repo: ArraylakeRepo, path: string): Promise<number[]> {
-  const s = await repo.readonlySession({ branch: "main" });
-  return Array.from((await zarr.get(await zarr.open(zarr.root(s.store).resolve(path), { kind: "array" }))).data as Float32Array);
-}
 
 test("create, write, commit, and read back from another client", async () => {
   const signed = rig.s3.stats.signatureChecked;
@@ -46,12 +30,7 @@ test("concurrent commits touching the same chunk: one wins, the other gets a con
   await rig.client().createRepo("acme/race");
   await writeArray(await rig.client().getRepo("acme/race"), "x", ramp(256), "base");
   const [a, b] = await Promise.all([rig.client().getRepo("acme/race"), rig.client().getRepo("acme/race")]);
-  const write = async (repo: ArraylakeRepo, offset: number) => {
-    const s = await repo.writableSession("main");
-    const arr = await zarr.open(zarr.root(s.store).resolve("x"), { kind: "array" });
-    await zarr.set(arr, null, { data: ramp(256, offset), shape: [256], stride: [1] });
-    return s.commit(`offset ${offset}`, { rebaseAttempts: 2 });
-  };
+  const write = (repo: ArraylakeRepo, offset: number) => overwriteArray(repo, "x", ramp(256, offset), `offset ${offset}`);
   const results = await Promise.allSettled([write(a, 100), write(b, 200)]);
   const won = results.filter((r) => r.status === "fulfilled");
   const lost = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
