@@ -53,9 +53,24 @@ retry() {
   return 1
 }
 
+# Processes still running inside the root (a server whose test crashed): they would keep the mounts busy.
+strays() {
+  local p
+  for p in /proc/[0-9]*; do [ "$(readlink "$p/root" 2>/dev/null)" = "$ROOT" ] && echo "${p#/proc/}"; done
+  return 0
+}
+
 MOUNTS=()
 cleanup() {
-  local status=$? m
+  local status=$? m pids
+  pids=$(strays)
+  if [ -n "$pids" ]; then
+    say "stopping processes left in the root: $(echo $pids)"
+    kill $pids 2>/dev/null || true
+    sleep 2
+    pids=$(strays)
+    [ -z "$pids" ] || kill -9 $pids 2>/dev/null || true
+  fi
   for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
     m=${MOUNTS[$i]}
     umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || say "could not unmount $m"
@@ -118,12 +133,13 @@ in_root() {
 
 say "$(in_root 'node --version; ldd --version | head -1' | tr '\n' ' ')"
 say "npm ci (from scratch, in the root)"
+CI_START=$(date +%s)
 retry in_root "node /opt/npm/bin/npm-cli.js ci --no-audit --no-fund >/tmp/npm-ci.log 2>&1 || { tail -20 /tmp/npm-ci.log; exit 1; }" \
   || { say "npm ci failed in the root"; exit 2; }
 
 in_root "node -e 'const { Storage } = require(\"@earthmover/icechunk\"); if (typeof Storage.newLocalFilesystem !== \"function\") { console.error(\"the WASM build loaded, not the native binary\"); process.exit(1) }'" \
   || { say "the native Icechunk binary did not load in the root"; exit 1; }
-say "native Icechunk binary loaded"
+say "native Icechunk binary loaded (npm ci took $(($(date +%s) - CI_START)) s)"
 
 if [ -n "$BENCH" ]; then
   say "npm run bench -- $BENCH (native build)"
@@ -133,7 +149,9 @@ fi
 
 failed=
 TESTS='$(find test/arraylake test/data test/run test/testing test/cli -name "*.test.ts" | sort)'
+TESTS_START=$(date +%s)
 in_root "node --import tsx --test --test-concurrency=2 --test-reporter=dot $TESTS" || failed="tests"
+say "tests took $(($(date +%s) - TESTS_START)) s"
 in_root "export FLOE_STATE_DIR=/tmp/floe-native-state; rm -rf \$FLOE_STATE_DIR; node bin/floe.js demo seed && node bin/floe.js run seasonal-averages --local" \
   || failed="${failed:+$failed, }seed job"
 if [ -n "$failed" ]; then

@@ -1,13 +1,23 @@
-/** @module Token redaction: no Arraylake token (`ema_...`) or JWT is ever logged, stored or returned. */
+/**
+ * @module Token redaction: no Arraylake token (`ema_...`), JWT, bearer token, Azure SAS signature or Google access
+ * token (`ya29.`) is ever logged, stored or returned (storage errors may quote a request URL with its SAS).
+ */
 
 const TOKEN_RE = /\bema_[A-Za-z0-9_\-.]+/g;
 const JWT_RE = /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g;
 const BEARER_RE = /(Bearer\s+)[A-Za-z0-9_\-.=]+/gi;
+const SAS_SIG_RE = /([?&]sig=)[^&\s"'<>)]+/gi;
+const GOOGLE_TOKEN_RE = /\bya29\.[A-Za-z0-9_\-.]+/g;
 
 export const REDACTED = "ema_***";
 
 export function redact(text: string): string {
-  return text.replace(TOKEN_RE, REDACTED).replace(JWT_RE, "<jwt:***>").replace(BEARER_RE, "$1***");
+  return text
+    .replace(TOKEN_RE, REDACTED)
+    .replace(JWT_RE, "<jwt:***>")
+    .replace(BEARER_RE, "$1***")
+    .replace(SAS_SIG_RE, "$1***")
+    .replace(GOOGLE_TOKEN_RE, "ya29.***");
 }
 
 /** Redacts every string inside a JSON-like value. */
