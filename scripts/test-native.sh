@@ -118,9 +118,16 @@ cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
 
 # A fresh copy of the tree (tracked and new files, no node_modules, no state), shared fixtures beside it.
 WORK=$ROOT/work
+# A benchmark keeps the last run's install when package-lock.json is unchanged; the tests always install from scratch.
+KEEP=
+if [ -n "$BENCH" ] && [ -d "$WORK/floe/node_modules" ] && cmp -s "$REPO/package-lock.json" "$WORK/floe/package-lock.json"; then
+  KEEP=$ROOT/node_modules.kept
+  rm -rf --one-file-system "$KEEP" && mv "$WORK/floe/node_modules" "$KEEP"
+fi
 rm -rf --one-file-system "$WORK" && mkdir -p "$WORK/floe" "$WORK/shared"
 (cd "$REPO" && git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done | tar --null --no-recursion -T - -cf -) | tar -xf - -C "$WORK/floe"
 cp -a "$SHARED/fixtures" "$WORK/shared/fixtures"
+[ -z "$KEEP" ] || mv "$KEEP" "$WORK/floe/node_modules"
 
 bind /proc "$ROOT/proc"
 bind /dev "$ROOT/dev"
@@ -132,10 +139,14 @@ in_root() {
 }
 
 say "$(in_root 'node --version; ldd --version | head -1' | tr '\n' ' ')"
-say "npm ci (from scratch, in the root)"
 CI_START=$(date +%s)
-retry in_root "node /opt/npm/bin/npm-cli.js ci --no-audit --no-fund >/tmp/npm-ci.log 2>&1 || { tail -20 /tmp/npm-ci.log; exit 1; }" \
-  || { say "npm ci failed in the root"; exit 2; }
+if [ -n "$KEEP" ]; then
+  say "reusing the last install (package-lock.json unchanged)"
+else
+  say "npm ci (from scratch, in the root)"
+  retry in_root "node /opt/npm/bin/npm-cli.js ci --no-audit --no-fund >/tmp/npm-ci.log 2>&1 || { tail -20 /tmp/npm-ci.log; exit 1; }" \
+    || { say "npm ci failed in the root"; exit 2; }
+fi
 
 in_root "node -e 'const { Storage } = require(\"@earthmover/icechunk\"); if (typeof Storage.newLocalFilesystem !== \"function\") { console.error(\"the WASM build loaded, not the native binary\"); process.exit(1) }'" \
   || { say "the native Icechunk binary did not load in the root"; exit 1; }

@@ -1,7 +1,7 @@
 /**
  * @module Which Icechunk storage serves a repository the Arraylake service described, on the build this process
- * loaded. S3 and S3-compatible buckets: floe's own S3 storage on both builds (it refreshes credentials when
- * storage rejects them as expired, and measured faster than the library's; see ARCHITECTURE.md). GCS and Azure:
+ * loaded. S3 and S3-compatible buckets: floe's own S3 storage on both builds (it refreshes credentials as soon as
+ * storage rejects them as expired, which the library's does not; see ARCHITECTURE.md). GCS and Azure:
  * the library's own storages, which only the native build has; the WebAssembly build gets an
  * {@link UnsupportedPlatformError} saying what to do.
  */

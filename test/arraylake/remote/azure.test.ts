@@ -84,7 +84,7 @@ if (BUILD === "wasm") {
     const error = await expired.client().createRepo("acme/azexpired").then(() => undefined, (e: unknown) => e);
     assert.ok(error instanceof Error, String(error));
     const text = `${String(error)} ${String((error as Error).cause ?? "")}`;
-    assert.doesNotMatch(text, /sig=/, "the SAS signature is not in the error");
+    assert.doesNotMatch(text, /sig=(?!\*\*\*)/, "the SAS signature is not in the error");
     assert.ok(!text.includes(TOKEN));
     assert.deepEqual(await expired.client().listRepos("acme"), [], "the registration was rolled back");
   });
