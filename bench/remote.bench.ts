@@ -59,14 +59,14 @@ export default async function remoteBench(args: string[]): Promise<void> {
       forcePathStyle: true,
       credentials: staticCredentials({ accessKeyId: "BENCHKEY", secretAccessKey: "BENCHSECRET" }),
     });
-    const storageOf = (side: Side, prefix: string): Storage => (side === "floe" ? s3Storage(location(prefix)) : libraryS3Storage(location(prefix)));
+    const storageOf = async (side: Side, prefix: string): Promise<Storage> => (side === "floe" ? s3Storage(location(prefix)) : libraryS3Storage(location(prefix)));
     const sides: Side[] = build === "native" ? ["floe", "library"] : ["floe"];
     const results: Record<Side, { writeS: number; readS: number }[]> = { floe: [], library: [] };
     for (let r = 0; r < rounds; r++) {
       // Alternate which side goes first, so neither always meets a warmer machine.
       for (const side of r % 2 === 0 ? sides : [...sides].reverse()) {
         const prefix = `${side}/round-${r}`;
-        const repository = await Repository.create(storageOf(side, prefix));
+        const repository = await Repository.create(await storageOf(side, prefix));
         results[side].push(await measure(new ArraylakeRepo({ name: prefix, path: `s3://bench/${prefix}`, repository, observer: undefined }), values));
         // Empty the prefix again: the server keeps objects in memory.
         const backend = createS3Backend(createS3Client(location(prefix)));

@@ -7,7 +7,7 @@
  *   credentials: refreshingCredentials(() => api.azureCredentials("acme", "climate")) });
  */
 import { Storage, type AzureCredentials, type S3Options, type S3StaticCredentials } from "@earthmover/icechunk";
-import type { AzureSas, CredentialSource, GcsToken, S3Credentials } from "./credentials.ts";
+import type { AzureSas, CredentialSource, Expiring, GcsToken, S3Credentials } from "./credentials.ts";
 import type { S3Location } from "./s3-client.ts";
 
 export interface AzureStorageOptions {
@@ -45,17 +45,39 @@ export interface GcsStorageOptions {
   credentials: CredentialSource<GcsToken> | undefined;
 }
 
-/** Bearer tokens from `credentials`, asked for again by the library when the one it holds expires. */
-export function gcsStorage(options: GcsStorageOptions): Storage {
-  const config = endpointConfig(options.endpoint, "base_url");
-  const source = options.credentials;
-  if (!source) return Storage.newGcs(options.bucket, options.prefix, { type: "Anonymous" }, config);
-  const refresh = async () => {
-    const token = await source.get();
-    if (!token) throw new Error("no GCS token was vended");
-    return token.expiresAt ? { bearer: token.bearer, expiresAfter: token.expiresAt } : { bearer: token.bearer };
+/**
+ * The binding calls a refresh callback for a value, not a Promise, whatever its typings say: an async callback
+ * fails the first request with "object store error dispatch failure" (icechunk 2.2.2, seen on the native build).
+ * So the first credentials are fetched before the storage is made, and the callback hands back the newest it
+ * has while `source` fetches newer ones in the background (the library asks again until they arrive).
+ */
+async function refresher<C extends Expiring, T>(source: CredentialSource<C>, what: string, convert: (c: C) => T) {
+  const first = await source.get();
+  if (!first) throw new Error(`no ${what} were vended`);
+  let latest = first;
+  let pending: Promise<void> | undefined;
+  const callback = (): T => {
+    pending ??= source.get().then(
+      (c) => {
+        if (c) latest = c;
+        pending = undefined;
+      },
+      () => {
+        pending = undefined;
+      },
+    );
+    return convert(latest);
   };
-  return Storage.newGcsWithRefreshableCredentials(options.bucket, options.prefix, refresh, undefined, config);
+  return { initial: convert(first), callback: callback as unknown as () => Promise<T> };
+}
+
+/** Bearer tokens from `credentials`, asked for again by the library when the one it holds is about to expire. */
+export async function gcsStorage(options: GcsStorageOptions): Promise<Storage> {
+  const config = endpointConfig(options.endpoint, "base_url");
+  if (!options.credentials) return Storage.newGcs(options.bucket, options.prefix, { type: "Anonymous" }, config);
+  const bearer = (t: GcsToken) => (t.expiresAt ? { bearer: t.bearer, expiresAfter: t.expiresAt } : { bearer: t.bearer });
+  const { initial, callback } = await refresher(options.credentials, "GCS tokens", bearer);
+  return Storage.newGcsWithRefreshableCredentials(options.bucket, options.prefix, callback, initial, config);
 }
 
 export interface LibraryS3Options extends S3Location {
@@ -73,23 +95,13 @@ function staticS3(c: S3Credentials): S3StaticCredentials {
 }
 
 /** The native build's S3 storage (the AWS SDK for Rust), with the same credential source as floe's own. */
-export function libraryS3Storage(options: LibraryS3Options): Storage {
+export async function libraryS3Storage(options: LibraryS3Options): Promise<Storage> {
   const s3Options: S3Options = {
     region: options.region,
     forcePathStyle: options.forcePathStyle,
     ...(options.endpoint ? { endpointUrl: options.endpoint, allowHttp: options.endpoint.startsWith("http://") } : {}),
   };
-  const source = options.credentials;
-  if (!source) return Storage.newS3(options.bucket, options.prefix, { type: "Anonymous" }, s3Options);
-  return Storage.newS3WithRefreshableCredentials(
-    options.bucket,
-    options.prefix,
-    async () => {
-      const c = await source.get();
-      if (!c) throw new Error("no S3 credentials were vended");
-      return staticS3(c);
-    },
-    undefined,
-    s3Options,
-  );
+  if (!options.credentials) return Storage.newS3(options.bucket, options.prefix, { type: "Anonymous" }, s3Options);
+  const { initial, callback } = await refresher(options.credentials, "S3 credentials", staticS3);
+  return Storage.newS3WithRefreshableCredentials(options.bucket, options.prefix, callback, initial, s3Options);
 }
