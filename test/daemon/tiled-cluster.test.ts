@@ -42,12 +42,12 @@ test("three nodes share the tiles; one commit with the single-machine values, al
       assert.equal(status, 201, JSON.stringify(body));
       return body.id as string;
     };
-    const single = await waitRun(a, await submit("seasonal-averages", {}), undefined, 120_000);
+    const single = await waitRun(a, await submit("seasonal-averages", {}), undefined, 240_000);
     assert.equal(single.state, "Completed", failure(single));
     const reference = single.tasks.find((t: any) => t.task === "write").result.snapshotId as string;
 
     // Undisturbed: the six tiles spread over the nodes' job slots.
-    const first = await waitRun(a, await submit("seasonal-averages-tiled", { tiles: 6 }), undefined, 180_000);
+    const first = await waitRun(a, await submit("seasonal-averages-tiled", { tiles: 6 }), undefined, 300_000);
     assert.equal(first.state, "Completed", failure(first));
     const landedFirst = first.tasks.find((t: any) => t.task === "land").result.snapshotId as string;
     const jobs = await listTaskJobs(store, first.id);
@@ -71,7 +71,7 @@ test("three nodes share the tiles; one commit with the single-machine values, al
     const killed = nodes[Number(victim.node.slice("node-".length))]!;
     await killed.kill9();
     alive.delete(killed);
-    const run = await waitRun(a, second, undefined, 180_000);
+    const run = await waitRun(a, second, undefined, 300_000);
     assert.equal(run.state, "Completed", failure(run));
     const after2 = await listTaskJobs(store, second);
     const redone = after2.find((j) => j.id === victim.job)!;

@@ -17,13 +17,13 @@ test("on SQLite the daemon runs the tiles as task jobs; one commit, the single-m
   try {
     const single = await d.post("/api/pipelines/seasonal-averages/runs", {});
     assert.equal(single.status, 201, JSON.stringify(single.body));
-    const one = await waitRun(d, single.body.id, undefined, 90_000);
+    const one = await waitRun(d, single.body.id, undefined, 240_000);
     assert.equal(one.state, "Completed", JSON.stringify(one.tasks.map((t: any) => [t.task, t.state, t.error?.message])));
     const reference = one.tasks.find((t: any) => t.task === "write").result.snapshotId as string;
 
     const { status, body } = await d.post("/api/pipelines/seasonal-averages-tiled/runs", { params: { tiles: 4 } });
     assert.equal(status, 201, JSON.stringify(body));
-    const run = await waitRun(d, body.id, undefined, 120_000);
+    const run = await waitRun(d, body.id, undefined, 300_000);
     assert.equal(run.state, "Completed", JSON.stringify(run.tasks.map((t: any) => [t.task, t.state, t.error?.message])));
     const landed = run.tasks.find((t: any) => t.task === "land").result.snapshotId as string;
     const landing = await readLanding(project, reference, landed);
