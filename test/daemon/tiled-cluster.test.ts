@@ -46,12 +46,12 @@ test("three nodes share the tiles; one commit with the single-machine values, al
     assert.equal(single.state, "Completed", failure(single));
     const reference = single.tasks.find((t: any) => t.task === "write").result.snapshotId as string;
 
-    // Undisturbed: the six tiles spread over the nodes' job slots.
-    const first = await waitRun(a, await submit("seasonal-averages-tiled", { tiles: 6 }), undefined, 300_000);
+    // Undisturbed: the four tiles spread over the nodes' job slots.
+    const first = await waitRun(a, await submit("seasonal-averages-tiled", { tiles: 4 }), undefined, 300_000);
     assert.equal(first.state, "Completed", failure(first));
     const landedFirst = first.tasks.find((t: any) => t.task === "land").result.snapshotId as string;
     const jobs = await listTaskJobs(store, first.id);
-    assert.equal(jobs.length, 6);
+    assert.equal(jobs.length, 4);
     assert.ok(jobs.every((j) => j.state === "Completed"));
     const workers = new Set(jobs.map((j) => j.claimedBy));
     assert.ok(workers.size > 1, `all tiles ran on ${[...workers].join(", ")}`);
@@ -62,7 +62,7 @@ test("three nodes share the tiles; one commit with the single-machine values, al
     assert.deepEqual(landing.landed, landing.reference);
 
     // kill -9 a node while it runs a tile: not the one running the run (claimed by any node), nor the one we ask.
-    const second = await submit("seasonal-averages-tiled", { tiles: 6 });
+    const second = await submit("seasonal-averages-tiled", { tiles: 4 });
     const runNode = (await waitRun(a, second, (r) => r.node !== null, 60_000)).node as string;
     const victim = await waitFor(async () => {
       const held = (await listTaskJobs(store, second)).find((j) => j.state === "Running" && j.claimedBy !== null && j.claimedBy !== runNode && j.claimedBy !== "node-0");
