@@ -88,6 +88,8 @@ export function createScheduleWiring(deps: ScheduleWiringDeps): ScheduleWiring {
     await advance(target.id, slotAt, now);
     late.set(target.id, { pipeline: target.pipeline, seconds: (now - slotAt) / 1000 });
     if (created) log.info("schedule:fire", `${target.id} slot ${new Date(slotAt).toISOString()} -> run ${run.id}${decision.action === "queue" ? " (queued)" : ""}`, { scheduleId: target.id, runId: run.id, slotAt, lateMs: now - slotAt });
+    // Two leaders for a moment (a lease taken over before the old holder noticed): the unique key kept one run.
+    else log.log("debug", "schedule:exists", `${target.id} slot ${new Date(slotAt).toISOString()} already has run ${run.id}`, { scheduleId: target.id, runId: run.id, slotAt });
   }
 
   const scheduler = createScheduler({
