@@ -19,7 +19,7 @@ const skip = netnsUnavailable();
 const LEASE_MS = 6_000;
 const TERMINAL = ["Completed", "Failed", "Cancelled", "Crashed", "TimedOut"];
 
-const tick = pipelineSource("tick", `.task("t", () => "tock")`, `schedules: [{ name: "every-second", cron: "* * * * * *", catchUp: "latest", overlap: "allow" }]`);
+const tick = pipelineSource("tick", `.task("t", () => "tock")`, `schedules: [{ name: "every-2s", cron: "*/2 * * * * *", catchUp: "latest", overlap: "allow" }]`);
 const hello = pipelineSource("hello", `.task("greet", ({ params }) => "hello " + params.who)`, `params: z.object({ who: z.string().default("world") })`);
 // Task b waits (polling the shared disk) until the test writes its release file: a run is held mid-task at will.
 const hold = `import { existsSync } from "node:fs";\n` + pipelineSource("hold", `.task("a", () => 1)
@@ -28,6 +28,7 @@ const hold = `import { existsSync } from "node:fs";\n` + pipelineSource("hold", 
     return process.pid;
   })`, `resume: true, params: z.object({ release: z.string() })`);
 
+const env = { FLOE_LEASE_MS: String(LEASE_MS), FLOE_CLAIM_POLL_MS: "500" };
 let cluster: Cluster;
 let api: ClusterNode;
 const schedulers: ClusterNode[] = [];
@@ -39,14 +40,17 @@ before(async () => {
     slots: 6, files: { "pipelines/tick.ts": tick, "pipelines/hello.ts": hello, "pipelines/hold.ts": hold },
     config: "{ daemon: { shutdownGraceMs: 300 } }",
   });
-  const env = { FLOE_LEASE_MS: String(LEASE_MS), FLOE_CLAIM_POLL_MS: "500" };
-  api = await cluster.start(0, "api", env);
-  schedulers.push(await cluster.start(1, "scheduler", env), await cluster.start(2, "scheduler", env));
-  workers.push(await cluster.start(3, "worker", env), await cluster.start(4, "worker", env));
+  // Started together: each boots while the others do (a loaded 2-core machine takes tens of seconds per node).
+  const started = await Promise.all([
+    cluster.start(0, "api", env), cluster.start(1, "scheduler", env), cluster.start(2, "scheduler", env),
+    cluster.start(3, "worker", env), cluster.start(4, "worker", env),
+  ]);
+  api = started[0];
+  schedulers.push(started[1], started[2]);
+  workers.push(started[3], started[4]);
 });
 after(() => cluster?.destroy());
 
-const env = { FLOE_LEASE_MS: String(LEASE_MS), FLOE_CLAIM_POLL_MS: "500" };
 const alive = (n: ClusterNode): boolean => n.proc.exitCode === null && n.proc.signalCode === null;
 
 /** Runs per (schedule, slot): a slot fired twice shows as 2. */

@@ -144,7 +144,7 @@ export async function createCluster(opts: { slots: number; files: Record<string,
       await waitFor(() => {
         if (proc.exitCode !== null) throw new Error(`node ${index} (${role}) exited ${proc.exitCode}: ${err.slice(-800)} ${JSON.stringify(lines.slice(-5))}`);
         return lines.find((l) => l.event === "daemon:listen");
-      }, 90_000, `node ${index} (${role}) to listen`).catch((error: unknown) => {
+      }, 180_000, `node ${index} (${role}) to listen`).catch((error: unknown) => {
         proc.kill("SIGKILL");
         throw new Error(`${(error as Error).message}; stderr: ${err.slice(-800)}; last logs: ${JSON.stringify(lines.slice(-8))}`);
       });
