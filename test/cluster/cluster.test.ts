@@ -147,6 +147,16 @@ test("the scheduler leader killed: the other scheduler takes the lease and fires
   }, 60_000, "a run after the kill started");
   assert.ok(ran.every((n) => workers.some((w) => w.id === n)), `runs ran on ${ran}`);
   schedulers[schedulers.indexOf(leader)] = await cluster.start(leader.index, "scheduler", env);
+  // The schedule has served its turn: pause it and cancel its backlog, so the next scenarios' runs are not queued behind it.
+  const res = await api.request(`/api/schedules/${encodeURIComponent("tick:every-2s")}/pause`, { method: "POST" });
+  assert.equal(res.status, 200, await res.text());
+  await new Promise((r) => setTimeout(r, 2_500));
+  const open = await cluster.store.sql.all<{ id: string }>("SELECT id FROM runs WHERE pipeline = 'tick' AND state IN ('Pending', 'Running')");
+  for (const { id } of open) await api.request(`/api/runs/${id}/cancel`, { method: "POST" });
+  await waitFor(async () => {
+    const row = await cluster.store.sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM runs WHERE pipeline = 'tick' AND state NOT IN ('Completed', 'Failed', 'Cancelled', 'Crashed', 'TimedOut')");
+    return Number(row?.n) === 0;
+  }, 60_000, "the tick runs to end");
 });
 
 test("PostgreSQL restarted under load: every run ends, none runs twice, every node stays up", { skip }, async () => {
@@ -221,6 +231,20 @@ test("the database password shows in no log, error, API response or page of any 
   for (const node of [...schedulers, ...workers].filter(alive)) {
     for (const path of ["/metrics", "/healthz", "/api/health", "/nope"]) bodies.push(await (await node.request(path)).text());
   }
+  // Worker-only nodes' own listener: their metrics (labelled with their id and role) and their health.
+  const seen = { renewed: false, claimed: false };
+  for (const worker of workers.filter(alive)) {
+    const metrics = await (await worker.request("/metrics")).text();
+    const labels = `node="${worker.id}",role="worker"`;
+    assert.ok(metrics.includes(`floe_node_info{host=`) && metrics.includes(labels), metrics.slice(0, 500));
+    assert.match(metrics, new RegExp(`^floe_queue_depth\\{${labels}\\} \\d+`, "m"));
+    seen.renewed ||= new RegExp(`^floe_lease_renewals_total\\{lease="run",${labels}\\} [1-9]`, "m").test(metrics);
+    seen.claimed ||= new RegExp(`^floe_claim_latency_seconds_count\\{${labels}\\} [1-9]`, "m").test(metrics);
+    const health = await worker.request("/healthz");
+    assert.equal(health.status, 200);
+    assert.equal(((await health.json()) as { node: string }).node, worker.id);
+  }
+  assert.deepEqual(seen, { renewed: true, claimed: true }, "a worker claimed runs and renewed their leases");
   for (const body of bodies) assert.ok(!body.includes(CLUSTER_PASSWORD), `a response holds the password: ${body.slice(0, 200)}`);
   assert.ok(bodies.some((b) => b.includes("hello world")) && bodies.some((b) => b.includes("floe_node_info")), "the responses were real");
   const output = cluster.allOutput();
