@@ -22,6 +22,7 @@ import type { RunManager } from "./run-manager.ts";
 import { createSupervisor, type Supervisor } from "./supervisor.ts";
 import { startTaskJobs } from "./task-jobs.ts";
 import type { RunVersions } from "./run-versions.ts";
+import { pruneVersionsAndBundles } from "./versions-gc.ts";
 
 export interface Execution {
   readonly supervisor: Supervisor;
@@ -68,6 +69,10 @@ export function startExecution(deps: {
   const childPoll = store.dialect === "postgres" ? setInterval(checkChildren, 1_000) : undefined;
   childPoll?.unref();
   const unlisten = store.dialect === "postgres" ? store.listen(RUN_ENDS_CHANNEL, checkChildren) : undefined;
+  // a worker that loads no pipelines prunes the versions it unpacked (and bundles) by what the database says runs need
+  const pruneOld = (): void => void pruneVersionsAndBundles(store, config.stateDir, clock.now()).catch((e: unknown) => log.error("versions:prune", String(e)));
+  const pruner = store.dialect === "postgres" ? setInterval(pruneOld, 10 * 60_000) : undefined;
+  pruner?.unref();
   return {
     supervisor,
     async reconcile() {
@@ -77,6 +82,7 @@ export function startExecution(deps: {
     async close() {
       clearInterval(sweeper);
       clearInterval(childPoll);
+      clearInterval(pruner);
       await (await unlisten?.catch(() => undefined))?.().catch(() => undefined);
       await supervisor.close();
       channel.close();

@@ -15,7 +15,7 @@ import { PIPELINE_LOCATION } from "../dsl/validate.ts";
 import type { ResolvedConfig } from "../config/index.ts";
 import type { ConfigLoad, Loader } from "../loader/index.ts";
 import {
-  getRun, listRunsInStates, parseRunEnd, pruneVersionBundles, RUN_ENDS_CHANNEL, recordPipelineVersions, removePipelines, upsertPipelines, type Store,
+  getRun, parseRunEnd, RUN_ENDS_CHANNEL, recordPipelineVersions, removePipelines, upsertPipelines, type Store,
 } from "../store/index.ts";
 import type { ParamsChecker } from "../run/params-check.ts";
 import { resolveLoaded, restartNeeded } from "./config-source.ts";
@@ -27,8 +27,8 @@ import type { RunManager } from "./run-manager.ts";
 import type { ScheduleWiring } from "./schedules.ts";
 import { snapshotVersion } from "./snapshot.ts";
 import { createTriggers, type Triggers } from "./triggers.ts";
-import { pruneVersions } from "./versions-gc.ts";
-import { BUNDLE_RETENTION, publishVersionBundles } from "./version-bundles.ts";
+import { pruneVersionsAndBundles } from "./versions-gc.ts";
+import { publishVersionBundles } from "./version-bundles.ts";
 import { createWatcher, type Watcher } from "./watcher.ts";
 
 export interface PipelineLoading {
@@ -141,10 +141,7 @@ export function createPipelineLoading(deps: PipelineLoadingDeps): PipelineLoadin
     triggers?.sync();
     if (now - lastPrune > 60_000) {
       lastPrune = now;
-      const keep = new Set(registry.list().flatMap((e) => (e.active ? [`${e.name}/${e.active.version}`] : [])));
-      for (const r of await listRunsInStates(store, ["Pending", "Running", "Cancelling"])) keep.add(`${r.pipeline}/${r.version}`);
-      pruneVersions(config.stateDir, keep);
-      await pruneVersionBundles(store, { now, ...BUNDLE_RETENTION });
+      await pruneVersionsAndBundles(store, config.stateDir, now);
     }
     watcher?.add([...registry.files().values()].flatMap((f) => f.imports));
   };

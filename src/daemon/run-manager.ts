@@ -8,10 +8,11 @@ import { ConflictError, NotFoundError, toErrorInfo, type ErrorInfo } from "../co
 import type { RunEvent } from "../core/events.ts";
 import { isTerminalRunState, type RunState } from "../core/states.ts";
 import {
-  announceCancel, announceRunEnd, createRun, getRun, getTaskRuns, listRunsInStates, setRunPid, type CreateRunInput, type RunRecord, type Store,
+  announceRunEnd, createRun, getRun, getTaskRuns, listRunsInStates, setRunPid, type CreateRunInput, type RunRecord, type Store,
   type StoreSink,
 } from "../store/index.ts";
 import { backfillOf, type Admission, type AdmissionSlots } from "./admission.ts";
+import { cancelNotHere } from "./cancel-request.ts";
 import { endRunEvents, type EndState } from "./finalize.ts";
 import { followUpRun, notBeforeOf } from "./follow-up.ts";
 import type { DaemonLogger } from "./logger.ts";
@@ -173,29 +174,17 @@ export async function createRunManager(deps: RunManagerDeps): Promise<RunManager
     }
   }
 
-  /** A run this node does not execute: end it if nobody started it, else ask its holder to stop it. */
-  async function cancelElsewhere(run: RunRecord, reason: string): Promise<void> {
-    if (run.state === "Pending" || run.state === "Scheduled" || !deps.shared) {
-      // never started (or, on SQLite, no process of this daemon): it ends here, and whoever waits for it is told
-      await fail(run, "Cancelled", reason);
-      const now = await getRun(deps.store, run.id);
-      if (now?.state === "Cancelled") {
-        await announceCancel(deps.store); // a worker that claimed it meanwhile stops its process
-        await announceRunEnd(deps.store, run.id, deps.node);
-        deps.onEnd?.(run, "Cancelled");
-        return;
+  /** A run this node does not execute: end it if nobody started it, else ask its holder to stop it (shared with the CLI). */
+  const cancelElsewhere = (run: RunRecord, reason: string): Promise<void> => cancelNotHere({
+    store: deps.store, node: deps.node, now: deps.now, shared: deps.shared, onEnd: (r, state) => deps.onEnd?.(r, state),
+    async emit(events) {
+      for (const e of events) {
+        deps.sink.emit(e);
+        deps.publish(e);
       }
-      if (!now || isTerminalRunState(now.state)) return;
-      run = now; // a worker started it meanwhile
-    }
-    if (run.state === "Running") {
-      const e: RunEvent = { type: "run:transition", runId: run.id, from: "Running", to: "Cancelling", at: deps.now(), reason };
-      deps.sink.emit(e);
-      deps.publish(e);
       await deps.sink.flush();
-    }
-    await announceCancel(deps.store);
-  }
+    },
+  }, run, reason);
 
   return {
     attach(s) {

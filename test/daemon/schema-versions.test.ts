@@ -14,17 +14,17 @@ import { FLOE_VERSION } from "../../src/core/floe-version.ts";
 import { runForeground } from "../../src/daemon/foreground.ts";
 import { POSTGRES_MIGRATIONS, SCHEMA_VERSION, SchemaVersionError, listNodes, openDatabase } from "../../src/store/index.ts";
 import { migratePostgres } from "../../src/store/postgres/migrate.ts";
-import { PG_PASSWORD, postgresAdapter, type Adapter } from "../store/adapters.ts";
+import { PG_PASSWORD, startTestPostgres, type TestPostgres } from "../store/postgres-server.ts";
 
-let adapter: Adapter;
+let server: TestPostgres;
 before(async () => {
-  adapter = await postgresAdapter();
+  server = await startTestPostgres();
 });
-after(() => adapter?.cleanup());
+after(() => server?.stop());
 
 /** A database migrated up to `version`, and a pool on it (closed after the test). */
 async function databaseAt(version: number, t: { after(fn: () => unknown): void }): Promise<{ url: string; pool: pg.Pool }> {
-  const url = await adapter.freshUrl!();
+  const url = await server.freshUrl();
   const pool = new pg.Pool({ connectionString: url });
   t.after(() => pool.end());
   await migratePostgres(pool, "test", POSTGRES_MIGRATIONS.filter((m) => m.version <= version));
