@@ -116,10 +116,10 @@ test("two schedulers leading at once race on the same slots: one run per slot", 
   await waitFor(async () => (await slotCounts()).length >= 2, 90_000, "slots fired");
   // Expire the lease again and again: the other scheduler takes it while the old holder, until its next renewal
   // (a third of the lease), still fires: two leaders for seconds at a time. A race needs a slot to fall due inside
-  // such a window, so keep going until one is seen (or 45 s: then only the invariants below are checked).
+  // such a window, which a calm machine rarely gives (none in 45 s once): the count is reported, the invariants checked.
   const raced = () => schedulers.flatMap((s) => s.lines.filter((l) => l.event === "schedule:exists"));
   const from = Date.now();
-  while (Date.now() - from < 16_000 || (raced().length === 0 && Date.now() - from < 45_000)) {
+  while (Date.now() - from < 16_000) {
     await cluster.store.sql.run("UPDATE leadership SET expires_at = 0 WHERE name = 'scheduler'");
     await new Promise((r) => setTimeout(r, 700));
   }
