@@ -3,23 +3,11 @@
  * when the jobs end) and the job worker (claims any run's jobs and runs them). On SQLite the daemon is the
  * cluster's only node, so it is its own only job worker; on PostgreSQL every such node claims jobs.
  */
-import type { ArraylakeSettings } from "../run/arraylake.ts";
-import type { Store } from "../store/index.ts";
-import type { DaemonLogger } from "./logger.ts";
 import { createTaskJobRelay, type TaskJobRelay } from "./task-job-relay.ts";
-import { startTaskJobWorker, type TaskJobWorker, type VersionLocator } from "./task-job-worker.ts";
+import { startTaskJobWorker, type TaskJobWorker, type TaskJobWorkerOptions } from "./task-job-worker.ts";
 
-export interface TaskJobsOptions {
-  store: Store;
-  node: string;
-  slots: number;
-  version: VersionLocator;
-  arraylake(): ArraylakeSettings;
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  log: DaemonLogger;
-  now(): number;
-}
+/** What the job worker takes, less what `startTaskJobs` decides itself (lease, polling, the relay's wake-up). */
+export type TaskJobsOptions = Omit<TaskJobWorkerOptions, "leaseMs" | "pollMs" | "onEnded">;
 
 export interface TaskJobs {
   relay: TaskJobRelay;

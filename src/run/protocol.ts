@@ -8,7 +8,7 @@ import type { ErrorInfo } from "../core/errors.ts";
 import type { ChildRunReply, ChildRunRequest } from "../engine/types.ts";
 import type { Plan } from "../plan/types.ts";
 import type { ArraylakeSettings } from "./arraylake.ts";
-import type { CachedRead } from "../store/index.ts";
+import type { CachedRead, NewTaskJob } from "../store/index.ts";
 import type { TaskState } from "../core/states.ts";
 
 /** The run process's entry module, forked with tsx by whoever supervises runs (the daemon, a cluster worker). */
@@ -40,18 +40,9 @@ export interface RunAssignment {
   arraylake: ArraylakeSettings;
 }
 
-/** A task execution the run process asks its node to queue as a task job (a `distribute: true` task). */
-export interface TaskJobRequest {
-  pipeline: string;
-  version: string;
-  /** The task key (`name` or `name[i]`) and name, its map index and attempt. */
-  task: string;
-  name: string;
-  mapIndex: number | null;
-  attempt: number;
-  /** {@link TaskJobInput} as JSON. */
-  inputJson: string;
-}
+/** A task execution the run process asks its node to queue as a task job (a `distribute: true` task): the job's
+ * fields the run process knows (its node adds the id, run and time). */
+export type TaskJobRequest = Omit<NewTaskJob, "id" | "runId" | "createdAt">;
 
 /** What a job's process needs besides the version's code. */
 export interface TaskJobInput {

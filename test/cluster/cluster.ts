@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import type { ChildProcess } from "node:child_process";
 import { openDatabase, type Store } from "../../src/store/index.ts";
-import { makeProject, repoRoot, waitFor, type Project } from "../daemon/helpers.ts";
+import { collectOutput, makeProject, repoRoot, waitFor, type Project } from "../daemon/helpers.ts";
 import { restartablePostgres, type RestartablePostgres } from "../store/restartable-postgres.ts";
 import { createNetwork, type NetNode, type Network } from "./netns.ts";
 
@@ -94,27 +94,12 @@ export async function createCluster(opts: { slots: number; files: Record<string,
         },
         stdio: ["ignore", "pipe", "pipe"],
       });
-      const lines: Record<string, unknown>[] = [];
-      let out = "";
-      let err = "";
-      proc.stdout!.on("data", (d: Buffer) => {
-        out += d.toString();
-        for (let i = out.indexOf("\n"); i >= 0; i = out.indexOf("\n")) {
-          const line = out.slice(0, i);
-          out = out.slice(i + 1);
-          try {
-            lines.push(JSON.parse(line) as Record<string, unknown>);
-          } catch {
-            lines.push({ raw: line });
-          }
-        }
-      });
-      proc.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+      const { lines, stderr } = collectOutput(proc);
       const exited = exitOf(proc);
       const url = `http://${netNode.addr}:4300`;
       const node: ClusterNode = {
         index, role, net: netNode, proc, lines, exited, url,
-        stderr: () => err,
+        stderr,
         id: `node-${index}`,
         request: (path, init) => fetch(url + path, { ...init, headers: { authorization: `Bearer ${API_TOKEN}`, ...(init?.headers as Record<string, string>) } }),
         async stop() {
@@ -128,11 +113,11 @@ export async function createCluster(opts: { slots: number; files: Record<string,
       };
       nodes.push(node);
       await waitFor(() => {
-        if (proc.exitCode !== null) throw new Error(`node ${index} (${role}) exited ${proc.exitCode}: ${err.slice(-800)} ${JSON.stringify(lines.slice(-5))}`);
+        if (proc.exitCode !== null) throw new Error(`node ${index} (${role}) exited ${proc.exitCode}: ${stderr().slice(-800)} ${JSON.stringify(lines.slice(-5))}`);
         return lines.find((l) => l.event === "daemon:listen");
       }, 180_000, `node ${index} (${role}) to listen`).catch((error: unknown) => {
         proc.kill("SIGKILL");
-        throw new Error(`${(error as Error).message}; stderr: ${err.slice(-800)}; last logs: ${JSON.stringify(lines.slice(-8))}`);
+        throw new Error(`${(error as Error).message}; stderr: ${stderr().slice(-800)}; last logs: ${JSON.stringify(lines.slice(-8))}`);
       });
       return node;
     };

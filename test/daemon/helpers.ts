@@ -71,9 +71,8 @@ export function spawnFloe(project: Project, args: string[], env: Record<string, 
   });
 }
 
-/** `floe start` (plus `args`, e.g. `--role worker`) in the project; resolves once it listens. */
-export async function startDaemon(project: Project, env: Record<string, string> = {}, args: string[] = []): Promise<RunningDaemon> {
-  const proc = spawnFloe(project, ["start", ...args], env);
+/** A `floe start` process's JSON log lines (a line that is not JSON kept as `{ raw }`) and its stderr so far. */
+export function collectOutput(proc: ChildProcess): { lines: Record<string, unknown>[]; stderr(): string } {
   const lines: Record<string, unknown>[] = [];
   let err = "";
   let out = "";
@@ -90,9 +89,16 @@ export async function startDaemon(project: Project, env: Record<string, string> 
     }
   });
   proc.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+  return { lines, stderr: () => err };
+}
+
+/** `floe start` (plus `args`, e.g. `--role worker`) in the project; resolves once it listens. */
+export async function startDaemon(project: Project, env: Record<string, string> = {}, args: string[] = []): Promise<RunningDaemon> {
+  const proc = spawnFloe(project, ["start", ...args], env);
+  const { lines, stderr } = collectOutput(proc);
   const listen = await waitFor(
     () => {
-      if (proc.exitCode !== null) throw new Error(`daemon exited ${proc.exitCode}: ${err}`);
+      if (proc.exitCode !== null) throw new Error(`daemon exited ${proc.exitCode}: ${stderr()}`);
       return lines.find((l) => l.event === "daemon:listen");
     },
     90_000, // a loaded 2-core machine can take this long to boot the loaders
@@ -105,7 +111,7 @@ export async function startDaemon(project: Project, env: Record<string, string> 
   const url = listen.url as string;
   // a failed request says what became of the daemon (exit code, signal, last log lines)
   const explain = (e: unknown): Error =>
-    new Error(`${(e as Error).message} (daemon exit ${proc.exitCode} signal ${proc.signalCode}; stderr: ${err.slice(-500)}; last logs: ${JSON.stringify(lines.slice(-5))})`, { cause: e });
+    new Error(`${(e as Error).message} (daemon exit ${proc.exitCode} signal ${proc.signalCode}; stderr: ${stderr().slice(-500)}; last logs: ${JSON.stringify(lines.slice(-5))})`, { cause: e });
   // A kept-alive socket the server closed while this process was blocked (spawnSync) fails once; a fresh one works.
   const request = (path: string, init?: RequestInit): Promise<Response> =>
     fetch(url + path, init)
@@ -113,7 +119,7 @@ export async function startDaemon(project: Project, env: Record<string, string> 
       .catch((e: unknown) => Promise.reject(explain(e)));
   const daemon: RunningDaemon = {
     proc, url, lines,
-    stderr: () => err,
+    stderr,
     async stop() {
       proc.kill("SIGTERM");
       return exited(proc);
