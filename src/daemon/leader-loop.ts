@@ -35,7 +35,7 @@ export function startLeaderLoop(deps: {
     if (!leading) return;
     leading = false;
     deps.onLease?.(false);
-    deps.log.warn("leader:lost", `${deps.name}: ${why}; stopping it here`, { holder: deps.holder });
+    deps.log.warn("leader:lost", `${deps.name}: ${why}; stopping it here`, { lease: deps.name, holder: deps.holder });
     await deps.duty.stop();
   };
   const tick = async (): Promise<void> => {
@@ -45,7 +45,7 @@ export function startLeaderLoop(deps: {
       if (l.leader && leading) deps.onLease?.(true);
       if (l.leader && !leading) {
         leading = true;
-        deps.log.info("leader:won", `${deps.name}: this node leads (fence ${l.fence})`, { holder: deps.holder, fence: l.fence });
+        deps.log.info("leader:won", `${deps.name}: this node leads (fence ${l.fence})`, { lease: deps.name, holder: deps.holder, fence: l.fence });
         deps.duty.start();
       } else if (!l.leader) {
         await lose(`${l.holder} leads`);

@@ -114,18 +114,26 @@ test("a node whose floe knows an older schema than the database is refused (exit
 
 test("two schedulers leading at once race on the same slots: one run per slot", { skip }, async (t) => {
   await waitFor(async () => (await slotCounts()).length >= 2, 90_000, "slots fired");
-  // Expire the lease again and again: the other scheduler takes it while the old holder, until its next renewal
-  // (a third of the lease), still fires: two leaders for seconds at a time. A race needs a slot to fall due inside
-  // such a window, which a calm machine rarely gives (none in 45 s once): the count is reported, the invariants checked.
-  const raced = () => schedulers.flatMap((s) => s.lines.filter((l) => l.event === "schedule:exists"));
-  const from = Date.now();
-  while (Date.now() - from < 16_000) {
+  // Two leaders, made so: the leader is frozen (SIGSTOP, a long GC pause or a stalled VM), its lease expired, and the
+  // other scheduler takes it; thawed, the old leader still believes it leads until its next renewal, and its overdue
+  // slot timers fire at once. Whether a slot falls inside that window is timing: the count is reported.
+  const wonScheduler = (s: ClusterNode) => s.lines.filter((l) => l.event === "leader:won" && l.lease === "scheduler").length;
+  const holder = await waitFor(leaderOf, 60_000, "a scheduler leader");
+  const frozen = schedulers.find((s) => s.id === holder)!;
+  const other = schedulers.find((s) => s !== frozen)!;
+  const wonBefore = wonScheduler(other);
+  frozen.proc.kill("SIGSTOP");
+  try {
     await cluster.store.sql.run("UPDATE leadership SET expires_at = 0 WHERE name = 'scheduler'");
-    await new Promise((r) => setTimeout(r, 700));
+    await waitFor(() => (wonScheduler(other) > wonBefore ? true : undefined), 30_000, "the other scheduler to take the lease");
+    await new Promise((r) => setTimeout(r, 5_500)); // a slot (every 5 s) falls due while the old leader is frozen
+  } finally {
+    frozen.proc.kill("SIGCONT");
   }
-  t.diagnostic(`slots fired by both schedulers: ${raced().length}`);
-  const won = schedulers.map((s) => s.lines.filter((l) => l.event === "leader:won").length);
-  assert.ok(won.every((n) => n > 0), `both schedulers led: ${won}`);
+  await waitFor(() => (frozen.lines.some((l) => l.event === "leader:lost" && l.lease === "scheduler") ? true : undefined), 30_000, "the thawed leader to step down");
+  await new Promise((r) => setTimeout(r, 1_000));
+  t.diagnostic(`slots fired by both schedulers: ${schedulers.flatMap((s) => s.lines.filter((l) => l.event === "schedule:exists")).length}`);
+  assert.ok(schedulers.every((s) => wonScheduler(s) > 0), `both schedulers led: ${schedulers.map(wonScheduler)}`);
   assert.ok((await slotCounts()).every((n) => n === 1), "a slot has two runs");
 });
 
