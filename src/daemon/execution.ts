@@ -42,6 +42,7 @@ export function startExecution(deps: {
   const childEnv = config.arraylake.token && !env.ARRAYLAKE_TOKEN ? { ...env, ARRAYLAKE_TOKEN: config.arraylake.token } : env;
   const taskJobs = startTaskJobs({
     store, node: deps.nodeId, slots: config.concurrency.jobsPerNode, cwd: deps.rootDir, env: childEnv, log, now: () => clock.now(),
+    children: deps.children,
     version: (pipeline, version) => deps.versions.fetch(pipeline, version),
     arraylake: () => ({ localReposDir: config.arraylake.localReposDir, serviceUri: config.arraylake.serviceUri, cwd: config.rootDir }),
   });

@@ -4,8 +4,7 @@
  * a poke from this node's own job worker) and answers the run process. A job whose attempt stopped waiting, or
  * whose run ended, is cancelled: its worker loses it at its next lease renewal.
  */
-import type { RunEvent } from "../core/events.ts";
-import type { DaemonToRun, TaskJobOutcome, TaskJobRequest } from "../run/protocol.ts";
+import type { DaemonToRun, JobEvent, TaskJobOutcome, TaskJobRequest } from "../run/protocol.ts";
 import {
   JOBS_DONE_CHANNEL, cancelTaskJobs, endedTaskJobs, recordJobNode, submitTaskJobs, type Store, type TaskJobRecord,
 } from "../store/index.ts";
@@ -58,7 +57,7 @@ export function createTaskJobRelay(options: TaskJobRelayOptions): TaskJobRelay {
       state: job.state === "Completed" ? "Completed" : job.state === "Cancelled" ? "Cancelled" : "Failed",
       ...(job.resultJson !== null ? { resultJson: job.resultJson } : {}),
       ...(job.error !== null ? { error: job.error } : job.state === "Cancelled" ? { error: { name: "Cancelled", message: `task job ${job.id} was cancelled` } } : {}),
-      ...(job.eventsJson !== null ? { events: JSON.parse(job.eventsJson) as RunEvent[] } : {}),
+      ...(job.eventsJson !== null ? { events: JSON.parse(job.eventsJson) as JobEvent[] } : {}),
     };
     w.reply({ type: "jobEnded", id: w.id, outcome });
   };

@@ -3,11 +3,14 @@
  * by NOTIFY, polling as the fallback), runs each in a job process of its own that imports the run's exact version
  * (src/run/job-child.ts), renews the leases while they run and records each end with the claim's fence. A job it
  * lost (cancelled, or claimed again after a lease expired) is killed and its end is not written. A job claimed
- * more than {@link MAX_CLAIMS} times (its workers keep dying) fails.
+ * more than {@link MAX_CLAIMS} times (its workers keep dying) fails. A job's `ctx.runPipeline` is served here as a run
+ * process's is (`children`): the child is created through the store, keyed by the job's run, task and attempt, so a
+ * job claimed again after its worker died finds the same child run.
  */
 import type { ChildProcess } from "node:child_process";
 import type { ArraylakeSettings } from "../run/arraylake.ts";
-import type { JobAssignment, JobToNode, NodeToJob, TaskJobOutcome } from "../run/protocol.ts";
+import type { DaemonToRun, JobAssignment, JobChildRequest, JobToNode, NodeToJob, TaskJobOutcome } from "../run/protocol.ts";
+import type { ChildRuns } from "./children.ts";
 import { createJobProcesses } from "./job-processes.ts";
 import {
   JOBS_CHANNEL, claimTaskJobs, finishTaskJob, releaseTaskJob, renewTaskJobs, type Store, type TaskJobClaim,
@@ -34,6 +37,8 @@ export interface TaskJobWorkerOptions {
   env: NodeJS.ProcessEnv;
   log: DaemonLogger;
   now(): number;
+  /** Child runs of jobs' tasks (`ctx.runPipeline`), as for this node's run processes. */
+  children: Pick<ChildRuns, "request" | "cancel">;
   /** A job ended (this node's relay may be waiting for it). */
   onEnded?: (() => void) | undefined;
 }
@@ -90,6 +95,7 @@ export function startTaskJobWorker(options: TaskJobWorkerOptions): TaskJobWorker
     let outcome: TaskJobOutcome | undefined;
     child.on("message", (m: JobToNode) => {
       if (m.type === "done") outcome = m.outcome;
+      else if (m.type === "child" || m.type === "childCancel") childRequest(r, m);
     });
     const exit = new Promise<string>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve(child.signalCode ?? `exit code ${child.exitCode}`);
@@ -100,6 +106,19 @@ export function startTaskJobWorker(options: TaskJobWorkerOptions): TaskJobWorker
     if (await ready.then(() => !r.lost, () => false)) child.send({ type: "start", assignment } satisfies NodeToJob);
     const how = await exit;
     await end(r, outcome ?? { state: "Failed", error: { name: "TaskJobError", message: `the job process of ${job.id} ended without a result (${how})` } });
+  };
+
+  const childRequest = (r: Running, m: JobChildRequest): void => {
+    const { job } = r.claim;
+    const reply = (answer: DaemonToRun): void => {
+      const { child } = r;
+      if (r.lost || !child?.connected) return;
+      if (answer.type === "childStarted" || answer.type === "childEnded" || answer.type === "childRefused") child.send(answer satisfies NodeToJob);
+    };
+    if (m.type === "childCancel") return void options.children.cancel(job.runId, m.runId, m.reason).catch(failed("job:child"));
+    options.children.request(job.runId, m, reply).catch((e: unknown) => {
+      reply({ type: "childRefused", id: m.id, message: `ctx.runPipeline("${m.pipeline}") in task ${job.task}: ${(e as Error)?.message ?? String(e)}` });
+    });
   };
 
   const claim = async (): Promise<void> => {

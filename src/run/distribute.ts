@@ -2,14 +2,16 @@
  * @module Distributed tasks, the run process's side: a task planned `distribute: true` keeps its place in the
  * engine (retries, timeouts, item concurrency, cancel all apply as usual), but its function is replaced by a
  * request to the node to queue a task job; any worker node claims it and runs the task in a process of its own.
- * The job's result comes back through the database, its log lines and lineage events with it.
+ * The job's result comes back through the database, its log lines, lineage events and artifacts with it; artifacts
+ * are attached here through the attempt's own `ctx.artifact`, so they take the run's numbering and limits.
  */
 import { NonRetriableError, type ErrorInfo } from "../core/errors.ts";
 import type { RunEvent, RunEventSink } from "../core/events.ts";
+import type { TaskContext } from "../dsl/context.ts";
 import type { TaskDefinition } from "../dsl/pipeline.ts";
 import { isJsonSafe } from "../engine/index.ts";
 import type { Plan } from "../plan/types.ts";
-import type { RunToDaemon, TaskJobInput, TaskJobOutcome, TaskJobRequest } from "./protocol.ts";
+import type { JobArtifactEvent, RunToDaemon, TaskJobInput, TaskJobOutcome, TaskJobRequest } from "./protocol.ts";
 
 /** Queues a task job and resolves when it ended; aborting `signal` asks the node to cancel it. */
 export interface TaskJobRunner {
@@ -81,14 +83,39 @@ export function distributeTasks(tasks: readonly TaskDefinition[], plan: Plan, jo
         mapIndex: typeof input.index === "number" ? input.index : null, attempt: ctx.attempt, inputJson: JSON.stringify(body),
       };
       const outcome = await jobs.run(request, ctx.signal);
+      let artifactError: unknown;
       for (const e of outcome.events ?? []) {
-        if (FORWARDED.has(e.type)) scope.sink.emit({ ...e, runId: scope.runId, task: ctx.task, attempt: ctx.attempt } as RunEvent);
+        if (e.type === "job:artifact") {
+          try {
+            attach(ctx, e);
+          } catch (error) {
+            artifactError ??= error;
+          }
+        } else if (FORWARDED.has(e.type)) scope.sink.emit({ ...e, runId: scope.runId, task: ctx.task, attempt: ctx.attempt } as RunEvent);
       }
+      if (artifactError !== undefined) throw artifactError;
       if (outcome.state === "Completed") return outcome.resultJson === undefined ? undefined : JSON.parse(outcome.resultJson);
       throw errorOf(outcome.error, outcome.state);
     };
   }
   return [...names];
+}
+
+/** A job's artifact, attached again in the run process (checked again: it came through the database). */
+function attach(ctx: TaskContext, e: JobArtifactEvent): void {
+  const title = e.title === undefined ? {} : { title: e.title };
+  switch (e.kind) {
+    case "markdown":
+      return ctx.artifact.markdown(e.text, title);
+    case "table":
+      return ctx.artifact.table(JSON.parse(e.text) as Record<string, unknown>[], title);
+    case "link": {
+      const { url, label } = JSON.parse(e.text) as { url: string; label?: string };
+      return ctx.artifact.link(url, label);
+    }
+    case "image":
+      return ctx.artifact.image(new Uint8Array(Buffer.from(e.contentBase64 ?? "", "base64")), { alt: e.text, ...title });
+  }
 }
 
 /** The job's error as the engine's retry policy reads it (a NonRetriableError stays one). */

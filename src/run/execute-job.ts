@@ -1,33 +1,35 @@
 /**
  * @module One task job, executed in a job process: import the run's version, find the task, and call its function
- * on the job's input with a `ctx` like the run's (logger, `ctx.arraylake` with lineage, signal). Its log lines and
- * lineage events are collected and handed back with the result, for the run process to record.
+ * on the job's input with a `ctx` like the run's (logger, `ctx.arraylake` with lineage, `ctx.artifact`,
+ * `ctx.runPipeline`, signal). Its log lines, lineage events and artifacts are collected and handed back with the
+ * result, for the run process to record (artifacts are numbered there, in the run's order); child runs are asked of
+ * the job's node (`childRuns`), which creates them through the store with the parent link.
  */
 import { systemClock } from "../core/clock.ts";
 import { NonRetriableError, toErrorInfo } from "../core/errors.ts";
-import type { RunEvent, RunEventSink } from "../core/events.ts";
-import { AttemptContext, isJsonSafe, type AttemptScope } from "../engine/index.ts";
+import type { RunEventSink } from "../core/events.ts";
+import { AttemptContext, isJsonSafe, type AttemptScope, type ChildRunner } from "../engine/index.ts";
 import { runArraylake } from "./arraylake.ts";
 import { captureConsole } from "./console-capture.ts";
 import { importPipeline } from "./import-pipeline.ts";
-import type { JobAssignment, TaskJobInput, TaskJobOutcome } from "./protocol.ts";
+import type { JobAssignment, JobEvent, TaskJobInput, TaskJobOutcome } from "./protocol.ts";
+import { runQuicklook } from "./quicklook.ts";
 
-/** A sink that keeps what the task emits; artifacts need the run's numbering, so a job refuses them. */
-function collectingSink(events: RunEvent[]): RunEventSink {
+/** A sink that keeps what the task emits; an artifact travels as JSON (its bytes as base64) and loses its number. */
+function collectingSink(events: JobEvent[]): RunEventSink {
   return {
     emit(event) {
-      if (event.type === "artifact:add") {
-        throw new NonRetriableError("ctx.artifact is not available in a distributed task (distribute: true): return the values and attach them in a task that runs in the run's process");
-      }
-      events.push(event);
+      if (event.type !== "artifact:add") return void events.push(event);
+      const { kind, title, text, content, mime, at } = event;
+      events.push({ type: "job:artifact", kind, title, text, mime, at, ...(content ? { contentBase64: Buffer.from(content).toString("base64") } : {}) });
     },
     flush: () => Promise.resolve(),
   };
 }
 
-/** Runs the job; never rejects (a failure is the outcome). */
-export async function executeJob(a: JobAssignment, signal: AbortSignal): Promise<TaskJobOutcome> {
-  const events: RunEvent[] = [];
+/** Runs the job; never rejects (a failure is the outcome). `childRuns` reaches the job's node (job-child.ts). */
+export async function executeJob(a: JobAssignment, signal: AbortSignal, childRuns?: ChildRunner): Promise<TaskJobOutcome> {
+  const events: JobEvent[] = [];
   const capture = captureConsole(a.runId, (e) => events.push(e), () => systemClock.now());
   try {
     const pipeline = await importPipeline(a.file, { exportName: a.exportName, name: a.pipeline });
@@ -42,7 +44,9 @@ export async function executeJob(a: JobAssignment, signal: AbortSignal): Promise
     const arraylake = runArraylake(a.arraylake, { runId: a.runId, sink, clock: systemClock, commitOnSuccess: false });
     const scope: AttemptScope = {
       runId: a.runId, pipeline: a.pipeline, scheduledFor: body.scheduledFor, trigger: body.trigger, sink, clock: systemClock,
-      arraylakeFor: (task) => arraylake.clientFor(task), quicklookFor: undefined, childRuns: undefined, artifacts: { seq: 0, bytes: 0 },
+      arraylakeFor: (task) => arraylake.clientFor(task), quicklookFor: runQuicklook(a.arraylake), childRuns,
+      // this job's artifacts alone (the run process checks the run's total when it records them)
+      artifacts: { seq: 0, bytes: 0 },
     };
     const ctx = new AttemptContext(scope, a.task, a.attempt);
     const onAbort = (): void => ctx.abort(signal.reason);

@@ -5,7 +5,7 @@
  * params) is `childRefused`. An attempt that gives up waiting asks the daemon to cancel the child.
  */
 import type { ChildRunner, ChildRunReply } from "../engine/types.ts";
-import type { RunToDaemon } from "./protocol.ts";
+import type { JobChildRequest } from "./protocol.ts";
 
 export interface IpcChildRunner extends ChildRunner {
   started(id: number, runId: string): void;
@@ -20,7 +20,8 @@ interface Waiter {
   reject(error: unknown): void;
 }
 
-export function createIpcChildRunner(send: (message: RunToDaemon) => void): IpcChildRunner {
+/** `send` reaches the node: from a run process, or from a task job process (a distributed task's child runs). */
+export function createIpcChildRunner(send: (message: JobChildRequest) => void): IpcChildRunner {
   let nextId = 0;
   const pending = new Map<number, Waiter>();
   const names = new Map<number, string>();

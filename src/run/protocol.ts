@@ -3,7 +3,7 @@
  * its {@link RunEvent}s, heartbeats and pool requests here, and the daemon (the one writer) records them.
  */
 import { fileURLToPath } from "node:url";
-import type { RunEvent } from "../core/events.ts";
+import type { ArtifactKind, RunEvent } from "../core/events.ts";
 import type { ErrorInfo } from "../core/errors.ts";
 import type { ChildRunReply, ChildRunRequest } from "../engine/types.ts";
 import type { Plan } from "../plan/types.ts";
@@ -56,9 +56,25 @@ export interface TaskJobOutcome {
   state: "Completed" | "Failed" | "Cancelled";
   resultJson?: string | undefined;
   error?: ErrorInfo | undefined;
-  /** Log lines and lineage events the task emitted where it ran, re-emitted by the run process. */
-  events?: RunEvent[] | undefined;
+  /** Log lines, lineage events and artifacts the task emitted where it ran, re-emitted by the run process. */
+  events?: JobEvent[] | undefined;
 }
+
+/**
+ * An artifact a job attached (`ctx.artifact`), as it travels through the database (JSON: image bytes as base64).
+ * The run process numbers it in the run's order and checks the run's limit (src/run/distribute.ts).
+ */
+export interface JobArtifactEvent {
+  type: "job:artifact";
+  kind: ArtifactKind;
+  title?: string | undefined;
+  text: string;
+  contentBase64?: string | undefined;
+  mime?: string | undefined;
+  at: number;
+}
+
+export type JobEvent = RunEvent | JobArtifactEvent;
 
 /** A task of an earlier run, as handed to a retry/resume run. */
 export interface PreviousTaskRecord {
@@ -114,8 +130,12 @@ export interface JobAssignment {
   arraylake: ArraylakeSettings;
 }
 
-export type NodeToJob = { type: "start"; assignment: JobAssignment } | { type: "cancel"; reason: string };
-export type JobToNode = { type: "ready" } | { type: "done"; outcome: TaskJobOutcome };
+/** `ctx.runPipeline` in a job: the job process asks its node, which creates the child run through the store. */
+export type JobChildRequest = Extract<RunToDaemon, { type: "child" | "childCancel" }>;
+export type JobChildReply = Extract<DaemonToRun, { type: "childStarted" | "childEnded" | "childRefused" }>;
+
+export type NodeToJob = { type: "start"; assignment: JobAssignment } | { type: "cancel"; reason: string } | JobChildReply;
+export type JobToNode = { type: "ready" } | { type: "done"; outcome: TaskJobOutcome } | JobChildRequest;
 
 export const isRunToDaemon = (value: unknown): value is RunToDaemon =>
   typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string";
