@@ -32,6 +32,12 @@ export interface Admission {
   readonly fences: ReadonlyMap<string, number>;
   /** The run's process is gone and its end is written: give the claim back. */
   release(runId: string): Promise<void>;
+  /**
+   * The run could not be started here for a reason of this node's (the database failed, a fork failed): it stays
+   * Pending and starts later. The claim is not renewed any more, so it lapses with its lease (the database may be
+   * what failed) and any worker claims the run again; the queue takes it back after a pause.
+   */
+  giveUp(run: RunRecord): void;
   /** Stops admitting (shutdown); runs already started keep their claims renewed until they end. */
   hold(): void;
   /** Stops everything (wake-ups, renewals): the node is going away. */
@@ -59,8 +65,9 @@ export function withinLimits(run: RunRecord, active: readonly RunRecord[], pipel
 }
 
 /** The in-memory queue (SQLite: this node is the only one). */
-export function createQueueAdmission(limits: QueueLimits, slots: AdmissionSlots): Admission {
+export function createQueueAdmission(limits: QueueLimits, slots: AdmissionSlots, retryMs = 5_000): Admission {
   const queue: RunRecord[] = [];
+  const retries = new Set<NodeJS.Timeout>();
   let wake: NodeJS.Timeout | undefined;
   let closed = false;
   /** Dispatches again when the earliest delayed run (a retry's delay) may start. */
@@ -104,6 +111,17 @@ export function createQueueAdmission(limits: QueueLimits, slots: AdmissionSlots)
     pending: () => [...queue],
     fences: new Map(),
     release: async () => undefined,
+    giveUp(run) {
+      // back in its place after a pause, so a failure that lasts does not spin
+      const retry = setTimeout(() => {
+        retries.delete(retry);
+        queue.push(run);
+        queue.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+        dispatch();
+      }, retryMs);
+      retry.unref();
+      retries.add(retry);
+    },
     hold() {
       closed = true;
       clearTimeout(wake);
@@ -111,6 +129,7 @@ export function createQueueAdmission(limits: QueueLimits, slots: AdmissionSlots)
     async close() {
       closed = true;
       clearTimeout(wake);
+      for (const retry of retries) clearTimeout(retry);
     },
   };
 }
@@ -130,6 +149,7 @@ export function createNoAdmission(): Admission {
     pending: () => [],
     fences: new Map(),
     release: async () => undefined,
+    giveUp: () => undefined,
     hold: () => undefined,
     close: async () => undefined,
   };

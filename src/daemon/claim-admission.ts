@@ -216,6 +216,13 @@ export async function createClaimAdmission(deps: ClaimAdmissionDeps, slots: Admi
         stopping.delete(runId);
       }
     },
+    giveUp(run) {
+      // not released: the database may be what failed; unrenewed, the lease expires and the run is claimed again
+      fences.delete(run.id);
+      expiries.delete(run.id);
+      lost.delete(run.id);
+      stopping.delete(run.id);
+    },
     hold() {
       closed = true;
       clearInterval(poll);

@@ -18,7 +18,9 @@ import { followUpRun, notBeforeOf } from "./follow-up.ts";
 import type { DaemonLogger } from "./logger.ts";
 import type { ArraylakeSettings } from "../run/arraylake.ts";
 import { runAssignment } from "../run/assignment.ts";
-import type { RunExit, Supervisor } from "./supervisor.ts";
+import type { RunAssignment } from "../run/protocol.ts";
+import { VersionBundleError } from "./errors.ts";
+import type { RunExit, RunHandle, Supervisor } from "./supervisor.ts";
 import type { VersionManifest } from "./version-manifest.ts";
 import type { RunVersions } from "./run-versions.ts";
 
@@ -56,6 +58,8 @@ interface Active {
   timedOut: boolean;
   /** Another node holds the run now: nothing more is written for it from here. */
   lost: boolean;
+  /** Why it was asked to stop before its process existed (a cancel decided elsewhere): it is not started. */
+  stopped: string | undefined;
 }
 
 export interface RunManager {
@@ -97,7 +101,9 @@ export async function createRunManager(deps: RunManagerDeps): Promise<RunManager
       supervisor?.kill(runId, why);
     },
     stopRequested(runId, reason) {
-      if (active.has(runId)) supervisor?.cancel(runId, reason, deps.killGraceMs);
+      const entry = active.get(runId);
+      if (!entry) return;
+      if (!supervisor?.cancel(runId, reason, deps.killGraceMs)) entry.stopped ??= reason; // no process yet: not started
     },
   };
   const admission = await deps.admission(slots);
@@ -131,33 +137,68 @@ export async function createRunManager(deps: RunManagerDeps): Promise<RunManager
 
   function start(run: RunRecord): void {
     // Active at once, so the admission that called this counts it before the database answers.
-    const entry: Active = { run, timer: undefined, timedOut: false, lost: false };
+    const entry: Active = { run, timer: undefined, timedOut: false, lost: false, stopped: undefined };
     active.set(run.id, entry);
     deps.onStart?.(run);
     launch(entry).catch(report("run:start"));
   }
 
+  /** The run could not start for a reason of this node's (the database, a fork): it stays Pending and starts later. */
+  function giveUp(entry: Active, error: unknown): void {
+    const { run } = entry;
+    active.delete(run.id);
+    clearTimeout(entry.timer);
+    deps.log.error("run:start", `${run.id}: could not start it here (${(error as Error)?.message ?? String(error)}); it stays Pending and starts later`, { runId: run.id });
+    admission.giveUp(run);
+    dispatch();
+  }
+
+  /** The version cannot be had (no snapshot, no bundle, a wrong hash): the run fails with the reason. */
+  async function unavailable(entry: Active, error: unknown): Promise<void> {
+    const { run } = entry;
+    active.delete(run.id);
+    const reason = (error as Error)?.message ?? String(error);
+    deps.log.error("run:start", `${run.id}: ${reason}`, { runId: run.id });
+    try {
+      await fail(run, "Failed", reason, toErrorInfo(error));
+    } finally {
+      await admission.release(run.id); // drops the claim here even when the database refuses the release
+    }
+    deps.onEnd?.(run, "Failed");
+    dispatch();
+  }
+
   async function launch(entry: Active): Promise<void> {
     const { run } = entry;
+    // Whatever fails before the process exists must not strand the run: a claim held (and renewed) without a process
+    // would count against the cluster's limits for ever.
     let manifest: VersionManifest;
     try {
       // its snapshot on disk, or restored from its bundle in the database
       manifest = await deps.versions.fetch(run.pipeline, run.version);
     } catch (error) {
+      if (error instanceof VersionBundleError) await unavailable(entry, error).catch(report("run:start"));
+      else giveUp(entry, error);
+      return;
+    }
+    let assignment: RunAssignment;
+    try {
+      assignment = runAssignment(run, manifest, {
+        concurrency: deps.limits().tasksPerRun, heartbeatMs: deps.heartbeatMs, arraylake: deps.arraylake(),
+        retried: run.retryOf ? await getTaskRuns(deps.store, run.retryOf) : undefined,
+      });
+    } catch (error) {
+      giveUp(entry, error);
+      return;
+    }
+    if (entry.lost || entry.stopped !== undefined) {
+      // lost or cancelled while it was being prepared: nothing was started, nothing more is written
       active.delete(run.id);
-      const reason = (error as Error)?.message ?? String(error);
-      deps.log.error("run:start", `${run.id}: ${reason}`);
-      await fail(run, "Failed", reason, toErrorInfo(error));
       await admission.release(run.id);
-      deps.onEnd?.(run, "Failed");
       dispatch();
       return;
     }
-    const assignment = runAssignment(run, manifest, {
-      concurrency: deps.limits().tasksPerRun, heartbeatMs: deps.heartbeatMs, arraylake: deps.arraylake(),
-      retried: run.retryOf ? await getTaskRuns(deps.store, run.retryOf) : undefined,
-    });
-    const timeoutMs = manifest.plan.timeoutMs;
+    const timeoutMs = assignment.plan.timeoutMs;
     if (timeoutMs !== undefined) {
       // the engine times the run out itself; this only catches a process that ignores it
       entry.timer = setTimeout(() => {
@@ -166,12 +207,16 @@ export async function createRunManager(deps: RunManagerDeps): Promise<RunManager
       }, timeoutMs + deps.killGraceMs);
     }
     deps.log.info("run:start", `${run.pipeline} ${run.id} (${run.trigger.kind}, version ${run.version})`, { runId: run.id, pipeline: run.pipeline });
+    let handle: RunHandle;
     try {
-      const handle = await supervisor!.start(assignment);
-      if (handle.pid !== undefined && active.has(run.id)) await setRunPid(deps.store, run.id, handle.pid);
+      handle = await supervisor!.start(assignment);
     } catch (error) {
-      deps.log.error("run:start", `${run.id}: ${(error as Error)?.message ?? String(error)}`);
+      // no process to report an exit (a fork that threw): the run is given up, not stranded
+      if (!supervisor!.running().some((h) => h.runId === run.id)) giveUp(entry, error);
+      else report("run:start")(error);
+      return;
     }
+    if (handle.pid !== undefined && active.has(run.id)) await setRunPid(deps.store, run.id, handle.pid).catch(report("run:pid"));
   }
 
   /** A run this node does not execute: end it if nobody started it, else ask its holder to stop it (shared with the CLI). */
