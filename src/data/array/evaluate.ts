@@ -7,7 +7,7 @@ import type { AbsolutePath } from "zarrita";
 import { type Variable, chunkGrid, readChunk } from "../dataset.ts";
 import type { DirectDecoder } from "../direct.mjs";
 import { sharedDecoder, withChunkBytes } from "../thread-decoders.ts";
-import { type BlockPool, blockPool } from "./block-pool.ts";
+import { type BlockPool, blockPool, threadBlocks } from "./block-pool.ts";
 import { copyBox, gather, stridesOf } from "./blocks.ts";
 import { castValue, isFloat } from "./dtypes.ts";
 import { applyMap } from "./kernels.ts";
@@ -76,7 +76,7 @@ export interface EvaluatorOptions {
   stream?: StreamOptions | undefined;
   /** Evaluators of ops defined elsewhere. */
   extra?: Readonly<Record<string, OpEvaluator>> | undefined;
-  /** Where blocks are reused (default: a pool of this evaluator's own). */
+  /** Where blocks are reused (default: a pool over this thread's idle blocks, kept between evaluations). */
   blocks?: BlockPool | undefined;
   /** Ops kept whole once read by an enclosing op (default `KEPT_OPS`). */
   kept?: ReadonlySet<string> | undefined;
@@ -311,7 +311,7 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
   const stream = options.stream ?? {};
   const table = { ...EVALUATORS, ...options.extra };
   const whole = new Map<PlanNode, Promise<Float64Array>>();
-  const blocks = options.blocks ?? blockPool();
+  const blocks = options.blocks ?? blockPool(16, threadBlocks);
   const memos = new Map<PlanNode, Promise<unknown>>();
   const memo = <T>(node: PlanNode, make: () => Promise<T>): Promise<T> => {
     if (!memos.has(node)) memos.set(node, make());

@@ -10,8 +10,8 @@ import { castValue, isFloat } from "../array/dtypes.ts";
 import type { OpEvaluator } from "../array/evaluator.ts";
 import { node, sizeOf } from "../array/plan.ts";
 import { InvalidOperationError } from "../errors.ts";
-import { readRows } from "./row-pieces.ts";
-import { type RollingOp, rolling } from "./window-kernels.mjs";
+import { pinRows } from "./row-pieces.ts";
+import { type RollingOp, rollingRows } from "./window-kernels.mjs";
 
 export interface RollingOptions {
   center?: boolean | undefined;
@@ -81,15 +81,16 @@ export const rollingEvaluator: OpEvaluator = async (plan, region, ev) => {
   const to = from + region.shape[axis]!;
   const lo = Math.max(0, from - left);
   const hi = Math.min(input.shape[axis]!, to - left + window - 1);
-  const shape = region.shape.map((n, a) => (a === axis ? hi - lo : n));
-  const block = await readRows(ev, plan, input, axis, region, lo, hi);
-  // Every element is written by the kernel.
+  const rows = await pinRows(ev, plan, input, axis, region, lo, hi);
+  // Every element is written by the kernel, rounded to float32 there for a float32 result.
   const out = ev.blocks.take(sizeOf(region.shape));
-  const layout = { outer: sizeOf(shape.slice(0, axis)), rows: hi - lo, inner: sizeOf(shape.slice(axis + 1)) };
-  rolling(fn, block, layout, from - lo, to - lo, window, left, minPeriods, out);
-  ev.blocks.give(block);
+  const layout = { outer: sizeOf(region.shape.slice(0, axis)), rows: hi - lo, inner: sizeOf(region.shape.slice(axis + 1)) };
   const d = plan.dtype;
-  if (d === "float32") for (let i = 0; i < out.length; i++) out[i] = Math.fround(out[i]!);
-  else if (d !== "float64") for (let i = 0; i < out.length; i++) out[i] = castValue(d, out[i]!);
+  try {
+    rollingRows(fn, rows.srcs, rows.bases, layout, from - lo, to - lo, window, left, minPeriods, out, d === "float32");
+  } finally {
+    rows.release();
+  }
+  if (d !== "float32" && d !== "float64") for (let i = 0; i < out.length; i++) out[i] = castValue(d, out[i]!);
   return out;
 };

@@ -16,6 +16,24 @@ export type RollingOp = "mean" | "sum" | "count" | "std" | "var" | "min" | "max"
  */
 export function rolling(op: RollingOp, src: Float64Array, layout: Layout, from: number, to: number, window: number, left: number, minPeriods: number, out: Float64Array): void;
 
+/**
+ * `rolling` over rows given as (array, offset) pairs: row k of [outer, rows] is `srcs[k]` from `bases[k]` (a
+ * block's rows left in the chunk blocks they were read as). With `f32` each result is rounded to float32.
+ */
+export function rollingRows(
+  op: RollingOp,
+  srcs: readonly Float64Array[],
+  bases: Int32Array,
+  layout: Layout,
+  from: number,
+  to: number,
+  window: number,
+  left: number,
+  minPeriods: number,
+  out: Float64Array,
+  f32?: boolean,
+): void;
+
 /** Forward fill along rows, at most `limit` consecutive NaN filled (Infinity: no limit); in place. */
 export function ffill(values: Float64Array, layout: Layout, limit: number): void;
 

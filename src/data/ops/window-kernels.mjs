@@ -2,6 +2,9 @@
 // JavaScript (types in window-kernels.d.mts) so worker threads can load it without a TypeScript loader. Loops run
 // over `inner` innermost, contiguous in memory.
 
+// Rows come as (array, offset) pairs, `srcs[k]` from `bases[k]` for row k of [outer, rows]: a block's rows may sit
+// in the chunk blocks they were read as (no copy into one block with its halo).
+
 // Running sums for sum/mean/count/std/var: rows enter and leave the window once each.
 function addRow(src, base, inner, sign, sum, sq, count, moments) {
   for (let i = 0; i < inner; i++) {
@@ -13,59 +16,90 @@ function addRow(src, base, inner, sign, sum, sq, count, moments) {
   }
 }
 
-function slidingSums(op, src, layout, from, to, window, left, minPeriods, out) {
+// One step of a mean window sliding by one row (row `a` leaves, row `b` enters) and its output row: one pass
+// instead of three. The same operations in the same order per element as addRow(-1), addRow(+1), then the output.
+function slideMean(sa, ba, sb, bb, inner, sum, count, minPeriods, out, dst, f32) {
+  for (let i = 0; i < inner; i++) {
+    let s = sum[i];
+    let n = count[i];
+    const a = sa[ba + i];
+    if (a === a) {
+      s += -1 * a;
+      n += -1;
+    }
+    const b = sb[bb + i];
+    if (b === b) {
+      s += b;
+      n += 1;
+    }
+    sum[i] = s;
+    count[i] = n;
+    out[dst + i] = n < minPeriods || n === 0 ? NaN : f32 ? Math.fround(s / n) : s / n;
+  }
+}
+
+function slidingSums(op, srcs, bases, layout, from, to, window, left, minPeriods, out, f32) {
   const { outer, rows, inner } = layout;
   const sum = new Float64Array(inner);
   const sq = new Float64Array(inner);
   const count = new Float64Array(inner);
   const moments = op === "std" || op === "var";
   const code = op === "sum" ? 0 : op === "count" ? 1 : op === "mean" ? 2 : op === "var" ? 3 : 4;
+  const round = f32 ? Math.fround : (x) => x;
   const span = to - from;
   for (let o = 0; o < outer; o++) {
-    const rowBase = o * rows * inner;
+    const row0 = o * rows;
     let lo = 0;
     let hi = 0;
     for (let t = from; t < to; t++) {
       const nlo = Math.max(0, t - left);
       const nhi = Math.min(rows, t - left + window);
+      const dst = (o * span + (t - from)) * inner;
       // Start afresh at the first row and every 1024 rows, so running sums do not drift.
-      if (t === from || (t - from) % 1024 === 0) {
+      const fresh = t === from || (t - from) % 1024 === 0;
+      if (!fresh && code === 2 && nlo === lo + 1 && nhi === hi + 1) {
+        slideMean(srcs[row0 + lo], bases[row0 + lo], srcs[row0 + hi], bases[row0 + hi], inner, sum, count, minPeriods, out, dst, f32);
+        lo = nlo;
+        hi = nhi;
+        continue;
+      }
+      if (fresh) {
         sum.fill(0);
         sq.fill(0);
         count.fill(0);
-        for (let r = nlo; r < nhi; r++) addRow(src, rowBase + r * inner, inner, 1, sum, sq, count, moments);
+        for (let r = nlo; r < nhi; r++) addRow(srcs[row0 + r], bases[row0 + r], inner, 1, sum, sq, count, moments);
       } else {
-        for (let r = lo; r < nlo; r++) addRow(src, rowBase + r * inner, inner, -1, sum, sq, count, moments);
-        for (let r = hi; r < nhi; r++) addRow(src, rowBase + r * inner, inner, 1, sum, sq, count, moments);
+        for (let r = lo; r < nlo; r++) addRow(srcs[row0 + r], bases[row0 + r], inner, -1, sum, sq, count, moments);
+        for (let r = hi; r < nhi; r++) addRow(srcs[row0 + r], bases[row0 + r], inner, 1, sum, sq, count, moments);
       }
       lo = nlo;
       hi = nhi;
-      const dst = (o * span + (t - from)) * inner;
       for (let i = 0; i < inner; i++) {
         const n = count[i];
         if (n < minPeriods || n === 0) {
           out[dst + i] = NaN;
           continue;
         }
-        if (code === 0) out[dst + i] = sum[i];
-        else if (code === 1) out[dst + i] = n;
-        else if (code === 2) out[dst + i] = sum[i] / n;
+        if (code === 0) out[dst + i] = round(sum[i]);
+        else if (code === 1) out[dst + i] = round(n);
+        else if (code === 2) out[dst + i] = round(sum[i] / n);
         else {
           const mean = sum[i] / n;
           const v = Math.max(0, sq[i] / n - mean * mean);
-          out[dst + i] = code === 3 ? v : Math.sqrt(v);
+          out[dst + i] = round(code === 3 ? v : Math.sqrt(v));
         }
       }
     }
   }
 }
 
-function extremes(op, src, layout, from, to, window, left, minPeriods, out) {
+function extremes(op, srcs, bases, layout, from, to, window, left, minPeriods, out, f32) {
   const { outer, rows, inner } = layout;
   const best = new Float64Array(inner);
   const count = new Float64Array(inner);
   const span = to - from;
   const max = op === "max";
+  const round = f32 ? Math.fround : (x) => x;
   for (let o = 0; o < outer; o++) {
     for (let t = from; t < to; t++) {
       best.fill(max ? -Infinity : Infinity);
@@ -73,7 +107,8 @@ function extremes(op, src, layout, from, to, window, left, minPeriods, out) {
       const lo = Math.max(0, t - left);
       const hi = Math.min(rows, t - left + window);
       for (let r = lo; r < hi; r++) {
-        const base = (o * rows + r) * inner;
+        const src = srcs[o * rows + r];
+        const base = bases[o * rows + r];
         for (let i = 0; i < inner; i++) {
           const v = src[base + i];
           if (v !== v) continue;
@@ -82,17 +117,18 @@ function extremes(op, src, layout, from, to, window, left, minPeriods, out) {
         }
       }
       const dst = (o * span + (t - from)) * inner;
-      for (let i = 0; i < inner; i++) out[dst + i] = count[i] >= minPeriods && count[i] > 0 ? best[i] : NaN;
+      for (let i = 0; i < inner; i++) out[dst + i] = count[i] >= minPeriods && count[i] > 0 ? round(best[i]) : NaN;
     }
   }
 }
 
 // Median of each window's valid values (the two middle ones averaged), as numpy's nanmedian and bottleneck's
 // move_median; a sort per window, which for the short windows of daily data costs less than a running heap.
-function medians(src, layout, from, to, window, left, minPeriods, out) {
+function medians(srcs, bases, layout, from, to, window, left, minPeriods, out, f32) {
   const { outer, rows, inner } = layout;
   const span = to - from;
   const values = new Float64Array(window);
+  const round = f32 ? Math.fround : (x) => x;
   for (let o = 0; o < outer; o++) {
     for (let t = from; t < to; t++) {
       const lo = Math.max(0, t - left);
@@ -101,7 +137,7 @@ function medians(src, layout, from, to, window, left, minPeriods, out) {
       for (let i = 0; i < inner; i++) {
         let n = 0;
         for (let r = lo; r < hi; r++) {
-          const v = src[(o * rows + r) * inner + i];
+          const v = srcs[o * rows + r][bases[o * rows + r] + i];
           if (v === v) values[n++] = v;
         }
         if (n < minPeriods || n === 0) {
@@ -109,16 +145,23 @@ function medians(src, layout, from, to, window, left, minPeriods, out) {
           continue;
         }
         const sorted = values.subarray(0, n).sort();
-        out[dst + i] = n % 2 === 1 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        out[dst + i] = round(n % 2 === 1 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2);
       }
     }
   }
 }
 
+export function rollingRows(op, srcs, bases, layout, from, to, window, left, minPeriods, out, f32 = false) {
+  if (op === "median") medians(srcs, bases, layout, from, to, window, left, minPeriods, out, f32);
+  else if (op === "min" || op === "max") extremes(op, srcs, bases, layout, from, to, window, left, minPeriods, out, f32);
+  else slidingSums(op, srcs, bases, layout, from, to, window, left, minPeriods, out, f32);
+}
+
 export function rolling(op, src, layout, from, to, window, left, minPeriods, out) {
-  if (op === "median") medians(src, layout, from, to, window, left, minPeriods, out);
-  else if (op === "min" || op === "max") extremes(op, src, layout, from, to, window, left, minPeriods, out);
-  else slidingSums(op, src, layout, from, to, window, left, minPeriods, out);
+  const n = layout.outer * layout.rows;
+  const bases = new Int32Array(n);
+  for (let k = 0; k < n; k++) bases[k] = k * layout.inner;
+  rollingRows(op, new Array(n).fill(src), bases, layout, from, to, window, left, minPeriods, out);
 }
 
 export function ffill(values, layout, limit) {
