@@ -123,6 +123,51 @@ test("a mean over an axis of one chunk streams with its readers: (t - t.mean(\"l
       for (let x = 0; x < nx; x++) assert.equal(got[(tt * ny + y) * nx + x], (value(tt, y, x) - mean(tt, y)) * value(tt, y, x));
 });
 
+test("eddy fluxes ((u - u.mean(\"lon\")) * (v - v.mean(\"lon\"))).mean(\"lon\") computed row by row equal the plain sums, NaN skipped", async () => {
+  // Rows of 150 x 20 values (more than a fused row's 2,048), several per block, a NaN here and there.
+  const [nt, ny, nx] = [9, 20, 150];
+  const fu = (t: number, y: number, x: number) => ((t * 7 + y * 3 + x) % 11 === 0 ? NaN : Math.sin(t + y * 0.3 + x * 0.01) * 10);
+  const fv = (t: number, y: number, x: number) => Math.cos(t * 0.5 - y + x * 0.02) * 3;
+  const u = DataArray.fromVariable(countedVariable([nt, ny, nx], [4, ny, nx], fu).variable as never);
+  const v = DataArray.fromVariable(countedVariable([nt, ny, nx], [4, ny, nx], fv).variable as never);
+  const got = await u.sub(u.mean("lon")).mul(v.sub(v.mean("lon"))).mean("lon").values();
+  const mean = (xs: number[]) => {
+    let sum = 0;
+    let n = 0;
+    for (const x of xs) if (x === x) (sum += x), n++;
+    return n > 0 ? sum / n : NaN;
+  };
+  for (let t = 0; t < nt; t++) {
+    for (let y = 0; y < ny; y++) {
+      const us = Array.from({ length: nx }, (_, x) => fu(t, y, x));
+      const vs = Array.from({ length: nx }, (_, x) => fv(t, y, x));
+      const [ub, vb] = [mean(us), mean(vs)];
+      assert.equal(got[t * ny + y], mean(us.map((a, x) => (a - ub) * (vs[x]! - vb))), `t ${t} lat ${y}`);
+    }
+  }
+});
+
+test("a rolling mean along an inner axis (rows read where they lie, each chunk's piece pinned) equals the plain windows", async () => {
+  const [nt, ny, nx] = [6, 23, 5];
+  const value = (t: number, y: number, x: number) => ((t + y + x) % 7 === 0 ? NaN : t * 100 + y * 3 + x * 0.5);
+  const da = DataArray.fromVariable(countedVariable([nt, ny, nx], [4, 5, 5], value).variable as never);
+  const got = await da.rolling({ lat: 4 }, { center: true, minPeriods: 2 }).mean().values();
+  for (let t = 0; t < nt; t++) {
+    for (let y = 0; y < ny; y++) {
+      for (let x = 0; x < nx; x++) {
+        let sum = 0;
+        let n = 0;
+        for (let k = Math.max(0, y - 2); k < Math.min(ny, y + 2); k++) {
+          const z = value(t, k, x);
+          if (z === z) (sum += z), n++;
+        }
+        const want = n >= 2 ? sum / n : NaN;
+        assert.ok(Object.is(got[(t * ny + y) * nx + x], want) || Math.abs(got[(t * ny + y) * nx + x]! - want) < 1e-9, `t ${t} lat ${y} lon ${x}: ${got[(t * ny + y) * nx + x]} vs ${want}`);
+      }
+    }
+  }
+});
+
 test("a time window cut across chunks reads each chunk once, though neighbouring blocks share chunks", async () => {
   const [nt, ny, nx] = [40, 4, 6];
   const value = (t: number, y: number, x: number) => t * 100 + y * 10 + x;

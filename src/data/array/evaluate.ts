@@ -14,12 +14,12 @@ import { applyMap } from "./kernels.ts";
 import type { Indexer, LayoutParams, MapParams, PlanNode, ReduceParams, Region, SourceParams } from "./plan.ts";
 import { sizeOf } from "./plan.ts";
 import { TIME_EVALUATORS } from "../ops/evaluators.ts";
-import { mapByRows } from "./fused-map.ts";
+import { mapByRows, rowWise } from "./fused-map.ts";
 import { evaluateBlocks } from "./user-blocks.ts";
 import { regionSharer } from "./shared-blocks.ts";
 import { chunkPiece, cutsChunk } from "./source-pieces.ts";
 import type { StreamOptions } from "../stream.ts";
-import { type Reduction, accumulate, finishReduce, newAccumulator } from "./reduce-kernel.ts";
+import { type Reduction, accumulate, accumulateRows, finishReduce, newAccumulator } from "./reduce-kernel.ts";
 import type { ChunkReader, DecodedChunk, Evaluator, OpEvaluator } from "./evaluator.ts";
 
 /** Op modules import these from evaluator.ts: importing them from here would close a circle. */
@@ -233,9 +233,13 @@ const reduce: OpEvaluator = async (node, region, ev) => {
     o = 0;
     const shape = input.shape.map((n, a) => (reduced.has(a) ? Math.min(input.chunks[a]!, n - start[a]!) : outRegion.shape[o++]!));
     if (shape.every((n) => n > 0)) {
-      const block = await ev.evaluate(input, { start, shape });
-      accumulate(acc, block, shape, strideOfAxis, 0);
-      ev.blocks.give(block);
+      const rows = await rowWise(input, { start, shape }, ev);
+      if (rows) accumulateRows(acc, rows, shape, strideOfAxis);
+      else {
+        const block = await ev.evaluate(input, { start, shape });
+        accumulate(acc, block, shape, strideOfAxis, 0);
+        ev.blocks.give(block);
+      }
     }
     let axis = input.shape.length - 1;
     while (axis >= 0 && ++block[axis]! >= steps[axis]!) block[axis--] = 0;

@@ -8,8 +8,9 @@
  */
 import { type RowWise, takeRowsWise } from "../ops/take-rows.ts";
 import type { Evaluator } from "./evaluator.ts";
+import { gather, stridesOf } from "./blocks.ts";
 import { arithmetic } from "./kernels.ts";
-import { type MapParams, type PlanNode, type Region, sizeOf } from "./plan.ts";
+import { type LayoutParams, type MapParams, type PlanNode, type Region, sizeOf } from "./plan.ts";
 
 export type { RowWise };
 
@@ -68,15 +69,49 @@ function rowLength(shape: readonly number[]): number {
   return inner;
 }
 
+/** A leaf's values for the rows of a region: a block, or a `layout` leaf's input read unbroadcast. */
+interface Leaf {
+  readonly block: Float64Array;
+  /** For a layout leaf: its input's stride per region axis (0 along broadcast axes) and a row buffer. */
+  readonly stride?: readonly number[];
+  /** The stride along the row's own axes, and a row buffer. */
+  readonly rowStride?: readonly number[];
+  readonly row?: Float64Array;
+}
+
+/**
+ * A leaf of the chain: a `layout` (the broadcast of `u.mean("lon")` back over lon) is read as its input's small
+ * block and spread one row at a time into a buffer in cache, instead of a whole broadcast block per region.
+ */
+async function leafOf(leaf: PlanNode, region: Region, inner: number, ev: Evaluator): Promise<Leaf> {
+  if (leaf.op !== "layout") return { block: await ev.evaluate(leaf, region) };
+  const { axes } = leaf.params as LayoutParams;
+  const box: Region = { start: axes.map((a) => region.start[a]!), shape: axes.map((a) => region.shape[a]!) };
+  const inStride = stridesOf(box.shape);
+  const stride = region.shape.map((_, a) => (axes.includes(a) ? inStride[axes.indexOf(a)]! : 0));
+  return { block: await ev.evaluate(leaf.inputs[0]!, box), stride, row: new Float64Array(inner) };
+}
+
+/** The layout leaves' row strides, once the row's axes are known (the axes from `lead` on). */
+function withRowStrides(leaves: Leaf[], lead: number): Leaf[] {
+  return leaves.map((leaf) => (leaf.stride ? { ...leaf, rowStride: leaf.stride.slice(lead) } : leaf));
+}
+
 /**
  * A chain of arithmetic `map`s (at least one step under the root) row by row; undefined for anything else.
- * Each leaf is evaluated as the plain `map` would evaluate it (same regions, same sharing).
+ * Each leaf is evaluated as the plain `map` would evaluate it (same regions, same sharing), a broadcast leaf as
+ * its input (`leafOf`).
  */
 async function chainWise(plan: PlanNode, region: Region, ev: Evaluator): Promise<RowWise | undefined> {
   if (!arithmeticMap(plan) || !plan.inputs.some(chainStep)) return undefined;
   const { steps, leaves } = chainOf(plan);
-  const blocks = await Promise.all(leaves.map((leaf) => ev.evaluate(leaf, region)));
   const inner = rowLength(region.shape);
+  // Axes before the row's axes: row r is their C-order index.
+  let lead = region.shape.length;
+  for (let size = 1; size < inner; ) size *= region.shape[--lead]!;
+  const blocks = withRowStrides(await Promise.all(leaves.map((leaf) => leafOf(leaf, region, inner, ev))), lead);
+  const leadShape = region.shape.slice(0, lead);
+  const rowShape = region.shape.slice(lead);
   const scratch = steps.slice(0, -1).map(() => new Float64Array(inner));
   const last = steps.length - 1;
   return {
@@ -84,14 +119,28 @@ async function chainWise(plan: PlanNode, region: Region, ev: Evaluator): Promise
     inner,
     row: (r, into) => {
       const from = r * inner;
-      const value = (o: Operand): Float64Array => ("leaf" in o ? blocks[o.leaf]!.subarray(from, from + inner) : scratch[o.step]!);
+      for (const leaf of blocks) {
+        if (!leaf.stride) continue;
+        let at = 0;
+        for (let a = lead - 1, rest = r; a >= 0; a--) {
+          const i = rest % leadShape[a]!;
+          rest = (rest - i) / leadShape[a]!;
+          at += i * leaf.stride[a]!;
+        }
+        gather(leaf.block, at, leaf.rowStride!, rowShape, leaf.row!);
+      }
+      const value = (o: Operand): Float64Array => {
+        if (!("leaf" in o)) return scratch[o.step]!;
+        const leaf = blocks[o.leaf]!;
+        return leaf.row ?? leaf.block.subarray(from, from + inner);
+      };
       steps.forEach((step, k) => {
         const [a, b] = step.operands;
         arithmetic(step.fn, value(a!), b && value(b), step.scalar, k === last ? into : scratch[k]!, step.cast);
       });
     },
     release: () => {
-      for (const block of blocks) ev.blocks.give(block);
+      for (const leaf of blocks) ev.blocks.give(leaf.block);
     },
   };
 }

@@ -134,6 +134,41 @@ export function accumulateAt(acc: Accumulator, block: Float64Array, shape: reado
   }
 }
 
+/** Rows of a block computed one at a time (fused-map.ts): `rows` rows of `inner` values, in C order. */
+export interface BlockRows {
+  readonly rows: number;
+  readonly inner: number;
+  row(r: number, into: Float64Array): void;
+  release(): void;
+}
+
+/**
+ * Folds a block given row by row (a chain of arithmetic under its mean: the eddy flux's product), so the block
+ * itself is never written: each row is computed into a small buffer and folded at once. The same additions in
+ * the same order as `accumulate` over the whole block.
+ */
+export function accumulateRows(acc: Accumulator, rows: BlockRows, shape: readonly number[], outStride: readonly number[]): void {
+  // The rows' axes are the trailing ones whose sizes multiply to `inner`; the axes before them index the rows.
+  let lead = shape.length;
+  for (let size = 1; size < rows.inner; ) size *= shape[--lead]!;
+  const offsets = stridedOffsets(shape, outStride);
+  const leadShape = shape.slice(0, lead);
+  const rowShape = shape.slice(lead);
+  const rowOffsets = offsets.slice(lead);
+  const row = new Float64Array(rows.inner);
+  for (let r = 0; r < rows.rows; r++) {
+    let origin = 0;
+    for (let a = lead - 1, rest = r; a >= 0; a--) {
+      const i = rest % leadShape[a]!;
+      rest = (rest - i) / leadShape[a]!;
+      origin += offsets[a]![i]!;
+    }
+    rows.row(r, row);
+    accumulateAt(acc, row, rowShape, rowOffsets, origin);
+  }
+  rows.release();
+}
+
 /** numpy's quantile (linear) of sorted values. */
 function quantileOf(sorted: Float64Array, q: number): number {
   if (sorted.length === 0) return NaN;
