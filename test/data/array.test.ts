@@ -151,7 +151,7 @@ test("a rolling mean along an inner axis (rows read where they lie, each chunk's
   const [nt, ny, nx] = [6, 23, 5];
   const value = (t: number, y: number, x: number) => ((t + y + x) % 7 === 0 ? NaN : t * 100 + y * 3 + x * 0.5);
   const da = DataArray.fromVariable(countedVariable([nt, ny, nx], [4, 5, 5], value).variable as never);
-  const got = await da.rolling({ lat: 4 }, { center: true, minPeriods: 2 }).mean().values();
+  const got = (await da.rolling({ lat: 4 }, { center: true, minPeriods: 2 }).mean().values()) as Float64Array;
   for (let t = 0; t < nt; t++) {
     for (let y = 0; y < ny; y++) {
       for (let x = 0; x < nx; x++) {
