@@ -46,7 +46,9 @@ export function startExecution(deps: {
     version: (pipeline, version) => deps.versions.fetch(pipeline, version),
     arraylake: () => ({ localReposDir: config.arraylake.localReposDir, serviceUri: config.arraylake.serviceUri, cwd: config.rootDir }),
   });
-  const pools = createPoolManager({ store, limits: () => deps.config().concurrency.pools, ttlMs: 60_000, now: () => clock.now() });
+  const pools = createPoolManager({
+    store, limits: () => deps.config().concurrency.pools, ttlMs: 60_000, now: () => clock.now(), fenceOf: (runId) => runs.fences.get(runId),
+  });
   const channel = createRunChannel({
     store, sink, pools, log, now: () => clock.now(), heartbeatMs: config.daemon.heartbeatMs, publish: deps.bus.publish,
     pipelineOf: (id) => runs.active().find((r) => r.id === id)?.pipeline, children: deps.children, jobs: taskJobs.relay,

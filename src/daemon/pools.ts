@@ -1,10 +1,12 @@
 /**
  * @module Named pools across runs, daemon side: a task's request (over IPC) takes a lease in the database when
  * the pool has room, else waits in a FIFO queue. Leases carry the run id, so a crashed run's slots are freed with
- * its run, and they expire if the daemon itself dies (the next daemon prunes them at start). Operations run one at
- * a time, in call order, so a queue never sees two database writes of its own interleave.
+ * its run, and they expire if the daemon itself dies (the next daemon prunes them at start). A claimed run's holders
+ * name its claim's fence (`<run>@<fence>#<request>`): a node that lost the run frees and extends only its own, never
+ * those of the node that holds the run now. Operations run one at a time, in call order, so a queue never sees two
+ * database writes of its own interleave.
  */
-import { extendLeasesOfRuns, releaseLease, releaseLeasesOfRuns, tryAcquireLease, type Store } from "../store/index.ts";
+import { extendLeasesOfScopes, releaseLease, releaseLeasesOfScopes, tryAcquireLease, type LeaseScope, type Store } from "../store/index.ts";
 
 export interface PoolManager {
   acquire(runId: string, id: number, pool: string, grant: () => void): Promise<void>;
@@ -22,10 +24,18 @@ interface Waiter {
   grant: () => void;
 }
 
-export function createPoolManager(deps: { store: Store; limits: () => Readonly<Record<string, number>>; ttlMs: number; now: () => number }): PoolManager {
+export function createPoolManager(deps: {
+  store: Store; limits: () => Readonly<Record<string, number>>; ttlMs: number; now: () => number;
+  /** The fence of this node's claim of a run (PostgreSQL), undefined when unclaimed (SQLite). */
+  fenceOf?: ((runId: string) => number | undefined) | undefined;
+}): PoolManager {
   const queues = new Map<string, Waiter[]>();
   const held = new Map<string, string>(); // holder -> pool
-  const holder = (runId: string, id: number): string => `${runId}#${id}`;
+  const scope = (runId: string): LeaseScope => {
+    const fence = deps.fenceOf?.(runId);
+    return { runId, prefix: fence === undefined ? `${runId}#` : `${runId}@${fence}#` };
+  };
+  const holder = (runId: string, id: number): string => `${scope(runId).prefix}${id}`;
   let turn: Promise<unknown> = Promise.resolve();
   const serial = (fn: () => Promise<void>): Promise<void> => {
     const done = turn.then(fn);
@@ -89,16 +99,18 @@ export function createPoolManager(deps: { store: Store; limits: () => Readonly<R
       for (const queue of queues.values()) {
         for (let i = queue.length - 1; i >= 0; i--) if (queue[i]!.runId === runId) queue.splice(i, 1);
       }
-      for (const h of [...held.keys()]) if (h.startsWith(`${runId}#`)) held.delete(h);
+      const mine = scope(runId); // taken now: the claim (and its fence) is given back once this is done
+      for (const h of [...held.keys()]) if (h.startsWith(mine.prefix)) held.delete(h);
       return serial(async () => {
-        await releaseLeasesOfRuns(deps.store, [runId]);
+        await releaseLeasesOfScopes(deps.store, [mine]);
         for (const pool of queues.keys()) await pump(pool);
       });
     },
     extend(runIds) {
       if (runIds.length === 0) return Promise.resolve();
+      const scopes = runIds.map(scope);
       return serial(async () => {
-        await extendLeasesOfRuns(deps.store, runIds, deps.now() + deps.ttlMs);
+        await extendLeasesOfScopes(deps.store, scopes, deps.now() + deps.ttlMs);
       });
     },
   };

@@ -61,6 +61,35 @@ export async function extendLeasesOfRuns(store: Db, runIds: readonly string[], e
   });
 }
 
+/**
+ * The slots one execution of a run holds: their holders start with `prefix` (for a claimed run, one naming its claim's
+ * fence), so a node that lost the run never touches those of the run's newer holder.
+ */
+export interface LeaseScope {
+  runId: string;
+  prefix: string;
+}
+
+const IN_SCOPE = `run_id = ? AND substr(holder, 1, length(${TEXT})) = ${TEXT}`;
+
+/** Frees the slots of these executions (finished, crashed, or lost to another node); returns how many. */
+export async function releaseLeasesOfScopes(store: Db, scopes: readonly LeaseScope[]): Promise<number> {
+  return store.sql.tx(async (sql) => {
+    let n = 0;
+    for (const s of scopes) n += await sql.run(`DELETE FROM leases WHERE ${IN_SCOPE}`, [s.runId, s.prefix, s.prefix]);
+    return n;
+  });
+}
+
+/** Extends the slots of live executions (with their heartbeat); returns how many. */
+export async function extendLeasesOfScopes(store: Db, scopes: readonly LeaseScope[], expiresAt: number): Promise<number> {
+  return store.sql.tx(async (sql) => {
+    let n = 0;
+    for (const s of scopes) n += await sql.run(`UPDATE leases SET expires_at = ? WHERE ${IN_SCOPE}`, [expiresAt, s.runId, s.prefix, s.prefix]);
+    return n;
+  });
+}
+
 /** Frees the slots of every run `node` holds (a cluster node restarting); other nodes' leases are left to expire. */
 export async function releaseLeasesOfNode(store: Db, node: string): Promise<number> {
   return await store.sql.run("DELETE FROM leases WHERE run_id IN (SELECT id FROM runs WHERE claimed_by = ?)", [node]);

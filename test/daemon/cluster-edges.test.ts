@@ -6,6 +6,8 @@
  *   claimed without a process, holding the worker's slot and counting against the cluster's limits: it stays
  *   Pending, its claim lapses (no renewal without a process) and it is claimed again, and it runs once the
  *   database answers again.
+ * - A worker that lost a run (another node claimed it: the fence moved) frees only the pool slots it took under its
+ *   own claim, never those of the run's new holder.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -18,6 +20,8 @@ const LEASE_MS = 3_000;
 const PIPELINES = {
   "pipelines/quick.ts": pipelineSource("quick", `.task("one", () => 1)`),
   "pipelines/other.ts": pipelineSource("other", `.task("two", () => 2)`),
+  "pipelines/pooled.ts": `const sleep = (ms) => new Promise((r) => setTimeout(r, ms));\n` +
+    pipelineSource("pooled", `.task("hold", { pool: "gpu" }, async () => { for (let i = 0; i < 600; i++) await sleep(100); })`),
 };
 
 let server: TestPostgres;
@@ -26,7 +30,7 @@ let admin: pg.Client;
 let api: RunningDaemon;
 let worker: RunningDaemon;
 const ROLE = `floe_w${process.pid}`;
-const project = makeProject(PIPELINES, "{ concurrency: { maxActiveRuns: 8 }, daemon: { shutdownGraceMs: 300 } }");
+const project = makeProject(PIPELINES, "{ concurrency: { maxActiveRuns: 8, pools: { gpu: 2 } }, daemon: { shutdownGraceMs: 300 } }");
 
 before(async () => {
   server = await startTestPostgres();
@@ -88,4 +92,24 @@ test("a run whose start fails on the database is not stranded: it stays Pending,
   for (const id of [retry, other]) assert.equal((await claimOf(id)).state, "Pending");
   await admin.query(`GRANT SELECT ON version_bundles, task_runs TO ${ROLE}`);
   for (const id of [retry, other]) assert.equal((await waitRun(api, id, undefined, 60_000)).state, "Completed", id);
+});
+
+test("a worker that lost a run frees only its own pool slots, not the new holder's", async () => {
+  const id = await submit("/api/pipelines/pooled/runs");
+  const leases = async (): Promise<{ holder: string }[]> =>
+    (await admin.query<{ holder: string }>("SELECT holder FROM leases WHERE run_id = $1 ORDER BY holder", [id])).rows;
+  const [own] = await waitFor(async () => ((await leases()).length === 1 ? leases() : undefined), 60_000, "the run's pool slot");
+  // another node claims the run: it holds it under the next fence, and takes a slot of its own
+  const { fence } = (await admin.query<{ fence: number }>(
+    "UPDATE runs SET fence = fence + 1, claimed_by = 'worker-2' WHERE id = $1 RETURNING fence", [id],
+  )).rows[0]!;
+  const theirs = `${id}@${fence}#1`;
+  assert.notEqual(own!.holder, theirs);
+  await admin.query("INSERT INTO leases (holder, pool, run_id, acquired_at, expires_at) VALUES ($1, 'gpu', $2, $3, $4)", [theirs, id, Date.now(), Date.now() + 60_000]);
+  await worker.waitLog((l) => l.event === "run:lost" && l.runId === id, 30_000);
+  await worker.waitLog((l) => l.event === "run:end" && l.runId === id, 30_000);
+  await waitFor(async () => (await leases()).every((l) => l.holder !== own!.holder), 10_000, "the lost holder's slot freed");
+  assert.deepEqual((await leases()).map((l) => l.holder), [theirs]);
+  await admin.query("UPDATE runs SET state = 'Cancelled', claimed_by = NULL WHERE id = $1", [id]); // nobody executes it now
+  await admin.query("DELETE FROM leases WHERE run_id = $1", [id]);
 });

@@ -8,7 +8,7 @@ import {
   MIGRATIONS, POSTGRES_MIGRATIONS, StoreOpenError, advanceScheduleCursor, applyRunEvents, countRunsInStates,
   createBackfill, createRun, createTaskRuns, getArtifactContent, getBackfill, getRun, getRunChangeCount,
   getRunEvents, getLogs, getSchedule, getSnapshotLineage, getSnapshotReaders, getTriggerCursor, listArtifacts,
-  listCommits, listLeases, listRuns, openDatabase, recordPipelineVersions, releaseLeasesOfRuns, setTriggerCursor,
+  listCommits, listLeases, listRuns, openDatabase, recordPipelineVersions, releaseLeasesOfRuns, releaseLeasesOfScopes, extendLeasesOfScopes, setTriggerCursor,
   tryAcquireLease, upsertSchedules, type Store,
   RUNS_CHANNEL, claimRuns, getLeadership, heartbeatNode, listExpiredClaims, listNodes, releaseClaim, renewClaims,
   resignLeadership, tryLeadership, getVersionBundle, hasVersionBundle, pruneVersionBundles, putVersionBundle, upsertPipelines,
@@ -127,6 +127,17 @@ for (const name of ["sqlite", "postgres"] as const) {
       assert.equal((await listLeases(store, 0, "gpu")).length, 3);
       assert.ok((await releaseLeasesOfRuns(store, ["run0", "run1"])) >= 1);
       assert.equal((await listLeases(store, 0, "gpu")).length, 0);
+    });
+
+    test("pool leases free and extend by scope: one execution's holders, not a newer holder's of the same run", async () => {
+      const take = (holder: string, runId: string): Promise<boolean> =>
+        tryAcquireLease(store, { pool: "scoped", limit: 4, holder, runId, expiresAt: 1000, now: 0 });
+      for (const [holder, runId] of [["sr1@3#1", "sr1"], ["sr1@3#2", "sr1"], ["sr1@4#1", "sr1"], ["sr10@3#1", "sr10"]]) assert.ok(await take(holder!, runId!));
+      assert.equal(await extendLeasesOfScopes(store, [{ runId: "sr1", prefix: "sr1@4#" }], 5000), 1);
+      assert.equal(await releaseLeasesOfScopes(store, [{ runId: "sr1", prefix: "sr1@3#" }]), 2);
+      const left = await listLeases(store, 0, "scoped");
+      assert.deepEqual(left.map((l) => [l.holder, l.expiresAt]).sort(), [["sr10@3#1", 1000], ["sr1@4#1", 5000]].sort());
+      assert.equal(await releaseLeasesOfScopes(store, [{ runId: "sr1", prefix: "sr1@4#" }, { runId: "sr10", prefix: "sr10@3#" }]), 2);
     });
 
     test("schedules, cursors, pipeline versions, trigger cursors, backfills", async () => {
