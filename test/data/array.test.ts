@@ -168,6 +168,33 @@ test("a rolling mean along an inner axis (rows read where they lie, each chunk's
   }
 });
 
+test("a rolling mean taken row by row (written into the result, or folded by a mean over it) equals the plain windows", async () => {
+  const [nt, ny, nx] = [37, 8, 10];
+  const value = (t: number, y: number, x: number) => ((t * 3 + y + x) % 13 === 0 ? NaN : Math.sin(t * 0.7 + y) * 50 + x);
+  const da = DataArray.fromVariable(countedVariable([nt, ny, nx], [6, ny, nx], value).variable as never);
+  const want = (t: number, y: number, x: number): number => {
+    let sum = 0;
+    let n = 0;
+    for (let k = Math.max(0, t - 3); k < Math.min(nt, t + 4); k++) {
+      const z = value(k, y, x);
+      if (z === z) (sum += z), n++;
+    }
+    return n >= 5 ? sum / n : NaN;
+  };
+  const rolled = da.rolling({ time: 7 }, { center: true, minPeriods: 5 }).mean();
+  const got = (await rolled.values()) as Float64Array;
+  const means = (await rolled.mean("lon").values()) as Float64Array;
+  for (let t = 0; t < nt; t++) {
+    for (let y = 0; y < ny; y++) {
+      const row = Array.from({ length: nx }, (_, x) => want(t, y, x));
+      row.forEach((w, x) => assert.ok(Object.is(got[(t * ny + y) * nx + x], w) || Math.abs(got[(t * ny + y) * nx + x]! - w) < 1e-9, `t ${t} lat ${y} lon ${x}`));
+      const valid = row.filter((w) => w === w);
+      const m = valid.length ? valid.reduce((a, b) => a + b, 0) / valid.length : NaN;
+      assert.ok(Object.is(means[t * ny + y], m) || Math.abs(means[t * ny + y]! - m) < 1e-9, `mean t ${t} lat ${y}`);
+    }
+  }
+});
+
 test("a time window cut across chunks reads each chunk once, though neighbouring blocks share chunks", async () => {
   const [nt, ny, nx] = [40, 4, 6];
   const value = (t: number, y: number, x: number) => t * 100 + y * 10 + x;

@@ -6,6 +6,7 @@
  * arithmetic (a take-rows input, ops/take-rows.ts) is computed row by row the same way; a consumer that folds
  * rows (a weighted mean) takes them as they are computed.
  */
+import { rollingWise } from "../ops/rolling-rows.ts";
 import { type RowWise, takeRowsWise } from "../ops/take-rows.ts";
 import type { Evaluator } from "./evaluator.ts";
 import { gather, stridesOf } from "./blocks.ts";
@@ -145,9 +146,9 @@ async function chainWise(plan: PlanNode, region: Region, ev: Evaluator): Promise
   };
 }
 
-/** The region of `plan` row by row, when it is group arithmetic or a chain of arithmetic; else undefined. */
+/** The region of `plan` row by row (in order), when it is group arithmetic, a chain of arithmetic or a rolling window; else undefined. */
 export async function rowWise(plan: PlanNode, region: Region, ev: Evaluator): Promise<RowWise | undefined> {
-  return (await takeRowsWise(plan, region, ev)) ?? (await chainWise(plan, region, ev));
+  return (await takeRowsWise(plan, region, ev)) ?? (await chainWise(plan, region, ev)) ?? (await rollingWise(plan, region, ev));
 }
 
 /** `rowWise` written into one block (the `map` evaluator's fast path); undefined when it does not apply. */

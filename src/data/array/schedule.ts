@@ -12,6 +12,7 @@ import { type ReducerPool, createReducerPool } from "../pool.ts";
 import type { StreamOptions } from "../stream.ts";
 import { blockRunner, computeParallel } from "./parallel.ts";
 import { createEvaluator } from "./evaluate.ts";
+import { rowWise } from "./fused-map.ts";
 import type { ChunkReader, Evaluator } from "./evaluator.ts";
 import { type PlanNode, type Region, sizeOf } from "./plan.ts";
 
@@ -67,11 +68,37 @@ async function computeInto<T extends NumberBlock>(plan: PlanNode, options: Compu
   const blocks = [...chunkGrid(plan.shape, plan.chunks)];
   await pooled(blocks, options.concurrency ?? 2, async (coords) => {
     const region = blockRegion(plan, coords);
+    if (await rowsInto(plan, region, ev, out)) return;
     const block = await ev.evaluate(plan, region);
     copyBox(block, stridesOf(region.shape), zero, out, plan.shape, region.start, region.shape);
     ev.blocks.give(block);
   });
   return out;
+}
+
+/**
+ * Writes a root computed row by row (group arithmetic, a chain of arithmetic, a rolling window: `rowWise`) straight
+ * into the result through a row buffer in cache, when the region is one run of the result (whole along every
+ * axis but the first): no block is written and copied again. False when that does not apply.
+ */
+async function rowsInto(plan: PlanNode, region: Region, ev: Evaluator, out: NumberBlock): Promise<boolean> {
+  if (!(out instanceof Float32Array || out instanceof Float64Array) || !region.shape.every((n, i) => i === 0 || n === plan.shape[i])) return false;
+  const rows = await rowWise(plan, region, ev);
+  if (!rows) return false;
+  const at = region.start[0]! * sizeOf(plan.shape.slice(1));
+  const row = out instanceof Float64Array ? undefined : new Float64Array(rows.inner);
+  try {
+    for (let r = 0; r < rows.rows; r++) {
+      const to = at + r * rows.inner;
+      if (row) {
+        rows.row(r, row);
+        out.set(row, to); // float32 values already rounded: the store is exact
+      } else rows.row(r, out.subarray(to, to + rows.inner) as Float64Array);
+    }
+  } finally {
+    rows.release();
+  }
+  return true;
 }
 
 /** Evaluates one output block, padded to the full chunk shape as a stored chunk is (edge chunks). */

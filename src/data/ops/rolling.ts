@@ -11,20 +11,13 @@ import type { OpEvaluator } from "../array/evaluator.ts";
 import { node, sizeOf } from "../array/plan.ts";
 import { InvalidOperationError } from "../errors.ts";
 import { pinRows } from "./row-pieces.ts";
+import { type RollingParams, haloOf } from "./rolling-rows.ts";
 import { type RollingOp, rollingRows } from "./window-kernels.mjs";
 
 export interface RollingOptions {
   center?: boolean | undefined;
   /** Valid values a window needs (default: the window size, as xarray). */
   minPeriods?: number | undefined;
-}
-
-interface RollingParams {
-  readonly fn: RollingOp;
-  readonly axis: number;
-  readonly window: number;
-  readonly left: number;
-  readonly minPeriods: number;
 }
 
 export class Rolling {
@@ -77,10 +70,7 @@ export class Rolling {
 export const rollingEvaluator: OpEvaluator = async (plan, region, ev) => {
   const input = plan.inputs[0]!;
   const { fn, axis, window, left, minPeriods } = plan.params as RollingParams;
-  const from = region.start[axis]!;
-  const to = from + region.shape[axis]!;
-  const lo = Math.max(0, from - left);
-  const hi = Math.min(input.shape[axis]!, to - left + window - 1);
+  const { lo, hi, from, to } = haloOf(plan, region);
   const rows = await pinRows(ev, plan, input, axis, region, lo, hi);
   // Every element is written by the kernel, rounded to float32 there for a float32 result.
   const out = ev.blocks.take(sizeOf(region.shape));

@@ -34,6 +34,23 @@ export function rollingRows(
   f32?: boolean,
 ): void;
 
+/**
+ * The rows of `rollingRows` one at a time: `step(k, out, dst)` writes output row k of [outer, to - from] (each
+ * `inner` values) at `out[dst]`; rows must be asked in order (running sums carry from one to the next).
+ */
+export function rollingSteps(
+  op: RollingOp,
+  srcs: readonly Float64Array[],
+  bases: Int32Array,
+  layout: Layout,
+  from: number,
+  to: number,
+  window: number,
+  left: number,
+  minPeriods: number,
+  f32?: boolean,
+): (k: number, out: Float64Array, dst: number) => void;
+
 /** Forward fill along rows, at most `limit` consecutive NaN filled (Infinity: no limit); in place. */
 export function ffill(values: Float64Array, layout: Layout, limit: number): void;
 

@@ -38,123 +38,126 @@ function slideMean(sa, ba, sb, bb, inner, sum, count, minPeriods, out, dst, f32)
   }
 }
 
-function slidingSums(op, srcs, bases, layout, from, to, window, left, minPeriods, out, f32) {
-  const { outer, rows, inner } = layout;
-  const sum = new Float64Array(inner);
-  const sq = new Float64Array(inner);
-  const count = new Float64Array(inner);
-  const moments = op === "std" || op === "var";
+// Each kernel is a stepper: `step(k, out, dst)` writes output row k of [outer, to - from] (k taken in order, as
+// running sums carry from one row to the next) at out[dst..dst + inner), so a consumer may take rows one at a time.
+function slidingSums(op, srcs, bases, layout, from, to, window, left, minPeriods, f32) {
+  const { rows, inner } = layout;
   const code = op === "sum" ? 0 : op === "count" ? 1 : op === "mean" ? 2 : op === "var" ? 3 : 4;
-  const round = f32 ? Math.fround : (x) => x;
-  const span = to - from;
-  for (let o = 0; o < outer; o++) {
-    const row0 = o * rows;
-    let lo = 0;
-    let hi = 0;
-    for (let t = from; t < to; t++) {
-      const nlo = Math.max(0, t - left);
-      const nhi = Math.min(rows, t - left + window);
-      const dst = (o * span + (t - from)) * inner;
-      // Start afresh at the first row and every 1024 rows, so running sums do not drift.
-      const fresh = t === from || (t - from) % 1024 === 0;
-      if (!fresh && code === 2 && nlo === lo + 1 && nhi === hi + 1) {
-        slideMean(srcs[row0 + lo], bases[row0 + lo], srcs[row0 + hi], bases[row0 + hi], inner, sum, count, minPeriods, out, dst, f32);
-        lo = nlo;
-        hi = nhi;
-        continue;
-      }
-      if (fresh) {
-        sum.fill(0);
-        sq.fill(0);
-        count.fill(0);
-        for (let r = nlo; r < nhi; r++) addRow(srcs[row0 + r], bases[row0 + r], inner, 1, sum, sq, count, moments);
-      } else {
-        for (let r = lo; r < nlo; r++) addRow(srcs[row0 + r], bases[row0 + r], inner, -1, sum, sq, count, moments);
-        for (let r = hi; r < nhi; r++) addRow(srcs[row0 + r], bases[row0 + r], inner, 1, sum, sq, count, moments);
-      }
-      lo = nlo;
-      hi = nhi;
-      for (let i = 0; i < inner; i++) {
-        const n = count[i];
-        if (n < minPeriods || n === 0) {
-          out[dst + i] = NaN;
-          continue;
-        }
-        if (code === 0) out[dst + i] = round(sum[i]);
-        else if (code === 1) out[dst + i] = round(n);
-        else if (code === 2) out[dst + i] = round(sum[i] / n);
-        else {
-          const mean = sum[i] / n;
-          const v = Math.max(0, sq[i] / n - mean * mean);
-          out[dst + i] = round(code === 3 ? v : Math.sqrt(v));
-        }
-      }
+  // State in one object of a fixed shape, stepped by a top-level function (a closure over it ran ~10% slower).
+  const s = { srcs, bases, rows, inner, from, span: to - from, window, left, minPeriods, f32, code, moments: code >= 3, lo: 0, hi: 0 };
+  const acc = { sum: new Float64Array(inner), sq: new Float64Array(inner), count: new Float64Array(inner) };
+  return (k, out, dst) => stepSums(s, acc, k, out, dst);
+}
+
+function stepSums(s, acc, k, out, dst) {
+  const { srcs, bases, rows, inner, from, span, window, left, minPeriods, f32, code, moments } = s;
+  const { sum, sq, count } = acc;
+  const o = Math.floor(k / span);
+  const t = from + (k - o * span);
+  const row0 = o * rows;
+  const lo = s.lo;
+  const hi = s.hi;
+  const nlo = Math.max(0, t - left);
+  const nhi = Math.min(rows, t - left + window);
+  s.lo = nlo;
+  s.hi = nhi;
+  // Start afresh at the first row and every 1024 rows, so running sums do not drift.
+  const fresh = t === from || (t - from) % 1024 === 0;
+  if (!fresh && code === 2 && nlo === lo + 1 && nhi === hi + 1) {
+    slideMean(srcs[row0 + lo], bases[row0 + lo], srcs[row0 + hi], bases[row0 + hi], inner, sum, count, minPeriods, out, dst, f32);
+    return;
+  }
+  if (fresh) {
+    sum.fill(0);
+    sq.fill(0);
+    count.fill(0);
+    for (let r = nlo; r < nhi; r++) addRow(srcs[row0 + r], bases[row0 + r], inner, 1, sum, sq, count, moments);
+  } else {
+    for (let r = lo; r < nlo; r++) addRow(srcs[row0 + r], bases[row0 + r], inner, -1, sum, sq, count, moments);
+    for (let r = hi; r < nhi; r++) addRow(srcs[row0 + r], bases[row0 + r], inner, 1, sum, sq, count, moments);
+  }
+  for (let i = 0; i < inner; i++) {
+    const n = count[i];
+    let v;
+    if (n < minPeriods || n === 0) v = NaN;
+    else if (code === 0) v = sum[i];
+    else if (code === 1) v = n;
+    else if (code === 2) v = sum[i] / n;
+    else {
+      const mean = sum[i] / n;
+      const variance = Math.max(0, sq[i] / n - mean * mean);
+      v = code === 3 ? variance : Math.sqrt(variance);
     }
+    out[dst + i] = f32 ? Math.fround(v) : v;
   }
 }
 
-function extremes(op, srcs, bases, layout, from, to, window, left, minPeriods, out, f32) {
-  const { outer, rows, inner } = layout;
+function extremes(op, srcs, bases, layout, from, to, window, left, minPeriods, f32) {
+  const { rows, inner } = layout;
   const best = new Float64Array(inner);
   const count = new Float64Array(inner);
   const span = to - from;
   const max = op === "max";
   const round = f32 ? Math.fround : (x) => x;
-  for (let o = 0; o < outer; o++) {
-    for (let t = from; t < to; t++) {
-      best.fill(max ? -Infinity : Infinity);
-      count.fill(0);
-      const lo = Math.max(0, t - left);
-      const hi = Math.min(rows, t - left + window);
-      for (let r = lo; r < hi; r++) {
-        const src = srcs[o * rows + r];
-        const base = bases[o * rows + r];
-        for (let i = 0; i < inner; i++) {
-          const v = src[base + i];
-          if (v !== v) continue;
-          count[i]++;
-          if (max ? v > best[i] : v < best[i]) best[i] = v;
-        }
+  return (k, out, dst) => {
+    const o = Math.floor(k / span);
+    const t = from + (k - o * span);
+    best.fill(max ? -Infinity : Infinity);
+    count.fill(0);
+    const lo = Math.max(0, t - left);
+    const hi = Math.min(rows, t - left + window);
+    for (let r = lo; r < hi; r++) {
+      const src = srcs[o * rows + r];
+      const base = bases[o * rows + r];
+      for (let i = 0; i < inner; i++) {
+        const v = src[base + i];
+        if (v !== v) continue;
+        count[i]++;
+        if (max ? v > best[i] : v < best[i]) best[i] = v;
       }
-      const dst = (o * span + (t - from)) * inner;
-      for (let i = 0; i < inner; i++) out[dst + i] = count[i] >= minPeriods && count[i] > 0 ? round(best[i]) : NaN;
     }
-  }
+    for (let i = 0; i < inner; i++) out[dst + i] = count[i] >= minPeriods && count[i] > 0 ? round(best[i]) : NaN;
+  };
 }
 
 // Median of each window's valid values (the two middle ones averaged), as numpy's nanmedian and bottleneck's
 // move_median; a sort per window, which for the short windows of daily data costs less than a running heap.
-function medians(srcs, bases, layout, from, to, window, left, minPeriods, out, f32) {
-  const { outer, rows, inner } = layout;
+function medians(srcs, bases, layout, from, to, window, left, minPeriods, f32) {
+  const { rows, inner } = layout;
   const span = to - from;
   const values = new Float64Array(window);
   const round = f32 ? Math.fround : (x) => x;
-  for (let o = 0; o < outer; o++) {
-    for (let t = from; t < to; t++) {
-      const lo = Math.max(0, t - left);
-      const hi = Math.min(rows, t - left + window);
-      const dst = (o * span + (t - from)) * inner;
-      for (let i = 0; i < inner; i++) {
-        let n = 0;
-        for (let r = lo; r < hi; r++) {
-          const v = srcs[o * rows + r][bases[o * rows + r] + i];
-          if (v === v) values[n++] = v;
-        }
-        if (n < minPeriods || n === 0) {
-          out[dst + i] = NaN;
-          continue;
-        }
-        const sorted = values.subarray(0, n).sort();
-        out[dst + i] = round(n % 2 === 1 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2);
+  return (k, out, dst) => {
+    const o = Math.floor(k / span);
+    const t = from + (k - o * span);
+    const lo = Math.max(0, t - left);
+    const hi = Math.min(rows, t - left + window);
+    for (let i = 0; i < inner; i++) {
+      let n = 0;
+      for (let r = lo; r < hi; r++) {
+        const v = srcs[o * rows + r][bases[o * rows + r] + i];
+        if (v === v) values[n++] = v;
       }
+      if (n < minPeriods || n === 0) {
+        out[dst + i] = NaN;
+        continue;
+      }
+      const sorted = values.subarray(0, n).sort();
+      out[dst + i] = round(n % 2 === 1 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2);
     }
-  }
+  };
+}
+
+export function rollingSteps(op, srcs, bases, layout, from, to, window, left, minPeriods, f32 = false) {
+  if (op === "median") return medians(srcs, bases, layout, from, to, window, left, minPeriods, f32);
+  if (op === "min" || op === "max") return extremes(op, srcs, bases, layout, from, to, window, left, minPeriods, f32);
+  return slidingSums(op, srcs, bases, layout, from, to, window, left, minPeriods, f32);
 }
 
 export function rollingRows(op, srcs, bases, layout, from, to, window, left, minPeriods, out, f32 = false) {
-  if (op === "median") medians(srcs, bases, layout, from, to, window, left, minPeriods, out, f32);
-  else if (op === "min" || op === "max") extremes(op, srcs, bases, layout, from, to, window, left, minPeriods, out, f32);
-  else slidingSums(op, srcs, bases, layout, from, to, window, left, minPeriods, out, f32);
+  const step = rollingSteps(op, srcs, bases, layout, from, to, window, left, minPeriods, f32);
+  const n = layout.outer * (to - from);
+  for (let k = 0; k < n; k++) step(k, out, k * layout.inner);
 }
 
 export function rolling(op, src, layout, from, to, window, left, minPeriods, out) {
