@@ -251,4 +251,12 @@ test("a block pool hands a given-back block's memory to the next taker that fits
   const small = pool.take(8);
   pool.give(small);
   assert.notEqual(pool.take(8), small, "small blocks are left to the allocator");
+  // A block handed to three readers at once is reused only after the third gives it back.
+  const shared = pool.take(1 << 16);
+  pool.hold(shared, 2);
+  pool.give(shared);
+  pool.give(shared);
+  assert.notEqual(pool.take(1 << 16).buffer, shared.buffer, "two of three readers gave it back: still in use");
+  pool.give(shared);
+  assert.equal(pool.take(1 << 16).buffer, shared.buffer, "the last reader's give returns it");
 });

@@ -13,6 +13,8 @@ export interface BlockPool {
   take(n: number): Float64Array;
   /** Gives back a block no one will read again (an evaluator's input after use, or the root's copied block). */
   give(block: Float64Array): void;
+  /** The block has `extra` more readers: that many of its gives are only counted (shared-blocks.ts). */
+  hold(block: Float64Array, extra: number): void;
 }
 
 /** Where idle buffers wait: one evaluation's own, or a thread's shared by its evaluations (`threadBlocks`). */
@@ -83,6 +85,8 @@ export const threadBlocks: BlockStore = keptStore();
  */
 export function blockPool(limit = 16, store: BlockStore = { idle: [], views: new WeakSet(), maxBytes: Infinity }): BlockPool {
   const { idle, views } = store;
+  // Readers still to give back a block handed to several at once, by buffer.
+  const holds = new WeakMap<ArrayBufferLike, number>();
   return {
     take: (n) => {
       if (n < SMALL) return new Float64Array(n);
@@ -97,8 +101,16 @@ export function blockPool(limit = 16, store: BlockStore = { idle: [], views: new
       views.add(block);
       return block;
     },
+    hold: (block, extra) => {
+      if (extra > 0) holds.set(block.buffer, (holds.get(block.buffer) ?? 0) + extra);
+    },
     give: (block) => {
       if (block.length < SMALL) return;
+      const held = holds.get(block.buffer);
+      if (held) {
+        holds.set(block.buffer, held - 1);
+        return;
+      }
       const whole = block.byteOffset === 0 && block.byteLength === block.buffer.byteLength;
       if ((!whole && !views.has(block)) || !(block.buffer instanceof ArrayBuffer) || idle.includes(block.buffer)) return;
       idle.push(block.buffer);

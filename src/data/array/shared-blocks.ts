@@ -27,6 +27,26 @@ export function sharedNodes(root: PlanNode, apart: (node: PlanNode) => boolean):
   return edges;
 }
 
+/** Ops that only read their input blocks and never hand one on as their own result. */
+const READ_ONLY: ReadonlySet<string> = new Set(["map", "reduce", "layout", "isel", "take-rows", "weighted", "group-reduce", "rolling"]);
+
+/** Shared nodes (of `sharedNodes`) whose every counted reader only reads: they may all be handed the same block. */
+export function readOnlyShared(root: PlanNode, apart: (node: PlanNode) => boolean): Set<PlanNode> {
+  const readers = new Map<PlanNode, boolean>();
+  const seen = new Set<PlanNode>();
+  const visit = (n: PlanNode): void => {
+    if (seen.has(n)) return;
+    seen.add(n);
+    const counted = n === root || !apart(n);
+    for (const input of n.inputs) {
+      if (counted) readers.set(input, (readers.get(input) ?? true) && READ_ONLY.has(n.op));
+      visit(input);
+    }
+  };
+  visit(root);
+  return new Set([...readers].filter(([, ok]) => ok).map(([n]) => n));
+}
+
 interface Entry {
   readonly value: Promise<Float64Array>;
   left: number;
@@ -34,7 +54,8 @@ interface Entry {
 
 /**
  * A memo of recent regions of shared nodes. The last of a region's expected readers takes the block itself, the
- * earlier ones a copy (an evaluator may change its input in place). At most `limit` regions per node wait for
+ * earlier ones a copy (an evaluator may change its input in place), unless every reader only reads
+ * (`readOnlyShared`): then all take the block itself, given back to the pool by the last. At most `limit` regions per node wait for
  * their readers; a region asked by only some of them is dropped when newer ones push it out.
  * @example
  * const share = regionSharer(plan, (n) => keptWhole(n), 4, blockPool());
@@ -47,6 +68,7 @@ export function regionSharer(
   blocks: BlockPool,
 ): (node: PlanNode, region: Region, compute: () => Promise<Float64Array>) => Promise<Float64Array> {
   const shared = sharedNodes(root, apart);
+  const readOnly = readOnlyShared(root, apart);
   const waiting = new Map<PlanNode, Map<string, Entry>>();
   return (node, region, compute) => {
     const readers = shared.get(node);
@@ -56,11 +78,14 @@ export function regionSharer(
     const key = `${region.start.join(",")}/${region.shape.join(",")}`;
     let entry = entries.get(key);
     if (!entry) {
-      entry = { value: compute(), left: readers };
+      const value = compute();
+      entry = { value: readOnly.has(node) ? value.then((block) => (blocks.hold(block, readers - 1), block)) : value, left: readers };
       entries.set(key, entry);
       if (entries.size > limit) entries.delete(entries.keys().next().value!);
     }
     if (--entry.left > 0) {
+      // Readers that only read share the block itself: the pool counts their gives and reuses it after the last.
+      if (readOnly.has(node)) return entry.value;
       return entry.value.then((block) => {
         const copy = blocks.take(block.length);
         copy.set(block);
