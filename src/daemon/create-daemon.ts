@@ -3,7 +3,8 @@
  * node: config (through the loader), store, node presence, run manager, HTTP server. By duty: pipelines + schedules +
  * triggers (pipeline-loading.ts; api, scheduler), run processes (execution.ts; worker), API + web page
  * (node-server.ts; api). On SQLite the only role is `all` and runs are admitted by the in-memory queue; on
- * PostgreSQL they are claimed from the database (claim-admission.ts) and the scheduler runs only while it leads.
+ * PostgreSQL they are claimed from the database (claim-admission.ts), the scheduler runs only while it leads, and
+ * any node, whatever its role, may lead the lease-expiry reaper.
  * `stop()` (and `[Symbol.asyncDispose]`) shuts down in order: schedules stop firing, queued runs stay Pending,
  * running runs get the grace period, then are cancelled; nothing is left Running.
  * @example
@@ -251,15 +252,19 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
           onLease: (held) => (held ? nodeMetrics.renewed("scheduler") : nodeMetrics.lost("scheduler")),
         });
         cleanups.push(() => leader.stop());
-        const reaper = createLeaseReaper({
-          store, node: nodeId, everyMs: 1_000, leaseMs: leaseMsOf(env), now: () => clock.now(), log,
-          specOf, // a version another node loaded comes from its bundle; one that cannot be read gets no resume (logged)
-        });
-        const reaping = startLeaderLoop({ store, name: "reaper", holder: nodeId, ttlMs: 15_000, duty: reaper, now: () => clock.now(), log });
-        cleanups.push(() => reaping.stop());
       } else {
         schedules.start();
       }
+    }
+    if (shared) {
+      // Any node may lead the reaper, whatever its role: a cluster of api and worker nodes alone still ends (and
+      // resumes) the runs of a worker that died. It needs only the database (versions come from their bundles).
+      const reaper = createLeaseReaper({
+        store, node: nodeId, everyMs: 1_000, leaseMs: leaseMsOf(env), now: () => clock.now(), log,
+        specOf, // a version another node loaded comes from its bundle; one that cannot be read gets no resume (logged)
+      });
+      const reaping = startLeaderLoop({ store, name: "reaper", holder: nodeId, ttlMs: 15_000, duty: reaper, now: () => clock.now(), log });
+      cleanups.push(() => reaping.stop());
     }
 
     let stopping: Promise<void> | undefined;

@@ -1,5 +1,6 @@
 /**
- * @module The lease-expiry reaper, a leader-only duty of scheduler nodes (its own leadership, `reaper`): every
+ * @module The lease-expiry reaper, a leader-only duty any node of a cluster may take (its own leadership, `reaper`;
+ * it needs only the database, so a cluster of api and worker nodes without a scheduler still has one): every
  * `everyMs` it finds runs whose claim lease expired (their worker died or was cut off) and ends each in one
  * transaction (recover-claim.ts): Crashed, the fence bumped so the old holder can no longer write, and with
  * `resume: true` a new Pending run that any worker claims, reusing the completed tasks.
