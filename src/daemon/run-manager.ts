@@ -75,6 +75,11 @@ export interface RunManager {
   pending(): RunRecord[];
   /** Queued and active runs of a schedule (in the whole cluster on PostgreSQL), oldest first. */
   ofSchedule(scheduleId: string): Promise<RunRecord[]>;
+  /**
+   * Runs of a pipeline not ended, oldest first, in the whole cluster on PostgreSQL (this node's otherwise): `waiting`
+   * to start (Pending) and `started` (a process was given them, or Running/Cancelling elsewhere).
+   */
+  ofPipeline(pipeline: string): Promise<{ waiting: RunRecord[]; started: RunRecord[] }>;
   /** The fence this node holds per claimed run (the run channel's writes carry it). */
   readonly fences: ReadonlyMap<string, number>;
   onExit(runId: string, exit: RunExit): Promise<void>;
@@ -267,6 +272,14 @@ export async function createRunManager(deps: RunManagerDeps): Promise<RunManager
       const mine = (r: RunRecord): boolean => r.scheduleId === id && !backfillOf(r);
       if (deps.shared) return (await listRunsInStates(deps.store, ["Pending", "Running", "Cancelling"])).filter(mine);
       return [...active.values()].map((a) => a.run).concat(admission.pending()).filter(mine);
+    },
+    async ofPipeline(pipeline) {
+      if (deps.shared) {
+        const runs = await listRunsInStates(deps.store, ["Pending", "Running", "Cancelling"], pipeline);
+        return { waiting: runs.filter((r) => r.state === "Pending"), started: runs.filter((r) => r.state !== "Pending") };
+      }
+      const of = (r: RunRecord): boolean => r.pipeline === pipeline;
+      return { waiting: admission.pending().filter(of), started: [...active.values()].map((a) => a.run).filter(of) };
     },
     get fences() {
       return admission.fences;

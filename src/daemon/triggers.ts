@@ -85,11 +85,11 @@ export function createTriggers(deps: {
     return true;
   }
 
-  /** Whether a run of this pipeline started by this trigger is still waiting for its turn. */
-  const waiting = (pipeline: string, repo: string, branch: string): boolean =>
-    runs.pending().some((r) => {
+  /** Whether a run of this pipeline started by this trigger is still waiting for its turn (anywhere in a cluster). */
+  const waiting = async (pipeline: string, repo: string, branch: string): Promise<boolean> =>
+    (await runs.ofPipeline(pipeline)).waiting.some((r) => {
       const d = r.trigger.detail as { on?: unknown; repo?: unknown; branch?: unknown } | null;
-      return r.pipeline === pipeline && d?.on === "commit" && d.repo === repo && d.branch === branch;
+      return d?.on === "commit" && d.repo === repo && d.branch === branch;
     });
 
   /** A commit by this pipeline's own run: skip it (true), or not yet known while its run may still report it (undefined). */
@@ -97,7 +97,7 @@ export function createTriggers(deps: {
     if (trigger.includeOwnCommits) return false;
     const lineage = await getSnapshotLineage(store, repo, snapshotId);
     if (lineage) return lineage.run.pipeline === pipeline;
-    return runs.active().some((r) => r.pipeline === pipeline) ? undefined : false;
+    return (await runs.ofPipeline(pipeline)).started.length > 0 ? undefined : false;
   }
 
   /** With `path`: whether the snapshots between `from` and `to` changed anything under it. */
@@ -128,7 +128,7 @@ export function createTriggers(deps: {
       const since = await deps.heads.since(w.repo, cursor, head);
       if (since === undefined) log.warn("trigger:gap", `${pipeline}: ${cursor} is not among the last commits of ${w.repo}@${w.branch}; starting from its head`, { pipeline });
       snapshots = since ?? [head];
-    } else if (waiting(pipeline, w.repo, w.branch)) return; // latest: the next check takes the newest head
+    } else if (await waiting(pipeline, w.repo, w.branch)) return; // latest: the next check takes the newest head
     let from = cursor;
     for (const snapshotId of snapshots) {
       const own = await ownCommit(pipeline, w.repo, snapshotId, trigger);

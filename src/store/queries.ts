@@ -105,11 +105,12 @@ export async function getRunEvents(
   }));
 }
 
-/** Every run currently in one of `states`, oldest first (reconciliation at daemon start, active-run counts). */
-export async function listRunsInStates(store: Db, states: readonly RunState[]): Promise<RunRecord[]> {
+/** Every run currently in one of `states` (of one pipeline, or all), oldest first (reconciliation, active-run counts). */
+export async function listRunsInStates(store: Db, states: readonly RunState[], pipeline?: string): Promise<RunRecord[]> {
   if (states.length === 0) return [];
-  const sql = `SELECT * FROM runs WHERE state IN (${states.map(() => "?").join(", ")}) ORDER BY created_at, id`;
-  return ((await store.sql.all(sql, states)) as RunRow[]).map(toRun);
+  const of = pipeline === undefined ? "" : " AND pipeline = ?";
+  const sql = `SELECT * FROM runs WHERE state IN (${states.map(() => "?").join(", ")})${of} ORDER BY created_at, id`;
+  return ((await store.sql.all(sql, pipeline === undefined ? states : [...states, pipeline])) as RunRow[]).map(toRun);
 }
 
 /** Run counts per (pipeline, state), for `/metrics`. */

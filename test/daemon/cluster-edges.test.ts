@@ -8,8 +8,13 @@
  *   database answers again.
  * - A worker that lost a run (another node claimed it: the fence moved) frees only the pool slots it took under its
  *   own claim, never those of the run's new holder.
+ * - With no scheduler node at all (api + worker), a worker killed with -9 mid-run still has its run ended: any node may
+ *   lead the lease-expiry reaper.
+ * - An `onCommit` trigger coalescing `latest` on a scheduler node sees a run it started waiting in the database (no
+ *   worker is alive to start it): a new head starts no second run.
  */
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import pg from "pg";
@@ -17,11 +22,24 @@ import { startTestPostgres, type TestPostgres } from "../store/postgres-server.t
 import { makeProject, pipelineSource, startDaemon, waitFor, waitRun, type RunningDaemon } from "./helpers.ts";
 
 const LEASE_MS = 3_000;
+const COMMITTER = `import { Client } from "floe/arraylake";
+import * as zarr from "zarrita";
+const client = new Client({ localReposDir: process.env.REPOS });
+const repo = await client.getOrCreateRepo(process.argv[2]);
+const session = await repo.writableSession("main");
+await zarr.create(zarr.root(session.store).resolve("a" + Date.now()), { shape: [1], chunkShape: [1], dtype: "float32" });
+console.log(await session.commit("a commit"));
+client.close();
+`;
 const PIPELINES = {
+  "commit.mts": COMMITTER,
+  "pipelines/watcher.ts": pipelineSource("watcher", `.task("seen", (_, ctx) => ctx.trigger.detail)`, `triggers: [{ onCommit: { repo: "acme/watched", branch: "main" } }]`),
   "pipelines/quick.ts": pipelineSource("quick", `.task("one", () => 1)`),
   "pipelines/other.ts": pipelineSource("other", `.task("two", () => 2)`),
   "pipelines/pooled.ts": `const sleep = (ms) => new Promise((r) => setTimeout(r, ms));\n` +
     pipelineSource("pooled", `.task("hold", { pool: "gpu" }, async () => { for (let i = 0; i < 600; i++) await sleep(100); })`),
+  "pipelines/long.ts": `const sleep = (ms) => new Promise((r) => setTimeout(r, ms));\n` +
+    pipelineSource("long", `.task("tick", async () => { for (let i = 0; i < 600; i++) { console.log("tick " + i); await sleep(100); } })`),
 };
 
 let server: TestPostgres;
@@ -36,7 +54,8 @@ before(async () => {
   server = await startTestPostgres();
   url = await server.freshUrl();
   const env = { FLOE_DATABASE_URL: url, FLOE_LEASE_MS: String(LEASE_MS), FLOE_KILL_GRACE_MS: "1000" };
-  api = await startDaemon(project, { ...env, FLOE_NODE_ID: "api-1" }, ["--role", "api"]); // migrates, publishes bundles
+  // the api node migrates and publishes the bundles; the repository a trigger watches exists before its scheduler starts
+  [api] = await Promise.all([startDaemon(project, { ...env, FLOE_NODE_ID: "api-1" }, ["--role", "api"]), commit("acme/watched")]);
   admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(`CREATE ROLE ${ROLE} LOGIN PASSWORD 'pw-${ROLE}'`);
@@ -112,4 +131,51 @@ test("a worker that lost a run frees only its own pool slots, not the new holder
   assert.deepEqual((await leases()).map((l) => l.holder), [theirs]);
   await admin.query("UPDATE runs SET state = 'Cancelled', claimed_by = NULL WHERE id = $1", [id]); // nobody executes it now
   await admin.query("DELETE FROM leases WHERE run_id = $1", [id]);
+});
+
+test("with no scheduler node, a worker killed mid-run has its run ended by the reaper another node leads", async () => {
+  const id = await submit("/api/pipelines/long/runs");
+  await waitFor(async () => (await api.get(`/api/runs/${id}/logs`)).items?.some((l: { message: string }) => l.message.startsWith("tick")), 60_000, "a tick");
+  await worker.kill9();
+  const run = await waitRun(api, id, undefined, 60_000);
+  assert.equal(run.state, "Crashed", JSON.stringify(run));
+  assert.match(JSON.stringify(run.error), /worker-1 lost this run: its lease expired/);
+  assert.ok(api.lines.some((l) => l.event === "run:crashed" && l.runId === id), "the api node reaped it");
+});
+
+/** A commit to a local repository of the project, by a process of its own; its snapshot id. */
+function commit(repo: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ["--import", "tsx", "--no-warnings", "commit.mts", repo], {
+      cwd: project.dir, env: { ...process.env, REPOS: join(project.stateDir, "arraylake") }, stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    proc.stdout.on("data", (b: Buffer) => (out += b.toString()));
+    proc.stderr.on("data", (b: Buffer) => (err += b.toString()));
+    proc.once("close", (code) => (code === 0 ? resolve(out.trim().split("\n").at(-1)!) : reject(new Error(`committer exited ${code}: ${err}`))));
+  });
+}
+
+test("an onCommit trigger coalescing latest sees its run waiting in the database: a new head starts no second run", async () => {
+  const scheduler = await startDaemon(project, { FLOE_DATABASE_URL: url, FLOE_LEASE_MS: String(LEASE_MS), FLOE_TRIGGER_POLL_MS: "250" }, [
+    "--role", "scheduler", "--node-id", "scheduler-1",
+  ]);
+  try {
+    await scheduler.waitLog((l) => l.event === "trigger:watch" && l.pipeline === "watcher", 60_000);
+    const runsOf = async (): Promise<any[]> => (await api.get("/api/runs?pipeline=watcher&limit=50")).items;
+    const first = await commit("acme/watched");
+    const [waiting] = await waitFor(async () => ((await runsOf()).length > 0 ? runsOf() : undefined), 30_000, "the triggered run");
+    assert.equal(waiting.trigger.detail.snapshotId, first);
+    assert.equal(waiting.state, "Pending"); // no worker is alive: it waits in the database
+    await commit("acme/watched");
+    // a few trigger checks later (every 250 ms), still the one run waiting for the newest head
+    const until = Date.now() + 3_000;
+    while (Date.now() < until) {
+      assert.deepEqual((await runsOf()).map((r) => r.id), [waiting.id]);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    await scheduler.stop();
+  }
 });
