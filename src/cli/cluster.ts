@@ -1,6 +1,6 @@
 /**
  * @module `floe cluster status [--json]`: what the nodes sharing this state database are doing: each node's role,
- * last heartbeat, the runs it holds (claims) and the runs it is running, the scheduler leader, the queue depth, and the
+ * floe and schema versions, last heartbeat, the runs it holds (claims) and the runs it is running, the scheduler leader, the queue depth, and the
  * leases (run claims, leaderships, pools).
  * Read-only; the database is named without its password.
  */
@@ -18,6 +18,10 @@ export interface ClusterStatus {
   database: string;
   nodes: {
     id: string; role: string; host: string; pid: number; startedAt: string; heartbeatAt: string; alive: boolean;
+    /** floe's version on the node, as it registered at start (null for a node older than schema version 8). */
+    floeVersion: string | null;
+    /** The newest schema version the node's floe knows (null likewise). */
+    schemaVersion: number | null;
     /** Runs it holds by claim (not ended). */
     runs: string[];
     /** Runs its run processes execute now. */
@@ -47,6 +51,7 @@ export async function clusterStatus(store: Store, now: number): Promise<ClusterS
     database: store.path,
     nodes: nodes.map((n) => ({
       id: n.id, role: n.role, host: n.host, pid: n.pid, startedAt: iso(n.startedAt), heartbeatAt: iso(n.heartbeatAt),
+      floeVersion: n.floeVersion ?? null, schemaVersion: n.schemaVersion === null || n.schemaVersion === undefined ? null : Number(n.schemaVersion),
       alive: now - n.heartbeatAt < SILENT_AFTER_MS, runs: claims.filter((c) => c.node === n.id).map((c) => c.run.id),
       running: executing.filter((r) => r.node === n.id).map((r) => r.runId),
     })),
@@ -62,10 +67,11 @@ export async function clusterStatus(store: Store, now: number): Promise<ClusterS
 
 function text(s: ClusterStatus): string {
   const lines = [`database  ${s.database}`, `scheduler ${s.scheduler.leader ? `${s.scheduler.leader} (fence ${s.scheduler.fence}, lease until ${s.scheduler.expiresAt})` : "no leader"}`,
-    `queue     ${s.queue.pending} pending, ${s.queue.running} running`, "", "NODE                 ROLE       HOST             PID      LAST HEARTBEAT            HELD RUNNING"];
+    `queue     ${s.queue.pending} pending, ${s.queue.running} running`, "", "NODE                 ROLE       HOST             PID      FLOE       SCHEMA LAST HEARTBEAT            HELD RUNNING"];
   if (s.nodes.length === 0) lines.push("(no node has reported)");
   for (const n of s.nodes) {
-    lines.push(`${n.id.padEnd(20)} ${n.role.padEnd(10)} ${n.host.padEnd(16)} ${String(n.pid).padEnd(8)} ${n.heartbeatAt}${n.alive ? " " : "!"} ${String(n.runs.length).padEnd(4)} ${n.running.length}`);
+    const versions = `${(n.floeVersion ?? "?").padEnd(10)} ${String(n.schemaVersion ?? "?").padEnd(6)}`;
+    lines.push(`${n.id.padEnd(20)} ${n.role.padEnd(10)} ${n.host.padEnd(16)} ${String(n.pid).padEnd(8)} ${versions} ${n.heartbeatAt}${n.alive ? " " : "!"} ${String(n.runs.length).padEnd(4)} ${n.running.length}`);
   }
   lines.push("", `leases    ${s.leases.runs.length} run claim(s), ${s.leases.leaders.length} leadership(s), ${s.leases.pools.length} pool slot(s)`);
   for (const l of s.leases.runs) lines.push(`  run ${l.runId} held by ${l.node} (fence ${l.fence}) until ${l.expiresAt}`);

@@ -1,4 +1,4 @@
-/** `floe cluster status [--json]` on both adapters: nodes, leader, queue depth, leases; never the password. */
+/** `floe cluster status [--json]` on both adapters: nodes (with their floe and schema versions), leader, queue depth, leases; never the password. */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,7 +21,7 @@ after(async () => {
 
 async function seed(store: Store): Promise<void> {
   const now = Date.now();
-  await heartbeatNode(store, { id: "w1", role: "worker", host: "box-1", pid: 41, startedAt: now - 9000, heartbeatAt: now - 1000 });
+  await heartbeatNode(store, { id: "w1", role: "worker", host: "box-1", pid: 41, startedAt: now - 9000, heartbeatAt: now - 1000, floeVersion: "0.1.0", schemaVersion: 11 });
   await heartbeatNode(store, { id: "s1", role: "scheduler", host: "box-2", pid: 42, startedAt: now - 9000, heartbeatAt: now - 60_000 });
   for (let i = 0; i < 3; i++) await createRun(store, { pipeline: "p", version: "v", params: {}, trigger: { kind: "manual" }, createdAt: now + i });
   const [claim] = await claimRuns(store, { node: "w1", limit: 1, now, leaseMs: 30_000 });
@@ -50,6 +50,8 @@ for (const name of ["sqlite", "postgres"] as const) {
     assert.equal(json.code, 0, json.out);
     const s = JSON.parse(json.out) as ClusterStatus;
     assert.deepEqual(s.nodes.map((n) => [n.id, n.role, n.alive, n.runs.length, n.running.length]), [["w1", "worker", true, 1, 1], ["s1", "scheduler", false, 0, 0]]);
+    // what each node registered at start; a node that did not register them (older than schema 8) shows null
+    assert.deepEqual(s.nodes.map((n) => [n.floeVersion, n.schemaVersion]), [["0.1.0", 11], [null, null]]);
     assert.equal(s.scheduler.leader, "s1");
     assert.deepEqual(s.queue, { pending: 2, running: 1 });
     assert.deepEqual(s.leases.leaders.map((l) => [l.name, l.holder, l.fence, l.live]), [["scheduler", "s1", 1, true]]);
@@ -58,7 +60,9 @@ for (const name of ["sqlite", "postgres"] as const) {
     const plain = await status(cwd, env, ["status"]);
     assert.match(plain.out, /scheduler s1 \(fence 1/);
     assert.match(plain.out, /2 pending, 1 running/);
-    assert.match(plain.out, /^w1 +worker .* 1 +1$/m);
+    assert.match(plain.out, /^w1 +worker +box-1 +41 +0\.1\.0 +11 .* 1 +1$/m);
+    assert.match(plain.out, /^s1 +scheduler +box-2 +42 +\? +\? /m);
+    assert.match(plain.out, /FLOE +SCHEMA/);
     assert.match(plain.out, /leader of scheduler: s1 \(fence 1\) until/);
     assert.ok(!json.out.includes(PG_PASSWORD) && !plain.out.includes(PG_PASSWORD));
     assert.equal((await status(cwd, env, ["nodes"]).catch((e: Error) => ({ code: 2, out: e.message }))).code, 2);
