@@ -31,7 +31,7 @@ import type { Reloader } from "./reloader.ts";
 import { createChildRuns, type ChildRuns } from "./children.ts";
 import { startNodePresence } from "./node-presence.ts";
 import { createNodeMetrics } from "./node-metrics.ts";
-import { startLeaderLoop } from "./leader-loop.ts";
+import { leaderTtlMsOf, startLeaderLoop } from "./leader-loop.ts";
 import { createRunManager, type RunManager } from "./run-manager.ts";
 import { createScheduleWiring } from "./schedules.ts";
 import type { Triggers } from "./triggers.ts";
@@ -142,6 +142,7 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
     const versions = createRunVersions({ store, stateDir: config.stateDir });
     const specOf = (run: RunRecord): Promise<PipelineSpec | undefined> => versions.fetch(run.pipeline, run.version).then((m) => m.spec, () => undefined);
     const graceMs = graceMsOf(env);
+    const leaderTtlMs = leaderTtlMsOf(env);
     // this node's runs from before a restart are ended (and resumed) before it claims anything; others' are not touched
     if (shared) await reconcileNode({ store, node: nodeId, leaseMs: leaseMsOf(env), specOf, now: () => clock.now(), log });
     const killGraceMs = options.killGraceMs ?? 5_000;
@@ -248,7 +249,7 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
     if (schedules && duties.scheduler) {
       // One scheduler per database: on PostgreSQL (several nodes) only the leader fires slots; SQLite has one node.
       if (shared) {
-        const leader = startLeaderLoop({ store, name: "scheduler", holder: nodeId, ttlMs: 15_000, duty: schedules, now: () => clock.now(), log,
+        const leader = startLeaderLoop({ store, name: "scheduler", holder: nodeId, ttlMs: leaderTtlMs, duty: schedules, now: () => clock.now(), log,
           onLease: (held) => (held ? nodeMetrics.renewed("scheduler") : nodeMetrics.lost("scheduler")),
         });
         cleanups.push(() => leader.stop());
@@ -263,7 +264,7 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
         store, node: nodeId, everyMs: 1_000, leaseMs: leaseMsOf(env), now: () => clock.now(), log,
         specOf, // a version another node loaded comes from its bundle; one that cannot be read gets no resume (logged)
       });
-      const reaping = startLeaderLoop({ store, name: "reaper", holder: nodeId, ttlMs: 15_000, duty: reaper, now: () => clock.now(), log });
+      const reaping = startLeaderLoop({ store, name: "reaper", holder: nodeId, ttlMs: leaderTtlMs, duty: reaper, now: () => clock.now(), log });
       cleanups.push(() => reaping.stop());
     }
 

@@ -5,7 +5,17 @@
  * (schedule, slot) key).
  */
 import { resignLeadership, tryLeadership, type Store } from "../store/index.ts";
+import { EnvSettingError } from "./errors.ts";
 import type { DaemonLogger } from "./logger.ts";
+
+/** The leadership lease from FLOE_LEADER_TTL_MS (ms, default 15,000): a lost leader is replaced within it. */
+export function leaderTtlMsOf(env: NodeJS.ProcessEnv): number {
+  const text = env.FLOE_LEADER_TTL_MS;
+  if (text === undefined || text === "") return 15_000;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 1_000) throw new EnvSettingError({ name: "FLOE_LEADER_TTL_MS", value: text }, "a whole number of milliseconds, at least 1000 (e.g. 15000)");
+  return ms;
+}
 
 export interface LeaderDuty {
   start(): void;
