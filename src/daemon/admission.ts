@@ -38,6 +38,12 @@ export interface Admission {
    * what failed) and any worker claims the run again; the queue takes it back after a pause.
    */
   giveUp(run: RunRecord): void;
+  /**
+   * The run's process is gone but its end could not be recorded (the database failed): stop renewing its claim
+   * without releasing it, so its lease expires and the lease-expiry reaper ends it. Nothing for the queue (one node:
+   * its orphan sweep ends a Running run whose process is gone).
+   */
+  lapse(runId: string): void;
   /** Stops admitting (shutdown); runs already started keep their claims renewed until they end. */
   hold(): void;
   /** Stops everything (wake-ups, renewals): the node is going away. */
@@ -111,6 +117,7 @@ export function createQueueAdmission(limits: QueueLimits, slots: AdmissionSlots,
     pending: () => [...queue],
     fences: new Map(),
     release: async () => undefined,
+    lapse: () => undefined,
     giveUp(run) {
       // back in its place after a pause, so a failure that lasts does not spin
       const retry = setTimeout(() => {
@@ -150,6 +157,7 @@ export function createNoAdmission(): Admission {
     fences: new Map(),
     release: async () => undefined,
     giveUp: () => undefined,
+    lapse: () => undefined,
     hold: () => undefined,
     close: async () => undefined,
   };

@@ -150,6 +150,14 @@ export async function createClaimAdmission(deps: ClaimAdmissionDeps, slots: Admi
     }
   }
 
+  /** Stops holding a run here without releasing its claim: its lease is no longer renewed. */
+  function forget(runId: string): void {
+    fences.delete(runId);
+    expiries.delete(runId);
+    lost.delete(runId);
+    stopping.delete(runId);
+  }
+
   async function renew(): Promise<void> {
     const mine = [...fences].filter(([id]) => !lost.has(id)).map(([runId, fence]) => ({ runId, fence }));
     if (mine.length === 0) return;
@@ -216,13 +224,10 @@ export async function createClaimAdmission(deps: ClaimAdmissionDeps, slots: Admi
         stopping.delete(runId);
       }
     },
-    giveUp(run) {
-      // not released: the database may be what failed; unrenewed, the lease expires and the run is claimed again
-      fences.delete(run.id);
-      expiries.delete(run.id);
-      lost.delete(run.id);
-      stopping.delete(run.id);
-    },
+    // not released: the database may be what failed; unrenewed, the lease expires (then the run is claimed again,
+    // or, had it started, the reaper ends it)
+    giveUp: (run) => forget(run.id),
+    lapse: forget,
     hold() {
       closed = true;
       clearInterval(poll);

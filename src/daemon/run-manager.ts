@@ -224,6 +224,46 @@ export async function createRunManager(deps: RunManagerDeps): Promise<RunManager
     if (handle.pid !== undefined && active.has(run.id)) await setRunPid(deps.store, run.id, handle.pid).catch(report("run:pid"));
   }
 
+  /** Ends a run whose process is gone (what its process reported, else Crashed/Cancelled/TimedOut) and gives its claim back. */
+  async function recordEnd(runId: string, entry: Active | undefined, exit: RunExit): Promise<void> {
+    await deps.sink.flush().catch(() => undefined); // writes what the child sent before reading its state
+    if (entry?.lost) {
+      // another node holds the run: its end is theirs to write (what this node would write is refused anyway)
+      deps.log.warn("run:end", `${runId}: its process stopped after the lease was lost`, { runId });
+      await admission.release(runId);
+      return;
+    }
+    const run = await getRun(deps.store, runId);
+    if (run && !isTerminalRunState(run.state)) {
+      const how = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
+      let to: EndState = "Crashed";
+      let reason = exit.killedFor ?? `run process ${how}`;
+      let error: ErrorInfo | undefined;
+      if (entry?.timedOut) to = "TimedOut";
+      else if (run.state === "Cancelling" || exit.cancelRequested || /cancel/i.test(exit.killedFor ?? "")) {
+        to = "Cancelled";
+        reason = exit.killedFor ?? exit.cancelRequested ?? "cancelled";
+      }
+      else if (exit.done && isTerminalRunState(exit.done.state as RunState)) {
+        to = exit.done.state as EndState;
+        reason = exit.done.error?.message ?? reason;
+        error = exit.done.error;
+      }
+      await fail(run, to, reason, error);
+      await admission.release(runId);
+      await announceRunEnd(deps.store, run.id, deps.node);
+      deps.log.warn("run:end", `${run.pipeline} ${runId} ${to}: ${reason}`, { runId, state: to });
+      await followUp(run, to, to === "Crashed" && !exit.done);
+      deps.onEnd?.(run, to);
+    } else if (run) {
+      await admission.release(runId);
+      await announceRunEnd(deps.store, run.id, deps.node);
+      deps.log.info("run:end", `${run.pipeline} ${runId} ${run.state}`, { runId, state: run.state });
+      await followUp(run, run.state, false);
+      deps.onEnd?.(run, run.state);
+    }
+  }
+
   /** A run this node does not execute: end it if nobody started it, else ask its holder to stop it (shared with the CLI). */
   const cancelElsewhere = (run: RunRecord, reason: string): Promise<void> => cancelNotHere({
     store: deps.store, node: deps.node, now: deps.now, shared: deps.shared, onEnd: (r, state) => deps.onEnd?.(r, state),
@@ -288,42 +328,18 @@ export async function createRunManager(deps: RunManagerDeps): Promise<RunManager
       const entry = active.get(runId);
       active.delete(runId);
       clearTimeout(entry?.timer);
-      await deps.sink.flush().catch(() => undefined); // writes what the child sent before reading its state
-      if (entry?.lost) {
-        // another node holds the run: its end is theirs to write (what this node would write is refused anyway)
-        deps.log.warn("run:end", `${runId}: its process stopped after the lease was lost`, { runId });
-        await admission.release(runId);
-        dispatch();
-        return;
-      }
-      const run = await getRun(deps.store, runId);
-      if (run && !isTerminalRunState(run.state)) {
-        const how = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
-        let to: EndState = "Crashed";
-        let reason = exit.killedFor ?? `run process ${how}`;
-        let error: ErrorInfo | undefined;
-        if (entry?.timedOut) to = "TimedOut";
-        else if (run.state === "Cancelling" || exit.cancelRequested || /cancel/i.test(exit.killedFor ?? "")) {
-          to = "Cancelled";
-          reason = exit.killedFor ?? exit.cancelRequested ?? "cancelled";
+      try {
+        await recordEnd(runId, entry, exit);
+      } catch (error) {
+        // The end could not be recorded (the database failed): the claim is not renewed any more, so its lease
+        // expires and the lease-expiry reaper ends the run; a claim renewed for a process that is gone would hold it
+        // (and count against the limits) for ever.
+        const why = (error as Error)?.message ?? String(error);
+        if (!admission.fences.has(runId)) report("run:end")(error); // its end and claim were recorded; what followed failed
+        else {
+          deps.log.error("run:end", `${runId}: could not record its end (${why}); its claim lapses and the lease-expiry reaper ends it`, { runId });
+          admission.lapse(runId);
         }
-        else if (exit.done && isTerminalRunState(exit.done.state as RunState)) {
-          to = exit.done.state as EndState;
-          reason = exit.done.error?.message ?? reason;
-          error = exit.done.error;
-        }
-        await fail(run, to, reason, error);
-        await admission.release(runId);
-        await announceRunEnd(deps.store, run.id, deps.node);
-        deps.log.warn("run:end", `${run.pipeline} ${runId} ${to}: ${reason}`, { runId, state: to });
-        await followUp(run, to, to === "Crashed" && !exit.done);
-        deps.onEnd?.(run, to);
-      } else if (run) {
-        await admission.release(runId);
-        await announceRunEnd(deps.store, run.id, deps.node);
-        deps.log.info("run:end", `${run.pipeline} ${runId} ${run.state}`, { runId, state: run.state });
-        await followUp(run, run.state, false);
-        deps.onEnd?.(run, run.state);
       }
       dispatch();
     },

@@ -8,6 +8,8 @@
  *   database answers again.
  * - A worker that lost a run (another node claimed it: the fence moved) frees only the pool slots it took under its
  *   own claim, never those of the run's new holder.
+ * - A run whose end cannot be recorded when its process exits (the database fails then) is not held for ever by a
+ *   claim renewed without a process: the claim lapses and the lease-expiry reaper ends the run.
  * - With no scheduler node at all (api + worker), a worker killed with -9 mid-run still has its run ended: any node may
  *   lead the lease-expiry reaper.
  * - An `onCommit` trigger coalescing `latest` on a scheduler node sees a run it started waiting in the database (no
@@ -15,6 +17,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import pg from "pg";
@@ -38,6 +41,8 @@ const PIPELINES = {
   "pipelines/other.ts": pipelineSource("other", `.task("two", () => 2)`),
   "pipelines/pooled.ts": `const sleep = (ms) => new Promise((r) => setTimeout(r, ms));\n` +
     pipelineSource("pooled", `.task("hold", { pool: "gpu" }, async () => { for (let i = 0; i < 600; i++) await sleep(100); })`),
+  "pipelines/gate.ts": `import { existsSync } from "node:fs";\nconst sleep = (ms) => new Promise((r) => setTimeout(r, ms));\n` +
+    pipelineSource("gate", `.task("wait", async () => { while (!existsSync("gate-open")) await sleep(100); return 1; })`),
   "pipelines/long.ts": `const sleep = (ms) => new Promise((r) => setTimeout(r, ms));\n` +
     pipelineSource("long", `.task("tick", async () => { for (let i = 0; i < 600; i++) { console.log("tick " + i); await sleep(100); } })`),
 };
@@ -131,6 +136,23 @@ test("a worker that lost a run frees only its own pool slots, not the new holder
   assert.deepEqual((await leases()).map((l) => l.holder), [theirs]);
   await admin.query("UPDATE runs SET state = 'Cancelled', claimed_by = NULL WHERE id = $1", [id]); // nobody executes it now
   await admin.query("DELETE FROM leases WHERE run_id = $1", [id]);
+});
+
+test("a run whose end cannot be recorded is not held by a claim without a process: it lapses and the reaper ends the run", async () => {
+  const id = await submit("/api/pipelines/gate/runs");
+  await waitRun(api, id, (r) => r.state === "Running", 60_000);
+  const { pid } = (await admin.query<{ pid: number }>("SELECT pid FROM runs WHERE id = $1", [id])).rows[0]!;
+  await admin.query(`REVOKE SELECT ON task_runs FROM ${ROLE}`); // the worker can neither write the end nor read the run
+  writeFileSync(join(project.dir, "gate-open"), "");
+  const alive = (): boolean => { try { process.kill(pid, 0); return true; } catch { return false; } };
+  await waitFor(() => !alive(), 30_000, "the run process to exit");
+  await new Promise((r) => setTimeout(r, 1_000)); // the worker tries to record the end meanwhile, and cannot
+  await admin.query(`GRANT SELECT ON task_runs TO ${ROLE}`);
+  const ended = await waitFor(async () => {
+    const row = (await admin.query<{ state: string; claimed_by: string | null }>("SELECT state, claimed_by FROM runs WHERE id = $1", [id])).rows[0]!;
+    return ["Completed", "Crashed"].includes(row.state) && row.claimed_by === null ? row : undefined;
+  }, 30_000, "the run ended and its claim gone");
+  assert.ok(ended);
 });
 
 test("with no scheduler node, a worker killed mid-run has its run ended by the reaper another node leads", async () => {
