@@ -33,6 +33,9 @@ export interface Invariants {
   runsWithTwoCommitsInRepo: number;
 }
 
+/** Up to a few run ids behind each count that is not zero, with the rows of runs left open (to look into). */
+export type Examples = Record<string, unknown[]>;
+
 export interface Observations {
   /** Commits in the repository, and of them those of a run that had already ended (an execution past its lease). */
   repoCommits: number;
@@ -45,6 +48,11 @@ const num = (v: unknown): number => Number(v ?? 0);
 
 async function count(store: Store, sql: string): Promise<number> {
   return num((await store.sql.get<{ n: number }>(sql))?.n);
+}
+
+const SAMPLE = 3;
+async function sample(store: Store, sql: string): Promise<unknown[]> {
+  return (await store.sql.all<Record<string, unknown>>(`${sql} LIMIT ${SAMPLE}`)).map((r) => (Object.keys(r).length === 1 ? Object.values(r)[0] : r));
 }
 
 // The transaction that wrote a run's first terminal run event.
@@ -76,14 +84,21 @@ async function chainRoots(store: Store): Promise<Map<string, string>> {
 }
 
 /** Checks the invariants once every run has ended (or the settle deadline passed). */
-export async function checkInvariants(store: Store, repo: ArraylakeRepo): Promise<{ invariants: Invariants; observations: Observations }> {
+export async function checkInvariants(store: Store, repo: ArraylakeRepo): Promise<{ invariants: Invariants; observations: Observations; examples: Examples }> {
+  const examples: Examples = {};
   const slotsWithTwoChains = await count(store, `SELECT COUNT(*) AS n FROM (SELECT schedule_id, scheduled_for FROM runs
     WHERE trigger_kind = 'schedule' GROUP BY schedule_id, scheduled_for HAVING COUNT(*) > 1) d`);
   const runsFollowedTwice = await count(store, "SELECT COUNT(*) AS n FROM (SELECT retry_of FROM runs WHERE retry_of IS NOT NULL GROUP BY retry_of HAVING COUNT(*) > 1) d");
   const nonTerminal = await count(store, `SELECT COUNT(*) AS n FROM runs WHERE state NOT IN ${TERMINAL_SQL}`);
+  if (nonTerminal > 0) {
+    examples.nonTerminal = await sample(store, `SELECT id, pipeline, state, trigger_kind, retry_of, claimed_by, fence, lease_expires_at - ${Date.now()} AS lease_left_ms,
+      node, created_at, started_at FROM runs WHERE state NOT IN ${TERMINAL_SQL} ORDER BY created_at`);
+  }
   const staleWrites: Record<string, number> = {};
   for (const table of STALE_TABLES) {
-    staleWrites[table] = await count(store, `SELECT COUNT(*) AS n FROM ${table} t JOIN (${ENDED}) e ON e.run_id = t.run_id WHERE t.xmin::text::bigint > e.x`);
+    const after = `FROM ${table} t JOIN (${ENDED}) e ON e.run_id = t.run_id WHERE t.xmin::text::bigint > e.x`;
+    staleWrites[table] = await count(store, `SELECT COUNT(*) AS n ${after}`);
+    if (staleWrites[table]! > 0) examples[`stale ${table}`] = await sample(store, `SELECT DISTINCT t.run_id ${after}`);
   }
   const runsWithTwoCommitsInDb = await count(store, "SELECT COUNT(*) AS n FROM (SELECT run_id FROM commits GROUP BY run_id HAVING COUNT(*) > 1) d");
 
@@ -98,20 +113,25 @@ export async function checkInvariants(store: Store, repo: ArraylakeRepo): Promis
     const root = roots.get(e.runId) ?? e.runId;
     byChain.set(root, [...(byChain.get(root) ?? []), e]);
   }
-  let chainsRunTwiceAtOnce = 0;
-  let chainsCommittedTwice = 0;
+  const twice: Execution[][] = [];
+  const atOnce: Execution[][] = [];
   for (const list of byChain.values()) {
     if (list.length < 2) continue;
-    chainsCommittedTwice++;
-    const overlap = list.some((a, i) => list.some((b, j) => i < j && a.startedAt < b.committedAt && b.startedAt < a.committedAt));
-    if (overlap) chainsRunTwiceAtOnce++;
+    twice.push(list);
+    if (list.some((a, i) => list.some((b, j) => i < j && a.startedAt < b.committedAt && b.startedAt < a.committedAt))) atOnce.push(list);
   }
+  if (twice.length > 0) examples.chainsCommittedTwice = twice.slice(0, SAMPLE);
+  if (atOnce.length > 0) examples.chainsRunTwiceAtOnce = atOnce.slice(0, SAMPLE);
+  const chainsRunTwiceAtOnce = atOnce.length;
+  const chainsCommittedTwice = twice.length;
   const ended = new Map((await store.sql.all<{ id: string; ended_at: number | null }>("SELECT id, ended_at FROM runs")).map((r) => [r.id, r.ended_at]));
   const commitsAfterRunEnded = executions.filter((e) => {
     const at = ended.get(e.runId);
     return at !== null && at !== undefined && e.committedAt > num(at);
   }).length;
+  if (runsWithTwoCommitsInRepo > 0) examples.runsWithTwoCommitsInRepo = [...perRun].filter(([, n]) => n > 1).slice(0, SAMPLE).map(([id]) => id);
   return {
+    examples,
     invariants: { slotsWithTwoChains, runsFollowedTwice, chainsRunTwiceAtOnce, nonTerminal, staleWrites, runsWithTwoCommitsInDb, runsWithTwoCommitsInRepo },
     observations: { repoCommits: executions.length, commitsAfterRunEnded, chainsCommittedTwice },
   };
