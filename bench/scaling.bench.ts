@@ -5,7 +5,8 @@
  * (1 -> 2 -> 4) then removed (4 -> 2 -> 1), so each count is measured early and late; medians per count.
  * Cases: `cpu` (the demo-size dataset: 730 days on a 1-degree grid, the reduction dominates) and `overhead` (a
  * small dataset: job process start, repository opens and the tile commits dominate). Every tiled run is checked
- * to land one commit. This machine has 2 cores: past 2 workers, CPU binds.
+ * to land one commit. On this 2-core machine neither case scales: the per-job overhead binds and the nodes share the
+ * cores (README, bench table).
  */
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
