@@ -17,7 +17,7 @@ import type { ResolvedConfig } from "../config/index.ts";
 import { createLoader } from "../loader/index.ts";
 import { createLoaderPool } from "./loader-pool.ts";
 import type { PipelineSpec } from "../../schemas/pipeline.ts";
-import { createStoreSink, getPipeline, getRun, openDatabase, type RunRecord, type Store } from "../store/index.ts";
+import { createStoreSink, getPipeline, getRun, openDatabase, SCHEDULES_CHANNEL, type RunRecord, type Store } from "../store/index.ts";
 import { createDaemonApiDeps } from "./api-deps.ts";
 import { createBackfills } from "./backfills.ts";
 import { locateConfig, loadDaemonConfig } from "./config-source.ts";
@@ -249,6 +249,15 @@ export async function createDaemon(options: DaemonOptions): Promise<Daemon> {
     if (schedules && duties.scheduler) {
       // One scheduler per database: on PostgreSQL (several nodes) only the leader fires slots; SQLite has one node.
       if (shared) {
+        // A pause or resume through any api node reaches the scheduler nodes: NOTIFY at once, a re-read every 10 s if one is lost.
+        const refresh = (): void => void schedules.refresh().catch((e: unknown) => log.error("schedule:error", String(e)));
+        const unlisten = store.listen(SCHEDULES_CHANNEL, refresh);
+        const poll = setInterval(refresh, 10_000);
+        poll.unref();
+        cleanups.push(async () => {
+          clearInterval(poll);
+          await (await unlisten.catch(() => undefined))?.().catch(() => undefined);
+        });
         const leader = startLeaderLoop({ store, name: "scheduler", holder: nodeId, ttlMs: leaderTtlMs, duty: schedules, now: () => clock.now(), log,
           onLease: (held) => (held ? nodeMetrics.renewed("scheduler") : nodeMetrics.lost("scheduler")),
         });

@@ -21,6 +21,8 @@ export interface ScheduleWiring extends AsyncDisposable {
   start(): void;
   /** Re-reads every active pipeline's schedules (after a reload); removed pipelines' schedules stop. */
   sync(removedPipelines: readonly string[]): Promise<void>;
+  /** Re-reads pause flags and cursors from the store (a pause or resume made through another node). */
+  refresh(): Promise<void>;
   pause(id: string, paused: boolean): Promise<ScheduleRecord | undefined>;
   /** Max concurrent runs a schedule allows (its overlap policy). */
   limit(id: string): number | undefined;
@@ -49,6 +51,8 @@ export function createScheduleWiring(deps: ScheduleWiringDeps): ScheduleWiring {
   };
 
   async function fire(target: ScheduledTarget, slotAt: number): Promise<void> {
+    // Paused through another node whose announcement has not arrived (or was lost): the stored flag decides.
+    if ((await getSchedule(store, target.id))?.paused) return void refresh().catch(reportRefresh);
     const now = deps.clock.now();
     const entry = registry.get(target.pipeline);
     const manifest = entry?.manifest;
@@ -119,17 +123,23 @@ export function createScheduleWiring(deps: ScheduleWiringDeps): ScheduleWiring {
     await upsertSchedules(store, rows, deps.clock.now());
     for (const [pipeline, ids] of byPipeline) await removeSchedulesNotIn(store, pipeline, ids);
     for (const pipeline of removedPipelines) if (!byPipeline.has(pipeline)) await removeSchedulesNotIn(store, pipeline, []);
-    // the stored pause flag (API pause/resume) wins over the spec's initial one
+    await refresh();
+  }
+
+  /** The stored pause flags (API pause/resume, from any node) win over the specs' initial ones. */
+  async function refresh(): Promise<void> {
     const stored = await listSchedules(store);
     const paused = new Map(stored.map((s) => [s.id, s.paused]));
     cursors.clear();
     for (const s of stored) if (s.cursorAt !== null) cursors.set(s.id, s.cursorAt);
     scheduler.setSchedules([...known.entries()].map(([id, k]) => ({ pipeline: k.pipeline, schedule: { ...k.schedule, paused: paused.get(id) ?? k.schedule.paused } })));
   }
+  const reportRefresh = (error: unknown): void => log.error("schedule:error", `re-reading the schedules: ${(error as Error)?.message ?? String(error)}`);
 
   return {
     start: () => scheduler.start(),
     sync,
+    refresh,
     async pause(id, paused) {
       if (!(await setSchedulePaused(store, id, paused, deps.clock.now()))) return undefined;
       await sync([]);

@@ -65,9 +65,14 @@ export async function advanceScheduleCursor(store: Db, id: string, slotAt: numbe
   return (await store.sql.run(ADVANCE, [slotAt, at, id, slotAt])) === 1;
 }
 
-/** Pauses or resumes a schedule; false when no such schedule. */
+/** The channel a pause or resume is announced on (PostgreSQL NOTIFY): the scheduler leader re-reads the flags. */
+export const SCHEDULES_CHANNEL = "floe_schedules";
+
+/** Pauses or resumes a schedule and tells the other nodes (nothing to tell on SQLite); false when no such schedule. */
 export async function setSchedulePaused(store: Db, id: string, paused: boolean, at: number = Date.now()): Promise<boolean> {
-  return (await store.sql.run("UPDATE schedules SET paused = ?, updated_at = ? WHERE id = ?", [paused ? 1 : 0, at, id])) === 1;
+  const found = (await store.sql.run("UPDATE schedules SET paused = ?, updated_at = ? WHERE id = ?", [paused ? 1 : 0, at, id])) === 1;
+  if (found && store.sql.dialect === "postgres") await store.sql.run(`SELECT pg_notify('${SCHEDULES_CHANNEL}', '')`);
+  return found;
 }
 
 /** Every schedule (or one pipeline's), by pipeline then name. */

@@ -4,8 +4,8 @@
  * spread over both workers; a pipeline's maxActiveRuns holds across the workers; a cancel through the api node stops
  * a run on a worker; a worker whose lease is taken away (the test bumps the run's fence) kills its run process and
  * its writes are refused; a child run (`ctx.runPipeline`) started on a worker runs on any worker and answers its
- * parent; a run ending on a worker chains an `onRunEnd` trigger on the scheduler node. And `--role worker` on SQLite
- * is a usage error.
+ * parent; a run ending on a worker chains an `onRunEnd` trigger on the scheduler node; a schedule paused or resumed
+ * through the api node stops or starts firing on the scheduler node. And `--role worker` on SQLite is a usage error.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -21,6 +21,7 @@ const PIPELINES = {
   "pipelines/elder.ts": pipelineSource("elder", `.task("ask", async (_, ctx) => { const kid = await ctx.runPipeline("kid", { n: 21 }); return { runId: kid.runId, doubled: kid.results.double }; })`),
   "pipelines/source.ts": pipelineSource("source", `.task("emit", () => "ok")`),
   "pipelines/follower.ts": `import { pipeline } from "floe";\nexport default pipeline({ name: "follower", triggers: [{ onRunEnd: { pipeline: "source", states: ["Completed"] } }] }).task("react", (_, ctx) => ctx.trigger.kind);\n`,
+  "pipelines/beat.ts": pipelineSource("beat", `.task("b", () => 1)`, `schedules: [{ name: "every-second", cron: "* * * * * *", paused: true, overlap: "allow" }]`),
   "pipelines/ticker.ts": sleep + pipelineSource("ticker", `.task("tick", async () => { for (let i = 0; i < 600; i++) { console.log("tick " + i); await sleep(100); } })`),
 };
 
@@ -113,6 +114,21 @@ test("a worker whose lease is taken away kills its run process; its writes are r
   const logs = (await api.get(`/api/runs/${id}/logs`)).items.length;
   await new Promise((r) => setTimeout(r, 500));
   assert.equal((await api.get(`/api/runs/${id}/logs`)).items.length, logs);
+});
+
+test("a schedule resumed, then paused, through the api node starts, then stops, firing on the scheduler node", async () => {
+  const beats = async (): Promise<number> => (await api.get("/api/runs?pipeline=beat")).items.length as number;
+  const id = encodeURIComponent("beat:every-second");
+  assert.equal(await beats(), 0, "it starts paused");
+  assert.equal((await api.post(`/api/schedules/${id}/resume`)).status, 200);
+  await waitFor(async () => ((await beats()) >= 2 ? true : undefined), 30_000, "the scheduler node to fire the resumed schedule");
+  assert.equal((await api.post(`/api/schedules/${id}/pause`)).status, 200);
+  // A slot already being fired when the pause lands may still make its run; after that, none.
+  await new Promise((r) => setTimeout(r, 1_500));
+  const paused = await beats();
+  await new Promise((r) => setTimeout(r, 3_000));
+  assert.equal(await beats(), paused, "runs were created after the pause");
+  assert.ok(scheduler.lines.some((l) => l.event === "schedule:fire"), "the scheduler node fired them");
 });
 
 test("a child run is created in the database, claimed by a worker, and its end answers the parent", async () => {
