@@ -195,6 +195,13 @@ test("a rolling mean taken row by row (written into the result, or folded by a m
   }
 });
 
+test("a scalar chain of arithmetic written straight into the result (float64 and float32)", async () => {
+  const f64 = DataArray.fromValues(Float64Array.of(1, 2, 3), { dims: ["x"] });
+  assert.deepEqual([...(await f64.sum().add(1).mul(2).values())], [14]);
+  const f32 = DataArray.fromValues(Float32Array.of(1, 2, 3), { dims: ["x"] });
+  assert.deepEqual([...(await f32.sum().add(1).mul(2).values())], [14]);
+});
+
 test("a time window cut across chunks reads each chunk once, though neighbouring blocks share chunks", async () => {
   const [nt, ny, nx] = [40, 4, 6];
   const value = (t: number, y: number, x: number) => t * 100 + y * 10 + x;

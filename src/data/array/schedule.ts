@@ -85,7 +85,7 @@ async function rowsInto(plan: PlanNode, region: Region, ev: Evaluator, out: Numb
   if (!(out instanceof Float32Array || out instanceof Float64Array) || !region.shape.every((n, i) => i === 0 || n === plan.shape[i])) return false;
   const rows = await rowWise(plan, region, ev);
   if (!rows) return false;
-  const at = region.start[0]! * sizeOf(plan.shape.slice(1));
+  const at = plan.shape.length === 0 ? 0 : region.start[0]! * sizeOf(plan.shape.slice(1)); // a scalar root: its one value
   const row = out instanceof Float64Array ? undefined : new Float64Array(rows.inner);
   try {
     for (let r = 0; r < rows.rows; r++) {
