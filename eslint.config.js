@@ -7,7 +7,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "state/**", "test/fixtures/**/bad/**", "test/fixtures/**/broken/**", "**/*.mjs", "**/*.js"] },
+  { ignores: ["node_modules/**", "state/**", ".tmp/**", "test/fixtures/**/bad/**", "test/fixtures/**/broken/**", "**/*.mjs", "**/*.js"] },
   {
     files: ["**/*.ts", "**/*.mts"],
     languageOptions: {
