@@ -158,16 +158,20 @@ export async function createClaimAdmission(deps: ClaimAdmissionDeps, slots: Admi
     stopping.delete(runId);
   }
 
+  let renewing = false;
   async function renew(): Promise<void> {
     const mine = [...fences].filter(([id]) => !lost.has(id)).map(([runId, fence]) => ({ runId, fence }));
-    if (mine.length === 0) return;
+    if (mine.length === 0 || renewing) return; // one renewal at a time: a hung one must not pile up connections
     const until = deps.now() + deps.leaseMs;
     let gone: string[];
+    renewing = true;
     try {
       gone = await renewClaims(store, deps.node, mine, until);
     } catch (error) {
       if (isConnectionLost(error)) grace.unreachable(error);
       throw error;
+    } finally {
+      renewing = false;
     }
     grace.reachable();
     for (const { runId } of mine) expiries.set(runId, until);
@@ -180,9 +184,10 @@ export async function createClaimAdmission(deps: ClaimAdmissionDeps, slots: Admi
     await checkHeld();
   }
 
+  const marginMs = Math.min(5_000, Math.floor(deps.leaseMs / 3));
   // the database lost: runs go on for the grace, then stop before their leases can expire (another node resumes them)
   const grace = createDbGrace({
-    graceMs: deps.graceMs, marginMs: Math.min(5_000, Math.floor(deps.leaseMs / 3)), now: deps.now, log,
+    graceMs: deps.graceMs, marginMs, now: deps.now, log,
     leasesUntil: () => Math.min(...[...expiries].filter(([id]) => !lost.has(id)).map(([, at]) => at)),
     renew: () => renew().then(() => true),
     expire(why) {
@@ -202,6 +207,17 @@ export async function createClaimAdmission(deps: ClaimAdmissionDeps, slots: Admi
   poll.unref();
   const heartbeat = setInterval(() => void renew().catch(report("run:lease")), Math.max(50, Math.floor(deps.leaseMs / 3)));
   heartbeat.unref();
+  // A renewal that neither answers nor fails (a cut link drops packets: no error for minutes) must not let a run
+  // outlive its lease: one about to end unrenewed is stopped here, whatever the database calls are doing.
+  const watchdog = setInterval(() => {
+    const now = deps.now();
+    for (const [runId, at] of expiries) {
+      if (lost.has(runId) || at - marginMs > now) continue;
+      lost.add(runId); // not released: the lease expires and the reaper ends and resumes the run
+      slots.lost(runId, `its lease ends at ${new Date(at).toISOString()} and could not be renewed (the database did not answer)`);
+    }
+  }, Math.max(50, Math.min(1_000, Math.floor(marginMs / 3))));
+  watchdog.unref();
 
   return {
     add: () => undefined, // the database is the queue: a new run is found by the next claim
@@ -237,6 +253,7 @@ export async function createClaimAdmission(deps: ClaimAdmissionDeps, slots: Admi
       grace.close();
       clearInterval(poll);
       clearInterval(heartbeat);
+      clearInterval(watchdog);
       for (const off of unlisten) await off().catch(() => undefined);
     },
   };
