@@ -133,6 +133,9 @@ export default async function chaos(args: string[]): Promise<void> {
     };
     const api = (): ClusterNode => nodes[0]!;
     const loadBefore = round(loadavg()[0]!, 2);
+    let loadMax = loadBefore;
+    const loadSampler = setInterval(() => void (loadMax = Math.max(loadMax, round(loadavg()[0]!, 2))), 5_000);
+    timers.add(loadSampler);
     const faultsStarted = Date.now();
     const end = faultsStarted + durationS * 1000;
     let nextSubmit = faultsStarted;
@@ -172,8 +175,9 @@ export default async function chaos(args: string[]): Promise<void> {
     }
 
     // Faults stop: pending restarts are done now (joining any in progress), links back, the schedule paused.
-    for (const t of timers) clearTimeout(t);
+    for (const t of timers) if (t !== loadSampler) clearTimeout(t);
     timers.clear();
+    timers.add(loadSampler);
     for (const n of nodes) n.net.restore();
     await starter.settled();
     for (const n of [...nodes]) if (!alive(n)) await starter.bringUp(n.index, n.role);
@@ -199,13 +203,13 @@ export default async function chaos(args: string[]): Promise<void> {
       runs: Object.fromEntries(byState.map((r) => [r.state, Number(r.n)])), resumed: Number(resumed?.n ?? 0),
       invariants, observations, examples, fencedRejections: c.allOutput().split("is stale (another node claimed the run)").length - 1,
       settleSeconds, totalSeconds: round((Date.now() - began) / 1000, 1), pass,
-      load1Before: loadBefore, load1After: round(loadavg()[0]!, 2),
+      load1Before: loadBefore, load1Max: loadMax, load1After: round(loadavg()[0]!, 2),
     });
     // Set again at exit: the WebAssembly build's WASI runtime may end the process with a code of its own.
     if (!pass) process.once("exit", () => void (process.exitCode = 1));
   } finally {
     clearTimeout(watchdog);
-    for (const t of timers) clearTimeout(t);
+    for (const t of timers) clearTimeout(t); // the load sampler (an interval) too
     client.close();
     await c.destroy();
   }
