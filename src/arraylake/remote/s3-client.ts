@@ -118,7 +118,9 @@ export function createS3Client(options: S3ClientOptions) {
         await sleep(backoff(attempt, base));
         continue;
       }
-      if ((reply.status === 400 || reply.status === 403) && reply.code && EXPIRED.has(reply.code) && !refreshed) {
+      // A HEAD answer has no body, so no <Code>: its 400/403 may be expired credentials too (refreshed once as well).
+      const expired = reply.code !== undefined ? EXPIRED.has(reply.code) : method === "HEAD";
+      if ((reply.status === 400 || reply.status === 403) && expired && !refreshed) {
         // Vended credentials ran out mid-run: fetch new ones and go on.
         options.credentials.invalidate(creds);
         refreshed = true;

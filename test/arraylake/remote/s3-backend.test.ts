@@ -6,12 +6,15 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { after } from "node:test";
 import { ObjectStorageError } from "../../../src/arraylake/index.ts";
-import { staticCredentials } from "../../../src/arraylake/remote/credentials.ts";
+import { refreshingCredentials, staticCredentials } from "../../../src/arraylake/remote/credentials.ts";
 import { createS3Backend } from "../../../src/arraylake/remote/s3-backend.ts";
 import { createS3Client } from "../../../src/arraylake/remote/s3-client.ts";
 import { startS3Server, type KeyRecord } from "../../fixtures/arraylake-service/s3-server.ts";
 
-const keys = new Map<string, KeyRecord>([["AKIDTEST", { secretAccessKey: "secret/with+chars", sessionToken: "session==" }]]);
+const keys = new Map<string, KeyRecord>([
+  ["AKIDTEST", { secretAccessKey: "secret/with+chars", sessionToken: "session==" }],
+  ["AKIDEXPIRED", { secretAccessKey: "old", expiresAt: new Date(Date.now() - 60_000) }],
+]);
 const s3 = await startS3Server({ auth: keys, maxKeys: 2 });
 after(() => s3.close());
 
@@ -84,4 +87,19 @@ test("a wrong secret is refused by storage with a tagged error naming the S3 cod
     assert.ok(!e.message.includes("wrong"));
     return true;
   });
+});
+
+test("a HEAD refused for expired credentials (no body, so no error code) refreshes them once and goes on", async () => {
+  const { newVersion } = await put("snapshots/HEADME", "x");
+  assert.ok(newVersion);
+  // The service announces an expiry an hour away, but storage already rejects the key (clock skew, revocation).
+  const vended = [{ accessKeyId: "AKIDEXPIRED", secretAccessKey: "old" }, { accessKeyId: "AKIDTEST", secretAccessKey: "secret/with+chars", sessionToken: "session==" }];
+  let n = 0;
+  const credentials = refreshingCredentials(async () => ({ ...vended[Math.min(n++, 1)]!, expiresAt: new Date(Date.now() + 3_600_000) }));
+  const client = createS3Client({ bucket: "bkt", prefix: "org/repo-1", region: "eu-west-1", endpoint: s3.endpoint, forcePathStyle: true, credentials, retryBaseMs: 1 });
+  const rejectedBefore = s3.stats.expiredRejected;
+  const modified = await createS3Backend(client).getObjectLastModified(null, "snapshots/HEADME");
+  assert.ok(Math.abs(modified.getTime() - Date.now()) < 60_000, modified.toISOString());
+  assert.equal(s3.stats.expiredRejected, rejectedBefore + 1);
+  assert.equal(credentials.fetches, 2);
 });
