@@ -160,7 +160,7 @@ test("the scheduler leader killed: the other scheduler takes the lease and fires
   }, 60_000, "a run after the kill started");
   assert.ok(ran.every((n) => workers.some((w) => w.id === n)), `runs ran on ${ran}`);
   // The schedule has served its turn: its pipeline is removed (the scheduler nodes reload) and its backlog cancelled,
-  // so the next scenarios' runs are not queued behind it. (A pause through the api node would not reach the leader.)
+  // so the next scenarios' runs are not queued behind it.
   cluster.project.remove("pipelines/tick.ts");
   for (const s of schedulers.filter(alive)) {
     await waitFor(() => s.lines.some((l) => l.event === "pipeline:remove" && l.pipeline === "tick"), 60_000, `${s.id} to drop the tick pipeline`);
