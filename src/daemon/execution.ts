@@ -80,7 +80,7 @@ export function startExecution(deps: {
     supervisor,
     async reconcile() {
       await reconcile({ store, sink, runs, stateDir: config.stateDir, log, now: clock.now() });
-      sweeper = startOrphanSweep({ store, sink, runs, log, now: () => clock.now(), everyMs: 5_000 });
+      sweeper = startOrphanSweep({ store, sink, runs, log, now: () => clock.now(), everyMs: 5_000, node: deps.nodeId });
     },
     async close() {
       clearInterval(sweeper);

@@ -77,14 +77,16 @@ export async function waitForExits(pids: readonly number[], ms: number): Promise
 
 /**
  * While the daemon runs: a Running run that is not one of its own and whose recorded process is gone (a local
- * `floe run` killed hard) is marked Crashed within `everyMs`.
+ * `floe run` killed hard) is marked Crashed within `everyMs`. On PostgreSQL a pid means something only on the machine
+ * that ran it: only runs this node ran are swept (the others' are the lease-expiry reaper's).
  */
-export function startOrphanSweep(deps: { store: Store; sink: StoreSink; runs: RunManager; log: DaemonLogger; now: () => number; everyMs: number }): NodeJS.Timeout {
+export function startOrphanSweep(deps: { store: Store; sink: StoreSink; runs: RunManager; log: DaemonLogger; now: () => number; everyMs: number; node: string }): NodeJS.Timeout {
+  const shared = deps.store.dialect === "postgres";
   const sweep = async (): Promise<void> => {
     try {
       const ours = new Set([...deps.runs.active().map((r) => r.id), ...(await claimedRuns(deps.store))]);
       for (const run of await listRunsInStates(deps.store, ["Running", "Cancelling"])) {
-        if (ours.has(run.id) || run.pid === null || isAlive(run.pid)) continue;
+        if ((shared && run.node !== deps.node) || ours.has(run.id) || run.pid === null || isAlive(run.pid)) continue;
         const detail = await getRun(deps.store, run.id);
         if (!detail) continue;
         for (const e of endRunEvents(detail, "Crashed", `its process (pid ${run.pid}) is gone`, deps.now())) deps.sink.emit(e);

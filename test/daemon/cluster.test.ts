@@ -5,10 +5,12 @@
  * a run on a worker; a worker whose lease is taken away (the test bumps the run's fence) kills its run process and
  * its writes are refused; a child run (`ctx.runPipeline`) started on a worker runs on any worker and answers its
  * parent; a run ending on a worker chains an `onRunEnd` trigger on the scheduler node; a schedule paused or resumed
- * through the api node stops or starts firing on the scheduler node. And `--role worker` on SQLite is a usage error.
+ * through the api node stops or starts firing on the scheduler node; a dead pid is swept only by the node that ran
+ * the run. And `--role worker` on SQLite is a usage error.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { spawnSync } from "node:child_process";
 import pg from "pg";
 import { startTestPostgres, type TestPostgres } from "../store/postgres-server.ts";
 import { makeProject, pipelineSource, spawnFloe, startDaemon, TERMINAL, waitFor, waitRun, type RunningDaemon } from "./helpers.ts";
@@ -21,6 +23,7 @@ const PIPELINES = {
   "pipelines/elder.ts": pipelineSource("elder", `.task("ask", async (_, ctx) => { const kid = await ctx.runPipeline("kid", { n: 21 }); return { runId: kid.runId, doubled: kid.results.double }; })`),
   "pipelines/source.ts": pipelineSource("source", `.task("emit", () => "ok")`),
   "pipelines/follower.ts": `import { pipeline } from "floe";\nexport default pipeline({ name: "follower", triggers: [{ onRunEnd: { pipeline: "source", states: ["Completed"] } }] }).task("react", (_, ctx) => ctx.trigger.kind);\n`,
+  "pipelines/kid-less.ts": pipelineSource("kid-less", `.task("one", () => 1)`),
   "pipelines/beat.ts": pipelineSource("beat", `.task("b", () => 1)`, `schedules: [{ name: "every-second", cron: "* * * * * *", paused: true, overlap: "allow" }]`),
   "pipelines/ticker.ts": sleep + pipelineSource("ticker", `.task("tick", async () => { for (let i = 0; i < 600; i++) { console.log("tick " + i); await sleep(100); } })`),
 };
@@ -129,6 +132,25 @@ test("a schedule resumed, then paused, through the api node starts, then stops, 
   await new Promise((r) => setTimeout(r, 3_000));
   assert.equal(await beats(), paused, "runs were created after the pause");
   assert.ok(scheduler.lines.some((l) => l.event === "schedule:fire"), "the scheduler node fired them");
+});
+
+test("a Running run with a dead pid is swept as Crashed only by the node that ran it (a pid is one machine's)", async () => {
+  const id = await submit("kid-less");
+  await waitRun(api, id, undefined, 60_000);
+  const deadPid = spawnSync("true").pid!;
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    const state = async (): Promise<string> => (await db.query<{ state: string }>("SELECT state FROM runs WHERE id = $1", [id])).rows[0]!.state;
+    // As if it ran on a machine of its own: that machine's pid says nothing here.
+    await db.query("UPDATE runs SET state = 'Running', ended_at = NULL, node = 'a-machine-elsewhere', pid = $2, claimed_by = NULL WHERE id = $1", [id, deadPid]);
+    await new Promise((r) => setTimeout(r, 6_000)); // more than a sweep (every 5 s) on every worker
+    assert.equal(await state(), "Running");
+    await db.query("UPDATE runs SET node = 'worker-1' WHERE id = $1", [id]);
+    await waitFor(async () => ((await state()) === "Crashed" ? true : undefined), 15_000, "worker-1 to sweep its own run");
+  } finally {
+    await db.end();
+  }
 });
 
 test("a child run is created in the database, claimed by a worker, and its end answers the parent", async () => {
