@@ -51,8 +51,9 @@ export function createScheduleWiring(deps: ScheduleWiringDeps): ScheduleWiring {
   };
 
   async function fire(target: ScheduledTarget, slotAt: number): Promise<void> {
-    // Paused through another node whose announcement has not arrived (or was lost): the stored flag decides.
-    if ((await getSchedule(store, target.id))?.paused) return void refresh().catch(reportRefresh);
+    // Paused through another node whose announcement has not arrived (or was lost): the stored flag decides. One
+    // node (SQLite) pauses its own scheduler directly, so only a cluster pays this read per slot.
+    if (store.dialect === "postgres" && (await getSchedule(store, target.id))?.paused) return void refresh().catch(reportRefresh);
     const now = deps.clock.now();
     const entry = registry.get(target.pipeline);
     const manifest = entry?.manifest;
