@@ -137,6 +137,8 @@ test("a schedule resumed, then paused, through the api node starts, then stops, 
 test("a Running run with a dead pid is swept as Crashed only by the node that ran it (a pid is one machine's)", async () => {
   const id = await submit("kid-less");
   await waitRun(api, id, undefined, 60_000);
+  // Its worker is done with it (end recorded, claim given back): nothing of the real run writes to it any more.
+  await waitFor(() => workers.some((w) => w.lines.some((l) => l.event === "run:end" && l.runId === id)) || undefined, 30_000, "the worker's run:end");
   const deadPid = spawnSync("true").pid!;
   const db = new pg.Client({ connectionString: url });
   await db.connect();
